@@ -1,0 +1,110 @@
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/**
+ * The one place that builds AWS clients. Every module asks it for a client of one account and region,
+ * so the same code runs on AWS and on the sandbox: only `endpoint` differs.
+ *
+ * - Accounts are reached through STS AssumeRole of `roleName` in the target account (on the sandbox,
+ *   moto maps the temporary keys to the account in the role ARN).
+ * - The endpoint override comes from the caller or from AWS_ENDPOINT_URL, which the AWS CLI honours too.
+ * - Adaptive retries back off on throttling (S3 503 SlowDown, RequestLimitExceeded, ThrottlingException).
+ */
+export interface AwsOptions {
+  /** Default region for clients when the caller names none. */
+  region: string;
+  /** Endpoint override (the sandbox); undefined means AWS. */
+  endpoint?: string | undefined;
+  /** Role assumed in each account. */
+  roleName: string;
+  /** Credentials that assume the per-account roles; default: the SDK's default chain. */
+  baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Retry attempts per call, including the first. */
+  maxAttempts?: number;
+}
+
+interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  maxAttempts: number;
+  retryMode: 'adaptive';
+  forcePathStyle?: boolean;
+  requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  responseChecksumValidation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+}
+
+type ClientClass<C> = new (config: ClientConfig) => C;
+
+export class AwsClients {
+  private readonly cache = new Map<string, unknown>();
+  private readonly credentials = new Map<string, AwsCredentialIdentityProvider>();
+  readonly endpoint: string | undefined;
+
+  constructor(readonly options: AwsOptions) {
+    this.endpoint = options.endpoint ?? process.env['AWS_ENDPOINT_URL'];
+  }
+
+  get isSandbox(): boolean {
+    return this.endpoint !== undefined;
+  }
+
+  /** A client of `account` (assumed role), cached per class, account and region. */
+  for<C>(Client: ClientClass<C>, account: string, region = this.options.region): C {
+    const key = `${Client.name}/${account}/${region}`;
+    let client = this.cache.get(key) as C | undefined;
+    if (!client) {
+      client = new Client(this.config(region, this.accountCredentials(account)));
+      this.cache.set(key, client);
+    }
+    return client;
+  }
+
+  /** A client with the base credentials, for calls that precede any assumed role (STS, the sandbox bootstrap). */
+  base<C>(Client: ClientClass<C>, region = this.options.region): C {
+    const key = `${Client.name}/base/${region}`;
+    let client = this.cache.get(key) as C | undefined;
+    if (!client) {
+      client = new Client(this.config(region, this.options.baseCredentials));
+      this.cache.set(key, client);
+    }
+    return client;
+  }
+
+  roleArn(account: string): string {
+    return `arn:aws:iam::${account}:role/${this.options.roleName}`;
+  }
+
+  private accountCredentials(account: string): AwsCredentialIdentityProvider {
+    let provider = this.credentials.get(account);
+    if (!provider) {
+      provider = fromTemporaryCredentials({
+        params: { RoleArn: this.roleArn(account), RoleSessionName: 'airgap', DurationSeconds: 3600 },
+        ...(this.options.baseCredentials ? { masterCredentials: this.options.baseCredentials } : {}),
+        clientConfig: { region: this.options.region, ...(this.endpoint ? { endpoint: this.endpoint } : {}) },
+      });
+      this.credentials.set(account, provider);
+    }
+    return provider;
+  }
+
+  private config(
+    region: string,
+    credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider,
+  ): ClientConfig {
+    return {
+      region,
+      maxAttempts: this.options.maxAttempts ?? 8,
+      retryMode: 'adaptive',
+      ...(credentials ? { credentials } : {}),
+      ...(this.endpoint
+        ? {
+            endpoint: this.endpoint,
+            // moto serves S3 path-style only on loopback endpoints, and never verifies checksums it stored.
+            forcePathStyle: true,
+            responseChecksumValidation: 'WHEN_REQUIRED',
+          }
+        : {}),
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { CheckFailed, EXIT, InputError } from '../errors.js';
+import { registerConfigCommands } from './commands/config.js';
+
+/** Each module adds its commands to the program; main only maps outcomes to exit codes. */
+const registrations: ((program: Command) => void)[] = [registerConfigCommands];
+
+export function buildProgram(): Command {
+  const program = new Command('airgap')
+    .description(
+      'Air Gap Recover: keep AWS data recoverable after a fully compromised production organization.',
+    )
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of registrations) register(program);
+  return program;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    if (e instanceof InputError) {
+      for (const line of e.lines) console.error(line);
+      return EXIT.badInput;
+    }
+    if (e instanceof CheckFailed) {
+      console.error(e.message);
+      return EXIT.checkFailed;
+    }
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return EXIT.internal;
+  }
+}

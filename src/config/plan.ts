@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { Config, Service } from './schema.js';
+import { SERVICES } from './schema.js';
+
+/** The account roles of a config, each once: stacks, sandbox accounts and proofs are all keyed by them. */
+export type AccountRole =
+  'source-management' | 'workload' | 'backup' | 'vault-management' | 'vault' | 'air-gap' | 'restore';
+
+export interface RoleAccount {
+  role: AccountRole;
+  id: string;
+  name: string;
+  organization: 'source' | 'vault';
+}
+
+export function accountsByRole(config: Config): RoleAccount[] {
+  const { source, vault } = config.organizations;
+  const out: RoleAccount[] = [
+    {
+      role: 'source-management',
+      id: source.managementAccount,
+      name: 'source-management',
+      organization: 'source',
+    },
+    ...source.workloadAccounts.map((a): RoleAccount => ({
+      role: 'workload',
+      id: a.id,
+      name: a.name,
+      organization: 'source',
+    })),
+    {
+      role: 'vault-management',
+      id: vault.managementAccount,
+      name: 'vault-management',
+      organization: 'vault',
+    },
+    { role: 'vault', id: vault.vaultAccount, name: 'vault', organization: 'vault' },
+    { role: 'restore', id: vault.restoreAccount, name: 'restore', organization: 'vault' },
+  ];
+  if (source.backupAccount)
+    out.push({ role: 'backup', id: source.backupAccount, name: 'backup', organization: 'source' });
+  if (vault.airGapAccount)
+    out.push({ role: 'air-gap', id: vault.airGapAccount, name: 'air-gap', organization: 'vault' });
+  return out;
+}
+
+export interface ProtectedBucket {
+  account: string;
+  region: string;
+  bucket: string;
+  vaultBucket: string;
+}
+
+/**
+ * One vault bucket per protected source bucket: replication cannot rename keys, so sharing a vault bucket
+ * between source buckets would mix their keys; one each also keeps restore and verify a 1:1 diff.
+ */
+export function protectedBuckets(config: Config): ProtectedBucket[] {
+  return config.protect.s3.flatMap((sel) =>
+    [...(sel.names ?? []), ...(sel.arns ?? []).map((arn) => arn.replace(/^arn:[^:]+:s3:::/, ''))].map(
+      (bucket) => ({
+        account: sel.account,
+        region: sel.region ?? config.organizations.source.regions[0]!,
+        bucket,
+        vaultBucket: vaultBucketName(config, sel.account, bucket),
+      }),
+    ),
+  );
+}
+
+/** Deterministic, so infra, runtime and sandbox agree on it without a lookup. S3 names are at most 63 characters. */
+export function vaultBucketName(config: Config, account: string, bucket: string): string {
+  const full = `${config.vault.bucketPrefix}-${account}-${bucket}`;
+  if (full.length <= 63) return full;
+  const hash = createHash('sha256').update(`${account}/${bucket}`).digest('hex').slice(0, 10);
+  const head = `${config.vault.bucketPrefix}-${account}-`;
+  const kept = bucket.slice(0, 63 - head.length - hash.length - 1).replace(/[.-]+$/, '');
+  return `${head}${kept}-${hash}`;
+}
+
+export function findProtectedBucket(config: Config, bucket: string): ProtectedBucket | undefined {
+  return protectedBuckets(config).find((b) => b.bucket === bucket);
+}
+
+/** Services that have at least one selector. */
+export function protectedServices(config: Config): Service[] {
+  return SERVICES.filter((s) => config.protect[s].length > 0);
+}

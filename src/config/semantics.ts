@@ -1,0 +1,152 @@
+import { SERVICES, type Config } from './schema.js';
+
+/** A cross-field problem: where in the file, and what is wrong and allowed. */
+export interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Rules that need more than one field. They run after the structural check and collect every problem,
+ * so a user fixes the file in one pass.
+ */
+export function checkSemantics(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  const { source, vault } = config.organizations;
+
+  if (source.id === vault.id) {
+    problems.push({
+      path: ['organizations', 'vault', 'id'],
+      message: `is the source organization (${source.id}): the vault must be in a different AWS Organization`,
+    });
+  }
+
+  const sourceAccounts = new Map<string, (string | number)[]>([
+    [source.managementAccount, ['organizations', 'source', 'managementAccount']],
+    ...source.workloadAccounts.map((a, i): [string, (string | number)[]] => [
+      a.id,
+      ['organizations', 'source', 'workloadAccounts', i, 'id'],
+    ]),
+  ]);
+  if (source.backupAccount)
+    sourceAccounts.set(source.backupAccount, ['organizations', 'source', 'backupAccount']);
+
+  const vaultRoles: [keyof typeof vault, string][] = [
+    ['managementAccount', 'the vault management account'],
+    ['vaultAccount', 'the vault account'],
+    ['airGapAccount', 'the air-gap account'],
+    ['restoreAccount', 'the restore account'],
+  ];
+  for (const [role, label] of vaultRoles) {
+    const id = vault[role];
+    if (!id) continue;
+    const clash = sourceAccounts.get(id);
+    if (clash) {
+      problems.push({
+        path: ['organizations', 'vault', role],
+        message: `${id} is also ${clash.join('.')} of the source organization: ${label} must be an account of the vault organization, never a source account`,
+      });
+    }
+  }
+  // Within the vault organization each role is its own account: a compromise of one must not be a compromise of another.
+  const seen = new Map<string, string>();
+  for (const [role] of vaultRoles) {
+    const id = vault[role];
+    if (!id) continue;
+    const first = seen.get(id);
+    if (first) {
+      problems.push({
+        path: ['organizations', 'vault', role],
+        message: `${id} is already organizations.vault.${first}: ${role} and ${first} must be different accounts`,
+      });
+    } else {
+      seen.set(id, role);
+    }
+  }
+  const workloadIds = new Set<string>();
+  source.workloadAccounts.forEach((a, i) => {
+    if (workloadIds.has(a.id)) {
+      problems.push({
+        path: ['organizations', 'source', 'workloadAccounts', i, 'id'],
+        message: `${a.id} is listed twice: each workload account once`,
+      });
+    }
+    workloadIds.add(a.id);
+  });
+
+  const retention = config.vault.retention;
+  if (retention.mode === 'GOVERNANCE' && !retention.allowGovernance) {
+    problems.push({
+      path: ['vault', 'retention', 'mode'],
+      message:
+        'GOVERNANCE can be lifted by anyone with s3:BypassGovernanceRetention, so it is no air gap: use COMPLIANCE (or set vault.retention.allowGovernance: true to accept the risk)',
+    });
+  }
+  const largestRpo = Math.max(...SERVICES.map((s) => config.rpoMinutes[s]));
+  if (retention.days * 1440 < largestRpo) {
+    problems.push({
+      path: ['vault', 'retention', 'days'],
+      message: `${retention.days} days is shorter than the largest RPO (${largestRpo} minutes): a copy would expire before the next one is due; allowed: at least ${Math.ceil(largestRpo / 1440)} days`,
+    });
+  }
+
+  if (config.backup.airGappedVault) {
+    if (!config.paths.backup) {
+      problems.push({
+        path: ['backup', 'airGappedVault'],
+        message:
+          'an air-gapped vault is part of the AWS Backup path: set paths.backup: true, or turn airGappedVault off',
+      });
+    }
+    if (!vault.airGapAccount) {
+      problems.push({
+        path: ['organizations', 'vault', 'airGapAccount'],
+        message:
+          'is required when backup.airGappedVault is true: the account that holds the logically air-gapped vault',
+      });
+    }
+  }
+  if (!config.paths.vault && !config.paths.backup) {
+    problems.push({
+      path: ['paths'],
+      message: 'every protection path is off: turn on paths.vault, paths.backup or both',
+    });
+  }
+
+  let selectors = 0;
+  for (const service of SERVICES) {
+    config.protect[service].forEach((sel, i) => {
+      selectors++;
+      const at = ['protect', service, i];
+      if (!workloadIds.has(sel.account)) {
+        problems.push({
+          path: [...at, 'account'],
+          message: `${sel.account} is not a workload account of the source organization; allowed: ${[...workloadIds].join(', ')}`,
+        });
+      }
+      if (!sel.names?.length && !sel.arns?.length && !sel.tags) {
+        problems.push({ path: at, message: 'selects nothing: give names, arns or tags' });
+      }
+      if (service === 's3' && config.paths.vault && sel.tags) {
+        problems.push({
+          path: [...at, 'tags'],
+          message:
+            'S3 buckets on the vault path are selected by names or arns: each gets its own Object Lock vault bucket, named at synth',
+        });
+      }
+      if (sel.region && !config.organizations.source.regions.includes(sel.region)) {
+        problems.push({
+          path: [...at, 'region'],
+          message: `${sel.region} is not a source region; allowed: ${config.organizations.source.regions.join(', ')}`,
+        });
+      }
+    });
+  }
+  if (selectors === 0) {
+    problems.push({
+      path: ['protect'],
+      message: 'nothing to protect: list at least one resource under protect.<service>',
+    });
+  }
+  return problems;
+}
