@@ -22,11 +22,9 @@ export const Region = z
   })
   .describe('An AWS region name, e.g. us-east-1.');
 
-const OrgId = z
-  .string()
-  .regex(/^o-[a-z0-9]{10,32}$/, {
-    error: 'must be an AWS Organizations id: "o-" then 10 to 32 lowercase letters or digits',
-  });
+const OrgId = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
+  error: 'must be an AWS Organizations id: "o-" then 10 to 32 lowercase letters or digits',
+});
 
 const WorkloadAccount = z.strictObject({
   id: AccountId,

@@ -1,0 +1,91 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { InputError } from '../errors.js';
+
+/** A moto_server this process started, on a free loopback port. */
+export interface MotoServer {
+  endpoint: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export const MOTO_INSTALL_HINT =
+  'moto_server is not on the PATH: install it with `pip install "moto[server]"`';
+
+/** Environment moto needs for a multi-account sandbox (see shared notes on moto). */
+export const MOTO_ENV: Record<string, string> = {
+  // The ~100 default AMI snapshots would drown the vault's own snapshot listings.
+  MOTO_EC2_LOAD_DEFAULT_AMIS: 'false',
+  // Never pin every request to one account: accounts come from the STS keys.
+  MOTO_ACCOUNT_ID: '',
+};
+
+export function motoAvailable(): boolean {
+  try {
+    execFileSync('moto_server', ['--help'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/**
+ * Starts moto_server and waits until it answers. `detached` lets the sandbox outlive the CLI process
+ * (`airgap sandbox up`); tests keep it attached so it dies with them.
+ */
+export async function startMoto(opts: { detached?: boolean; logFile?: number } = {}): Promise<MotoServer> {
+  if (!motoAvailable()) throw new InputError([MOTO_INSTALL_HINT]);
+  const port = await freePort();
+  const env = { ...process.env, ...MOTO_ENV };
+  delete env['MOTO_ACCOUNT_ID'];
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    env,
+    detached: opts.detached ?? false,
+    stdio: ['ignore', opts.logFile ?? 'ignore', opts.logFile ?? 'ignore'],
+  });
+  if (opts.detached) child.unref();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`moto_server exited with code ${child.exitCode} before answering`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`moto_server did not answer on ${endpoint} within 30 s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid!;
+  return {
+    endpoint,
+    port,
+    pid,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    },
+  };
+}
