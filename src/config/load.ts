@@ -4,6 +4,7 @@ import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { ConfigSchema, KNOWN_REGIONS, type Config } from './schema.js';
+import { formatPath } from './path.js';
 import { checkSemantics } from './semantics.js';
 
 type Path = readonly PropertyKey[];
@@ -37,7 +38,7 @@ export function parseConfig(text: string, file: string): Config {
     return `${file}${line ? `:${line}` : ''}: ${formatPath(path)}`;
   };
 
-  const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
+  const parsed = ConfigSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     throw new InputError(parsed.error.issues.flatMap((issue) => describeIssue(issue, where)));
   }
@@ -59,11 +60,10 @@ function describeIssue(issue: z.core.$ZodIssue, where: (path: Path) => string): 
         return `${where([...issue.path, key])}: unknown key${hint}`;
       });
     case 'invalid_type':
-      return [
-        issue.input === undefined
-          ? `${where(issue.path)}: is required (${issue.expected})`
-          : `${where(issue.path)}: must be ${article(issue.expected)}, got ${JSON.stringify(issue.input)}`,
-      ];
+      if (issue.input === undefined) return [`${where(issue.path)}: is required (${issue.expected})`];
+      // Our schema's own messages say more than zod's generic "Invalid input".
+      if (!issue.message.startsWith('Invalid input')) return [`${where(issue.path)}: ${issue.message}`];
+      return [`${where(issue.path)}: must be ${article(issue.expected)}, got ${JSON.stringify(issue.input)}`];
     case 'invalid_value':
       return [
         `${where(issue.path)}: ${JSON.stringify(issue.input)} is not allowed; allowed: ${issue.values.map((v) => String(v)).join(', ')}`,
@@ -128,14 +128,6 @@ function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefin
     }
   }
   return undefined;
-}
-
-export function formatPath(path: Path): string {
-  if (path.length === 0) return '(top level)';
-  return path.reduce<string>(
-    (out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${String(seg)}` : String(seg)),
-    '',
-  );
 }
 
 function article(expected: string): string {

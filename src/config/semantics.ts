@@ -1,3 +1,4 @@
+import { formatPath } from './path.js';
 import { SERVICES, type Config } from './schema.js';
 
 /** A cross-field problem: where in the file, and what is wrong and allowed. */
@@ -44,7 +45,7 @@ export function checkSemantics(config: Config): Problem[] {
     if (clash) {
       problems.push({
         path: ['organizations', 'vault', role],
-        message: `${id} is also ${clash.join('.')} of the source organization: ${label} must be an account of the vault organization, never a source account`,
+        message: `${id} is also ${formatPath(clash)} of the source organization: ${label} must be an account of the vault organization, never a source account`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { configJsonSchema, loadConfig } from '../../config/index.js';
+import { configReferenceMarkdown } from '../../config/reference.js';
 import { accountsByRole, protectedServices } from '../../config/plan.js';
 import { configOption } from '../options.js';
 
@@ -30,8 +31,9 @@ export function registerConfigCommands(program: Command): void {
 
   program
     .command('schema')
-    .description('print the JSON Schema of airgap.yaml (for editor completion)')
-    .action(() => {
-      console.log(JSON.stringify(configJsonSchema(), null, 2));
+    .description('print the JSON Schema of airgap.yaml (for editor completion), or its reference as Markdown')
+    .option('--markdown', 'print the config reference table (as in the README) instead')
+    .action((opts: { markdown?: boolean }) => {
+      console.log(opts.markdown ? configReferenceMarkdown() : JSON.stringify(configJsonSchema(), null, 2));
     });
 }
