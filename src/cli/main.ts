@@ -1,9 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerSynthCommands } from './commands/synth.js';
 
 /** Each module adds its commands to the program; main only maps outcomes to exit codes. */
-const registrations: ((program: Command) => void)[] = [registerConfigCommands];
+const registrations: ((program: Command) => void)[] = [registerConfigCommands, registerSynthCommands];
 
 export function buildProgram(): Command {
   const program = new Command('airgap')

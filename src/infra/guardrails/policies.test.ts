@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { quickstart, withWorkloadAccounts } from '../../../test/support/config.js';
+import { guardrails, POLICY_SIZE_LIMIT, policySize, type Guardrail } from './policies.js';
+
+const all = guardrails(quickstart());
+const byName = (name: string): Guardrail => {
+  const g = all.find((x) => x.name === name);
+  if (!g) throw new Error(`no guardrail ${name}`);
+  return g;
+};
+const statement = (name: string, sid: string) => byName(name).document.Statement.find((s) => s.Sid === sid);
+
+describe('guardrail policies', () => {
+  it('each fits the 5,120-character SCP/RCP limit, also for 500 workload accounts', () => {
+    for (const g of [...all, ...guardrails(withWorkloadAccounts(500))]) {
+      expect(policySize(g.document), g.name).toBeLessThanOrEqual(POLICY_SIZE_LIMIT);
+    }
+  });
+
+  it('threat #6/#7: deny deleting vault versions and changing their retention, with no exception', () => {
+    const s = statement('airgap-vault-data', 'DenyVaultObjectDeletionAndRetentionChange');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        's3:DeleteObjectVersion',
+        's3:PutObjectRetention',
+        's3:BypassGovernanceRetention',
+      ]),
+    );
+    expect(s?.Condition).toBeUndefined();
+  });
+
+  it('threat #2/#3/#5: deny lifecycle, replication, policy and lock changes on vault buckets except break-glass', () => {
+    const s = statement('airgap-vault-data', 'DenyVaultBucketConfigurationChange');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        's3:PutLifecycleConfiguration',
+        's3:PutReplicationConfiguration',
+        's3:PutBucketPolicy',
+        's3:PutBucketObjectLockConfiguration',
+      ]),
+    );
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
+
+  it('threat #12: only the retention role may delete snapshot copies', () => {
+    expect(
+      statement('airgap-vault-recovery-points', 'DenySnapshotDeletionExceptRetentionRole')?.Condition,
+    ).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapRetention' },
+    });
+  });
+
+  it('threat #8-#11: deny key deletion, disabling, imported material, and the policy-lockout bypass', () => {
+    expect(statement('airgap-vault-keys', 'DenyKeyDestruction')?.Action).toEqual(
+      expect.arrayContaining([
+        'kms:ScheduleKeyDeletion',
+        'kms:DisableKey',
+        'kms:DeleteImportedKeyMaterial',
+        'kms:ImportKeyMaterial',
+      ]),
+    );
+    expect(statement('airgap-vault-keys', 'DenyKeyPolicyLockoutBypass')?.Condition).toEqual({
+      Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' },
+    });
+    expect(statement('airgap-vault-keys', 'DenyExternalKeyMaterial')?.Condition).toEqual({
+      StringEquals: { 'kms:KeyOrigin': 'EXTERNAL' },
+    });
+  });
+
+  it('threat #25: deny leaving the organization and turning off CloudTrail, Config and GuardDuty', () => {
+    expect(statement('airgap-vault-organization', 'DenyLeavingOrganization')?.Action).toContain(
+      'organizations:LeaveOrganization',
+    );
+    expect(statement('airgap-vault-organization', 'DenyTurningOffDetection')?.Action).toEqual(
+      expect.arrayContaining([
+        'cloudtrail:StopLogging',
+        'config:StopConfigurationRecorder',
+        'guardduty:DeleteDetector',
+      ]),
+    );
+  });
+
+  it('threat #21/#26: the RCP refuses role assumption from outside the vault organization', () => {
+    const s = statement('airgap-vault-perimeter', 'AssumeRoleOnlyFromVaultOrg');
+    expect(byName('airgap-vault-perimeter').kind).toBe('RCP');
+    expect(s?.Principal).toBe('*');
+    expect(s?.Condition).toMatchObject({ StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-vault00001' } });
+  });
+
+  it('names every exception: no exception condition matches every principal', () => {
+    for (const g of all) {
+      for (const s of g.document.Statement) {
+        const exception = s.Condition?.['ArnNotLike']?.['aws:PrincipalArn'];
+        if (exception)
+          expect(exception, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+$/);
+        expect(s.Effect).toBe('Deny');
+      }
+    }
+  });
+});

@@ -1,0 +1,129 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { acknowledge, nag } from '../nag-suppressions.js';
+import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+
+/** Restores prefix; the restore role may create and write only buckets of this name. */
+export const RESTORE_BUCKET_PREFIX = 'airgap-restore-';
+
+/**
+ * The restore account: a clean account that restores land in, never the production one. The restore role
+ * reads the vault (the vault bucket and key policies name it) and writes only restore targets.
+ */
+export class RestoreStack extends Stack {
+  constructor(scope: Construct, id: string, config: Config, props: StackProps) {
+    super(scope, id, props);
+    const vault = config.organizations.vault;
+    const key = new kms.Key(this, 'RestoreKey', {
+      alias: RESOURCE_NAMES.restoreKeyAlias(config),
+      description: 'Air Gap Recover: encrypts restored snapshots, databases and volumes',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'RestoreRole', {
+      roleName: ROLE_NAMES.restore,
+      assumedBy: new iam.AccountRootPrincipal().withConditions({
+        Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+      }),
+      description: 'Air Gap Recover: restores vault data into this account',
+      inlinePolicies: {
+        restore: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'ReadVaultVersions',
+              actions: [
+                's3:GetObject',
+                's3:GetObjectVersion',
+                's3:GetObjectVersionTagging',
+                's3:ListBucket',
+                's3:ListBucketVersions',
+              ],
+              resources: [
+                `arn:aws:s3:::${config.vault.bucketPrefix}-*`,
+                `arn:aws:s3:::${config.vault.bucketPrefix}-*/*`,
+              ],
+            }),
+            new iam.PolicyStatement({
+              // Versioned restore targets need delete permissions to put a key back after a failed copy (seed 001).
+              sid: 'WriteRestoreTargets',
+              actions: [
+                's3:CreateBucket',
+                's3:PutBucketVersioning',
+                's3:PutBucketPublicAccessBlock',
+                's3:PutEncryptionConfiguration',
+                's3:ListBucket',
+                's3:ListBucketVersions',
+                's3:GetObject',
+                's3:GetObjectVersion',
+                's3:PutObject',
+                's3:PutObjectTagging',
+                's3:DeleteObject',
+                's3:DeleteObjectVersion',
+              ],
+              resources: [
+                `arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`,
+                `arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*/*`,
+              ],
+            }),
+            new iam.PolicyStatement({
+              sid: 'RestoreSnapshotsIntoThisAccount',
+              actions: [
+                'rds:CopyDBSnapshot',
+                'rds:CopyDBClusterSnapshot',
+                'rds:RestoreDBInstanceFromDBSnapshot',
+                'rds:RestoreDBClusterFromSnapshot',
+                'rds:CreateDBInstance',
+                'rds:AddTagsToResource',
+                'rds:Describe*',
+                'ec2:CopySnapshot',
+                'ec2:CreateVolume',
+                'ec2:CreateTags',
+                'ec2:DescribeSnapshots',
+                'ec2:DescribeVolumes',
+              ],
+              resources: ['*'],
+              conditions: { StringEquals: { 'aws:RequestedRegion': config.vault.region } },
+            }),
+            new iam.PolicyStatement({
+              sid: 'UseRestoreKey',
+              actions: [
+                'kms:Encrypt',
+                'kms:Decrypt',
+                'kms:ReEncrypt*',
+                'kms:GenerateDataKey*',
+                'kms:CreateGrant',
+                'kms:DescribeKey',
+              ],
+              resources: [key.keyArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'DecryptVaultCopiesThroughServices',
+              actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
+              resources: [`arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`],
+              conditions: {
+                StringLike: {
+                  'kms:ViaService': ['s3.*.amazonaws.com', 'rds.*.amazonaws.com', 'ec2.*.amazonaws.com'],
+                },
+              },
+            }),
+          ],
+        }),
+      },
+    });
+    acknowledge(
+      role,
+      'Vault buckets by prefix (read only); restore targets by prefix; snapshot and volume ids do not exist before the restore, so RDS/EC2 actions are bounded by region; the vault key only through S3, RDS and EC2.',
+      nag.wildcard(`Resource::arn:aws:s3:::${config.vault.bucketPrefix}-*`),
+      nag.wildcard(`Resource::arn:aws:s3:::${config.vault.bucketPrefix}-*/*`),
+      nag.wildcard(`Resource::arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`),
+      nag.wildcard(`Resource::arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*/*`),
+      nag.wildcard('Action::rds:Describe*'),
+      nag.wildcard('Resource::*'),
+      nag.wildcard('Action::kms:ReEncrypt*'),
+      nag.wildcard('Action::kms:GenerateDataKey*'),
+      nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`),
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { buildApp } from './app.js';
+import { guardrails, POLICY_SIZE_LIMIT, policySize } from './guardrails/policies.js';
+
+export interface SynthManifest {
+  deployment: string;
+  templates: {
+    role: string;
+    stackName: string;
+    accounts: string[];
+    region: string;
+    file: string;
+    resources: number;
+  }[];
+  guardrails: {
+    organization: string;
+    kind: string;
+    name: string;
+    description: string;
+    file: string;
+    size: number;
+  }[];
+}
+
+/** Writes every template, the guardrail policies and `airgap-manifest.json` into `outDir`. */
+export function synthesize(config: Config, outDir: string, opts: { nag?: boolean } = {}): SynthManifest {
+  const { app, stacks } = buildApp(config, outDir, opts);
+  const assembly = app.synth({ validateOnSynthesis: true });
+  const manifest: SynthManifest = { deployment: config.name, templates: [], guardrails: [] };
+  for (const { role, accounts, region, stack } of stacks) {
+    const artifact = assembly.getStackByName(stack.stackName);
+    manifest.templates.push({
+      role,
+      stackName: stack.stackName,
+      accounts,
+      region,
+      file: artifact.templateFile,
+      resources: Object.keys((artifact.template as { Resources?: object }).Resources ?? {}).length,
+    });
+  }
+  const dir = join(outDir, 'guardrails');
+  mkdirSync(dir, { recursive: true });
+  for (const g of guardrails(config)) {
+    const size = policySize(g.document);
+    if (size > POLICY_SIZE_LIMIT) {
+      throw new Error(
+        `guardrail ${g.name} is ${size} characters, over the ${POLICY_SIZE_LIMIT}-character ${g.kind} limit`,
+      );
+    }
+    const file = `guardrails/${g.organization}-${g.kind.toLowerCase()}-${g.name}.json`;
+    writeFileSync(join(outDir, file), `${JSON.stringify(g.document, null, 2)}\n`);
+    manifest.guardrails.push({
+      organization: g.organization,
+      kind: g.kind,
+      name: g.name,
+      description: g.description,
+      file,
+      size,
+    });
+  }
+  writeFileSync(join(outDir, 'airgap-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** The one-screen summary of what will be created where. */
+export function summarize(config: Config, manifest: SynthManifest): string {
+  const lines = [
+    `Air Gap Recover "${config.name}": ${manifest.templates.length} templates, ${manifest.guardrails.length} guardrail policies`,
+  ];
+  for (const t of manifest.templates) {
+    const where =
+      t.role === 'workload'
+        ? `StackSet -> ${t.accounts.length} workload account(s)`
+        : `account ${t.accounts[0]}`;
+    lines.push(
+      `  ${t.role.padEnd(9)} ${t.stackName.padEnd(32)} ${String(t.resources).padStart(3)} resources  ${where}, ${t.region}`,
+    );
+  }
+  for (const g of manifest.guardrails) {
+    lines.push(
+      `  ${g.kind}      ${g.name.padEnd(32)} ${String(g.size).padStart(5)} chars  ${g.organization} organization root`,
+    );
+  }
+  return lines.join('\n');
+}

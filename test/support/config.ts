@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+
+export const QUICKSTART_PATH = new URL('../../examples/quickstart.yaml', import.meta.url);
+
+/** The quickstart config, optionally with edits at YAML paths (each test changes only what it names). */
+export function quickstart(edits: [path: (string | number)[], value: unknown][] = []): Config {
+  const doc = parseDocument(readFileSync(QUICKSTART_PATH, 'utf8'));
+  for (const [path, value] of edits) doc.setIn(path, value);
+  return parseConfig(doc.toString(), 'quickstart.yaml');
+}
+
+/** A config with `n` workload accounts, each protecting one bucket: for scale tests and benchmarks. */
+export function withWorkloadAccounts(n: number): Config {
+  const accounts = Array.from({ length: n }, (_, i) => ({ id: String(300000000000 + i), name: `w${i}` }));
+  return quickstart([
+    [['organizations', 'source', 'workloadAccounts'], accounts],
+    [['protect'], { s3: accounts.map((a) => ({ account: a.id, names: [`data-${a.name}`] })) }],
+    [['paths', 'backup'], false],
+    [['backup', 'airGappedVault'], false],
+  ]);
+}

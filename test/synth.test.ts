@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthesize, summarize, type SynthManifest } from '../src/infra/synth.js';
+import { quickstart, withWorkloadAccounts } from './support/config.js';
+
+const out = mkdtempSync(join(tmpdir(), 'airgap-synth-'));
+let manifest: SynthManifest;
+
+beforeAll(() => {
+  manifest = synthesize(quickstart(), out);
+});
+
+describe('airgap synth (cdk-nag on, CDK validation on)', () => {
+  it('writes one template per account role and the guardrails of both organizations', () => {
+    expect(manifest.templates.map((t) => t.role)).toEqual(['vault', 'workload', 'restore']);
+    expect(manifest.guardrails.map((g) => `${g.organization}/${g.kind}`)).toEqual(
+      expect.arrayContaining(['vault/SCP', 'vault/RCP', 'source/SCP']),
+    );
+    const written = JSON.parse(readFileSync(join(out, 'airgap-manifest.json'), 'utf8')) as SynthManifest;
+    expect(written.templates).toHaveLength(3);
+    const scp = JSON.parse(readFileSync(join(out, written.guardrails[0]!.file), 'utf8')) as {
+      Statement: unknown[];
+    };
+    expect(scp.Statement.length).toBeGreaterThan(0);
+  });
+
+  it('cfn-lint passes on every template', async () => {
+    const files = manifest.templates.map((t) => join(out, t.file));
+    const { stdout } = await promisify(execFile)('cfn-lint', files).catch(
+      (e: { stdout: string; code: number }) => {
+        throw new Error(`cfn-lint exited ${e.code}:\n${e.stdout}`);
+      },
+    );
+    expect(stdout).toBe('');
+  });
+
+  it('the summary names every stack and where it goes', () => {
+    const text = summarize(quickstart(), manifest);
+    expect(text).toContain('quickstart-airgap-vault');
+    expect(text).toContain('StackSet -> 1 workload account(s)');
+  });
+
+  it('template count does not grow with the number of workload accounts', () => {
+    const many = synthesize(withWorkloadAccounts(50), mkdtempSync(join(tmpdir(), 'airgap-synth50-')), {
+      nag: false,
+    });
+    expect(many.templates).toHaveLength(manifest.templates.length);
+    expect(many.templates.find((t) => t.role === 'workload')?.accounts).toHaveLength(50);
+  });
+});
