@@ -17,6 +17,8 @@ export const ROLE_NAMES = {
   auditor: 'AirGapAuditor',
   /** Restore account: restores vault data into this account. */
   restore: 'AirGapRestore',
+  /** Every account: the role the `airgap` CLI assumes to operate (read, copy, restore) on AWS. */
+  operator: 'AirGapOperator',
   /** Vault organization: the named break-glass path for humans. */
   breakGlass: 'AirGapBreakGlass',
 } as const;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { selectAt } from './restore-plan.js';
+import type { Version } from './versions.js';
+
+const t = (s: number) => new Date(Date.UTC(2026, 10, 23, 6, 0, s));
+const v = (key: string, versionId: string, at: number, deleteMarker = false): Version => ({
+  key,
+  versionId,
+  deleteMarker,
+  lastModified: t(at),
+  size: deleteMarker ? 0 : 10,
+});
+
+async function* stream(items: Version[]) {
+  yield* items;
+}
+async function collect(at: number, items: Version[]) {
+  const out: string[] = [];
+  for await (const item of selectAt(stream(items), t(at))) out.push(`${item.key}@${item.versionId}`);
+  return out;
+}
+
+describe('restore selection (pure)', () => {
+  const history = [
+    v('a', 'a3', 30),
+    v('a', 'a2', 20),
+    v('a', 'a1', 10),
+    v('b', 'bdel', 25, true),
+    v('b', 'b1', 5),
+    v('c', 'c1', 40),
+  ];
+
+  it('restores the newest version before T, skipping later overwrites', async () => {
+    expect(await collect(25, history)).toEqual(['a@a2']);
+  });
+
+  it('keeps a key deleted before T absent, and restores it when T is before the delete', async () => {
+    expect(await collect(26, history)).not.toContain('b@b1');
+    expect(await collect(24, history)).toContain('b@b1');
+  });
+
+  it('leaves out keys first written after T', async () => {
+    expect(await collect(39, history)).not.toContainEqual(expect.stringMatching(/^c@/));
+    expect(await collect(40, history)).toContain('c@c1');
+  });
+
+  it('threat #2: a ransomed overwrite after T is never chosen', async () => {
+    const ransomed = [v('x', 'evil', 100), v('x', 'clean', 50)];
+    expect(await collect(99, ransomed)).toEqual(['x@clean']);
+  });
+});

@@ -1,0 +1,156 @@
+import {
+  AttachPolicyCommand,
+  CreateOrganizationCommand,
+  CreatePolicyCommand,
+  DescribeOrganizationCommand,
+  ListPoliciesCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketEncryptionCommand,
+  PutBucketVersioningCommand,
+  PutObjectLockConfigurationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { AwsClients } from '../aws/clients.js';
+import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../config/index.js';
+import { guardrails } from '../infra/guardrails/policies.js';
+import { configureReplication } from '../protect/s3/replication.js';
+
+export interface ProvisionReport {
+  organizations: { source: string; vault: string };
+  guardrailsAttached: string[];
+  vaultKeyArn: string;
+  buckets: { source: string; vault: string }[];
+}
+
+/**
+ * Builds on the sandbox what the stacks and the operator would build on AWS for the S3 path, idempotently:
+ * both organizations with the vault guardrails attached, the vault key, Object Lock vault buckets (default
+ * retention set before the first write), versioned source buckets, and their replication rules.
+ */
+export async function provisionSandbox(clients: AwsClients, config: Config): Promise<ProvisionReport> {
+  const { source, vault } = config.organizations;
+  const sourceOrg = await ensureOrganization(clients.for(OrganizationsClient, source.managementAccount));
+  const vaultOrgs = clients.for(OrganizationsClient, vault.managementAccount);
+  const vaultOrg = await ensureOrganization(vaultOrgs);
+  const guardrailsAttached = await attachGuardrails(vaultOrgs, config);
+
+  const vaultKeyArn = await ensureKey(
+    clients.for(KMSClient, vault.vaultAccount, config.vault.region),
+    RESOURCE_NAMES.vaultKeyAlias(config),
+  );
+  const buckets: ProvisionReport['buckets'] = [];
+  const vaultS3 = clients.for(S3Client, vault.vaultAccount, config.vault.region);
+  for (const bucket of protectedBuckets(config)) {
+    if (!(await bucketExists(vaultS3, bucket.vaultBucket))) {
+      await vaultS3.send(
+        new CreateBucketCommand({ Bucket: bucket.vaultBucket, ObjectLockEnabledForBucket: true }),
+      );
+      await vaultS3.send(
+        new PutObjectLockConfigurationCommand({
+          Bucket: bucket.vaultBucket,
+          ObjectLockConfiguration: {
+            ObjectLockEnabled: 'Enabled',
+            Rule: {
+              DefaultRetention: { Mode: config.vault.retention.mode, Days: config.vault.retention.days },
+            },
+          },
+        }),
+      );
+      await vaultS3.send(
+        new PutBucketEncryptionCommand({
+          Bucket: bucket.vaultBucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: vaultKeyArn },
+                BucketKeyEnabled: true,
+                BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+              },
+            ],
+          },
+        }),
+      );
+    }
+    const sourceS3 = clients.for(S3Client, bucket.account, bucket.region);
+    if (!(await bucketExists(sourceS3, bucket.bucket))) {
+      await sourceS3.send(new CreateBucketCommand({ Bucket: bucket.bucket }));
+      await sourceS3.send(
+        new PutBucketVersioningCommand({
+          Bucket: bucket.bucket,
+          VersioningConfiguration: { Status: 'Enabled' },
+        }),
+      );
+    }
+    await ensureRole(clients.for(IAMClient, bucket.account), ROLE_NAMES.replication, 's3.amazonaws.com');
+    await configureReplication(clients, config, bucket);
+    buckets.push({ source: bucket.bucket, vault: bucket.vaultBucket });
+  }
+  return { organizations: { source: sourceOrg, vault: vaultOrg }, guardrailsAttached, vaultKeyArn, buckets };
+}
+
+async function ensureOrganization(orgs: OrganizationsClient): Promise<string> {
+  const existing = await orgs.send(new DescribeOrganizationCommand({})).catch(() => undefined);
+  if (existing?.Organization?.Id) return existing.Organization.Id;
+  const created = await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  return created.Organization!.Id!;
+}
+
+async function attachGuardrails(orgs: OrganizationsClient, config: Config): Promise<string[]> {
+  const root = (await orgs.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+  const attached: string[] = [];
+  for (const g of guardrails(config).filter((x) => x.organization === 'vault')) {
+    const type = g.kind === 'SCP' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';
+    const listed = await orgs.send(new ListPoliciesCommand({ Filter: type }));
+    if (listed.Policies?.some((p) => p.Name === g.name)) continue;
+    const policy = await orgs.send(
+      new CreatePolicyCommand({
+        Name: g.name,
+        Description: g.description,
+        Type: type,
+        Content: JSON.stringify(g.document),
+      }),
+    );
+    await orgs.send(new AttachPolicyCommand({ PolicyId: policy.Policy!.PolicySummary!.Id!, TargetId: root }));
+    attached.push(g.name);
+  }
+  return attached;
+}
+
+async function ensureKey(kms: KMSClient, alias: string): Promise<string> {
+  const existing = await kms.send(new DescribeKeyCommand({ KeyId: alias })).catch(() => undefined);
+  if (existing?.KeyMetadata?.Arn) return existing.KeyMetadata.Arn;
+  const key = await kms.send(new CreateKeyCommand({ Description: 'Air Gap Recover vault key (sandbox)' }));
+  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }));
+  return key.KeyMetadata!.Arn!;
+}
+
+async function ensureRole(iam: IAMClient, name: string, service: string): Promise<void> {
+  const exists = await iam.send(new GetRoleCommand({ RoleName: name })).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return;
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: name,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+}
+
+export async function bucketExists(s3: S3Client, name: string): Promise<boolean> {
+  return s3.send(new HeadBucketCommand({ Bucket: name })).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,118 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { protectedBuckets } from '../src/config/index.js';
+import { restoreBucket } from '../src/protect/s3/restore.js';
+import { emulateReplication } from '../src/sandbox/replication-emulator.js';
+import { provisionSandbox } from '../src/sandbox/provision.js';
+import { quickstart } from './support/config.js';
+import { useMoto } from './support/moto.js';
+import { nextSecond, put, remove, sha256 } from './support/s3.js';
+
+// Accounts of this file only (moto state is per server, but ids stay unique across files anyway).
+const config = quickstart([
+  [['organizations', 'source', 'managementAccount'], '410000000001'],
+  [['organizations', 'source', 'workloadAccounts', 0, 'id'], '410000000002'],
+  [['organizations', 'source', 'backupAccount'], '410000000003'],
+  [['organizations', 'vault', 'managementAccount'], '420000000001'],
+  [['organizations', 'vault', 'vaultAccount'], '420000000002'],
+  [['organizations', 'vault', 'airGapAccount'], '420000000003'],
+  [['organizations', 'vault', 'restoreAccount'], '420000000004'],
+  [['protect'], { s3: [{ account: '410000000002', names: ['restore-src'] }] }],
+  [['replication', 'deleteMarkerReplication'], true],
+]);
+const bucket = protectedBuckets(config)[0]!;
+
+describe('S3 restore to a point in time (moto, replication emulated)', () => {
+  const moto = useMoto();
+  let source: S3Client;
+  let vault: S3Client;
+  let at: Date;
+
+  beforeAll(async () => {
+    await provisionSandbox(moto.clients, config);
+    source = moto.clients.for(S3Client, bucket.account);
+    vault = moto.clients.for(S3Client, config.organizations.vault.vaultAccount);
+    await put(source, bucket.bucket, 'keep.txt', 'v1');
+    await put(source, bucket.bucket, 'overwritten.txt', 'before');
+    await put(source, bucket.bucket, 'deleted-before.txt', 'gone');
+    await put(source, bucket.bucket, 'deleted-after.txt', 'still here at T');
+    await emulateReplication(moto.clients, config);
+    await nextSecond();
+    await remove(source, bucket.bucket, 'deleted-before.txt');
+    await emulateReplication(moto.clients, config);
+    at = await nextSecond();
+    await put(source, bucket.bucket, 'overwritten.txt', 'ransomed');
+    await put(source, bucket.bucket, 'created-after.txt', 'new');
+    await remove(source, bucket.bucket, 'deleted-after.txt');
+    await emulateReplication(moto.clients, config);
+  });
+
+  it('threat #1/#2: restores exactly the state at T: older versions, no later writes, deleted keys absent', async () => {
+    const report = await restoreBucket(moto.clients, config, bucket, { at, to: 'airgap-restore-t1' });
+    expect(report.failed).toEqual([]);
+    expect(report.items.map((i) => i.key)).toEqual(['deleted-after.txt', 'keep.txt', 'overwritten.txt']);
+    const restore = moto.clients.for(S3Client, config.organizations.vault.restoreAccount);
+    const body = await restore.send(
+      new GetObjectCommand({ Bucket: 'airgap-restore-t1', Key: 'overwritten.txt' }),
+    );
+    expect(await body.Body!.transformToString()).toBe('before');
+    const item = report.items.find((i) => i.key === 'keep.txt');
+    expect(item?.checksumSha256).toBe(sha256('v1'));
+  });
+
+  it('threat #32: a re-run resumes without copying again', async () => {
+    const again = await restoreBucket(moto.clients, config, bucket, { at, to: 'airgap-restore-t1' });
+    expect(again.restored).toBe(0);
+    expect(again.skippedAlreadyRestored).toBe(3);
+  });
+
+  it('threat #31: --dry-run plans keys and bytes and writes nothing', async () => {
+    const plan = await restoreBucket(moto.clients, config, bucket, {
+      at,
+      to: 'airgap-restore-dry',
+      dryRun: true,
+    });
+    expect(plan.planned).toEqual({
+      keys: 3,
+      bytes: 'v1'.length + 'before'.length + 'still here at T'.length,
+    });
+    const restore = moto.clients.for(S3Client, config.organizations.vault.restoreAccount);
+    await expect(
+      restore.send(new ListObjectVersionsCommand({ Bucket: 'airgap-restore-dry' })),
+    ).rejects.toThrow();
+  });
+
+  it('threat #6: a locked vault version cannot be deleted (moto enforces Object Lock)', async () => {
+    const versions = await vault.send(
+      new ListObjectVersionsCommand({ Bucket: bucket.vaultBucket, Prefix: 'keep.txt' }),
+    );
+    const versionId = versions.Versions![0]!.VersionId!;
+    await expect(
+      vault.send(
+        new DeleteObjectCommand({ Bucket: bucket.vaultBucket, Key: 'keep.txt', VersionId: versionId }),
+      ),
+    ).rejects.toThrow();
+    const head = await vault.send(
+      new HeadObjectCommand({ Bucket: bucket.vaultBucket, Key: 'keep.txt', VersionId: versionId }),
+    );
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+  });
+
+  it('replication emulation is idempotent: a second pass copies nothing', async () => {
+    const [pass] = await emulateReplication(moto.clients, config);
+    expect(pass?.replicated).toEqual([]);
+    expect(pass?.deleteMarkers).toBe(0);
+  });
+
+  it('refuses a target the restore role may not write, in one line', async () => {
+    await expect(restoreBucket(moto.clients, config, bucket, { at, to: 'prod-bucket' })).rejects.toThrow(
+      /restore targets are named airgap-restore-/,
+    );
+  });
+});
