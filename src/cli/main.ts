@@ -1,10 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerRestoreCommands } from './commands/restore.js';
+import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSynthCommands } from './commands/synth.js';
 
 /** Each module adds its commands to the program; main only maps outcomes to exit codes. */
-const registrations: ((program: Command) => void)[] = [registerConfigCommands, registerSynthCommands];
+const registrations: ((program: Command) => void)[] = [
+  registerConfigCommands,
+  registerSynthCommands,
+  registerSandboxCommands,
+  registerRestoreCommands,
+];
 
 export function buildProgram(): Command {
   const program = new Command('airgap')
