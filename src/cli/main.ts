@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerProveCommands } from './commands/prove.js';
 import { registerRestoreCommands } from './commands/restore.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSynthCommands } from './commands/synth.js';
@@ -9,6 +10,7 @@ import { registerSynthCommands } from './commands/synth.js';
 const registrations: ((program: Command) => void)[] = [
   registerConfigCommands,
   registerSynthCommands,
+  registerProveCommands,
   registerSandboxCommands,
   registerRestoreCommands,
 ];

@@ -21,24 +21,18 @@ describe('guardrail policies', () => {
     const s = statement('airgap-vault-data', 'DenyVaultObjectDeletionAndRetentionChange');
     expect(s?.Action).toEqual(
       expect.arrayContaining([
-        's3:DeleteObjectVersion',
+        's3:DeleteObject*',
         's3:PutObjectRetention',
         's3:BypassGovernanceRetention',
+        's3:PutLifecycleConfiguration',
       ]),
     );
     expect(s?.Condition).toBeUndefined();
   });
 
-  it('threat #2/#3/#5: deny lifecycle, replication, policy and lock changes on vault buckets except break-glass', () => {
-    const s = statement('airgap-vault-data', 'DenyVaultBucketConfigurationChange');
-    expect(s?.Action).toEqual(
-      expect.arrayContaining([
-        's3:PutLifecycleConfiguration',
-        's3:PutReplicationConfiguration',
-        's3:PutBucketPolicy',
-        's3:PutBucketObjectLockConfiguration',
-      ]),
-    );
+  it('threat #2/#3/#5: deny every write, delete and reconfiguration of vault buckets except break-glass', () => {
+    const s = statement('airgap-vault-data', 'DenyVaultBucketChangesExceptBreakGlass');
+    expect(s?.Action).toEqual(expect.arrayContaining(['s3:Delete*', 's3:Put*', 's3:Replicate*']));
     expect(s?.Condition).toEqual({
       ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
     });
@@ -54,12 +48,7 @@ describe('guardrail policies', () => {
 
   it('threat #8-#11: deny key deletion, disabling, imported material, and the policy-lockout bypass', () => {
     expect(statement('airgap-vault-keys', 'DenyKeyDestruction')?.Action).toEqual(
-      expect.arrayContaining([
-        'kms:ScheduleKeyDeletion',
-        'kms:DisableKey',
-        'kms:DeleteImportedKeyMaterial',
-        'kms:ImportKeyMaterial',
-      ]),
+      expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:Disable*', 'kms:Delete*', 'kms:Import*']),
     );
     expect(statement('airgap-vault-keys', 'DenyKeyPolicyLockoutBypass')?.Condition).toEqual({
       Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' },
@@ -71,14 +60,10 @@ describe('guardrail policies', () => {
 
   it('threat #25: deny leaving the organization and turning off CloudTrail, Config and GuardDuty', () => {
     expect(statement('airgap-vault-organization', 'DenyLeavingOrganization')?.Action).toContain(
-      'organizations:LeaveOrganization',
+      'organizations:Leave*',
     );
     expect(statement('airgap-vault-organization', 'DenyTurningOffDetection')?.Action).toEqual(
-      expect.arrayContaining([
-        'cloudtrail:StopLogging',
-        'config:StopConfigurationRecorder',
-        'guardduty:DeleteDetector',
-      ]),
+      expect.arrayContaining(['cloudtrail:Stop*', 'config:Stop*', 'guardduty:Delete*']),
     );
   });
 
@@ -94,7 +79,9 @@ describe('guardrail policies', () => {
       for (const s of g.document.Statement) {
         const exception = s.Condition?.['ArnNotLike']?.['aws:PrincipalArn'];
         if (exception)
-          expect(exception, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+$/);
+          for (const arn of [exception].flat()) {
+            expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+$/);
+          }
         expect(s.Effect).toBe('Deny');
       }
     }

@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.js';
+import { CheckFailed } from '../../errors.js';
+import { synthesize } from '../../infra/synth.js';
+import { loadModel } from '../../proof/model.js';
+import { prove } from '../../proof/prove.js';
+import { renderProof } from '../../proof/render.js';
+import { configOption, outputOption } from '../options.js';
+
+export function registerProveCommands(program: Command): void {
+  program
+    .command('prove')
+    .description(
+      'prove by IAM policy evaluation that no production principal can delete, shorten, re-key or read the vault',
+    )
+    .addOption(configOption())
+    .option('--templates <dir>', 'prove what `airgap synth` wrote there (default: synthesize first)')
+    .addOption(outputOption(['text', 'json', 'md']))
+    .option('--out <file>', 'write the report to a file instead of the terminal')
+    .action(
+      async (opts: { config: string; templates?: string; output: 'text' | 'json' | 'md'; out?: string }) => {
+        const config = loadConfig(opts.config);
+        const dir = opts.templates ?? mkdtempSync(join(tmpdir(), 'airgap-prove-'));
+        if (!opts.templates) synthesize(config, dir);
+        const result = await prove(loadModel(config, dir));
+        const text =
+          opts.output === 'json' ? JSON.stringify(result, null, 2) : renderProof(result, opts.output);
+        if (opts.out) writeFileSync(opts.out, `${text}\n`);
+        else console.log(text);
+        if (!result.passed) {
+          throw new CheckFailed(
+            `proof FAILED: ${result.breaches.length} attack(s) allowed, ${result.positiveControls.filter((c) => !c.passed).length} positive control(s) denied, ${result.staticChecks.filter((c) => !c.passed).length} lock check(s) failed`,
+          );
+        }
+      },
+    );
+}

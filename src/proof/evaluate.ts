@@ -1,0 +1,134 @@
+import {
+  getDenialReasons,
+  runSimulation,
+  type DiscoveryContextKeyConstraint,
+  type Simulation,
+} from '@cloud-copilot/iam-simulate';
+import type { Policy, ProofModel, VaultResource } from './model.js';
+import type { Principal } from './principals.js';
+
+export interface Decision {
+  allowed: boolean;
+  /** The policy statements that denied it, or why it was allowed ("allowed if …" in Discovery mode). */
+  decidedBy: string[];
+}
+
+const FULL_AWS_ACCESS = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+/**
+ * Keys AWS sets from the caller's identity, which an attacker cannot choose. Everything else (encryption
+ * context, via-service, source IP, request headers) is left unknown, so Discovery mode reports any value of
+ * it that would let the call through: that is what makes an "allowed if a condition holds" visible.
+ */
+const AUTHORITATIVE_KEYS = [
+  'aws:PrincipalOrgID',
+  'aws:PrincipalAccount',
+  'aws:PrincipalArn',
+  'aws:PrincipalIsAWSService',
+  'aws:MultiFactorAuthPresent',
+  'aws:PrincipalType',
+];
+const CONSTRAINTS: DiscoveryContextKeyConstraint[] = AUTHORITATIVE_KEYS.map((keyName) => ({
+  keyName,
+  presenceIsKnown: true,
+  valueIsKnown: true,
+}));
+
+/**
+ * Authorizes one call as AWS would: the principal's identity policies and its organization's SCPs, the
+ * resource's policy and its organization's RCPs. Discovery mode: "allowed if a condition holds" is allowed.
+ * The drill uses this same function to decide whether an attack reaches the sandbox.
+ */
+export async function authorize(
+  model: ProofModel,
+  principal: Principal,
+  request: {
+    action: string;
+    resource: string;
+    resourceAccount: string;
+    context?: Record<string, string | string[]>;
+  },
+  mode: 'Discovery' | 'Strict' = 'Discovery',
+): Promise<Decision> {
+  const simulation: Simulation = {
+    request: {
+      principal: principal.arn,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.resourceAccount },
+      contextVariables: { ...identityContext(principal), ...request.context },
+    },
+    identityPolicies: principal.policies,
+    serviceControlPolicies: principal.organization
+      ? [
+          {
+            orgIdentifier: principal.orgId!,
+            policies: [
+              { name: 'FullAWSAccess', policy: FULL_AWS_ACCESS },
+              ...orgPolicies(model, principal.organization, 'SCP'),
+            ],
+          },
+        ]
+      : [],
+    resourceControlPolicies: resourceOrg(model, request.resourceAccount)
+      ? [{ orgIdentifier: model.config.organizations.vault.id, policies: orgPolicies(model, 'vault', 'RCP') }]
+      : [],
+    resourcePolicy: resourcePolicyFor(model, request.resource),
+  };
+  const result = await runSimulation(simulation, {
+    simulationMode: mode,
+    discoveryContextKeyConstraints: CONSTRAINTS,
+  });
+  if (result.resultType === 'error') {
+    throw new Error(
+      `cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
+    );
+  }
+  const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]!.analysis;
+  if (result.overallResult === 'Allowed') {
+    return { allowed: true, decidedBy: [mode === 'Strict' ? 'allowed' : describeAllow(analysis)] };
+  }
+  const reasons = getDenialReasons(analysis).map((d) =>
+    d.denialType === 'Explicit'
+      ? `${d.policyType}:${d.policyIdentifier ?? 'policy'}/${d.statementId ?? `#${d.statementIndex}`}`
+      : `${d.policyType}:no-allow`,
+  );
+  return { allowed: false, decidedBy: reasons.length ? reasons : ['implicit deny'] };
+}
+
+function identityContext(p: Principal): Record<string, string> {
+  return {
+    'aws:PrincipalAccount': p.account,
+    'aws:PrincipalArn': p.arn,
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:MultiFactorAuthPresent': String(p.mfa),
+    'aws:SecureTransport': 'true',
+    ...(p.orgId ? { 'aws:PrincipalOrgID': p.orgId } : {}),
+  };
+}
+
+function orgPolicies(model: ProofModel, organization: 'source' | 'vault', kind: 'SCP' | 'RCP') {
+  return model.guardrails
+    .filter((g) => g.organization === organization && g.kind === kind)
+    .map((g) => ({ name: g.name, policy: g.document }));
+}
+
+function resourceOrg(model: ProofModel, account: string): boolean {
+  const v = model.config.organizations.vault;
+  return [v.vaultAccount, v.airGapAccount, v.restoreAccount, v.managementAccount].includes(account);
+}
+
+function resourcePolicyFor(model: ProofModel, arn: string): Policy | undefined {
+  const owner: VaultResource | undefined = model.resources.find(
+    (r) => arn === r.arn || arn.startsWith(`${r.arn}/`),
+  );
+  return owner?.policy;
+}
+
+function describeAllow(analysis: unknown): string {
+  const text = JSON.stringify(analysis);
+  const conditional = /"conditionType":"(?!always)[a-z]+/.test(text) || text.includes('ignoredConditions');
+  return conditional ? 'allowed if a condition holds (Discovery mode)' : 'allowed';
+}

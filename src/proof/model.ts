@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { accountsByRole, type Config } from '../config/index.js';
+import type { Guardrail, PolicyDocument } from '../infra/guardrails/policies.js';
+import type { SynthManifest } from '../infra/synth.js';
+import { resolve, type IntrinsicContext } from './intrinsics.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- CloudFormation and IAM documents are untyped JSON. */
+export type Policy = any;
+
+export interface VaultResource {
+  kind: 'bucket' | 'key' | 'table' | 'backup-vault';
+  arn: string;
+  account: string;
+  name: string;
+  policy?: Policy;
+  /** Object Lock of a bucket as the template declares it. */
+  objectLock?: { mode: string; days: number } | null;
+  vaultLock?: { minDays?: number; maxDays?: number; changeableForDays?: number } | null;
+}
+
+export interface ModelRole {
+  arn: string;
+  account: string;
+  name: string;
+  organization: 'source' | 'vault';
+  policies: { name: string; policy: Policy }[];
+  trust: Policy;
+}
+
+/** Everything the proof evaluates, read from what `airgap synth` wrote; mutable so tests can weaken it. */
+export interface ProofModel {
+  config: Config;
+  resources: VaultResource[];
+  roles: ModelRole[];
+  guardrails: {
+    organization: 'source' | 'vault';
+    kind: 'SCP' | 'RCP';
+    name: string;
+    document: PolicyDocument;
+  }[];
+}
+
+interface Template {
+  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Condition?: string }>;
+  Mappings?: IntrinsicContext['mappings'];
+}
+
+/** Reads the templates and guardrails of a synth output folder into the proof model. */
+export function loadModel(config: Config, dir: string): ProofModel {
+  const manifest = JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest;
+  const model: ProofModel = { config, resources: [], roles: [], guardrails: [] };
+  const orgOf = new Map(accountsByRole(config).map((a) => [a.id, a.organization]));
+  for (const entry of manifest.templates) {
+    const template = JSON.parse(readFileSync(join(dir, entry.file), 'utf8')) as Template;
+    // The workload template is one StackSet: it is evaluated as deployed in every workload account.
+    for (const account of entry.accounts) {
+      readTemplate(model, template, account, entry.region, orgOf.get(account) ?? 'source');
+    }
+  }
+  for (const g of manifest.guardrails) {
+    model.guardrails.push({
+      organization: g.organization as Guardrail['organization'],
+      kind: g.kind as Guardrail['kind'],
+      name: g.name,
+      document: JSON.parse(readFileSync(join(dir, g.file), 'utf8')) as PolicyDocument,
+    });
+  }
+  return model;
+}
+
+function readTemplate(
+  model: ProofModel,
+  template: Template,
+  account: string,
+  region: string,
+  org: 'source' | 'vault',
+): void {
+  const resources = template.Resources ?? {};
+  const refs: IntrinsicContext['refs'] = {};
+  for (const [id, r] of Object.entries(resources)) {
+    const p = r.Properties ?? {};
+    const named = (key: string) => (typeof p[key] === 'string' ? (p[key] as string) : id);
+    switch (r.Type) {
+      case 'AWS::S3::Bucket':
+        refs[id] = { ref: named('BucketName'), arn: `arn:aws:s3:::${named('BucketName')}` };
+        break;
+      case 'AWS::KMS::Key':
+        refs[id] = { ref: id, arn: `arn:aws:kms:${region}:${account}:key/${id}` };
+        break;
+      case 'AWS::IAM::Role':
+        refs[id] = { ref: named('RoleName'), arn: `arn:aws:iam::${account}:role/${named('RoleName')}` };
+        break;
+      case 'AWS::DynamoDB::GlobalTable':
+      case 'AWS::DynamoDB::Table':
+        refs[id] = {
+          ref: named('TableName'),
+          arn: `arn:aws:dynamodb:${region}:${account}:table/${named('TableName')}`,
+        };
+        break;
+      case 'AWS::Backup::BackupVault':
+      case 'AWS::Backup::LogicallyAirGappedBackupVault':
+        refs[id] = {
+          ref: named('BackupVaultName'),
+          arn: `arn:aws:backup:${region}:${account}:backup-vault:${named('BackupVaultName')}`,
+        };
+        break;
+      default:
+        refs[id] = { ref: id, arn: `arn:aws:cloudformation:${region}:${account}:resource/${id}` };
+    }
+  }
+  const ctx: IntrinsicContext = { account, region, refs, mappings: template.Mappings ?? {} };
+  const policiesOf = new Map<string, Policy>();
+  for (const r of Object.values(resources)) {
+    if (r.Type === 'AWS::S3::BucketPolicy') {
+      const bucket = resolve(r.Properties!['Bucket'], ctx) as string;
+      policiesOf.set(`bucket:${bucket}`, resolve(r.Properties!['PolicyDocument'], ctx));
+    }
+  }
+  for (const [id, r] of Object.entries(resources)) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::S3::Bucket' && p['ObjectLockEnabled']) {
+      const rule = (
+        p['ObjectLockConfiguration'] as
+          { Rule?: { DefaultRetention?: { Mode: string; Days: number } } } | undefined
+      )?.Rule?.DefaultRetention;
+      model.resources.push({
+        kind: 'bucket',
+        arn: refs[id]!.arn,
+        account,
+        name: refs[id]!.ref,
+        policy: policiesOf.get(`bucket:${refs[id]!.ref}`),
+        objectLock: rule ? { mode: rule.Mode, days: rule.Days } : null,
+      });
+    } else if (r.Type === 'AWS::KMS::Key' && org === 'vault' && refs[id]) {
+      model.resources.push({
+        kind: 'key',
+        arn: refs[id].arn,
+        account,
+        name: id,
+        policy: resolve(p['KeyPolicy'], ctx),
+      });
+    } else if (r.Type.startsWith('AWS::DynamoDB::')) {
+      model.resources.push({ kind: 'table', arn: refs[id]!.arn, account, name: refs[id]!.ref });
+    } else if (r.Type.startsWith('AWS::Backup::') && r.Type.endsWith('Vault')) {
+      const lock = p['LockConfiguration'] as {
+        MinRetentionDays?: number;
+        MaxRetentionDays?: number;
+        ChangeableForDays?: number;
+      };
+      model.resources.push({
+        kind: 'backup-vault',
+        arn: refs[id]!.arn,
+        account,
+        name: refs[id]!.ref,
+        policy: p['AccessPolicy'] ? resolve(p['AccessPolicy'], ctx) : undefined,
+        vaultLock: lock
+          ? {
+              minDays: lock.MinRetentionDays,
+              maxDays: lock.MaxRetentionDays,
+              changeableForDays: lock.ChangeableForDays,
+            }
+          : null,
+      });
+    } else if (r.Type === 'AWS::IAM::Role') {
+      const policies = (
+        (p['Policies'] as { PolicyName: string; PolicyDocument: unknown }[] | undefined) ?? []
+      ).map((x) => ({
+        name: x.PolicyName,
+        policy: resolve(x.PolicyDocument, ctx),
+      }));
+      model.roles.push({
+        arn: refs[id]!.arn,
+        account,
+        name: refs[id]!.ref,
+        organization: org,
+        policies,
+        trust: resolve(p['AssumeRolePolicyDocument'], ctx),
+      });
+    }
+  }
+}
