@@ -39,8 +39,8 @@ const CONSTRAINTS: DiscoveryContextKeyConstraint[] = AUTHORITATIVE_KEYS.map((key
 
 /**
  * Authorizes one call as AWS would: the principal's identity policies and its organization's SCPs, the
- * resource's policy and its organization's RCPs. Discovery mode: "allowed if a condition holds" is allowed.
- * The drill uses this same function to decide whether an attack reaches the sandbox.
+ * resource's policy and its organization's RCPs. Discovery mode (the proof): "allowed if a condition holds"
+ * is allowed. Strict mode (the drill): one concrete request, every fact of it given.
  */
 export async function authorize(
   model: ProofModel,
@@ -49,7 +49,10 @@ export async function authorize(
     action: string;
     resource: string;
     resourceAccount: string;
+    /** Facts of the request (headers, via-service); in Discovery mode, keys not given stay open. */
     context?: Record<string, string | string[]>;
+    /** A resource policy the model does not hold (a resource outside the vault, e.g. a source key). */
+    resourcePolicy?: Policy;
   },
   mode: 'Discovery' | 'Strict' = 'Discovery',
 ): Promise<Decision> {
@@ -75,7 +78,7 @@ export async function authorize(
     resourceControlPolicies: resourceOrg(model, request.resourceAccount)
       ? [{ orgIdentifier: model.config.organizations.vault.id, policies: orgPolicies(model, 'vault', 'RCP') }]
       : [],
-    resourcePolicy: resourcePolicyFor(model, request.resource),
+    resourcePolicy: request.resourcePolicy ?? resourcePolicyFor(model, request.resource),
   };
   const result = await runSimulation(simulation, {
     simulationMode: mode,

@@ -229,7 +229,7 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
 }
 
 /** What IAM evaluation cannot see: the service locks themselves. */
-function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
+export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
   const out: ControlResult[] = [];
   const days = model.config.vault.retention.days;
   for (const b of model.resources.filter((r) => r.kind === 'bucket')) {
