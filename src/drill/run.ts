@@ -171,7 +171,7 @@ export async function runDrill(
       const out: DrillEvidence['verification'] = [];
       for (const report of restores) {
         const expected = expectedStateAt(
-          manifest.filter((m) => buckets.some((b) => b.bucket === report.source)),
+          manifest.filter((m) => m.bucket === report.source),
           pointInTime,
           config.replication.deleteMarkerReplication,
         );

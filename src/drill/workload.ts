@@ -3,6 +3,7 @@ import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 
 /** One write of the seeded workload, as the manifest records it. */
 export interface ManifestEntry {
+  bucket: string;
   key: string;
   versionId: string | null;
   sha256: string | null;
@@ -37,6 +38,7 @@ export async function seedWorkload(
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumAlgorithm: 'SHA256' }),
       );
       out.push({
+        bucket,
         key,
         versionId: put.VersionId ?? null,
         sha256: sha256(body),
@@ -47,6 +49,7 @@ export async function seedWorkload(
     } else if (i % 6 === 1) {
       const del = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
       out.push({
+        bucket,
         key,
         versionId: del.VersionId ?? null,
         sha256: null,
