@@ -20,7 +20,7 @@ const withoutRcps = (m: ProofModel) => ({ ...m, guardrails: m.guardrails.filter(
 beforeAll(async () => {
   synthesize(config, dir, { nag: false });
   full = await prove(fresh());
-}, 120_000);
+}, 300_000);
 
 describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => {
   it('denies every attack of every principal and passes', () => {

@@ -36,7 +36,7 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
       },
     );
     expect(stdout).toBe('');
-  });
+  }, 180_000);
 
   it('the summary names every stack and where it goes', () => {
     const text = summarize(quickstart(), manifest);

@@ -36,7 +36,7 @@ export interface ProofResult {
 /** Every attack of the catalogue by every principal of the threat model, plus positive controls and the static checks. */
 export async function prove(
   model: ProofModel,
-  opts: { only?: (p: Principal) => boolean } = {},
+  opts: { only?: (p: Principal) => boolean; mode?: 'Discovery' | 'Strict' } = {},
 ): Promise<ProofResult> {
   const attacks = await attackCatalogue(model);
   const everyone = principals(model);
@@ -46,7 +46,7 @@ export async function prove(
   let evaluated = 0;
   for (const principal of who) {
     for (const attack of attacks.filter((a) => judged(principal, a))) {
-      const decision = await authorize(model, principal, attack);
+      const decision = await authorize(model, principal, attack, opts.mode);
       evaluated++;
       const key = `${principal.id}|${attack.kind}`;
       const cell = cells.get(key) ?? {
