@@ -16,12 +16,19 @@ beforeAll(() => {
 
 describe('airgap synth (cdk-nag on, CDK validation on)', () => {
   it('writes one template per account role and the guardrails of both organizations', () => {
-    expect(manifest.templates.map((t) => t.role)).toEqual(['vault', 'workload', 'restore']);
+    expect(manifest.templates.map((t) => t.stackName)).toEqual([
+      'quickstart-airgap-vault',
+      'quickstart-airgap-vault-buckets-1',
+      'quickstart-airgap-source',
+      'quickstart-airgap-restore',
+    ]);
     expect(manifest.guardrails.map((g) => `${g.organization}/${g.kind}`)).toEqual(
       expect.arrayContaining(['vault/SCP', 'vault/RCP', 'source/SCP']),
     );
     const written = JSON.parse(readFileSync(join(out, 'airgap-manifest.json'), 'utf8')) as SynthManifest;
-    expect(written.templates).toHaveLength(3);
+    expect(written.templates.find((t) => t.role === 'workload')?.instances).toEqual([
+      { account: '100000000002', region: 'us-east-1', parameters: { ProtectedBuckets: 'payments-invoices' } },
+    ]);
     const scp = JSON.parse(readFileSync(join(out, written.guardrails[0]!.file), 'utf8')) as {
       Statement: unknown[];
     };
@@ -49,6 +56,6 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
       nag: false,
     });
     expect(many.templates).toHaveLength(manifest.templates.length);
-    expect(many.templates.find((t) => t.role === 'workload')?.accounts).toHaveLength(50);
+    expect(many.templates.find((t) => t.role === 'workload')?.instances).toHaveLength(50);
   });
 });

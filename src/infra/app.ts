@@ -1,60 +1,84 @@
 import { App, BootstraplessSynthesizer, Validations, type Stack } from 'aws-cdk-lib';
+import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { stackName, type Config } from '../config/index.js';
+import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
-import { SourceStack } from './source/source-stack.js';
+import { SourceStack, sourceParameters } from './source/source-stack.js';
+import { BUCKETS_PER_STACK, VaultBucketsStack } from './vault/vault-buckets-stack.js';
 import { VaultStack } from './vault/vault-stack.js';
 
-export interface RoleStack {
-  role: 'vault' | 'workload' | 'restore';
-  /** The account it deploys to; the workload template goes to every workload account as one StackSet. */
-  accounts: string[];
+/** Where one template goes: an account and region, with its CloudFormation parameter values. */
+export interface StackInstance {
+  account: string;
   region: string;
+  parameters: Record<string, string>;
+}
+
+export interface RoleStack {
+  role: AccountRole;
   stack: Stack;
+  /** One for account-specific stacks; every workload account for the source template (one StackSet). */
+  instances: StackInstance[];
 }
 
 /**
- * One stack per account role. The templates carry no assets, so they deploy without CDK bootstrapping,
- * with plain CloudFormation or StackSets.
+ * One stack per account role (the vault role adds a stack per 100 vault buckets). The templates carry no
+ * assets, so they deploy without CDK bootstrapping, with plain CloudFormation or StackSets.
  */
 export function buildApp(
   config: Config,
   outdir: string,
   opts: { nag?: boolean } = {},
 ): { app: App; stacks: RoleStack[] } {
-  // Access-log delivery by bucket policy, not the legacy LogDeliveryWrite ACL.
-  const app = new App({ outdir, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
-  const vault = config.organizations.vault;
-  const region = config.vault.region;
-  const synthesizer = () => new BootstraplessSynthesizer();
-  const stacks: RoleStack[] = [
-    {
-      role: 'vault',
-      accounts: [vault.vaultAccount],
-      region,
-      stack: new VaultStack(app, stackName(config, 'vault'), config, {
-        env: { account: vault.vaultAccount, region },
-        synthesizer: synthesizer(),
-      }),
+  const app = new App({
+    outdir,
+    context: {
+      // Access-log delivery by bucket policy, not the legacy LogDeliveryWrite ACL.
+      '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+      // CloudFormation's own limits (resources, mappings, sizes) fail synth instead of the deploy.
+      [VALIDATE_AGAINST_DEFAULT_RULES]: true,
     },
+  });
+  const { vault, source } = config.organizations;
+  const region = config.vault.region;
+  const here = (account: string): StackInstance[] => [{ account, region, parameters: {} }];
+  const props = (account: string) => ({
+    env: { account, region },
+    synthesizer: new BootstraplessSynthesizer(),
+  });
+
+  const core = new VaultStack(app, stackName(config, 'vault'), config, props(vault.vaultAccount));
+  const stacks: RoleStack[] = [{ role: 'vault', stack: core, instances: here(vault.vaultAccount) }];
+  const buckets = config.paths.vault ? protectedBuckets(config) : [];
+  for (let i = 0; i * BUCKETS_PER_STACK < buckets.length; i++) {
+    const stack = new VaultBucketsStack(app, stackName(config, `vault-buckets-${i + 1}`), {
+      ...props(vault.vaultAccount),
+      config,
+      buckets: buckets.slice(i * BUCKETS_PER_STACK, (i + 1) * BUCKETS_PER_STACK),
+      key: core.key.key,
+    });
+    stacks.push({ role: 'vault', stack, instances: here(vault.vaultAccount) });
+  }
+  stacks.push(
     {
       role: 'workload',
-      accounts: config.organizations.source.workloadAccounts.map((a) => a.id),
-      region: config.organizations.source.regions[0]!,
       // Account-agnostic on purpose: one StackSet template for every workload account.
-      stack: new SourceStack(app, stackName(config, 'source'), config, { synthesizer: synthesizer() }),
+      stack: new SourceStack(app, stackName(config, 'source'), config, {
+        synthesizer: new BootstraplessSynthesizer(),
+      }),
+      instances: source.workloadAccounts.map((a) => ({
+        account: a.id,
+        region: source.regions[0]!,
+        parameters: sourceParameters(config, a.id),
+      })),
     },
     {
       role: 'restore',
-      accounts: [vault.restoreAccount],
-      region,
-      stack: new RestoreStack(app, stackName(config, 'restore'), config, {
-        env: { account: vault.restoreAccount, region },
-        synthesizer: synthesizer(),
-      }),
+      stack: new RestoreStack(app, stackName(config, 'restore'), config, props(vault.restoreAccount)),
+      instances: here(vault.restoreAccount),
     },
-  ];
+  );
   for (const { stack } of stacks) {
     stack.tags.setTag('airgap:deployment', config.name);
     acknowledgeProjectChoices(stack);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { buildApp } from './app.js';
+import { buildApp, type StackInstance } from './app.js';
 import { guardrails, POLICY_SIZE_LIMIT, policySize } from './guardrails/policies.js';
 
 export interface SynthManifest {
@@ -9,10 +9,10 @@ export interface SynthManifest {
   templates: {
     role: string;
     stackName: string;
-    accounts: string[];
-    region: string;
     file: string;
     resources: number;
+    /** Deployed in this order: a later template may import an earlier one's exports. */
+    instances: StackInstance[];
   }[];
   guardrails: {
     organization: string;
@@ -29,15 +29,14 @@ export function synthesize(config: Config, outDir: string, opts: { nag?: boolean
   const { app, stacks } = buildApp(config, outDir, opts);
   const assembly = app.synth({ validateOnSynthesis: true });
   const manifest: SynthManifest = { deployment: config.name, templates: [], guardrails: [] };
-  for (const { role, accounts, region, stack } of stacks) {
+  for (const { role, instances, stack } of stacks) {
     const artifact = assembly.getStackByName(stack.stackName);
     manifest.templates.push({
       role,
       stackName: stack.stackName,
-      accounts,
-      region,
       file: artifact.templateFile,
       resources: Object.keys((artifact.template as { Resources?: object }).Resources ?? {}).length,
+      instances,
     });
   }
   const dir = join(outDir, 'guardrails');
@@ -70,12 +69,13 @@ export function summarize(config: Config, manifest: SynthManifest): string {
     `Air Gap Recover "${config.name}": ${manifest.templates.length} templates, ${manifest.guardrails.length} guardrail policies`,
   ];
   for (const t of manifest.templates) {
+    const first = t.instances[0];
     const where =
       t.role === 'workload'
-        ? `StackSet -> ${t.accounts.length} workload account(s)`
-        : `account ${t.accounts[0]}`;
+        ? `StackSet -> ${t.instances.length} workload account(s)`
+        : `account ${first?.account ?? '-'}`;
     lines.push(
-      `  ${t.role.padEnd(9)} ${t.stackName.padEnd(32)} ${String(t.resources).padStart(3)} resources  ${where}, ${t.region}`,
+      `  ${t.role.padEnd(9)} ${t.stackName.padEnd(34)} ${String(t.resources).padStart(3)} resources  ${where}, ${first?.region ?? '-'}`,
     );
   }
   for (const g of manifest.guardrails) {

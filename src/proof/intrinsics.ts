@@ -9,6 +9,10 @@ export interface IntrinsicContext {
   /** Physical ARN or name of each logical id, for Ref and Fn::GetAtt. */
   refs: Record<string, { ref: string; arn: string }>;
   mappings: Record<string, Record<string, Record<string, unknown>>>;
+  /** Stack parameters as this stack instance is deployed (a list parameter as its items). */
+  parameters: Record<string, string | string[]>;
+  /** Exports of the stacks deployed before this one, for Fn::ImportValue. */
+  exports: Record<string, unknown>;
 }
 
 export function resolve(value: unknown, ctx: IntrinsicContext): unknown {
@@ -41,6 +45,12 @@ export function resolve(value: unknown, ctx: IntrinsicContext): unknown {
         if (found === undefined) throw new Error(`Fn::FindInMap ${map}.${top}.${second} has no value`);
         return found;
       }
+      case 'Fn::ImportValue': {
+        const name = String(resolve(arg, ctx));
+        if (!(name in ctx.exports))
+          throw new Error(`Fn::ImportValue of ${name}, which no earlier stack exports`);
+        return ctx.exports[name];
+      }
       case 'Fn::Sub':
         return String(arg).replace(/\$\{([^}]+)\}/g, (_, name: string) => String(ref(name, ctx)));
     }
@@ -54,7 +64,7 @@ function spread(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function ref(name: string, ctx: IntrinsicContext): string {
+function ref(name: string, ctx: IntrinsicContext): string | string[] {
   switch (name) {
     case 'AWS::AccountId':
       return ctx.account;
@@ -65,6 +75,7 @@ function ref(name: string, ctx: IntrinsicContext): string {
     case 'AWS::URLSuffix':
       return 'amazonaws.com';
   }
+  if (name in ctx.parameters) return ctx.parameters[name] as string;
   const target = ctx.refs[name];
   if (!target) throw new Error(`Ref to unknown ${name}`);
   return target.ref;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accountsByRole, type Config } from '../config/index.js';
 import type { Guardrail, PolicyDocument } from '../infra/guardrails/policies.js';
+import type { StackInstance } from '../infra/app.js';
 import type { SynthManifest } from '../infra/synth.js';
 import { resolve, type IntrinsicContext } from './intrinsics.js';
 
@@ -44,6 +45,8 @@ export interface ProofModel {
 interface Template {
   Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Condition?: string }>;
   Mappings?: IntrinsicContext['mappings'];
+  Parameters?: Record<string, { Type: string }>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 
 /** Reads the templates and guardrails of a synth output folder into the proof model. */
@@ -51,11 +54,12 @@ export function loadModel(config: Config, dir: string): ProofModel {
   const manifest = JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest;
   const model: ProofModel = { config, resources: [], roles: [], guardrails: [] };
   const orgOf = new Map(accountsByRole(config).map((a) => [a.id, a.organization]));
+  const exports: Record<string, unknown> = {};
   for (const entry of manifest.templates) {
     const template = JSON.parse(readFileSync(join(dir, entry.file), 'utf8')) as Template;
     // The workload template is one StackSet: it is evaluated as deployed in every workload account.
-    for (const account of entry.accounts) {
-      readTemplate(model, template, account, entry.region, orgOf.get(account) ?? 'source');
+    for (const instance of entry.instances) {
+      readTemplate(model, template, instance, orgOf.get(instance.account) ?? 'source', exports);
     }
   }
   for (const g of manifest.guardrails) {
@@ -72,10 +76,11 @@ export function loadModel(config: Config, dir: string): ProofModel {
 function readTemplate(
   model: ProofModel,
   template: Template,
-  account: string,
-  region: string,
+  instance: StackInstance,
   org: 'source' | 'vault',
+  exports: Record<string, unknown>,
 ): void {
+  const { account, region } = instance;
   const resources = template.Resources ?? {};
   const refs: IntrinsicContext['refs'] = {};
   for (const [id, r] of Object.entries(resources)) {
@@ -109,7 +114,24 @@ function readTemplate(
         refs[id] = { ref: id, arn: `arn:aws:cloudformation:${region}:${account}:resource/${id}` };
     }
   }
-  const ctx: IntrinsicContext = { account, region, refs, mappings: template.Mappings ?? {} };
+  const parameters: IntrinsicContext['parameters'] = {};
+  for (const [name, p] of Object.entries(template.Parameters ?? {})) {
+    const value = instance.parameters[name];
+    if (value === undefined) continue;
+    parameters[name] =
+      p.Type.startsWith('List<') || p.Type === 'CommaDelimitedList' ? value.split(',') : value;
+  }
+  const ctx: IntrinsicContext = {
+    account,
+    region,
+    refs,
+    mappings: template.Mappings ?? {},
+    parameters,
+    exports,
+  };
+  for (const output of Object.values(template.Outputs ?? {})) {
+    if (output.Export) exports[String(resolve(output.Export.Name, ctx))] = resolve(output.Value, ctx);
+  }
   const policiesOf = new Map<string, Policy>();
   for (const r of Object.values(resources)) {
     if (r.Type === 'AWS::S3::BucketPolicy') {

@@ -74,6 +74,15 @@ describe('guardrail policies', () => {
     expect(s?.Condition).toMatchObject({ StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-vault00001' } });
   });
 
+  it('threat #2: the source SCP refuses SSE-C writes only when replication.blockSseCOnSource is on', () => {
+    const sids = (g: Guardrail[]) =>
+      g.find((x) => x.name === 'airgap-source-protection')!.document.Statement.map((s) => s.Sid);
+    expect(sids(all)).toContain('DenySseCWrites');
+    expect(sids(guardrails(quickstart([[['replication', 'blockSseCOnSource'], false]])))).not.toContain(
+      'DenySseCWrites',
+    );
+  });
+
   it('names every exception: no exception condition matches every principal', () => {
     for (const g of all) {
       for (const s of g.document.Statement) {

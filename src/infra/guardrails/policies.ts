@@ -394,13 +394,17 @@ export function guardrails(config: Config): Guardrail[] {
           Resource: '*',
           Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
         },
-        {
-          Sid: 'DenySseCWrites',
-          Effect: 'Deny',
-          Action: ['s3:PutObject'],
-          Resource: '*',
-          Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
-        },
+        ...(config.replication.blockSseCOnSource
+          ? [
+              {
+                Sid: 'DenySseCWrites',
+                Effect: 'Deny' as const,
+                Action: ['s3:PutObject'],
+                Resource: '*',
+                Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+              },
+            ]
+          : []),
         {
           Sid: 'DenyChangingAirGapRoles',
           Effect: 'Deny',

@@ -1,7 +1,7 @@
 import {
   Aws,
   CfnCondition,
-  CfnMapping,
+  CfnParameter,
   Fn,
   RemovalPolicy,
   Stack,
@@ -16,13 +16,27 @@ import type { Construct } from 'constructs';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
+/** The template parameter that carries an account's protected bucket names. */
+export const PROTECTED_BUCKETS_PARAMETER = 'ProtectedBuckets';
+
+/** Per-account parameter values of the source template: one StackSet instance each. */
+export function sourceParameters(config: Config, account: string): Record<string, string> {
+  const names = protectedBuckets(config)
+    .filter((b) => b.account === account)
+    .map((b) => b.bucket);
+  return { [PROTECTED_BUCKETS_PARAMETER]: names.join(',') };
+}
+
 /**
- * One template for every workload account, deployed as a CloudFormation StackSet: per-account data sits
- * in a mapping keyed by AWS::AccountId, so the number of templates never grows with the number of accounts.
+ * One template for every workload account, deployed as a CloudFormation StackSet with per-instance
+ * parameter overrides (the manifest lists them). Parameters rather than a mapping keyed by account: a
+ * mapping holds at most 200 keys, and parameters keep the template byte-identical however many accounts
+ * there are, so adding an account never updates the other 499 stacks.
  *
  * The protected buckets already exist and belong to their owners' stacks, so this template does not manage
- * them; `airgap s3 configure-replication` applies their replication rule (versioning, RTC, vault key, owner
- * override) with this stack's replication role, idempotently.
+ * them: a bucket can be in only one stack, and importing it here would hand its lifecycle to us. The
+ * replication rule (versioning, RTC, vault key, owner override, SSE-C block) is applied to them with this
+ * stack's replication role by `configureReplication` in protect/s3, idempotently.
  */
 export class SourceStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
@@ -30,20 +44,19 @@ export class SourceStack extends Stack {
     const { vault } = config.organizations;
     const vaultRegion = config.vault.region;
 
-    const byAccount: Record<string, Record<string, string[] | string>> = {};
-    for (const account of config.organizations.source.workloadAccounts) {
-      const mine = protectedBuckets(config).filter((b) => b.account === account.id);
-      byAccount[account.id] = {
-        Count: String(mine.length),
-        SourceBuckets: mine.length ? mine.map((b) => `arn:aws:s3:::${b.bucket}`) : ['arn:aws:s3:::none'],
-        SourceObjects: mine.length ? mine.map((b) => `arn:aws:s3:::${b.bucket}/*`) : ['arn:aws:s3:::none/*'],
-      };
-    }
-    const map = new CfnMapping(this, 'ProtectedBuckets', { mapping: byAccount });
+    const names = new CfnParameter(this, PROTECTED_BUCKETS_PARAMETER, {
+      type: 'CommaDelimitedList',
+      default: '',
+      description: 'Names of the protected S3 buckets of this account (from airgap-manifest.json)',
+    }).valueAsList;
     const hasBuckets = new CfnCondition(this, 'HasProtectedBuckets', {
-      expression: Fn.conditionNot(Fn.conditionEquals(map.findInMap(Aws.ACCOUNT_ID, 'Count'), '0')),
+      expression: Fn.conditionNot(Fn.conditionEquals(Fn.join(',', names), '')),
     });
+    // CloudFormation has no map function: join the names with the ARN text between them, then split.
+    const arns = (suffix: string) =>
+      Fn.split(',', `arn:aws:s3:::${Fn.join(`${suffix},arn:aws:s3:::`, names)}${suffix}`);
 
+    const objects = arns('/*');
     const replication = new iam.Role(this, 'ReplicationRole', {
       roleName: ROLE_NAMES.replication,
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
@@ -54,10 +67,7 @@ export class SourceStack extends Stack {
             new iam.PolicyStatement({
               sid: 'ReadSourceConfiguration',
               actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
-              resources: Fn.split(
-                ',',
-                Fn.join(',', map.findInMap(Aws.ACCOUNT_ID, 'SourceBuckets') as unknown as string[]),
-              ),
+              resources: arns(''),
             }),
             new iam.PolicyStatement({
               sid: 'ReadSourceVersions',
@@ -66,10 +76,7 @@ export class SourceStack extends Stack {
                 's3:GetObjectVersionAcl',
                 's3:GetObjectVersionTagging',
               ],
-              resources: Fn.split(
-                ',',
-                Fn.join(',', map.findInMap(Aws.ACCOUNT_ID, 'SourceObjects') as unknown as string[]),
-              ),
+              resources: objects,
             }),
             new iam.PolicyStatement({
               sid: 'ReplicateIntoOwnVaultBuckets',
@@ -104,7 +111,7 @@ export class SourceStack extends Stack {
     acknowledge(
       replication,
       'Object versions of the named source buckets; vault buckets of this account by prefix; the vault key by alias and kms:ViaService; source keys only through S3.',
-      nag.wildcard('Resource::arn:aws:s3:::<ProtectedBuckets.SourceObjects>'),
+      nag.wildcard(`Resource::${JSON.stringify(this.resolve(objects))}`),
       nag.wildcard(`Resource::arn:aws:s3:::${config.vault.bucketPrefix}-<AWS::AccountId>-*/*`),
       nag.wildcard(`Resource::arn:aws:kms:${vaultRegion}:${vault.vaultAccount}:key/*`),
       nag.wildcard('Resource::arn:aws:kms:*:<AWS::AccountId>:key/*'),

@@ -35,11 +35,18 @@ export class VaultBucket extends Construct {
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: `${source.vaultBucket}/`,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    blockSseC(this.bucket);
+    // Literal ARNs: the name is known at synth, and tokens would triple the template size per bucket.
+    const bucketArn = `arn:aws:s3:::${source.vaultBucket}`;
+    const objects = `${bucketArn}/*`;
+    blockSseC(this.bucket, objects);
+    // Set on the resource rather than through serverAccessLogsBucket, which would add one statement per vault
+    // bucket to the log bucket's policy and break its 20 KB limit; AccessLogBucket grants by prefix instead.
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: props.accessLogs.bucketName,
+      logFilePrefix: `${source.vaultBucket}/`,
+    };
     this.bucket.node.addMetadata('airgap:source', `${source.account}/${source.bucket}`);
 
     const replicationRole = `arn:aws:iam::${source.account}:role/${ROLE_NAMES.replication}`;
@@ -50,7 +57,7 @@ export class VaultBucket extends Construct {
         sid: 'SourceReplicationRoleReplicatesOnly',
         principals: [new iam.ArnPrincipal(replicationRole)],
         actions: replicate,
-        resources: [this.bucket.arnForObjects('*')],
+        resources: [objects],
       }),
     );
     this.bucket.addToResourcePolicy(
@@ -58,7 +65,7 @@ export class VaultBucket extends Construct {
         sid: 'SourceReplicationRoleReadsVersioning',
         principals: [new iam.ArnPrincipal(replicationRole)],
         actions: ['s3:GetBucketVersioning', 's3:List*'],
-        resources: [this.bucket.bucketArn],
+        resources: [bucketArn],
       }),
     );
     this.bucket.addToResourcePolicy(
@@ -76,7 +83,7 @@ export class VaultBucket extends Construct {
           's3:ListBucketVersions',
           's3:ListBucket',
         ],
-        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+        resources: [bucketArn, objects],
       }),
     );
     this.bucket.addToResourcePolicy(
@@ -85,7 +92,7 @@ export class VaultBucket extends Construct {
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:*'],
-        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+        resources: [bucketArn, objects],
         conditions: {
           StringNotEqualsIfExists: { 'aws:PrincipalOrgID': config.organizations.vault.id },
           ArnNotEquals: { 'aws:PrincipalArn': replicationRole },
@@ -99,7 +106,7 @@ export class VaultBucket extends Construct {
         effect: iam.Effect.DENY,
         principals: [new iam.ArnPrincipal(replicationRole)],
         notActions: [...replicate, 's3:GetBucketVersioning', 's3:List*'],
-        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+        resources: [bucketArn, objects],
       }),
     );
     this.bucket.addToResourcePolicy(
@@ -108,7 +115,7 @@ export class VaultBucket extends Construct {
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration'],
-        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+        resources: [bucketArn, objects],
       }),
     );
   }
@@ -119,7 +126,7 @@ export class VaultBucket extends Construct {
  * also covers regions where the block is not yet available. SSE-C is how the 2025 "Codefinger" ransomware
  * re-encrypted objects under keys only the attacker held.
  */
-export function blockSseC(bucket: s3.Bucket): void {
+export function blockSseC(bucket: s3.Bucket, objects: string): void {
   const cfn = bucket.node.defaultChild as s3.CfnBucket;
   cfn.addPropertyOverride('BucketEncryption.ServerSideEncryptionConfiguration.0.BlockedEncryptionTypes', {
     EncryptionType: ['SSE-C'],
@@ -130,7 +137,7 @@ export function blockSseC(bucket: s3.Bucket): void {
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects('*')],
+      resources: [objects],
       conditions: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
     }),
   );

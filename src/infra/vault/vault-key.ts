@@ -5,9 +5,14 @@ import { Construct } from 'constructs';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
 /**
- * The vault-owned customer managed key. Its policy names no source principal except the source replication
- * roles, and those only for Encrypt/GenerateDataKey through S3, for objects of their own vault bucket: S3
- * needs that to write SSE-KMS replicas, and it lets nobody in the source read, re-key or delete anything.
+ * The vault-owned customer managed key (Origin AWS_KMS: CDK never imports material). Its policy trusts no
+ * source principal but one: S3, acting for a source account's replication role, must encrypt each replica
+ * under this key, and cross-account replication has no way to do that without the source role being allowed
+ * to. So that one statement grants Encrypt/GenerateDataKey only (no Decrypt, ReEncrypt, grants or admin),
+ * only through S3 in the vault region, only to the replication role of a source-organization account, and
+ * only for the encryption context of that account's own vault buckets (`${aws:PrincipalAccount}` in the
+ * bucket name): a stolen replication role can add new locked versions to its own vault buckets, which it
+ * can already do by replicating, and can read or destroy nothing.
  */
 export class VaultKey extends Construct {
   readonly key: kms.Key;
@@ -41,8 +46,9 @@ export class VaultKey extends Construct {
                 'kms:ViaService': `s3.${region}.amazonaws.com`,
               },
               ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::*:role/${ROLE_NAMES.replication}` },
+              // Bucket ARN with the S3 bucket key on, object ARN without it: both start with the bucket name.
               StringLike: {
-                'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${config.vault.bucketPrefix}-*`,
+                'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${config.vault.bucketPrefix}-\${aws:PrincipalAccount}-*`,
               },
             },
           }),

@@ -1,43 +1,26 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { protectedBuckets, type Config } from '../../config/index.js';
-import { acknowledge, nag } from '../nag-suppressions.js';
+import type { Config } from '../../config/index.js';
+import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
+import { Dashboard } from './dashboard.js';
 import { VaultEventBus } from './event-bus.js';
-import { Monitoring } from './monitoring.js';
-import { VaultBucket } from './vault-bucket.js';
 import { VaultKey } from './vault-key.js';
 
-/** The vault account: Object Lock buckets, the vault key, the catalog, the event bus, alarms. */
+/**
+ * The vault account's core: the vault key, the catalog, the event bus, alerts and the dashboard. Vault
+ * buckets live in `VaultBucketsStack`s beside it, so the 500-resource stack limit never caps the bucket count.
+ */
 export class VaultStack extends Stack {
-  readonly vaultBuckets: VaultBucket[];
+  readonly key: VaultKey;
 
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
     super(scope, id, props);
-    const key = new VaultKey(this, 'VaultKey', config).key;
-    // Server access logs cannot target a bucket with a default Object Lock retention, so they get their own.
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(accessLogs, 'S3 server access log delivery supports only SSE-S3 targets.', nag.kmsDefault);
-    acknowledge(
-      accessLogs,
-      'This is the access-log bucket; logging it into itself would loop.',
-      nag.accessLogs,
-      nag.bucketLogging,
-    );
-    const buckets = config.paths.vault ? protectedBuckets(config) : [];
-    this.vaultBuckets = buckets.map(
-      (source, i) => new VaultBucket(this, `Vault${i}`, { config, source, key, accessLogs }),
-    );
+    this.key = new VaultKey(this, 'VaultKey', config);
+    const key = this.key.key;
     new CatalogTable(this, 'Catalog', { config, key });
     new VaultEventBus(this, 'Events', config);
-    new Monitoring(this, 'Monitoring', { config, key, buckets });
+    const alerts = new Alerts(this, 'Alerts', { config, key });
+    new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
   }
 }

@@ -1,0 +1,117 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+
+/**
+ * Metrics the vault publishes about itself, so alarms live in the vault account and not in a source
+ * account an attacker controls (S3's own replication metrics are published in the source account).
+ */
+export const METRIC_NAMESPACE = 'AirGapRecover';
+
+/** Metric names and the dimension each is published with; the status canary and the copier emit them. */
+export const METRICS = {
+  replicationLag: { name: 'ReplicationLagSeconds', dimension: 'SourceBucket' },
+  replicationFailed: { name: 'ReplicationOperationsFailed', dimension: 'SourceBucket' },
+  copyFailures: { name: 'SnapshotCopyFailures', dimension: 'SourceResource' },
+  rpoBreaches: { name: 'RpoBreaches', dimension: 'Service' },
+} as const;
+
+type MetricKey = keyof typeof METRICS;
+
+/**
+ * One Metrics Insights query per metric, taking the worst value over every bucket or resource: the alarm
+ * count stays four however many buckets are protected, and a newly protected bucket is covered at once.
+ */
+export function worstOf(key: MetricKey, fn: 'MAX' | 'SUM'): cloudwatch.MathExpression {
+  const { name, dimension } = METRICS[key];
+  return new cloudwatch.MathExpression({
+    expression: `SELECT ${fn}(${name}) FROM SCHEMA("${METRIC_NAMESPACE}", ${dimension})`,
+    period: Duration.minutes(5),
+    label: name,
+    usingMetrics: {},
+  });
+}
+
+/** The alert topic (config.alerts.emails subscribed) and the alarms that publish to it. */
+export class Alerts extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: { config: Config; key: kms.IKey }) {
+    super(scope, id);
+    const { config } = props;
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: RESOURCE_NAMES.alertTopic(config),
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchPublishesAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': config.organizations.vault.vaultAccount } },
+      }),
+    );
+    for (const email of config.alerts.emails)
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+
+    const alarm = (
+      id: string,
+      metric: cloudwatch.MathExpression,
+      threshold: number,
+      description: string,
+      // Silence is not health where a canary reports continuously; event counts are absent when all is well.
+      missing: cloudwatch.TreatMissingData,
+    ) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: missing,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(new actions.SnsAction(this.topic));
+      return a;
+    };
+    const { BREACHING, NOT_BREACHING } = cloudwatch.TreatMissingData;
+    this.alarms = [
+      alarm(
+        'ReplicationLag',
+        worstOf('replicationLag', 'MAX'),
+        config.rpoMinutes.s3 * 60,
+        `S3 replication into the vault is behind its ${config.rpoMinutes.s3}-minute RPO`,
+        BREACHING,
+      ),
+      alarm(
+        'ReplicationFailed',
+        worstOf('replicationFailed', 'SUM'),
+        0,
+        'S3 replication into the vault failed',
+        NOT_BREACHING,
+      ),
+      alarm(
+        'CopyFailures',
+        worstOf('copyFailures', 'SUM'),
+        0,
+        'A snapshot copy into the vault failed',
+        NOT_BREACHING,
+      ),
+      alarm(
+        'RpoBreaches',
+        worstOf('rpoBreaches', 'MAX'),
+        0,
+        'A protected resource has no vault copy within its RPO',
+        BREACHING,
+      ),
+    ];
+  }
+}
