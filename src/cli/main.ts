@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerRestoreCommands } from './commands/restore.js';
+import { registerS3Commands } from './commands/s3.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSynthCommands } from './commands/synth.js';
 
@@ -11,6 +12,7 @@ const registrations: ((program: Command) => void)[] = [
   registerSynthCommands,
   registerSandboxCommands,
   registerRestoreCommands,
+  registerS3Commands,
 ];
 
 export function buildProgram(): Command {

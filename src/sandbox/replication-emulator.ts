@@ -74,7 +74,13 @@ async function replicateBucket(
           pass.deleteMarkers++;
         }
       } else if (!copied.has(version.versionId)) {
-        const { vaultVersionId } = await copyVersionToVault(source, bucket.bucket, version, vault, destination);
+        const { vaultVersionId } = await copyVersionToVault(
+          source,
+          bucket.bucket,
+          version,
+          vault,
+          destination,
+        );
         pass.replicated.push({ key, sourceVersionId: version.versionId, vaultVersionId });
       }
     }

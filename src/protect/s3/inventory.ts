@@ -47,7 +47,8 @@ function locate(manifestPath: string, key: string): string {
   const name = basename(key);
   const candidates = [join(dir, name), join(dir, 'data', name), join(dir, '..', 'data', name)];
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new InputError([`${manifestPath}: data file ${name} not found beside the manifest or in data/`]);
+  if (!found)
+    throw new InputError([`${manifestPath}: data file ${name} not found beside the manifest or in data/`]);
   return found;
 }
 

@@ -43,7 +43,10 @@ export async function* zipByKey<A extends { key: string }, B extends { key: stri
   }
 }
 
-async function* ordered<T>(groups: AsyncIterable<[string, T[]]>, side: string): AsyncGenerator<[string, T[]]> {
+async function* ordered<T>(
+  groups: AsyncIterable<[string, T[]]>,
+  side: string,
+): AsyncGenerator<[string, T[]]> {
   let previous: string | undefined;
   for await (const group of groups) {
     if (previous !== undefined && compareKeys(previous, group[0]) >= 0) {

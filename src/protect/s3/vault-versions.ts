@@ -22,7 +22,12 @@ export function vaultVersionsFromListing(
     if (v.deleteMarker) return { ...v, sourceVersionId: v.versionId };
     const head = await retryThrottled(() =>
       s3.send(
-        new HeadObjectCommand({ Bucket: bucket, Key: v.key, VersionId: v.versionId, ChecksumMode: 'ENABLED' }),
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: v.key,
+          VersionId: v.versionId,
+          ChecksumMode: 'ENABLED',
+        }),
       ),
     );
     return {
@@ -46,7 +51,12 @@ export function sourceVersionsFromListing(
     if (!needsChecksum(v)) return v;
     const head = await retryThrottled(() =>
       s3.send(
-        new HeadObjectCommand({ Bucket: bucket, Key: v.key, VersionId: v.versionId, ChecksumMode: 'ENABLED' }),
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: v.key,
+          VersionId: v.versionId,
+          ChecksumMode: 'ENABLED',
+        }),
       ),
     );
     return { ...v, checksumSha256: head.ChecksumSHA256 };

@@ -51,7 +51,8 @@ export function checkKey(
 ): KeyVerdict {
   const verdict: KeyVerdict = { verified: 0, pending: 0, findings: [] };
   const copies = new Map<string, VaultVersion>();
-  for (const v of vault) if (!v.deleteMarker && !copies.has(v.sourceVersionId)) copies.set(v.sourceVersionId, v);
+  for (const v of vault)
+    if (!v.deleteMarker && !copies.has(v.sourceVersionId)) copies.set(v.sourceVersionId, v);
   const start = policy.windowStart.getTime();
 
   for (const s of source) {
@@ -59,7 +60,8 @@ export function checkKey(
     const copy = copies.get(s.versionId);
     if (!copy) {
       if (s.lastModified.getTime() > policy.settledBefore.getTime()) verdict.pending++;
-      else verdict.findings.push({ kind: 'missing', key, versionId: s.versionId, detail: 'not in the vault' });
+      else
+        verdict.findings.push({ kind: 'missing', key, versionId: s.versionId, detail: 'not in the vault' });
       continue;
     }
     const content = contentDifference(s, copy);
