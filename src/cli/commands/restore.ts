@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
-import { findProtectedBucket, loadConfig } from '../../config/index.js';
-import { InputError, CheckFailed } from '../../errors.js';
+import { loadConfig } from '../../config/index.js';
+import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
 import { configOption, outputOption } from '../options.js';
+import { endpointOption, positiveInt, protectedBucketOf } from './s3.js';
 
 /** The `restore` group: one subcommand per kind of vault data. */
 export function registerRestoreCommands(program: Command): void {
@@ -23,8 +24,9 @@ export function registerRestoreCommands(program: Command): void {
     )
     .option('--prefix <prefix>', 'restore only keys under this prefix')
     .option('--dry-run', 'print the plan (keys, bytes) and change nothing')
-    .addOption(new Option('--concurrency <n>', 'copies in flight').default('32').argParser((v) => Number(v)))
-    .option('--endpoint <url>', 'AWS endpoint override (default: AWS_ENDPOINT_URL, else the running sandbox)')
+    .option('--force', 'restore into a target that already holds other keys (they are left untouched)')
+    .addOption(new Option('--concurrency <n>', 'copies in flight').default(64).argParser(positiveInt))
+    .addOption(endpointOption())
     .addOption(outputOption())
     .action(
       async (opts: {
@@ -34,14 +36,13 @@ export function registerRestoreCommands(program: Command): void {
         to: string;
         prefix?: string;
         dryRun?: boolean;
+        force?: boolean;
         concurrency: number;
         endpoint?: string;
         output: string;
       }) => {
         const config = loadConfig(opts.config);
-        const bucket = findProtectedBucket(config, opts.bucket);
-        if (!bucket)
-          throw new InputError([`--bucket ${opts.bucket}: not a protected bucket of ${opts.config}`]);
+        const bucket = protectedBucketOf(config, opts.config, opts.bucket);
         const at = parseRestoreTime(opts.at);
         const bar = opts.output === 'text' ? progressBar('restore') : undefined;
         const report = await restoreBucket(
@@ -53,6 +54,7 @@ export function registerRestoreCommands(program: Command): void {
             to: opts.to,
             prefix: opts.prefix,
             dryRun: opts.dryRun ?? false,
+            force: opts.force ?? false,
             concurrency: opts.concurrency,
             onProgress: bar,
           },
@@ -62,7 +64,8 @@ export function registerRestoreCommands(program: Command): void {
           const verb = report.dryRun ? 'would restore' : 'restored';
           console.log(
             `${verb} ${report.dryRun ? report.planned.keys : report.restored} keys (${report.planned.bytes} bytes) of ${report.source} as of ${report.at} into ${report.target}` +
-              (report.skippedAlreadyRestored ? `; ${report.skippedAlreadyRestored} already there` : ''),
+              (report.skippedAlreadyRestored ? `; ${report.skippedAlreadyRestored} already there` : '') +
+              (report.foreignKeys ? `; ${report.foreignKeys} other keys left untouched` : ''),
           );
           if (report.dryRun)
             for (const i of report.items) console.log(`  ${i.key}  ${i.versionId}  ${i.size} B`);

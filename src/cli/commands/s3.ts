@@ -127,7 +127,7 @@ export function registerS3Commands(program: Command): void {
     );
 }
 
-function positiveInt(value: string): number {
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000) {
     throw new InputError([`--concurrency ${value}: must be a whole number from 1 to 1000`]);

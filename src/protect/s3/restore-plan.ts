@@ -5,6 +5,7 @@ export interface RestoreItem {
   versionId: string;
   size: number;
   etag?: string | undefined;
+  checksumAlgorithm?: string | undefined;
 }
 
 /**
@@ -17,6 +18,12 @@ export async function* selectAt(versions: AsyncIterable<Version>, at: Date): Asy
       .filter((v) => v.lastModified.getTime() <= at.getTime())
       .sort((a, b) => b.lastModified.getTime() - a.lastModified.getTime())[0];
     if (asOf && !asOf.deleteMarker)
-      yield { key, versionId: asOf.versionId, size: asOf.size, etag: asOf.etag };
+      yield {
+        key,
+        versionId: asOf.versionId,
+        size: asOf.size,
+        etag: asOf.etag,
+        checksumAlgorithm: asOf.checksumAlgorithm,
+      };
   }
 }

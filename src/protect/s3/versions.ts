@@ -8,6 +8,8 @@ export interface Version {
   lastModified: Date;
   size: number;
   etag?: string | undefined;
+  /** The checksum algorithm the object was stored with, as listed (its value needs a HeadObject). */
+  checksumAlgorithm?: string | undefined;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function* listVersions(s3: S3Client, bucket: string, prefix?: strin
         lastModified: v.LastModified!,
         size: v.Size ?? 0,
         etag: v.ETag,
+        checksumAlgorithm: v.ChecksumAlgorithm?.[0],
       })),
       ...(page.DeleteMarkers ?? []).map((m) => ({
         key: m.Key!,
