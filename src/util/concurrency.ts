@@ -16,23 +16,3 @@ export async function mapBounded<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
 }
-
-/**
- * Maps an async stream with up to `limit` calls in flight and yields the results in input order, so a
- * sorted stream stays sorted while its per-item lookups (HeadObject) run concurrently. Memory is bounded
- * by `limit` items, whatever the stream's length.
- */
-export async function* mapOrdered<T, R>(
-  items: AsyncIterable<T>,
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): AsyncGenerator<R> {
-  const window: Promise<R>[] = [];
-  for await (const item of items) {
-    window.push(fn(item));
-    // Attach a handler now so a rejection that waits its turn in the window is not reported as unhandled.
-    window[window.length - 1]!.catch(() => undefined);
-    if (window.length >= limit) yield await window.shift()!;
-  }
-  while (window.length > 0) yield await window.shift()!;
-}

@@ -1,4 +1,4 @@
-import { zipByKey } from './key-merge.js';
+import { zipByKey, type Pages } from './key-merge.js';
 import type { SourceVersion, VaultVersion } from './verify-check.js';
 
 export interface BackfillItem {
@@ -14,8 +14,8 @@ export interface BackfillItem {
  * checkpoint), so nothing is copied twice.
  */
 export async function* planBackfill(
-  source: AsyncIterable<SourceVersion>,
-  vault: AsyncIterable<VaultVersion>,
+  source: Pages<SourceVersion>,
+  vault: Pages<VaultVersion>,
 ): AsyncGenerator<BackfillItem> {
   for await (const { key, left, right } of zipByKey(source, vault)) {
     if (left.length === 0) continue;

@@ -31,7 +31,7 @@ describe('S3 Inventory reader', () => {
       '"b","dir/my+file%21.txt","v1","false","true","","2026-11-22T06:00:00.000Z","","",""',
     ]);
     const out = [];
-    for await (const v of inventoryVersions(manifest)) out.push(v);
+    for await (const page of inventoryVersions(manifest)) out.push(...page);
     expect(out[0]).toMatchObject({
       key: 'dir/my file!.txt',
       versionId: 'v2',

@@ -1,6 +1,5 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../errors.js';
@@ -52,8 +51,8 @@ function locate(manifestPath: string, key: string): string {
   return found;
 }
 
-/** Every row of an inventory as a vault-side version (the source side uses the same fields). */
-export async function* inventoryVersions(manifestPath: string): AsyncGenerator<VaultVersion> {
+/** Every row of an inventory as a vault-side version (the source side uses the same fields), page by page. */
+export async function* inventoryVersions(manifestPath: string): AsyncGenerator<VaultVersion[]> {
   const { columns, files } = readManifest(manifestPath);
   const at = (name: string) => columns.indexOf(name);
   const ix = {
@@ -67,27 +66,46 @@ export async function* inventoryVersions(manifestPath: string): AsyncGenerator<V
     mode: at('ObjectLockMode'),
   };
   for (const file of files) {
-    let stream: Readable = createReadStream(file);
+    let stream: Readable = createReadStream(file, { highWaterMark: 1 << 20 });
     if (file.endsWith('.gz')) stream = stream.pipe(createGunzip());
-    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-      if (line === '') continue;
-      const row = parseCsvLine(line);
-      const versionId = row[ix.version] || 'null';
-      const retain = ix.retain >= 0 ? row[ix.retain] : undefined;
-      yield {
-        // Inventory URL-encodes keys, with '+' for a space.
-        key: decodeURIComponent((row[ix.key] ?? '').replace(/\+/g, '%20')),
-        versionId,
-        sourceVersionId: versionId,
-        deleteMarker: row[ix.marker] === 'true',
-        size: Number(row[ix.size] || 0),
-        lastModified: new Date(row[ix.modified] ?? 0),
-        etag: ix.etag >= 0 && row[ix.etag] ? `"${row[ix.etag]}"` : undefined,
-        retainUntil: retain ? new Date(retain) : undefined,
-        lockMode: ix.mode >= 0 ? row[ix.mode] || undefined : undefined,
-      };
+    for await (const lines of linePages(stream)) {
+      yield lines.map((line) => row(parseCsvLine(line)));
     }
   }
+
+  function row(row: string[]): VaultVersion {
+    const versionId = row[ix.version] || 'null';
+    const retain = ix.retain >= 0 ? row[ix.retain] : undefined;
+    return {
+      key: decodeKey(row[ix.key] ?? ''),
+      versionId,
+      sourceVersionId: versionId,
+      deleteMarker: row[ix.marker] === 'true',
+      size: Number(row[ix.size] || 0),
+      lastModified: new Date(row[ix.modified] ?? 0),
+      etag: ix.etag >= 0 && row[ix.etag] ? `"${row[ix.etag]}"` : undefined,
+      retainUntil: retain ? new Date(retain) : undefined,
+      lockMode: ix.mode >= 0 ? row[ix.mode] || undefined : undefined,
+    };
+  }
+}
+
+/** Inventory URL-encodes keys, with '+' for a space; most keys need neither, so skip the decoding then. */
+function decodeKey(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
+  return decodeURIComponent(raw.replace(/\+/g, '%20'));
+}
+
+/** The non-empty lines of a text stream, one array per chunk read (a line split across chunks is joined). */
+async function* linePages(stream: Readable): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of stream) {
+    const text = rest + (chunk as Buffer).toString('utf8');
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    yield lines.filter((l) => l !== '').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  }
+  if (rest.trim() !== '') yield [rest.replace(/\r$/, '')];
 }
 
 /** Inventory CSV: every field double-quoted, quotes inside doubled. */

@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { compareKeys, zipByKey } from './key-merge.js';
 
-async function* of<T>(items: T[]) {
-  yield* items;
+/** Items in pages of two, so key histories straddle page boundaries. */
+async function* pages<T>(items: T[]) {
+  for (let i = 0; i < items.length; i += 2) yield items.slice(i, i + 2);
 }
 const rows = (...keys: string[]) => keys.map((key, i) => ({ key, n: i }));
 
 describe('key merge (pure)', () => {
-  it('pairs both histories per key and keeps keys present on one side only', async () => {
+  it('pairs both histories per key, across page boundaries, and keeps keys present on one side only', async () => {
     const out: string[] = [];
-    for await (const e of zipByKey(of(rows('a', 'a', 'c', 'd')), of(rows('b', 'c', 'c', 'e'))))
+    for await (const e of zipByKey(pages(rows('a', 'a', 'a', 'c', 'd')), pages(rows('b', 'c', 'c', 'e'))))
       out.push(`${e.key}:${e.left.length}/${e.right.length}`);
-    expect(out).toEqual(['a:2/0', 'b:0/1', 'c:1/2', 'd:1/0', 'e:0/1']);
+    expect(out).toEqual(['a:3/0', 'b:0/1', 'c:1/2', 'd:1/0', 'e:0/1']);
   });
 
   it('refuses a stream out of key order instead of mis-diffing it', async () => {
     const run = async () => {
-      for await (const e of zipByKey(of(rows('b', 'a')), of(rows()))) void e;
+      for await (const e of zipByKey(pages(rows('b', 'a')), pages(rows()))) void e;
     };
     await expect(run()).rejects.toThrow(/source listing is not in key order/);
   });

@@ -1,4 +1,5 @@
-import { byKey } from './versions.js';
+/** A stream in pages: listings and inventories arrive in pages, and per-page awaits keep large diffs fast. */
+export type Pages<T> = AsyncIterable<readonly T[]>;
 
 /**
  * S3 orders keys by their UTF-8 bytes. JavaScript's `<` compares UTF-16 code units, which agrees except
@@ -16,45 +17,89 @@ function hasHighChar(s: string): boolean {
 }
 
 /**
- * Merges two key-ordered streams (a source bucket's history and its vault's) into one entry per key with
- * both sides' histories, either possibly empty. Only one key's history per side is held in memory, so a
- * diff of any size runs in constant memory. A stream out of key order is an error, not a silent mis-diff.
+ * Reads one key's history at a time from a key-ordered paged stream. It awaits only when a page runs out,
+ * and refuses a stream out of key order rather than mis-diffing it.
  */
-export async function* zipByKey<A extends { key: string }, B extends { key: string }>(
-  left: AsyncIterable<A>,
-  right: AsyncIterable<B>,
-): AsyncGenerator<{ key: string; left: A[]; right: B[] }> {
-  const l = ordered(byKey(left), 'source')[Symbol.asyncIterator]();
-  const r = ordered(byKey(right), 'vault')[Symbol.asyncIterator]();
-  let a = await l.next();
-  let b = await r.next();
-  while (!a.done || !b.done) {
-    const order = a.done ? 1 : b.done ? -1 : compareKeys(a.value[0], b.value[0]);
-    if (order === 0 && !a.done && !b.done) {
-      yield { key: a.value[0], left: a.value[1], right: b.value[1] };
-      [a, b] = await Promise.all([l.next(), r.next()]);
-    } else if (order < 0 && !a.done) {
-      yield { key: a.value[0], left: a.value[1], right: [] };
-      a = await l.next();
-    } else if (!b.done) {
-      yield { key: b.value[0], left: [], right: b.value[1] };
-      b = await r.next();
+class KeyCursor<T extends { key: string }> {
+  private readonly pages: AsyncIterator<readonly T[]>;
+  private page: readonly T[] = [];
+  private at = 0;
+  private previous: string | undefined;
+  private ended = false;
+
+  constructor(
+    source: Pages<T>,
+    private readonly side: string,
+  ) {
+    this.pages = source[Symbol.asyncIterator]();
+  }
+
+  /** The next item without consuming it; undefined at the end. */
+  private async peek(): Promise<T | undefined> {
+    while (this.at >= this.page.length) {
+      if (this.ended) return undefined;
+      const next = await this.pages.next();
+      if (next.done) {
+        this.ended = true;
+        return undefined;
+      }
+      this.page = next.value;
+      this.at = 0;
     }
+    return this.page[this.at];
+  }
+
+  /** The next key's history (consecutive items with one key), or undefined at the end. */
+  async next(): Promise<{ key: string; items: T[] } | undefined> {
+    const first = await this.peek();
+    if (!first) return undefined;
+    const key = first.key;
+    if (this.previous !== undefined && compareKeys(this.previous, key) >= 0) {
+      throw new Error(
+        `${this.side} listing is not in key order (${JSON.stringify(key)} after ${JSON.stringify(this.previous)}): sort the inventory by key first`,
+      );
+    }
+    this.previous = key;
+    const items: T[] = [];
+    for (let item: T | undefined = first; item && item.key === key; item = await this.peek()) {
+      items.push(item);
+      this.at++;
+    }
+    return { key, items };
   }
 }
 
-async function* ordered<T>(
-  groups: AsyncIterable<[string, T[]]>,
-  side: string,
-): AsyncGenerator<[string, T[]]> {
-  let previous: string | undefined;
-  for await (const group of groups) {
-    if (previous !== undefined && compareKeys(previous, group[0]) >= 0) {
-      throw new Error(
-        `${side} listing is not in key order (${JSON.stringify(group[0])} after ${JSON.stringify(previous)}): sort the inventory by key first`,
-      );
+/** Groups a key-ordered paged stream into one history per key. */
+export async function* byKey<T extends { key: string }>(source: Pages<T>): AsyncGenerator<[string, T[]]> {
+  const cursor = new KeyCursor(source, 'the');
+  for (let g = await cursor.next(); g; g = await cursor.next()) yield [g.key, g.items];
+}
+
+/**
+ * Merges two key-ordered streams (a source bucket's history and its vault's) into one entry per key with
+ * both sides' histories, either possibly empty. Only one key's history per side (and one page) is held in
+ * memory, so a diff of any size runs in constant memory.
+ */
+export async function* zipByKey<A extends { key: string }, B extends { key: string }>(
+  left: Pages<A>,
+  right: Pages<B>,
+): AsyncGenerator<{ key: string; left: A[]; right: B[] }> {
+  const l = new KeyCursor(left, 'source');
+  const r = new KeyCursor(right, 'vault');
+  let a = await l.next();
+  let b = await r.next();
+  while (a || b) {
+    const order = !a ? 1 : !b ? -1 : compareKeys(a.key, b.key);
+    if (order === 0 && a && b) {
+      yield { key: a.key, left: a.items, right: b.items };
+      a = await l.next();
+      b = await r.next();
+    } else if (order < 0 && a) {
+      yield { key: a.key, left: a.items, right: [] };
+      a = await l.next();
+    } else if (b) {
+      yield { key: b.key, left: [], right: b.items };
+      b = await r.next();
     }
-    previous = group[0];
-    yield group;
   }
 }

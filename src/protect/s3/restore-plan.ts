@@ -1,4 +1,5 @@
-import { byKey, type Version } from './versions.js';
+import { byKey, type Pages } from './key-merge.js';
+import type { Version } from './versions.js';
 
 export interface RestoreItem {
   key: string;
@@ -12,7 +13,7 @@ export interface RestoreItem {
  * The state of a bucket at `at`: for each key the newest version written at or before `at`, unless that
  * newest entry is a delete marker (the key was deleted by then and stays absent). Pure and streaming.
  */
-export async function* selectAt(versions: AsyncIterable<Version>, at: Date): AsyncGenerator<RestoreItem> {
+export async function* selectAt(versions: Pages<Version>, at: Date): AsyncGenerator<RestoreItem> {
   for await (const [key, history] of byKey(versions)) {
     const asOf = history
       .filter((v) => v.lastModified.getTime() <= at.getTime())

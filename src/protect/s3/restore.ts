@@ -204,10 +204,11 @@ async function prepareTarget(
     );
     return current;
   }
-  for await (const v of listVersions(s3, name)) {
-    if (current.has(v.key)) continue; // newest first: only the current entry counts
-    if (!v.deleteMarker) current.set(v.key, { size: v.size, etag: v.etag });
-    else current.set(v.key, { size: -1, etag: undefined });
+  for await (const page of listVersions(s3, name)) {
+    for (const v of page) {
+      if (current.has(v.key)) continue; // newest first: only the current entry counts
+      current.set(v.key, v.deleteMarker ? { size: -1, etag: undefined } : { size: v.size, etag: v.etag });
+    }
   }
   for (const [key, v] of current) if (v.size < 0) current.delete(key);
   return current;

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../aws/clients.js';
 import type { Config, ProtectedBucket } from '../../config/index.js';
 import { inventoryVersions } from './inventory.js';
-import { zipByKey } from './key-merge.js';
+import { zipByKey, type Pages } from './key-merge.js';
 import { sourceVersionsFromListing, vaultVersionsFromListing } from './vault-versions.js';
 import {
   checkKey,
@@ -50,8 +50,8 @@ export function verifyPolicy(config: Config, now: Date): VerifyPolicy {
 
 /** Diffs two key-sorted histories in one pass: the engine behind `airgap s3 verify`, free of any SDK. */
 export async function diffHistories(
-  source: AsyncIterable<SourceVersion>,
-  vault: AsyncIterable<VaultVersion>,
+  source: Pages<SourceVersion>,
+  vault: Pages<VaultVersion>,
   policy: VerifyPolicy,
   keep = 1000,
 ): Promise<Pick<VerifyReport, 'keys' | 'verified' | 'pending' | 'counts' | 'findings' | 'ok'>> {
