@@ -4,19 +4,18 @@ import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
-import { configOption, outputOption } from '../options.js';
-import { endpointOption, positiveInt, protectedBucketOf } from './s3.js';
+import { onProtectedBucket, positiveInt, protectedBucketOf } from './s3.js';
 
 /** The `restore` group: one subcommand per kind of vault data. */
 export function registerRestoreCommands(program: Command): void {
   const restore = program.command('restore').description('restore vault data into the restore account');
-  restore
-    .command('s3')
-    .description(
-      'restore a protected bucket (or prefix) as it was at a time, into a bucket of the restore account',
-    )
-    .addOption(configOption())
-    .requiredOption('--bucket <name>', 'the protected source bucket')
+  onProtectedBucket(
+    restore
+      .command('s3')
+      .description(
+        'restore a protected bucket (or prefix) as it was at a time, into a bucket of the restore account',
+      ),
+  )
     .requiredOption('--at <time>', 'ISO 8601 time with zone, e.g. 2026-11-23T06:00:00Z')
     .requiredOption(
       '--to <bucket>',
@@ -26,8 +25,6 @@ export function registerRestoreCommands(program: Command): void {
     .option('--dry-run', 'print the plan (keys, bytes) and change nothing')
     .option('--force', 'restore into a target that already holds other keys (they are left untouched)')
     .addOption(new Option('--concurrency <n>', 'copies in flight').default(64).argParser(positiveInt))
-    .addOption(endpointOption())
-    .addOption(outputOption())
     .action(
       async (opts: {
         config: string;

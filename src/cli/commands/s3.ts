@@ -23,19 +23,27 @@ export function protectedBucketOf(config: Config, configFile: string, name: stri
   return bucket;
 }
 
+/** The options every command on one protected bucket takes: config, bucket, endpoint, output. */
+export function onProtectedBucket(command: Command): Command {
+  return command
+    .addOption(configOption())
+    .requiredOption('--bucket <name>', 'the protected source bucket')
+    .addOption(endpointOption())
+    .addOption(outputOption());
+}
+
 export function registerS3Commands(program: Command): void {
   const s3 = program.command('s3').description('the S3 vault: backfill and verify');
 
-  s3.command('backfill')
-    .description(
-      'copy source versions the vault lacks (S3 Batch Replication job on AWS, direct copies on the sandbox)',
-    )
-    .addOption(configOption())
-    .requiredOption('--bucket <name>', 'the protected source bucket')
+  onProtectedBucket(
+    s3
+      .command('backfill')
+      .description(
+        'copy source versions the vault lacks (S3 Batch Replication job on AWS, direct copies on the sandbox)',
+      ),
+  )
     .option('--dry-run', 'list what would be copied and change nothing')
     .addOption(new Option('--concurrency <n>', 'copies in flight').default(16).argParser(positiveInt))
-    .addOption(endpointOption())
-    .addOption(outputOption())
     .action(
       async (opts: {
         config: string;
@@ -79,16 +87,15 @@ export function registerS3Commands(program: Command): void {
       },
     );
 
-  s3.command('verify')
-    .description(
-      'every source version in the protected window is in the vault, same size and checksum, retained long enough; exit 1 if not',
-    )
-    .addOption(configOption())
-    .requiredOption('--bucket <name>', 'the protected source bucket')
+  onProtectedBucket(
+    s3
+      .command('verify')
+      .description(
+        'every source version in the protected window is in the vault, same size and checksum, retained long enough; exit 1 if not',
+      ),
+  )
     .option('--inventory <manifest>', 'read the source side from this S3 Inventory manifest.json (CSV)')
     .option('--vault-inventory <manifest>', 'read the vault side from this S3 Inventory manifest.json (CSV)')
-    .addOption(endpointOption())
-    .addOption(outputOption())
     .action(
       async (opts: {
         config: string;
