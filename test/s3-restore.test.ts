@@ -33,6 +33,7 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
   let source: S3Client;
   let vault: S3Client;
   let at: Date;
+  let early: Date;
 
   beforeAll(async () => {
     await provisionSandbox(moto.clients, config);
@@ -43,7 +44,7 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
     await put(source, bucket.bucket, 'deleted-before.txt', 'gone');
     await put(source, bucket.bucket, 'deleted-after.txt', 'still here at T');
     await emulateReplication(moto.clients, config);
-    await nextSecond();
+    early = await nextSecond();
     await remove(source, bucket.bucket, 'deleted-before.txt');
     await emulateReplication(moto.clients, config);
     at = await nextSecond();
@@ -62,8 +63,40 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
       new GetObjectCommand({ Bucket: 'airgap-restore-t1', Key: 'overwritten.txt' }),
     );
     expect(await body.Body!.transformToString()).toBe('before');
-    const item = report.items.find((i) => i.key === 'keep.txt');
-    expect(item?.checksumSha256).toBe(sha256('v1'));
+    const head = await restore.send(
+      new HeadObjectCommand({ Bucket: 'airgap-restore-t1', Key: 'keep.txt', ChecksumMode: 'ENABLED' }),
+    );
+    expect(head.ChecksumSHA256).toBe(sha256('v1'));
+    expect(report.items.find((i) => i.key === 'keep.txt')?.checksum).toMatch(/^(etag|ChecksumSHA256):/);
+  });
+
+  it('restores an earlier time to its own state: the key deleted later is back, later writes absent', async () => {
+    const report = await restoreBucket(moto.clients, config, bucket, { at: early, to: 'airgap-restore-t0' });
+    expect(report.items.map((i) => i.key)).toEqual([
+      'deleted-after.txt',
+      'deleted-before.txt',
+      'keep.txt',
+      'overwritten.txt',
+    ]);
+    const restore = moto.clients.for(S3Client, config.organizations.vault.restoreAccount);
+    const body = await restore.send(
+      new GetObjectCommand({ Bucket: 'airgap-restore-t0', Key: 'deleted-before.txt' }),
+    );
+    expect(await body.Body!.transformToString()).toBe('gone');
+  });
+
+  it('threat #32: refuses a target holding keys of another restore, unless forced', async () => {
+    await expect(
+      restoreBucket(moto.clients, config, bucket, { at, to: 'airgap-restore-t0' }),
+    ).rejects.toThrow(
+      /already holds 1 keys this restore would not write \(e.g. "deleted-before.txt"\).*--force/,
+    );
+    const forced = await restoreBucket(moto.clients, config, bucket, {
+      at,
+      to: 'airgap-restore-t0',
+      force: true,
+    });
+    expect(forced).toMatchObject({ foreignKeys: 1, failed: [] });
   });
 
   it('threat #32: a re-run resumes without copying again', async () => {

@@ -4,6 +4,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDrillCommands } from './commands/drill.js';
 import { registerProveCommands } from './commands/prove.js';
 import { registerRestoreCommands } from './commands/restore.js';
+import { registerS3Commands } from './commands/s3.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSynthCommands } from './commands/synth.js';
 
@@ -15,6 +16,7 @@ const registrations: ((program: Command) => void)[] = [
   registerSandboxCommands,
   registerRestoreCommands,
   registerDrillCommands,
+  registerS3Commands,
 ];
 
 export function buildProgram(): Command {

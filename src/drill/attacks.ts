@@ -374,6 +374,6 @@ const expireAll = {
 
 async function listAll(s3: S3Client, bucket: string): Promise<Version[]> {
   const out: Version[] = [];
-  for await (const v of listVersions(s3, bucket)) out.push(v);
+  for await (const page of listVersions(s3, bucket)) out.push(...page);
   return out;
 }

@@ -27,6 +27,8 @@ export interface ProvisionReport {
   guardrailsAttached: string[];
   vaultKeyArn: string;
   buckets: { source: string; vault: string }[];
+  /** What this run created; empty when the sandbox already held everything (re-running `up` changes nothing). */
+  created: string[];
 }
 
 /**
@@ -36,19 +38,26 @@ export interface ProvisionReport {
  */
 export async function provisionSandbox(clients: AwsClients, config: Config): Promise<ProvisionReport> {
   const { source, vault } = config.organizations;
-  const sourceOrg = await ensureOrganization(clients.for(OrganizationsClient, source.managementAccount));
+  const created: string[] = [];
+  const sourceOrg = await ensureOrganization(
+    clients.for(OrganizationsClient, source.managementAccount),
+    created,
+  );
   const vaultOrgs = clients.for(OrganizationsClient, vault.managementAccount);
-  const vaultOrg = await ensureOrganization(vaultOrgs);
+  const vaultOrg = await ensureOrganization(vaultOrgs, created);
   const guardrailsAttached = await attachGuardrails(vaultOrgs, config);
+  created.push(...guardrailsAttached.map((g) => `guardrail ${g}`));
 
   const vaultKeyArn = await ensureKey(
     clients.for(KMSClient, vault.vaultAccount, config.vault.region),
     RESOURCE_NAMES.vaultKeyAlias(config),
+    created,
   );
   const buckets: ProvisionReport['buckets'] = [];
   const vaultS3 = clients.for(S3Client, vault.vaultAccount, config.vault.region);
   for (const bucket of protectedBuckets(config)) {
     if (!(await bucketExists(vaultS3, bucket.vaultBucket))) {
+      created.push(`vault bucket ${bucket.vaultBucket}`);
       await vaultS3.send(
         new CreateBucketCommand({ Bucket: bucket.vaultBucket, ObjectLockEnabledForBucket: true }),
       );
@@ -80,6 +89,7 @@ export async function provisionSandbox(clients: AwsClients, config: Config): Pro
     }
     const sourceS3 = clients.for(S3Client, bucket.account, bucket.region);
     if (!(await bucketExists(sourceS3, bucket.bucket))) {
+      created.push(`source bucket ${bucket.bucket}`);
       await sourceS3.send(new CreateBucketCommand({ Bucket: bucket.bucket }));
       await sourceS3.send(
         new PutBucketVersioningCommand({
@@ -88,18 +98,26 @@ export async function provisionSandbox(clients: AwsClients, config: Config): Pro
         }),
       );
     }
-    await ensureRole(clients.for(IAMClient, bucket.account), ROLE_NAMES.replication, 's3.amazonaws.com');
+    if (await ensureRole(clients.for(IAMClient, bucket.account), ROLE_NAMES.replication, 's3.amazonaws.com'))
+      created.push(`role ${ROLE_NAMES.replication} in ${bucket.account}`);
     await configureReplication(clients, config, bucket);
     buckets.push({ source: bucket.bucket, vault: bucket.vaultBucket });
   }
-  return { organizations: { source: sourceOrg, vault: vaultOrg }, guardrailsAttached, vaultKeyArn, buckets };
+  return {
+    organizations: { source: sourceOrg, vault: vaultOrg },
+    guardrailsAttached,
+    vaultKeyArn,
+    buckets,
+    created,
+  };
 }
 
-async function ensureOrganization(orgs: OrganizationsClient): Promise<string> {
+async function ensureOrganization(orgs: OrganizationsClient, created: string[]): Promise<string> {
   const existing = await orgs.send(new DescribeOrganizationCommand({})).catch(() => undefined);
   if (existing?.Organization?.Id) return existing.Organization.Id;
-  const created = await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  return created.Organization!.Id!;
+  const org = await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  created.push(`organization ${org.Organization!.Id!}`);
+  return org.Organization!.Id!;
 }
 
 async function attachGuardrails(orgs: OrganizationsClient, config: Config): Promise<string[]> {
@@ -123,20 +141,22 @@ async function attachGuardrails(orgs: OrganizationsClient, config: Config): Prom
   return attached;
 }
 
-async function ensureKey(kms: KMSClient, alias: string): Promise<string> {
+async function ensureKey(kms: KMSClient, alias: string, created: string[]): Promise<string> {
   const existing = await kms.send(new DescribeKeyCommand({ KeyId: alias })).catch(() => undefined);
   if (existing?.KeyMetadata?.Arn) return existing.KeyMetadata.Arn;
   const key = await kms.send(new CreateKeyCommand({ Description: 'Air Gap Recover vault key (sandbox)' }));
   await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }));
+  created.push(`vault key ${alias}`);
   return key.KeyMetadata!.Arn!;
 }
 
-async function ensureRole(iam: IAMClient, name: string, service: string): Promise<void> {
+/** Creates the role unless it exists; true when it was created. */
+async function ensureRole(iam: IAMClient, name: string, service: string): Promise<boolean> {
   const exists = await iam.send(new GetRoleCommand({ RoleName: name })).then(
     () => true,
     () => false,
   );
-  if (exists) return;
+  if (exists) return false;
   await iam.send(
     new CreateRoleCommand({
       RoleName: name,
@@ -146,6 +166,7 @@ async function ensureRole(iam: IAMClient, name: string, service: string): Promis
       }),
     }),
   );
+  return true;
 }
 
 export async function bucketExists(s3: S3Client, name: string): Promise<boolean> {

@@ -1,21 +1,21 @@
 import { Option, type Command } from 'commander';
-import { findProtectedBucket, loadConfig } from '../../config/index.js';
-import { InputError, CheckFailed } from '../../errors.js';
+import { loadConfig } from '../../config/index.js';
+import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
-import { configOption, outputOption } from '../options.js';
+import { onProtectedBucket, positiveInt, protectedBucketOf } from './s3.js';
 
 /** The `restore` group: one subcommand per kind of vault data. */
 export function registerRestoreCommands(program: Command): void {
   const restore = program.command('restore').description('restore vault data into the restore account');
-  restore
-    .command('s3')
-    .description(
-      'restore a protected bucket (or prefix) as it was at a time, into a bucket of the restore account',
-    )
-    .addOption(configOption())
-    .requiredOption('--bucket <name>', 'the protected source bucket')
+  onProtectedBucket(
+    restore
+      .command('s3')
+      .description(
+        'restore a protected bucket (or prefix) as it was at a time, into a bucket of the restore account',
+      ),
+  )
     .requiredOption('--at <time>', 'ISO 8601 time with zone, e.g. 2026-11-23T06:00:00Z')
     .requiredOption(
       '--to <bucket>',
@@ -23,9 +23,8 @@ export function registerRestoreCommands(program: Command): void {
     )
     .option('--prefix <prefix>', 'restore only keys under this prefix')
     .option('--dry-run', 'print the plan (keys, bytes) and change nothing')
-    .addOption(new Option('--concurrency <n>', 'copies in flight').default('32').argParser((v) => Number(v)))
-    .option('--endpoint <url>', 'AWS endpoint override (default: AWS_ENDPOINT_URL, else the running sandbox)')
-    .addOption(outputOption())
+    .option('--force', 'restore into a target that already holds other keys (they are left untouched)')
+    .addOption(new Option('--concurrency <n>', 'copies in flight').default(64).argParser(positiveInt))
     .action(
       async (opts: {
         config: string;
@@ -34,14 +33,13 @@ export function registerRestoreCommands(program: Command): void {
         to: string;
         prefix?: string;
         dryRun?: boolean;
+        force?: boolean;
         concurrency: number;
         endpoint?: string;
         output: string;
       }) => {
         const config = loadConfig(opts.config);
-        const bucket = findProtectedBucket(config, opts.bucket);
-        if (!bucket)
-          throw new InputError([`--bucket ${opts.bucket}: not a protected bucket of ${opts.config}`]);
+        const bucket = protectedBucketOf(config, opts.config, opts.bucket);
         const at = parseRestoreTime(opts.at);
         const bar = opts.output === 'text' ? progressBar('restore') : undefined;
         const report = await restoreBucket(
@@ -53,6 +51,7 @@ export function registerRestoreCommands(program: Command): void {
             to: opts.to,
             prefix: opts.prefix,
             dryRun: opts.dryRun ?? false,
+            force: opts.force ?? false,
             concurrency: opts.concurrency,
             onProgress: bar,
           },
@@ -62,7 +61,8 @@ export function registerRestoreCommands(program: Command): void {
           const verb = report.dryRun ? 'would restore' : 'restored';
           console.log(
             `${verb} ${report.dryRun ? report.planned.keys : report.restored} keys (${report.planned.bytes} bytes) of ${report.source} as of ${report.at} into ${report.target}` +
-              (report.skippedAlreadyRestored ? `; ${report.skippedAlreadyRestored} already there` : ''),
+              (report.skippedAlreadyRestored ? `; ${report.skippedAlreadyRestored} already there` : '') +
+              (report.foreignKeys ? `; ${report.foreignKeys} other keys left untouched` : ''),
           );
           if (report.dryRun)
             for (const i of report.items) console.log(`  ${i.key}  ${i.versionId}  ${i.size} B`);

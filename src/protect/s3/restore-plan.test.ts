@@ -12,7 +12,7 @@ const v = (key: string, versionId: string, at: number, deleteMarker = false): Ve
 });
 
 async function* stream(items: Version[]) {
-  yield* items;
+  yield items;
 }
 async function collect(at: number, items: Version[]) {
   const out: string[] = [];

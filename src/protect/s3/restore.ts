@@ -1,9 +1,6 @@
 import {
-  CopyObjectCommand,
   CreateBucketCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   S3Client,
@@ -13,6 +10,8 @@ import type { Config, ProtectedBucket } from '../../config/index.js';
 import { InputError } from '../../errors.js';
 import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
+import type { RetryOptions } from '../../util/retry.js';
+import { copyRestoreItem } from './restore-copy.js';
 import { selectAt, type RestoreItem } from './restore-plan.js';
 import { listVersions } from './versions.js';
 
@@ -21,8 +20,11 @@ export interface S3RestoreOptions {
   to: string;
   prefix?: string | undefined;
   dryRun?: boolean;
+  /** Restore into a target that holds keys this restore would not write (they are left as they are). */
+  force?: boolean;
   concurrency?: number;
   onProgress?: (done: number, total: number, bytes: number) => void;
+  retry?: RetryOptions;
 }
 
 export interface S3RestoreReport {
@@ -36,18 +38,25 @@ export interface S3RestoreReport {
   planned: { keys: number; bytes: number };
   restored: number;
   skippedAlreadyRestored: number;
+  /** Keys the target held that are not part of the state at T (only with force): left untouched. */
+  foreignKeys: number;
   failed: { key: string; versionId: string; reason: string }[];
-  items: { key: string; versionId: string; size: number; checksumSha256?: string | undefined }[];
+  items: { key: string; versionId: string; size: number; checksum?: string | undefined }[];
   seconds: number;
 }
 
-/** ISO 8601 with a zone, as users type it; anything else is bad input, said in one line. */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** ISO 8601 with a zone, as users type it; anything else (no zone, 2026-02-30) is bad input, in one line. */
 export function parseRestoreTime(text: string): Date {
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
   const at = new Date(text);
-  if (!ok || Number.isNaN(at.getTime())) {
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(text) ?? [];
+  const calendarOk =
+    !Number.isNaN(at.getTime()) &&
+    new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))).getUTCDate() === Number(d);
+  if (!ISO_WITH_ZONE.test(text) || !calendarOk) {
     throw new InputError([
-      `--at ${JSON.stringify(text)}: not an ISO 8601 time with a zone; allowed e.g. 2026-11-23T06:00:00Z`,
+      `--at ${JSON.stringify(text)}: not an ISO 8601 time with a zone; allowed e.g. 2026-11-23T06:00:00Z or 2026-11-23T07:00:00+01:00`,
     ]);
   }
   return at;
@@ -61,10 +70,26 @@ export function checkRestoreTarget(name: string): void {
   }
 }
 
+/** The plan of a restore: for each key under the prefix, the vault version that was current at `at`. */
+export async function planRestore(
+  vault: S3Client,
+  vaultBucket: string,
+  at: Date,
+  prefix?: string,
+): Promise<RestoreItem[]> {
+  const plan: RestoreItem[] = [];
+  for await (const item of selectAt(listVersions(vault, vaultBucket, prefix), at)) plan.push(item);
+  return plan;
+}
+
 /**
  * Restores the state of a protected bucket at a time into a bucket of the restore account, by server-side
- * copies of exact vault version ids (never "latest", which may be the ransomed one). Re-running resumes: a key
- * already in the target with the same checksum is skipped. A target holding other data is refused.
+ * copies of exact vault version ids (never "latest", which may be the ransomed one), each checked after the
+ * copy. Keys deleted before T are simply not written, so the restore never deletes anything and its role
+ * needs no delete permission (the versioning nuance of the AWS Backup POC: restoring into a versioned bucket
+ * that already holds newer versions would need deletes; a fresh target does not). Re-running resumes: a key
+ * the target already holds with the planned content is skipped. A target holding other keys is refused
+ * unless `force` (threat #32).
  */
 export async function restoreBucket(
   clients: AwsClients,
@@ -78,9 +103,7 @@ export async function restoreBucket(
   const vaultS3 = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);
   const target = clients.for(S3Client, restoreAccount, config.vault.region);
 
-  const plan: RestoreItem[] = [];
-  for await (const item of selectAt(listVersions(vaultS3, bucket.vaultBucket, opts.prefix), opts.at))
-    plan.push(item);
+  const plan = await planRestore(vaultS3, bucket.vaultBucket, opts.at, opts.prefix);
   const report: S3RestoreReport = {
     source: bucket.bucket,
     vaultBucket: bucket.vaultBucket,
@@ -92,6 +115,7 @@ export async function restoreBucket(
     planned: { keys: plan.length, bytes: plan.reduce((n, i) => n + i.size, 0) },
     restored: 0,
     skippedAlreadyRestored: 0,
+    foreignKeys: 0,
     failed: [],
     items: [],
     seconds: 0,
@@ -101,54 +125,47 @@ export async function restoreBucket(
     return report;
   }
 
-  await ensureTarget(target, opts.to, new Set(plan.map((i) => i.key)));
+  const existing = await prepareTarget(target, opts.to);
+  const planned = new Set(plan.map((i) => i.key));
+  const foreign = [...existing.keys()].filter((k) => !planned.has(k));
+  if (foreign.length > 0 && !opts.force) {
+    throw new InputError([
+      `--to ${opts.to}: the bucket already holds ${foreign.length} keys this restore would not write (e.g. ${JSON.stringify(foreign[0])}); choose a new target bucket or pass --force`,
+    ]);
+  }
+  report.foreignKeys = foreign.length;
+
   let done = 0;
   let bytes = 0;
-  await mapBounded(plan, opts.concurrency ?? 32, async (item) => {
+  const vault = { s3: vaultS3, bucket: bucket.vaultBucket };
+  const into = { s3: target, bucket: opts.to };
+  await mapBounded(plan, opts.concurrency ?? 64, async (item) => {
     try {
-      const source = await vaultS3.send(
-        new HeadObjectCommand({
-          Bucket: bucket.vaultBucket,
-          Key: item.key,
-          VersionId: item.versionId,
-          ChecksumMode: 'ENABLED',
-        }),
-      );
-      const existing = await target
-        .send(new HeadObjectCommand({ Bucket: opts.to, Key: item.key, ChecksumMode: 'ENABLED' }))
-        .catch(() => undefined);
-      if (existing && sameContent(existing, source)) {
+      const there = existing.get(item.key);
+      if (there && there.size === item.size && there.etag === item.etag) {
         report.skippedAlreadyRestored++;
+        report.items.push({
+          key: item.key,
+          versionId: item.versionId,
+          size: item.size,
+          checksum: `etag:${item.etag}`,
+        });
       } else {
-        const copied = await target.send(
-          new CopyObjectCommand({
-            Bucket: opts.to,
-            Key: item.key,
-            CopySource: `${bucket.vaultBucket}/${encodeURIComponent(item.key)}?versionId=${item.versionId}`,
-            ChecksumAlgorithm: 'SHA256',
-          }),
-        );
-        const got = {
-          ChecksumSHA256: copied.CopyObjectResult?.ChecksumSHA256,
-          ETag: copied.CopyObjectResult?.ETag,
-        };
-        if (!sameContent(got, source)) {
-          throw new Error(`checksum after copy differs from the vault version's`);
-        }
+        const copied = await copyRestoreItem(vault, into, item, opts.retry);
         report.restored++;
+        report.items.push({
+          key: item.key,
+          versionId: item.versionId,
+          size: item.size,
+          checksum: copied.checksum,
+        });
       }
-      report.items.push({
-        key: item.key,
-        versionId: item.versionId,
-        size: item.size,
-        checksumSha256: source.ChecksumSHA256,
-      });
       bytes += item.size;
     } catch (e) {
       report.failed.push({
         key: item.key,
         versionId: item.versionId,
-        reason: e instanceof Error ? e.message : String(e),
+        reason: e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e),
       });
     }
     opts.onProgress?.(++done, plan.length, bytes);
@@ -158,20 +175,16 @@ export async function restoreBucket(
   return report;
 }
 
-/** SHA-256 where both sides have one, else the ETag (a single-part MD5), as AWS documents them. */
-function sameContent(
-  a: { ChecksumSHA256?: string | undefined; ETag?: string | undefined },
-  b: typeof a,
-): boolean {
-  if (a.ChecksumSHA256 && b.ChecksumSHA256) return a.ChecksumSHA256 === b.ChecksumSHA256;
-  return a.ETag !== undefined && a.ETag === b.ETag;
-}
-
-async function ensureTarget(s3: S3Client, name: string, plannedKeys: Set<string>): Promise<void> {
+/** Creates the target if absent (private, versioned); else returns what its current versions hold. */
+async function prepareTarget(
+  s3: S3Client,
+  name: string,
+): Promise<Map<string, { size: number; etag: string | undefined }>> {
   const exists = await s3.send(new HeadBucketCommand({ Bucket: name })).then(
     () => true,
     () => false,
   );
+  const current = new Map<string, { size: number; etag: string | undefined }>();
   if (!exists) {
     await s3.send(new CreateBucketCommand({ Bucket: name }));
     await s3.send(
@@ -185,18 +198,18 @@ async function ensureTarget(s3: S3Client, name: string, plannedKeys: Set<string>
         },
       }),
     );
-    // Versioned, so a re-run that copies a key again keeps the earlier copy instead of overwriting it.
+    // Versioned, so a forced or repeated copy over a key keeps the earlier copy instead of replacing it.
     await s3.send(
       new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
     );
-    return;
+    return current;
   }
-  // threat #32: an existing target is resumed only if it holds nothing but keys of this restore.
-  const listing = await s3.send(new ListObjectsV2Command({ Bucket: name, MaxKeys: 1000 }));
-  const foreign = (listing.Contents ?? []).find((o) => !plannedKeys.has(o.Key!));
-  if (foreign) {
-    throw new InputError([
-      `--to ${name}: the bucket already holds ${JSON.stringify(foreign.Key)}, which this restore would not write; choose a new target bucket`,
-    ]);
+  for await (const page of listVersions(s3, name)) {
+    for (const v of page) {
+      if (current.has(v.key)) continue; // newest first: only the current entry counts
+      current.set(v.key, v.deleteMarker ? { size: -1, etag: undefined } : { size: v.size, etag: v.etag });
+    }
   }
+  for (const [key, v] of current) if (v.size < 0) current.delete(key);
+  return current;
 }

@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { inventoryVersions, parseCsvLine, readManifest } from './inventory.js';
+
+function inventory(
+  rows: string[],
+  schema = 'Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, ObjectLockRetainUntilDate, ObjectLockMode',
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+  writeFileSync(join(dir, 'a.csv.gz'), gzipSync(rows.join('\n') + '\n'));
+  const manifest = join(dir, 'manifest.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      sourceBucket: 'b',
+      fileFormat: 'CSV',
+      fileSchema: schema,
+      files: [{ key: 'b/cfg/data/a.csv.gz' }],
+    }),
+  );
+  return manifest;
+}
+
+describe('S3 Inventory reader', () => {
+  it('reads versions, delete markers and Object Lock columns from a gzipped CSV, URL-decoding keys', async () => {
+    const manifest = inventory([
+      '"b","dir/my+file%21.txt","v2","true","false","12","2026-11-23T06:00:00.000Z","abc","2026-12-23T06:00:00.000Z","COMPLIANCE"',
+      '"b","dir/my+file%21.txt","v1","false","true","","2026-11-22T06:00:00.000Z","","",""',
+    ]);
+    const out = [];
+    for await (const page of inventoryVersions(manifest)) out.push(...page);
+    expect(out[0]).toMatchObject({
+      key: 'dir/my file!.txt',
+      versionId: 'v2',
+      sourceVersionId: 'v2',
+      size: 12,
+      etag: '"abc"',
+      lockMode: 'COMPLIANCE',
+      deleteMarker: false,
+    });
+    expect(out[0]?.retainUntil?.toISOString()).toBe('2026-12-23T06:00:00.000Z');
+    expect(out[1]).toMatchObject({ deleteMarker: true, size: 0, lockMode: undefined });
+  });
+
+  it('rejects a manifest without the versioned columns, in one line naming them', () => {
+    const manifest = inventory([], 'Bucket, Key, Size');
+    expect(() => readManifest(manifest)).toThrow(/lacks VersionId, IsDeleteMarker, LastModifiedDate/);
+  });
+
+  it('parses quoted fields with doubled quotes and empty fields', () => {
+    expect(parseCsvLine('"a","b""c","",d')).toEqual(['a', 'b"c', '', 'd']);
+  });
+});

@@ -1,0 +1,143 @@
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  UploadPartCopyCommand,
+  type ChecksumAlgorithm,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { retryThrottled, type RetryOptions } from '../../util/retry.js';
+import type { RestoreItem } from './restore-plan.js';
+
+/** CopyObject copies at most 5 GB; above it the copy is multipart (UploadPartCopy), threat #29. */
+export const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
+const MIN_PART = 512 * 1024 ** 2;
+const MAX_PARTS = 10_000;
+
+type Checksums = Partial<
+  Record<'ChecksumSHA256' | 'ChecksumCRC32' | 'ChecksumCRC32C' | 'ChecksumCRC64NVME' | 'ChecksumSHA1', string>
+>;
+const CHECKSUM_FIELDS = [
+  'ChecksumSHA256',
+  'ChecksumCRC64NVME',
+  'ChecksumCRC32C',
+  'ChecksumCRC32',
+  'ChecksumSHA1',
+] as const;
+
+export interface CopiedObject {
+  checksum: string;
+}
+
+/**
+ * Server-side copy of one exact vault version into the target, checked after the copy:
+ * - the copy's ETag equals the listed vault ETag (both the MD5 of the same bytes: unencrypted or SSE-S3,
+ *   single part), or else
+ * - the checksum S3 computed for the copy (with the vault object's own algorithm) equals the vault
+ *   version's stored checksum, read with HeadObject.
+ * Anything else throws: a restore never reports a copy it could not check as restored (threat #30).
+ */
+export async function copyRestoreItem(
+  vault: { s3: S3Client; bucket: string },
+  target: { s3: S3Client; bucket: string },
+  item: RestoreItem,
+  retry?: RetryOptions,
+): Promise<CopiedObject> {
+  const algorithm = (item.checksumAlgorithm ?? 'SHA256') as ChecksumAlgorithm;
+  const copySource = `${vault.bucket}/${encodeURIComponent(item.key)}?versionId=${encodeURIComponent(item.versionId)}`;
+  const copied =
+    item.size > SINGLE_COPY_LIMIT
+      ? await multipartCopy(target, item, copySource, algorithm, retry)
+      : await retryThrottled(async () => {
+          const out = await target.s3.send(
+            new CopyObjectCommand({
+              Bucket: target.bucket,
+              Key: item.key,
+              CopySource: copySource,
+              ChecksumAlgorithm: algorithm,
+            }),
+          );
+          return { etag: out.CopyObjectResult?.ETag, checksums: (out.CopyObjectResult ?? {}) as Checksums };
+        }, retry);
+
+  if (item.size <= SINGLE_COPY_LIMIT && isMd5Etag(item.etag) && copied.etag === item.etag) {
+    return { checksum: `etag:${item.etag}` };
+  }
+  const head = await retryThrottled(
+    () =>
+      vault.s3.send(
+        new HeadObjectCommand({
+          Bucket: vault.bucket,
+          Key: item.key,
+          VersionId: item.versionId,
+          ChecksumMode: 'ENABLED',
+        }),
+      ),
+    retry,
+  );
+  const expected = head as Checksums;
+  if (head.ContentLength !== undefined && head.ContentLength !== item.size) {
+    throw new Error(`vault version is ${head.ContentLength} bytes, the plan says ${item.size}`);
+  }
+  for (const field of CHECKSUM_FIELDS) {
+    const want = expected[field];
+    const got = copied.checksums[field];
+    if (want && got) {
+      if (want !== got)
+        throw new Error(`${field} after copy ${got} differs from the vault version's ${want}`);
+      return { checksum: `${field}:${want}` };
+    }
+  }
+  throw new Error('no checksum common to the vault version and its copy: the copy could not be checked');
+}
+
+function isMd5Etag(etag: string | undefined): boolean {
+  return etag !== undefined && /^"[0-9a-f]{32}"$/.test(etag);
+}
+
+/**
+ * Multipart server-side copy for objects over 5 GB. Each part's checksum is verified by S3 as it is copied;
+ * the composite checksum of the whole object is what the copy reports, and the vault's own composite (it was
+ * uploaded in parts too) is what it is compared with.
+ */
+async function multipartCopy(
+  target: { s3: S3Client; bucket: string },
+  item: RestoreItem,
+  copySource: string,
+  algorithm: ChecksumAlgorithm,
+  retry?: RetryOptions,
+): Promise<{ etag: string | undefined; checksums: Checksums }> {
+  const partSize = Math.max(MIN_PART, Math.ceil(item.size / MAX_PARTS));
+  const upload = await target.s3.send(
+    new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: item.key, ChecksumAlgorithm: algorithm }),
+  );
+  const parts = [];
+  for (let start = 0, n = 1; start < item.size; start += partSize, n++) {
+    const end = Math.min(item.size, start + partSize) - 1;
+    const part = await retryThrottled(
+      () =>
+        target.s3.send(
+          new UploadPartCopyCommand({
+            Bucket: target.bucket,
+            Key: item.key,
+            UploadId: upload.UploadId,
+            PartNumber: n,
+            CopySource: copySource,
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
+        ),
+      retry,
+    );
+    parts.push({ PartNumber: n, ETag: part.CopyPartResult?.ETag, ...(part.CopyPartResult as Checksums) });
+  }
+  const done = await target.s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: target.bucket,
+      Key: item.key,
+      UploadId: upload.UploadId,
+      MultipartUpload: { Parts: parts },
+    }),
+  );
+  return { etag: done.ETag, checksums: done as Checksums };
+}

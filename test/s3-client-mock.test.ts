@@ -1,0 +1,191 @@
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AwsClients } from '../src/aws/clients.js';
+import { protectedBuckets } from '../src/config/index.js';
+import { backfill } from '../src/protect/s3/backfill.js';
+import { restoreBucket } from '../src/protect/s3/restore.js';
+import { quickstart } from './support/config.js';
+
+const config = quickstart();
+const bucket = protectedBuckets(config)[0]!;
+const s3 = mockClient(S3Client);
+const control = mockClient(S3ControlClient);
+const when = new Date('2026-11-23T05:00:00Z');
+const noSleep = { sleep: async () => undefined };
+/** Names of the S3 commands sent that change something. */
+const mutatingCalls = () =>
+  s3
+    .calls()
+    .map((c) => (c.args[0] as object).constructor.name)
+    .filter((name) => /^(Put|Copy|Create|Delete|Upload|Complete|Restore)/.test(name));
+
+const onAws = () => new AwsClients({ region: 'us-east-1', roleName: 'AirGapOperator' });
+const onSandbox = () =>
+  new AwsClients({ region: 'us-east-1', roleName: 'x', endpoint: 'http://127.0.0.1:9' });
+const body = (bytes: string) => ({ transformToByteArray: async () => new TextEncoder().encode(bytes) });
+const slowDown = () => Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' });
+
+function sourceHolds(...versions: [key: string, versionId: string, size: number][]) {
+  s3.on(ListObjectVersionsCommand, { Bucket: bucket.bucket }).resolves({
+    Versions: versions.map(([Key, VersionId, Size]) => ({ Key, VersionId, Size, LastModified: when })),
+  });
+  s3.on(ListObjectVersionsCommand, { Bucket: bucket.vaultBucket }).resolves({});
+}
+
+describe('S3 runtime behaviours moto lacks (client mock)', () => {
+  const endpoint = process.env['AWS_ENDPOINT_URL'];
+  beforeEach(() => {
+    delete process.env['AWS_ENDPOINT_URL'];
+    s3.reset();
+    control.reset();
+  });
+  afterEach(() => {
+    if (endpoint !== undefined) process.env['AWS_ENDPOINT_URL'] = endpoint;
+  });
+
+  it('on AWS, backfill creates one S3 Batch Replication job for NONE/FAILED objects, idempotent by token (client mock: moto lacks S3 Control CreateJob)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 4]);
+    control.on(CreateJobCommand).resolves({ JobId: 'job-1' });
+    const first = await backfill(onAws(), config, bucket);
+    const second = await backfill(onAws(), config, bucket);
+    expect(first).toMatchObject({
+      mode: 'batch-replication',
+      jobId: 'job-1',
+      planned: { versions: 2, bytes: 7 },
+    });
+    const [a, b] = control.commandCalls(CreateJobCommand).map((c) => c.args[0].input);
+    expect(a).toMatchObject({
+      AccountId: bucket.account,
+      Operation: { S3ReplicateObject: {} },
+      RoleArn: `arn:aws:iam::${bucket.account}:role/AirGapReplication`,
+      ManifestGenerator: {
+        S3JobManifestGenerator: {
+          SourceBucket: `arn:aws:s3:::${bucket.bucket}`,
+          Filter: { EligibleForReplication: true, ObjectReplicationStatuses: ['NONE', 'FAILED'] },
+        },
+      },
+    });
+    expect(b?.ClientRequestToken).toBe(a?.ClientRequestToken);
+    expect(second.jobId).toBe('job-1');
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('threat #31: backfill --dry-run makes no mutating call, on AWS or the sandbox (client mock)', async () => {
+    sourceHolds(['a', 'v1', 3]);
+    for (const clients of [onAws(), onSandbox()]) {
+      const plan = await backfill(clients, config, bucket, { dryRun: true });
+      expect(plan.items).toEqual([{ key: 'a', versionId: 'v1', size: 3 }]);
+    }
+    expect(mutatingCalls()).toEqual([]);
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
+  });
+
+  it('threat #15: backfill retries 503 SlowDown and copies the version once (client mock: moto never throttles)', async () => {
+    sourceHolds(['a', 'v1', 3]);
+    s3.on(GetObjectCommand)
+      .rejectsOnce(slowDown())
+      .rejectsOnce(slowDown())
+      .resolves({ Body: body('abc') as never });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1' });
+    const report = await backfill(onSandbox(), config, bucket, { retry: noSleep });
+    expect(report).toMatchObject({ copied: 1, failed: [] });
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(3);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it('threat #15: throttling that outlasts the bounded retries is recorded as a failure, never dropped (client mock)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 3]);
+    s3.on(GetObjectCommand, { Key: 'a' }).rejects(slowDown());
+    s3.on(GetObjectCommand, { Key: 'b' }).resolves({ Body: body('abc') as never });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1' });
+    const report = await backfill(onSandbox(), config, bucket, { retry: { ...noSleep, attempts: 3 } });
+    expect(report.copied).toBe(1);
+    expect(report.failed).toEqual([
+      { key: 'a', versionId: 'v1', reason: expect.stringContaining('SlowDown') },
+    ]);
+  });
+
+  it('threat #30: backfill fails a copy whose stored SHA-256 differs from the source version (client mock: moto never verifies checksums)', async () => {
+    sourceHolds(['a', 'v1', 3]);
+    s3.on(GetObjectCommand).resolves({ Body: body('abc') as never, ChecksumSHA256: 'source-sha' });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1', ChecksumSHA256: 'other-sha' });
+    const report = await backfill(onSandbox(), config, bucket);
+    expect(report.failed[0]?.reason).toMatch(/stored SHA-256 other-sha, the source version has source-sha/);
+  });
+
+  describe('restore', () => {
+    const vaultHolds = (size: number, etag = '"0123456789abcdef0123456789abcdef"') => {
+      s3.on(ListObjectVersionsCommand, { Bucket: bucket.vaultBucket }).resolves({
+        Versions: [
+          {
+            Key: 'k',
+            VersionId: 'v1',
+            Size: size,
+            ETag: etag,
+            LastModified: when,
+            ChecksumAlgorithm: ['SHA256'],
+          },
+        ],
+      });
+      s3.on(HeadBucketCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
+    };
+    const at = new Date('2026-11-23T06:00:00Z');
+
+    it('threat #30: reports FAILED for a key whose checksum after copy differs, never restored (client mock: moto never verifies checksums)', async () => {
+      vaultHolds(3);
+      s3.on(CopyObjectCommand).resolves({
+        CopyObjectResult: { ETag: '"ffffffffffffffffffffffffffffffff"', ChecksumSHA256: 'bad' },
+      });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'good' });
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report.restored).toBe(0);
+      expect(report.failed).toEqual([
+        {
+          key: 'k',
+          versionId: 'v1',
+          reason: expect.stringContaining('ChecksumSHA256 after copy bad differs'),
+        },
+      ]);
+    });
+
+    it('threat #29: copies an object over 5 GB with multipart UploadPartCopy and checks the result (client mock: moto stores no 5 GB objects)', async () => {
+      const size = 6 * 1024 ** 3;
+      vaultHolds(size, '"abc-12"');
+      s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+      s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"p"', ChecksumSHA256: 'part' } });
+      s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"x-12"', ChecksumSHA256: 'whole' });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: size, ChecksumSHA256: 'whole' });
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-big' });
+      expect(report).toMatchObject({ restored: 1, failed: [] });
+      const parts = s3.commandCalls(UploadPartCopyCommand).map((c) => c.args[0].input);
+      expect(parts).toHaveLength(12);
+      expect(parts[0]).toMatchObject({ PartNumber: 1, CopySourceRange: `bytes=0-${512 * 1024 ** 2 - 1}` });
+      expect(parts[11]?.CopySourceRange).toBe(`bytes=${11 * 512 * 1024 ** 2}-${size - 1}`);
+      expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
+    });
+
+    it('threat #31: restore --dry-run makes no mutating call (client mock)', async () => {
+      vaultHolds(3);
+      const report = await restoreBucket(onAws(), config, bucket, {
+        at,
+        to: 'airgap-restore-x',
+        dryRun: true,
+      });
+      expect(report.planned).toEqual({ keys: 1, bytes: 3 });
+      expect(mutatingCalls()).toEqual([]);
+    });
+  });
+});
