@@ -52,10 +52,10 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
   });
 
   it('template count does not grow with the number of workload accounts', () => {
-    const many = synthesize(withWorkloadAccounts(50), mkdtempSync(join(tmpdir(), 'airgap-synth50-')), {
+    const many = synthesize(withWorkloadAccounts(10), mkdtempSync(join(tmpdir(), 'airgap-synth10-')), {
       nag: false,
     });
     expect(many.templates).toHaveLength(manifest.templates.length);
-    expect(many.templates.find((t) => t.role === 'workload')?.instances).toHaveLength(50);
+    expect(many.templates.find((t) => t.role === 'workload')?.instances).toHaveLength(10);
   });
 });
