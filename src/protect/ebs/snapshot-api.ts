@@ -51,7 +51,11 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
     status: status(s),
     tags: tagsOf(s),
   });
-  const describe = async (account: string, region: string, filter: { ids?: string[]; sourceArn?: string }) => {
+  const describe = async (
+    account: string,
+    region: string,
+    filter: { ids?: string[]; sourceArn?: string },
+  ) => {
     const found: Snapshot[] = [];
     const input = {
       OwnerIds: ['self'],
@@ -71,7 +75,9 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
     service: 'ebs',
     async listShared(account, region) {
       if (overrides.listShared) return overrides.listShared(account, region);
-      const out = await ec2(account, region).send(new DescribeSnapshotsCommand({ RestorableByUserIds: ['self'] }));
+      const out = await ec2(account, region).send(
+        new DescribeSnapshotsCommand({ RestorableByUserIds: ['self'] }),
+      );
       return (out.Snapshots ?? [])
         .filter((s) => s.OwnerId !== account && s.State === 'completed')
         .map((s) => toShared(s, region));
@@ -92,12 +98,20 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
           KmsKeyId: target.kmsKeyArn,
           Description: `airgap vault copy of ${shared.arn}`,
           TagSpecifications: [
-            { ResourceType: 'snapshot', Tags: Object.entries(target.tags).map(([Key, Value]) => ({ Key, Value })) },
+            {
+              ResourceType: 'snapshot',
+              Tags: Object.entries(target.tags).map(([Key, Value]) => ({ Key, Value })),
+            },
           ],
         }),
       );
       const id = out.SnapshotId!;
-      return { id, arn: ebsSnapshotArn(target.region, target.account, id), status: 'pending', tags: target.tags };
+      return {
+        id,
+        arn: ebsSnapshotArn(target.region, target.account, id),
+        status: 'pending',
+        tags: target.tags,
+      };
     },
     async describeCopy(account, region, id) {
       const s = (await describe(account, region, { ids: [id] }))[0];

@@ -56,19 +56,27 @@ const fromCluster = (s: DBClusterSnapshot, region: string, owner: string): RdsSn
 /** The instance and cluster variants differ only in these calls: one table, one implementation. */
 interface Kind {
   service: 'rds' | 'aurora';
-  describe(rds: RDSClient, input: { id?: string; shared?: boolean }, region: string, owner: string): Promise<RdsSnapshot[]>;
+  describe(
+    rds: RDSClient,
+    input: { id?: string; shared?: boolean },
+    region: string,
+    owner: string,
+  ): Promise<RdsSnapshot[]>;
   copy(rds: RDSClient, sourceArn: string, target: CopyTarget): Promise<RdsSnapshot>;
   remove(rds: RDSClient, id: string): Promise<void>;
   share(rds: RDSClient, id: string, account: string): Promise<void>;
 }
 
-const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const tagList = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 export const INSTANCE: Kind = {
   service: 'rds',
   async describe(rds, { id, shared }, region, owner) {
     const out = await rds.send(
-      new DescribeDBSnapshotsCommand(shared ? { SnapshotType: 'shared', IncludeShared: true } : { DBSnapshotIdentifier: id }),
+      new DescribeDBSnapshotsCommand(
+        shared ? { SnapshotType: 'shared', IncludeShared: true } : { DBSnapshotIdentifier: id },
+      ),
     );
     return (out.DBSnapshots ?? []).map((s) => fromInstance(s, region, ownerOf(s.DBSnapshotArn) ?? owner));
   },
@@ -88,7 +96,11 @@ export const INSTANCE: Kind = {
   },
   async share(rds, id, account) {
     await rds.send(
-      new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: id, AttributeName: 'restore', ValuesToAdd: [account] }),
+      new ModifyDBSnapshotAttributeCommand({
+        DBSnapshotIdentifier: id,
+        AttributeName: 'restore',
+        ValuesToAdd: [account],
+      }),
     );
   },
 };
@@ -101,7 +113,9 @@ export const CLUSTER: Kind = {
         shared ? { SnapshotType: 'shared', IncludeShared: true } : { DBClusterSnapshotIdentifier: id },
       ),
     );
-    return (out.DBClusterSnapshots ?? []).map((s) => fromCluster(s, region, ownerOf(s.DBClusterSnapshotArn) ?? owner));
+    return (out.DBClusterSnapshots ?? []).map((s) =>
+      fromCluster(s, region, ownerOf(s.DBClusterSnapshotArn) ?? owner),
+    );
   },
   async copy(rds, sourceArn, t) {
     const out = await rds.send(
@@ -140,7 +154,11 @@ function status(s: string): CopyStatus {
 
 const isNotFound = (e: unknown) => /NotFound/.test((e as Error).name);
 
-export function rdsSnapshotApi(clients: AwsClients, kind: Kind, crossAccountCopy?: CrossAccountCopy): SnapshotApi {
+export function rdsSnapshotApi(
+  clients: AwsClients,
+  kind: Kind,
+  crossAccountCopy?: CrossAccountCopy,
+): SnapshotApi {
   const rds = (account: string, region: string) => clients.for(RDSClient, account, region);
   const tagsOf = async (account: string, region: string, arn: string) => {
     const out = await rds(account, region).send(new ListTagsForResourceCommand({ ResourceName: arn }));
@@ -191,7 +209,9 @@ export function rdsSnapshotApi(clients: AwsClients, kind: Kind, crossAccountCopy
     lock: () => Promise.resolve('not-supported'),
     async listCopies(account, region) {
       const own = await kind.describe(rds(account, region), {}, region, account);
-      return Promise.all(own.filter((s) => s.id.startsWith('airgap-')).map((s) => toCopy(account, region, s)));
+      return Promise.all(
+        own.filter((s) => s.id.startsWith('airgap-')).map((s) => toCopy(account, region, s)),
+      );
     },
     deleteCopy: (account, region, id) => kind.remove(rds(account, region), id),
     shareWith: (owner, region, id, account) => kind.share(rds(owner, region), id, account),
@@ -199,6 +219,14 @@ export function rdsSnapshotApi(clients: AwsClients, kind: Kind, crossAccountCopy
 }
 
 /** Tags a copy after the fact, for copies found without their tags (the sandbox emulator). */
-export async function tagRdsResource(clients: AwsClients, account: string, region: string, arn: string, tags: Record<string, string>) {
-  await clients.for(RDSClient, account, region).send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagList(tags) }));
+export async function tagRdsResource(
+  clients: AwsClients,
+  account: string,
+  region: string,
+  arn: string,
+  tags: Record<string, string>,
+) {
+  await clients
+    .for(RDSClient, account, region)
+    .send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagList(tags) }));
 }

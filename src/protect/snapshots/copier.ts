@@ -2,7 +2,14 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../../aws/clients.js';
 import { catalogId, type Catalog, type CatalogEntry } from '../../catalog/catalog.js';
 import { RESOURCE_NAMES, TAGS, type Config } from '../../config/index.js';
-import { BACK_PRESSURE, SOURCE_GONE, type SharedSnapshot, type SnapshotApi, type SnapshotService, type VaultCopy } from './model.js';
+import {
+  BACK_PRESSURE,
+  SOURCE_GONE,
+  type SharedSnapshot,
+  type SnapshotApi,
+  type SnapshotService,
+  type VaultCopy,
+} from './model.js';
 import { retainUntil } from './retention.js';
 import { laneOf, nextCopies, type CopyJob, type InFlight } from './scheduler.js';
 
@@ -52,9 +59,15 @@ export async function runCopier(ctx: CopierContext, shared: SharedSnapshot[]): P
   const inFlight: InFlight[] = [];
   for (const entry of entries.filter((e) => e.state === 'copying')) {
     const after = await finish(ctx, entry);
-    if (after.state === 'available') outcomes.push({ snapshot: entry.sourceArn, result: 'completed', entry: after });
-    else if (after.state === 'failed') outcomes.push({ snapshot: entry.sourceArn, result: 'failed', cause: after.cause ?? '' });
-    else inFlight.push({ lane: laneOf(entry.service as SnapshotService, entry.region), resource: entry.sourceResource });
+    if (after.state === 'available')
+      outcomes.push({ snapshot: entry.sourceArn, result: 'completed', entry: after });
+    else if (after.state === 'failed')
+      outcomes.push({ snapshot: entry.sourceArn, result: 'failed', cause: after.cause ?? '' });
+    else
+      inFlight.push({
+        lane: laneOf(entry.service as SnapshotService, entry.region),
+        resource: entry.sourceResource,
+      });
   }
 
   const known = new Map(entries.map((e) => [e.id, e]));
@@ -94,11 +107,20 @@ export async function runCopier(ctx: CopierContext, shared: SharedSnapshot[]): P
     outcomes.push(await start(ctx, s, now(), () => saturated.add(job.lane)));
   }
   for (const s of byKey.values())
-    outcomes.push({ snapshot: s.arn, result: 'deferred', reason: 'waits for a copy slot or for the previous copy of its resource' });
+    outcomes.push({
+      snapshot: s.arn,
+      result: 'deferred',
+      reason: 'waits for a copy slot or for the previous copy of its resource',
+    });
   return { outcomes, inFlight: inFlight.length };
 }
 
-async function start(ctx: CopierContext, s: SharedSnapshot, now: Date, saturate: () => void): Promise<CopyOutcome> {
+async function start(
+  ctx: CopierContext,
+  s: SharedSnapshot,
+  now: Date,
+  saturate: () => void,
+): Promise<CopyOutcome> {
   const vault = ctx.config.organizations.vault.vaultAccount;
   const until = retainUntil(now, ctx.config.vault.retention.days);
   const target = {
@@ -149,13 +171,23 @@ function entryOf(s: SharedSnapshot, copy: { id: string; arn: string }, retainUnt
   };
 }
 
-async function record(ctx: CopierContext, s: SharedSnapshot, copy: VaultCopy, now: Date): Promise<CatalogEntry> {
-  const until = copy.tags[TAGS.retainUntil] ?? retainUntil(now, ctx.config.vault.retention.days).toISOString();
+async function record(
+  ctx: CopierContext,
+  s: SharedSnapshot,
+  copy: VaultCopy,
+  now: Date,
+): Promise<CatalogEntry> {
+  const until =
+    copy.tags[TAGS.retainUntil] ?? retainUntil(now, ctx.config.vault.retention.days).toISOString();
   return ctx.catalog.record(entryOf(s, copy, until));
 }
 
 async function recordFailure(ctx: CopierContext, s: SharedSnapshot, id: string, until: Date, cause: string) {
-  const entry = await ctx.catalog.record({ ...entryOf(s, { id, arn: '' }, until.toISOString()), state: 'failed', cause });
+  const entry = await ctx.catalog.record({
+    ...entryOf(s, { id, arn: '' }, until.toISOString()),
+    state: 'failed',
+    cause,
+  });
   if (entry.state !== 'available') await ctx.catalog.setState(entry.id, 'failed', cause);
 }
 
@@ -165,7 +197,9 @@ async function finish(ctx: CopierContext, entry: CatalogEntry): Promise<CatalogE
   const api = ctx.apis[entry.service as SnapshotService];
   const copy = await api.describeCopy(vault, entry.region, entry.vaultCopyId);
   if (!copy || copy.status === 'failed') {
-    const cause = copy ? `vault copy ${entry.vaultCopyId} failed` : `vault copy ${entry.vaultCopyId} disappeared`;
+    const cause = copy
+      ? `vault copy ${entry.vaultCopyId} failed`
+      : `vault copy ${entry.vaultCopyId} disappeared`;
     await ctx.catalog.setState(entry.id, 'failed', cause);
     return { ...entry, state: 'failed', cause };
   }

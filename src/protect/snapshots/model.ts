@@ -42,7 +42,12 @@ export interface SnapshotApi {
   service: SnapshotService;
   listShared(account: string, region: string): Promise<SharedSnapshot[]>;
   /** The vault copy of `sourceArn`, if one exists: how a retry after a crash finds the work already done. */
-  findCopy(account: string, region: string, targetId: string, sourceArn: string): Promise<VaultCopy | undefined>;
+  findCopy(
+    account: string,
+    region: string,
+    targetId: string,
+    sourceArn: string,
+  ): Promise<VaultCopy | undefined>;
   startCopy(shared: SharedSnapshot, target: CopyTarget): Promise<VaultCopy>;
   describeCopy(account: string, region: string, copyId: string): Promise<VaultCopy | undefined>;
   /** Locks the copy until `until` where the service can (EBS snapshot lock); the rest rely on SCPs. */

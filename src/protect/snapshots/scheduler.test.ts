@@ -14,7 +14,12 @@ describe('copy scheduler', () => {
   it('threat #14: never starts more than 20 EBS copies in one region, whatever is queued', () => {
     const queue = Array.from({ length: 50 }, (_, i) => job(`vol-${i}`, i));
     expect(nextCopies(queue, [])).toHaveLength(20);
-    expect(nextCopies(queue, Array.from({ length: 15 }, (_, i) => ({ lane: 'ebs/us-east-1', resource: `x${i}` })))).toHaveLength(5);
+    expect(
+      nextCopies(
+        queue,
+        Array.from({ length: 15 }, (_, i) => ({ lane: 'ebs/us-east-1', resource: `x${i}` })),
+      ),
+    ).toHaveLength(5);
   });
 
   it('threat #19: keeps one copy in flight per source DB and copies its snapshots oldest first', () => {

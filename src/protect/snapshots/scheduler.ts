@@ -28,7 +28,10 @@ export function laneOf(service: 'rds' | 'aurora' | 'ebs', region: string): strin
   return `${service === 'aurora' ? 'rds' : service}/${region}`;
 }
 
-export function laneLimit(lane: string, limits: Readonly<Record<string, number>> = DEFAULT_COPY_LIMITS): number {
+export function laneLimit(
+  lane: string,
+  limits: Readonly<Record<string, number>> = DEFAULT_COPY_LIMITS,
+): number {
   const service = lane.split('/')[0] ?? lane;
   return limits[lane] ?? limits[service] ?? DEFAULT_COPY_LIMITS[service] ?? 1;
 }
@@ -54,7 +57,9 @@ export function nextCopies(
     .filter((j) => !busy.has(j.resource))
     .sort(
       (a, b) =>
-        backlog.get(b.resource)! - backlog.get(a.resource)! || a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1),
+        backlog.get(b.resource)! - backlog.get(a.resource)! ||
+        a.createdAt - b.createdAt ||
+        (a.key < b.key ? -1 : 1),
     );
   const start: CopyJob[] = [];
   for (const job of candidates) {
