@@ -1,0 +1,70 @@
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CopyDBSnapshotCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { quickstart } from '../../../test/support/config.js';
+import { AwsClients } from '../../aws/clients.js';
+import type { Catalog, CatalogEntry } from '../../catalog/catalog.js';
+import { snapshotApis } from './apis.js';
+import { runCopier } from './copier.js';
+import type { SharedSnapshot } from './model.js';
+
+const config = quickstart();
+const region = config.vault.region;
+
+function memoryCatalog(): Catalog {
+  const items = new Map<string, CatalogEntry>();
+  return {
+    list: () => Promise.resolve([...items.values()]),
+    get: (id: string) => Promise.resolve(items.get(id)),
+    record: (e: CatalogEntry) => Promise.resolve(items.get(e.id) ?? (items.set(e.id, e), e)),
+    setState: (id: string, state: CatalogEntry['state']) => {
+      const e = items.get(id);
+      if (e && e.state !== 'available') items.set(id, { ...e, state });
+      return Promise.resolve();
+    },
+  } as unknown as Catalog;
+}
+
+const shared = (n: number): SharedSnapshot => ({
+  service: 'rds',
+  arn: `arn:aws:rds:${region}:100000000002:snapshot:db${n}-s`,
+  id: `db${n}-s`,
+  sourceAccount: '100000000002',
+  region,
+  sourceResource: `arn:aws:rds:${region}:100000000002:db:db${n}`,
+  createdAt: new Date('2026-11-23T00:00:00Z'),
+  encrypted: true,
+  sizeGiB: 20,
+});
+
+describe('copier back-pressure (client mock: moto cannot copy a shared snapshot nor report copy quotas)', () => {
+  it('threats #14/#15/#19: ResourceLimitExceeded defers the rest of the region, records nothing, duplicates nothing', async () => {
+    const rds = mockClient(RDSClient);
+    const kms = mockClient(KMSClient);
+    kms
+      .on(DescribeKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'k', Arn: `arn:aws:kms:${region}:1:key/k` } });
+    rds
+      .on(DescribeDBSnapshotsCommand)
+      .rejects(Object.assign(new Error('nf'), { name: 'DBSnapshotNotFound' }));
+    rds
+      .on(CopyDBSnapshotCommand)
+      .rejects(Object.assign(new Error('quota'), { name: 'ResourceLimitExceeded' }));
+    const clients = new AwsClients({
+      region,
+      roleName: 'r',
+      baseCredentials: { accessKeyId: 'a', secretAccessKey: 's' },
+    });
+    const catalog = memoryCatalog();
+    const report = await runCopier(
+      { clients, config, catalog, apis: snapshotApis(clients), limits: { rds: 3 } },
+      [shared(1), shared(2), shared(3), shared(4)],
+    );
+    expect(rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(1);
+    expect(report.outcomes.map((o) => o.result)).toEqual(['deferred', 'deferred', 'deferred', 'deferred']);
+    expect(await catalog.list()).toEqual([]);
+    rds.restore();
+    kms.restore();
+  });
+});

@@ -1,0 +1,193 @@
+import {
+  CreateSnapshotCommand,
+  CreateVolumeCommand,
+  DeleteVolumeCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import type { AwsClients } from '../aws/clients.js';
+import type { Config } from '../config/index.js';
+import { ebsSnapshotArn, toShared } from '../protect/ebs/snapshot-api.js';
+import type { CrossAccountCopy } from '../protect/rds/snapshot-api.js';
+import { snapshotApis } from '../protect/snapshots/apis.js';
+import type { SharedSnapshot, SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
+
+/**
+ * EMULATION, for the sandbox only; never used against AWS.
+ *
+ * moto stores snapshot sharing but cannot act on it: CopyDBSnapshot, CopyDBClusterSnapshot and CopySnapshot look
+ * the source up in the caller's own account, and no account sees EBS snapshots shared with it. Everything else the
+ * copier and the restore do (listing RDS snapshots shared with the vault, the conditional catalog writes, tags,
+ * KMS key lookup, restore from the copy) runs on moto as on AWS. So only the one missing behaviour is emulated:
+ * the copy's result in the target account is materialized by recreating the shared snapshot's metadata there
+ * (a throwaway instance, cluster or volume with the same engine and size, encrypted with the target key, snapshotted
+ * under the deterministic target id with the copy's tags, then deleted). The copier code path is unchanged: it
+ * gets this function where on AWS it calls the Copy API. Reading the source needs the owner's credentials, which
+ * the real copy never has; the emulator may, because on the sandbox every account is one session.
+ *
+ * moto also lacks LockSnapshot: the sandbox reports EBS copies as not lockable rather than pretending.
+ */
+export function emulatedSnapshotApis(
+  clients: AwsClients,
+  config: Config,
+): Record<SnapshotService, SnapshotApi> {
+  return snapshotApis(clients, {
+    rds: emulateRdsCopy(clients),
+    aurora: emulateAuroraCopy(clients),
+    ebs: {
+      crossAccountCopy: emulateEbsCopy(clients),
+      listShared: (account, region) => listEbsSharedWith(clients, config, account, region),
+      lock: () => Promise.resolve('not-supported'),
+    },
+  });
+}
+
+const tagList = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const notFound = (what: string) =>
+  Object.assign(new Error(`${what} not found`), { name: 'DBSnapshotNotFound' });
+
+function emulateRdsCopy(clients: AwsClients): CrossAccountCopy {
+  return async (shared, target) => {
+    const source = clients.for(RDSClient, shared.sourceAccount, shared.region);
+    const found = await source.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: shared.id }));
+    const s = found.DBSnapshots?.[0];
+    if (!s) throw notFound(shared.arn);
+    const rds = clients.for(RDSClient, target.account, target.region);
+    const scratch = `${target.id}-emu`;
+    await rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: scratch,
+        Engine: s.Engine ?? 'postgres',
+        DBInstanceClass: 'db.t3.micro',
+        AllocatedStorage: s.AllocatedStorage ?? 20,
+        MasterUsername: 'emulator',
+        MasterUserPassword: 'emulator-only',
+        StorageEncrypted: true,
+        KmsKeyId: target.kmsKeyArn,
+      }),
+    );
+    const out = await rds.send(
+      new CreateDBSnapshotCommand({
+        DBInstanceIdentifier: scratch,
+        DBSnapshotIdentifier: target.id,
+        Tags: tagList(target.tags),
+      }),
+    );
+    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: scratch, SkipFinalSnapshot: true }));
+    return { id: target.id, arn: out.DBSnapshot!.DBSnapshotArn!, status: 'available', tags: target.tags };
+  };
+}
+
+function emulateAuroraCopy(clients: AwsClients): CrossAccountCopy {
+  return async (shared, target) => {
+    const source = clients.for(RDSClient, shared.sourceAccount, shared.region);
+    const found = await source.send(
+      new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: shared.id }),
+    );
+    const s = found.DBClusterSnapshots?.[0];
+    if (!s) throw notFound(shared.arn);
+    const rds = clients.for(RDSClient, target.account, target.region);
+    const scratch = `${target.id}-emu`;
+    await rds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: scratch,
+        Engine: s.Engine ?? 'aurora-postgresql',
+        MasterUsername: 'emulator',
+        MasterUserPassword: 'emulator-only',
+        StorageEncrypted: true,
+        KmsKeyId: target.kmsKeyArn,
+      }),
+    );
+    const out = await rds.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: scratch,
+        DBClusterSnapshotIdentifier: target.id,
+        Tags: tagList(target.tags),
+      }),
+    );
+    await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: scratch, SkipFinalSnapshot: true }));
+    return {
+      id: target.id,
+      arn: out.DBClusterSnapshot!.DBClusterSnapshotArn!,
+      status: 'available',
+      tags: target.tags,
+    };
+  };
+}
+
+function emulateEbsCopy(clients: AwsClients): CrossAccountCopy {
+  return async (shared, target) => {
+    const source = clients.for(EC2Client, shared.sourceAccount, shared.region);
+    const found = await source
+      .send(new DescribeSnapshotsCommand({ SnapshotIds: [shared.id] }))
+      .catch(() => ({ Snapshots: [] }));
+    const s = found.Snapshots?.[0];
+    if (!s) throw Object.assign(new Error(`${shared.arn} not found`), { name: 'InvalidSnapshot.NotFound' });
+    const ec2 = clients.for(EC2Client, target.account, target.region);
+    const volume = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: `${target.region}a`,
+        Size: s.VolumeSize ?? 1,
+        Encrypted: true,
+        KmsKeyId: target.kmsKeyArn,
+      }),
+    );
+    const snap = await ec2.send(
+      new CreateSnapshotCommand({
+        VolumeId: volume.VolumeId!,
+        Description: `airgap vault copy of ${shared.arn} (sandbox emulation)`,
+        TagSpecifications: [{ ResourceType: 'snapshot', Tags: tagList(target.tags) }],
+      }),
+    );
+    await ec2.send(new DeleteVolumeCommand({ VolumeId: volume.VolumeId! }));
+    return {
+      id: snap.SnapshotId!,
+      arn: ebsSnapshotArn(target.region, target.account, snap.SnapshotId!),
+      status: 'available',
+      tags: target.tags,
+    };
+  };
+}
+
+/** The EBS snapshots of the config's workload accounts whose createVolumePermission names `account`. */
+async function listEbsSharedWith(
+  clients: AwsClients,
+  config: Config,
+  account: string,
+  region: string,
+): Promise<SharedSnapshot[]> {
+  const shared: SharedSnapshot[] = [];
+  for (const workload of config.organizations.source.workloadAccounts) {
+    const ec2 = clients.for(EC2Client, workload.id, region);
+    const own = await ec2.send(
+      new DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [{ Name: 'owner-id', Values: [workload.id] }],
+      }),
+    );
+    for (const s of own.Snapshots ?? []) {
+      const attr = await ec2.send(
+        new DescribeSnapshotAttributeCommand({
+          SnapshotId: s.SnapshotId!,
+          Attribute: 'createVolumePermission',
+        }),
+      );
+      if ((attr.CreateVolumePermissions ?? []).some((p) => p.UserId === account))
+        shared.push(toShared(s, region));
+    }
+  }
+  return shared;
+}

@@ -1,0 +1,41 @@
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { AwsClients } from '../aws/clients.js';
+import { Catalog } from '../catalog/catalog.js';
+import { RESOURCE_NAMES, type Config } from '../config/index.js';
+
+/**
+ * What the vault, source and restore stacks create for snapshot vaulting, made directly on the sandbox: the
+ * catalog table, the vault key in every source region (shared encrypted snapshots are copied in their own region),
+ * the shareable source key in each workload account, and the restore key.
+ */
+export async function provisionSnapshotSandbox(clients: AwsClients, config: Config): Promise<Catalog> {
+  const { vault, source } = config.organizations;
+  const catalog = sandboxCatalog(clients, config);
+  await catalog.createForSandbox();
+  for (const region of new Set([config.vault.region, ...source.regions])) {
+    await ensureKey(clients.for(KMSClient, vault.vaultAccount, region), RESOURCE_NAMES.vaultKeyAlias(config));
+    await ensureKey(
+      clients.for(KMSClient, vault.restoreAccount, region),
+      RESOURCE_NAMES.restoreKeyAlias(config),
+    );
+    for (const w of source.workloadAccounts)
+      await ensureKey(clients.for(KMSClient, w.id, region), RESOURCE_NAMES.sourceKeyAlias(config));
+  }
+  return catalog;
+}
+
+export function sandboxCatalog(clients: AwsClients, config: Config): Catalog {
+  return new Catalog({
+    clients,
+    account: config.organizations.vault.vaultAccount,
+    region: config.vault.region,
+    table: RESOURCE_NAMES.catalogTable(config),
+  });
+}
+
+async function ensureKey(kms: KMSClient, alias: string): Promise<void> {
+  const existing = await kms.send(new DescribeKeyCommand({ KeyId: alias })).catch(() => undefined);
+  if (existing?.KeyMetadata?.Arn) return;
+  const key = await kms.send(new CreateKeyCommand({ Description: `${alias} (sandbox)` }));
+  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }));
+}
