@@ -198,20 +198,83 @@ const Schedules = z
   })
   .describe('Schedules, as EventBridge schedule expressions: rate(...) or cron(...).');
 
+const Days = (what: string) =>
+  z
+    .number({ error: 'must be a whole number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be at least 1 day' })
+    .max(36_500, { error: 'must be at most 36500 days (the AWS Backup maximum)' })
+    .describe(what);
+
+const BackupVaultLock = z
+  .strictObject({
+    minRetentionDays: Days(
+      'Vault Lock minimum retention: a recovery point with a shorter lifecycle is refused (the copy job fails).',
+    ).default(7),
+    maxRetentionDays: Days(
+      'Vault Lock maximum retention: bounds the cost of data nobody can delete.',
+    ).default(3650),
+    changeableForDays: z
+      .number({ error: 'must be a whole number of days' })
+      .int({ error: 'must be a whole number of days' })
+      .min(3, {
+        error:
+          'must be at least 3: AWS Backup enforces a 72-hour cooling-off before a compliance lock becomes immutable',
+      })
+      .max(36_500)
+      .default(3)
+      .describe(
+        'Grace time in days before the compliance lock becomes immutable (at least 3, the 72-hour cooling-off).',
+      ),
+  })
+  .describe('Vault Lock (compliance mode) of the local and backup-account vaults.');
+
 const Backup = z
   .strictObject({
     airGappedVault: z
       .boolean()
       .default(false)
       .describe('Copy recovery points into a logically air-gapped vault in the air-gap account.'),
-    localRetentionDays: z
-      .number()
-      .int()
-      .min(1)
+    localRetentionDays: Days('Retention in the local vault of each workload account.').default(7),
+    backupAccountRetentionDays: Days(
+      'Retention of the copy in the backup account vault (when organizations.source.backupAccount is set).',
+    ).default(35),
+    airGapRetentionDays: Days(
+      'Retention of the copy in the logically air-gapped vault (its minimum retention is at least 7 days).',
+    ).default(90),
+    airGapMinRetentionDays: z
+      .number({ error: 'must be a whole number of days' })
+      .int({ error: 'must be a whole number of days' })
+      .min(7, { error: 'must be at least 7 days: the logically air-gapped vault minimum' })
       .max(36_500)
       .default(7)
-      .describe('Retention in the local vault.'),
+      .describe('Minimum retention of the logically air-gapped vault (at least 7 days).'),
+    airGapMaxRetentionDays: Days('Maximum retention of the logically air-gapped vault.').default(3650),
+    vaultLock: BackupVaultLock.prefault({}),
     schedule: z.string().default('cron(0 5 ? * * *)').describe('Backup plan schedule expression.'),
+    continuousS3: z
+      .boolean()
+      .default(false)
+      .describe('S3 continuous backup (point-in-time restore within the local retention, at most 35 days).'),
+    primaryToAirGap: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Write the primary backup straight into the logically air-gapped vault (needs MPA onboarding) instead of copying it there.',
+      ),
+    mpaApprovalTeamArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:mpa:[a-z0-9-]*:\d{12}:approval-team\/.+$/, {
+        error: 'must be a multi-party approval team ARN: arn:aws:mpa::<account>:approval-team/<id>',
+      })
+      .optional()
+      .describe(
+        'Multi-party approval team associated with the logically air-gapped vault: lets the restore account recover even when the air-gap account is inaccessible.',
+      ),
+    restoreTesting: z
+      .boolean()
+      .default(true)
+      .describe('A restore testing plan in the restore account, with a validation function.'),
   })
   .describe('AWS Backup path options.');
 

@@ -107,6 +107,7 @@ export function checkSemantics(config: Config): Problem[] {
       });
     }
   }
+  problems.push(...checkBackup(config));
   if (!config.paths.vault && !config.paths.backup) {
     problems.push({
       path: ['paths'],
@@ -148,6 +149,75 @@ export function checkSemantics(config: Config): Problem[] {
       path: ['protect'],
       message: 'nothing to protect: list at least one resource under protect.<service>',
     });
+  }
+  return problems;
+}
+
+/** AWS Backup path: every lifecycle must fit the Vault Lock range of the vault it lands in (threat #20). */
+function checkBackup(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  const b = config.backup;
+  const lock = b.vaultLock;
+  const at = (...path: string[]) => ['backup', ...path];
+  if (lock.minRetentionDays > lock.maxRetentionDays) {
+    problems.push({
+      path: at('vaultLock', 'minRetentionDays'),
+      message: `${lock.minRetentionDays} is above vaultLock.maxRetentionDays (${lock.maxRetentionDays}): the minimum must not exceed the maximum`,
+    });
+  }
+  if (b.airGapMinRetentionDays > b.airGapMaxRetentionDays) {
+    problems.push({
+      path: at('airGapMinRetentionDays'),
+      message: `${b.airGapMinRetentionDays} is above airGapMaxRetentionDays (${b.airGapMaxRetentionDays}): the minimum must not exceed the maximum`,
+    });
+  }
+  const inLock = (field: string, days: number, min: number, max: number, vault: string) => {
+    if (days < min || days > max) {
+      problems.push({
+        path: at(field),
+        message: `${days} days is outside the ${vault} Vault Lock range ${min}-${max} days: AWS Backup fails every job whose lifecycle falls outside it; allowed: ${min} to ${max}`,
+      });
+    }
+  };
+  inLock(
+    'localRetentionDays',
+    b.localRetentionDays,
+    lock.minRetentionDays,
+    lock.maxRetentionDays,
+    'local vault',
+  );
+  if (config.organizations.source.backupAccount) {
+    inLock(
+      'backupAccountRetentionDays',
+      b.backupAccountRetentionDays,
+      lock.minRetentionDays,
+      lock.maxRetentionDays,
+      'backup account vault',
+    );
+  }
+  if (b.airGappedVault) {
+    inLock(
+      'airGapRetentionDays',
+      b.airGapRetentionDays,
+      b.airGapMinRetentionDays,
+      b.airGapMaxRetentionDays,
+      'air-gapped vault',
+    );
+  }
+  if (b.continuousS3 && b.localRetentionDays > 35) {
+    problems.push({
+      path: at('localRetentionDays'),
+      message: `${b.localRetentionDays} days is too long with continuousS3: continuous backups are kept at most 35 days; allowed: 1 to 35`,
+    });
+  }
+  for (const field of ['primaryToAirGap', 'mpaApprovalTeamArn'] as const) {
+    if (b[field] && !b.airGappedVault) {
+      problems.push({
+        path: at(field),
+        message:
+          'needs the logically air-gapped vault: set backup.airGappedVault: true, or remove this option',
+      });
+    }
   }
   return problems;
 }

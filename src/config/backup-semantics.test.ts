@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { quickstart } from '../../test/support/config.js';
+import { InputError } from '../errors.js';
+
+/** The error lines of a quickstart with edits, or [] when it loads. */
+function problems(edits: [path: (string | number)[], value: unknown][]): string[] {
+  try {
+    quickstart(edits);
+    return [];
+  } catch (e) {
+    if (e instanceof InputError) return e.lines;
+    throw e;
+  }
+}
+
+describe('backup config rules', () => {
+  it('defaults: compliance lock with 3 days of grace, air-gap min 7 days, retentions inside their locks', () => {
+    const b = quickstart().backup;
+    expect(b.vaultLock).toEqual({ minRetentionDays: 7, maxRetentionDays: 3650, changeableForDays: 3 });
+    expect(b.airGapMinRetentionDays).toBe(7);
+    expect(b.airGapRetentionDays).toBeGreaterThanOrEqual(b.airGapMinRetentionDays);
+  });
+
+  it('threat #9: rejects Vault Lock changeableForDays below 3, naming the cooling-off', () => {
+    const lines = problems([[['backup', 'vaultLock', 'changeableForDays'], 2]]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/backup\.vaultLock\.changeableForDays: .*72-hour cooling-off/);
+  });
+
+  it('threat #8: rejects an air-gapped vault minimum retention below 7 days', () => {
+    const lines = problems([[['backup', 'airGapMinRetentionDays'], 6]]);
+    expect(lines[0]).toMatch(/backup\.airGapMinRetentionDays: .*at least 7 days/);
+  });
+
+  it('threat #8: rejects a retention of 0 or above 36500 days', () => {
+    expect(problems([[['backup', 'localRetentionDays'], 0]])[0]).toMatch(/at least 1 day/);
+    expect(problems([[['backup', 'backupAccountRetentionDays'], 36_501]])[0]).toMatch(/at most 36500/);
+  });
+
+  it('threat #20: rejects a local lifecycle below the Vault Lock minimum, with the allowed range', () => {
+    const lines = problems([[['backup', 'localRetentionDays'], 3]]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /backup\.localRetentionDays: 3 days is outside the local vault Vault Lock range 7-3650 days.*allowed: 7 to 3650/,
+      ),
+    ]);
+  });
+
+  it('threat #20: rejects a backup-account copy lifecycle above the Vault Lock maximum', () => {
+    const lines = problems([
+      [['backup', 'backupAccountRetentionDays'], 400],
+      [['backup', 'vaultLock', 'maxRetentionDays'], 365],
+    ]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /backup\.backupAccountRetentionDays: 400 days is outside the backup account vault/,
+      ),
+    ]);
+  });
+
+  it('threat #20: rejects an air-gapped copy lifecycle outside the air-gapped vault range', () => {
+    const lines = problems([
+      [['backup', 'airGapRetentionDays'], 10],
+      [['backup', 'airGapMinRetentionDays'], 30],
+    ]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /backup\.airGapRetentionDays: 10 days is outside the air-gapped vault Vault Lock range 30-3650/,
+      ),
+    ]);
+  });
+
+  it('rejects a Vault Lock minimum above its maximum, for both vault kinds', () => {
+    const lines = problems([
+      [['backup', 'vaultLock', 'minRetentionDays'], 20],
+      [['backup', 'vaultLock', 'maxRetentionDays'], 10],
+      [['backup', 'localRetentionDays'], 15],
+      [['backup', 'backupAccountRetentionDays'], 15],
+      [['backup', 'airGapMinRetentionDays'], 100],
+      [['backup', 'airGapMaxRetentionDays'], 50],
+      [['backup', 'airGapRetentionDays'], 60],
+    ]);
+    expect(lines.some((l) => /vaultLock\.minRetentionDays: 20 is above/.test(l))).toBe(true);
+    expect(lines.some((l) => /airGapMinRetentionDays: 100 is above/.test(l))).toBe(true);
+  });
+
+  it('rejects S3 continuous backup with a local retention over 35 days', () => {
+    const lines = problems([
+      [['backup', 'continuousS3'], true],
+      [['backup', 'localRetentionDays'], 36],
+    ]);
+    expect(lines).toEqual([
+      expect.stringMatching(/backup\.localRetentionDays: 36 days is too long with continuousS3/),
+    ]);
+  });
+
+  it('rejects primary-to-air-gap and an MPA team without the air-gapped vault', () => {
+    const lines = problems([
+      [['backup', 'airGappedVault'], false],
+      [['backup', 'primaryToAirGap'], true],
+      [['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::200000000003:approval-team/abc'],
+    ]);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => l.includes('needs the logically air-gapped vault'))).toBe(true);
+  });
+
+  it('rejects an MPA team that is not an approval-team ARN', () => {
+    expect(problems([[['backup', 'mpaApprovalTeamArn'], 'arn:aws:iam::1:role/x']])[0]).toMatch(
+      /backup\.mpaApprovalTeamArn: must be a multi-party approval team ARN/,
+    );
+  });
+});
