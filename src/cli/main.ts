@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerOperateCommands } from './commands/operate.js';
 import { registerProveCommands } from './commands/prove.js';
 import { registerRestoreCommands } from './commands/restore.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
@@ -13,6 +14,7 @@ const registrations: ((program: Command) => void)[] = [
   registerProveCommands,
   registerSandboxCommands,
   registerRestoreCommands,
+  registerOperateCommands,
 ];
 
 export function buildProgram(): Command {
