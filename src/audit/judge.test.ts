@@ -5,6 +5,7 @@ import { protectedBuckets, RESOURCE_NAMES } from '../config/index.js';
 import { guardrails } from '../infra/guardrails/policies.js';
 import { replicationConfiguration } from '../protect/s3/replication.js';
 import { judge } from './audit.js';
+import { BACKUP_AUDIT_MANAGER_CONTROLS } from './rules/backup.js';
 import type { AuditState } from './model.js';
 
 const config = parseConfig(
@@ -97,19 +98,7 @@ describe('audit controls (pure rules)', () => {
     const report = judge(healthy(), config);
     expect(failures(healthy())).toEqual([]);
     const names = new Set(report.findings.map((f) => f.control));
-    for (const c of [
-      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
-      'BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK',
-      'BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED',
-      'BACKUP_RECOVERY_POINT_ENCRYPTED',
-      'BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK',
-      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK',
-      'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
-      'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
-      'BACKUP_LAST_RECOVERY_POINT_CREATED',
-      'BACKUP_RESTORE_TIME_MEETS_TARGET',
-    ])
-      expect(names).toContain(c);
+    for (const c of BACKUP_AUDIT_MANAGER_CONTROLS) expect(names).toContain(c);
   });
 
   const cases: [string, (s: AuditState) => void, RegExp][] = [

@@ -3,6 +3,20 @@ import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../mod
 const DAY = 86_400_000;
 const RESTORE_TARGET_MINUTES = 240;
 
+/** Backup Audit Manager's controls, by their own names, in the order the rules below evaluate them. */
+export const BACKUP_AUDIT_MANAGER_CONTROLS = [
+  'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
+  'BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK',
+  'BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED',
+  'BACKUP_RECOVERY_POINT_ENCRYPTED',
+  'BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK',
+  'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK',
+  'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
+  'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
+  'BACKUP_LAST_RECOVERY_POINT_CREATED',
+  'BACKUP_RESTORE_TIME_MEETS_TARGET',
+] as const;
+
 /**
  * AWS Backup path, judged by Backup Audit Manager's own controls so the report reads like the one auditors
  * know. Each control is evaluated here over the fetched vaults, plans and jobs (threat #9: a lock still in its
@@ -10,18 +24,7 @@ const RESTORE_TARGET_MINUTES = 240;
  */
 export const backupRules: RuleFamily = (state, config) => {
   const b = state.backup;
-  const names = [
-    'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
-    'BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK',
-    'BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED',
-    'BACKUP_RECOVERY_POINT_ENCRYPTED',
-    'BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK',
-    'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK',
-    'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
-    'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
-    'BACKUP_LAST_RECOVERY_POINT_CREATED',
-    'BACKUP_RESTORE_TIME_MEETS_TARGET',
-  ];
+  const names = BACKUP_AUDIT_MANAGER_CONTROLS;
   if (!b) return names.map((n) => notApplicable(n, 'aws-backup', 'the AWS Backup path is off'));
   const out: Finding[] = [];
   const selected = new Set(b.plans.flatMap((p) => p.selectedResources));
