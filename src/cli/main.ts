@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDrillCommands } from './commands/drill.js';
+import { registerOperateCommands } from './commands/operate.js';
 import { registerProveCommands } from './commands/prove.js';
 import { registerRestoreCommands } from './commands/restore.js';
 import { registerS3Commands } from './commands/s3.js';
@@ -17,6 +18,7 @@ const registrations: ((program: Command) => void)[] = [
   registerRestoreCommands,
   registerDrillCommands,
   registerS3Commands,
+  registerOperateCommands,
 ];
 
 export function buildProgram(): Command {

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
+import { readFileSync } from 'node:fs';
+import { protectedBuckets, RESOURCE_NAMES } from '../config/index.js';
+import { guardrails } from '../infra/guardrails/policies.js';
+import { replicationConfiguration } from '../protect/s3/replication.js';
+import { judge } from './audit.js';
+import { BACKUP_AUDIT_MANAGER_CONTROLS } from './rules/backup.js';
+import type { AuditState } from './model.js';
+
+const config = parseConfig(
+  readFileSync(new URL('../../examples/quickstart.yaml', import.meta.url), 'utf8'),
+  'q',
+);
+const now = new Date('2026-11-23T08:00:00Z');
+const bucket = protectedBuckets(config)[0]!;
+const rpArn = 'arn:aws:backup:us-east-1:200000000003:recovery-point:1';
+const db = 'arn:aws:rds:us-east-1:100000000002:db:payments-db';
+
+/** A state in which every control passes; each test breaks one thing. */
+function healthy(): AuditState {
+  const sseC = { BlockedEncryptionTypes: { EncryptionType: ['SSE-C' as const] } };
+  return {
+    now,
+    buckets: [
+      {
+        bucket,
+        sourceReplication: replicationConfiguration(config, bucket),
+        sourceLifecycle: [],
+        sourceEncryption: [sseC],
+        vaultExists: true,
+        vaultObjectLock: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
+        },
+        vaultEncryption: [sseC],
+      },
+    ],
+    keys: [
+      {
+        alias: RESOURCE_NAMES.vaultKeyAlias(config),
+        account: '200000000002',
+        metadata: { KeyId: 'k', KeyState: 'Enabled', Origin: 'AWS_KMS' },
+      },
+    ],
+    policies: guardrails(config)
+      .filter((g) => g.organization === 'vault')
+      .map((g) => ({ name: g.name, kind: g.kind, exists: true, targets: ['r-root'], contentMatches: true })),
+    rootId: 'r-root',
+    logging: [
+      { account: '200000000002', trailsLogging: ['org'], configRecording: true, guardDutyEnabled: true },
+    ],
+    backup: {
+      vaults: [
+        {
+          name: 'airgap',
+          account: '200000000003',
+          locked: true,
+          lockDate: new Date('2026-01-01T00:00:00Z'),
+          minRetentionDays: 30,
+          deletionDenied: true,
+          recoveryPoints: [
+            {
+              arn: rpArn,
+              resourceArn: db,
+              createdAt: new Date(now.getTime() - 3_600_000),
+              encrypted: true,
+              retentionDays: 30,
+            },
+          ],
+        },
+      ],
+      plans: [
+        {
+          name: 'airgap',
+          rules: [
+            {
+              schedule: 'cron(0 5 ? * * *)',
+              deleteAfterDays: 30,
+              copyTo: ['arn:aws:backup:us-west-2:200000000003:backup-vault:airgap'],
+            },
+          ],
+          selectedResources: [db],
+        },
+      ],
+      restoreJobs: [{ resourceArn: db, minutes: 30 }],
+    },
+  };
+}
+
+const failures = (s: AuditState) =>
+  judge(s, config)
+    .findings.filter((f) => f.status === 'fail')
+    .map((f) => `${f.control}: ${f.reason}`);
+
+describe('audit controls (pure rules)', () => {
+  it('a healthy state fails no control and reports every Backup Audit Manager control by name', () => {
+    const report = judge(healthy(), config);
+    expect(failures(healthy())).toEqual([]);
+    const names = new Set(report.findings.map((f) => f.control));
+    for (const c of BACKUP_AUDIT_MANAGER_CONTROLS) expect(names).toContain(c);
+  });
+
+  const cases: [string, (s: AuditState) => void, RegExp][] = [
+    [
+      'VAULT_OBJECT_LOCK',
+      (s) =>
+        (s.buckets[0]!.vaultObjectLock = {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+        }),
+      /GOVERNANCE 30 days; config wants COMPLIANCE/,
+    ],
+    ['VAULT_SSE_C_BLOCKED', (s) => (s.buckets[0]!.vaultEncryption = [{}]), /SSE-C writes are not blocked/],
+    ['SOURCE_SSE_C_BLOCKED', (s) => (s.buckets[0]!.sourceEncryption = []), /SSE-C writes are not blocked/],
+    [
+      'SOURCE_REPLICATION (threat #4: destination changed)',
+      (s) => (s.buckets[0]!.sourceReplication!.Rules![0]!.Destination!.Bucket = 'arn:aws:s3:::evil'),
+      /replicates to arn:aws:s3:::evil/,
+    ],
+    [
+      'SOURCE_DELETE_MARKER_REPLICATION (threat #5)',
+      (s) => (s.buckets[0]!.sourceReplication!.Rules![0]!.DeleteMarkerReplication = { Status: 'Enabled' }),
+      /delete markers replicate although/,
+    ],
+    [
+      'SOURCE_LIFECYCLE_EXPIRY (threat #3)',
+      (s) => (s.buckets[0]!.sourceLifecycle = [{ ID: 'x', Status: 'Enabled', Expiration: { Days: 1 } }]),
+      /lifecycle rule x expires/,
+    ],
+    [
+      'VAULT_KEY_STATE (threat #12: imported material)',
+      (s) => (s.keys[0]!.metadata = { KeyId: 'k', KeyState: 'Enabled', Origin: 'EXTERNAL' }),
+      /origin is EXTERNAL/,
+    ],
+    [
+      'VAULT_KEY_STATE (disabled)',
+      (s) => (s.keys[0]!.metadata = { KeyId: 'k', KeyState: 'Disabled', Origin: 'AWS_KMS' }),
+      /key state is Disabled/,
+    ],
+    ['GUARDRAIL_SCP (changed content)', (s) => (s.policies![0]!.contentMatches = false), /content differs/],
+    ['CLOUDTRAIL_LOGGING', (s) => (s.logging[0]!.trailsLogging = []), /no trail is logging/],
+    ['CONFIG_RECORDING', (s) => (s.logging[0]!.configRecording = false), /no configuration recorder/],
+    [
+      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
+      (s) => (s.backup!.plans[0]!.selectedResources = []),
+      /no backup plan selects it/,
+    ],
+    [
+      'BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK',
+      (s) => (s.backup!.vaults[0]!.recoveryPoints[0]!.retentionDays = 1),
+      /retained 1 days, less than 7/,
+    ],
+    [
+      'BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED',
+      (s) => (s.backup!.vaults[0]!.deletionDenied = false),
+      /does not deny DeleteRecoveryPoint/,
+    ],
+    [
+      'BACKUP_RECOVERY_POINT_ENCRYPTED',
+      (s) => (s.backup!.vaults[0]!.recoveryPoints[0]!.encrypted = false),
+      /not encrypted/,
+    ],
+    [
+      'BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK',
+      (s) => (s.backup!.plans[0]!.rules[0]!.deleteAfterDays = 2),
+      /keeps 2 days, less than 7/,
+    ],
+    [
+      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK (threat #9)',
+      (s) => (s.backup!.vaults[0]!.lockDate = new Date('2026-11-25T00:00:00Z')),
+      /not yet immutable until 2026-11-25T00:00:00.000Z/,
+    ],
+    [
+      'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
+      (s) =>
+        (s.backup!.plans[0]!.rules[0]!.copyTo = ['arn:aws:backup:us-west-2:100000000003:backup-vault:b']),
+      /no rule copies to the air-gap account/,
+    ],
+    [
+      'BACKUP_LAST_RECOVERY_POINT_CREATED',
+      (s) => (s.backup!.vaults[0]!.recoveryPoints[0]!.createdAt = new Date('2026-11-01T00:00:00Z')),
+      /is too old/,
+    ],
+    [
+      'BACKUP_RESTORE_TIME_MEETS_TARGET',
+      (s) => (s.backup!.restoreJobs[0]!.minutes = 600),
+      /restore took 600 minutes/,
+    ],
+  ];
+  for (const [control, breakIt, reason] of cases)
+    it(`${control} fails when broken and names why`, () => {
+      const state = healthy();
+      breakIt(state);
+      const found = failures(state);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(new RegExp(`^${control.split(' ')[0]}: `));
+      expect(found[0]).toMatch(reason);
+    });
+
+  it('GUARDRAIL_SCP is not applicable, not passed, when the vault organization cannot be read', () => {
+    const state = healthy();
+    state.policies = undefined;
+    const scp = judge(state, config).findings.filter((f) => f.control === 'GUARDRAIL_SCP');
+    expect(scp.every((f) => f.status === 'not-applicable')).toBe(true);
+  });
+});

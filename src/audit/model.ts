@@ -1,0 +1,122 @@
+import type {
+  LifecycleRule,
+  ObjectLockConfiguration,
+  ReplicationConfiguration,
+  ServerSideEncryptionRule,
+} from '@aws-sdk/client-s3';
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { Config, ProtectedBucket } from '../config/index.js';
+
+/** One control's verdict on one resource, as auditors read it: what, where, and why. */
+export interface Finding {
+  control: string;
+  resource: string;
+  status: 'pass' | 'fail' | 'not-applicable';
+  reason: string;
+}
+
+/** Live state of one protected bucket and its vault bucket; undefined where the configuration is absent. */
+export interface BucketState {
+  bucket: ProtectedBucket;
+  sourceReplication: ReplicationConfiguration | undefined;
+  sourceLifecycle: LifecycleRule[];
+  sourceEncryption: ServerSideEncryptionRule[];
+  vaultExists: boolean;
+  vaultObjectLock: ObjectLockConfiguration | undefined;
+  vaultEncryption: ServerSideEncryptionRule[];
+}
+
+export interface KeyState {
+  alias: string;
+  account: string;
+  metadata: KeyMetadata | undefined;
+}
+
+export interface PolicyState {
+  name: string;
+  kind: 'SCP' | 'RCP';
+  /** Whether the policy exists in the vault organization at all. */
+  exists: boolean;
+  /** Ids of the roots, OUs and accounts it is attached to. */
+  targets: string[];
+  /** Whether its content equals the document the config produces. */
+  contentMatches: boolean;
+}
+
+export interface LoggingState {
+  account: string;
+  trailsLogging: string[];
+  configRecording: boolean;
+  guardDutyEnabled: boolean;
+}
+
+export interface RecoveryPointState {
+  arn: string;
+  resourceArn: string;
+  createdAt: Date;
+  encrypted: boolean;
+  retentionDays: number | undefined;
+}
+
+export interface BackupVaultState {
+  name: string;
+  account: string;
+  locked: boolean;
+  lockDate: Date | undefined;
+  minRetentionDays: number | undefined;
+  /** Whether the vault access policy denies DeleteRecoveryPoint to everyone. */
+  deletionDenied: boolean;
+  recoveryPoints: RecoveryPointState[];
+}
+
+export interface BackupPlanState {
+  name: string;
+  rules: { schedule: string; deleteAfterDays: number | undefined; copyTo: string[] }[];
+  selectedResources: string[];
+}
+
+export interface RestoreJobState {
+  resourceArn: string;
+  minutes: number;
+}
+
+/** Everything the rules look at: fetched once by the readers, then judged by pure functions. */
+export interface AuditState {
+  now: Date;
+  buckets: BucketState[];
+  keys: KeyState[];
+  /** Undefined when the vault organization could not be read (no management or delegated read access). */
+  policies: PolicyState[] | undefined;
+  rootId: string | undefined;
+  logging: LoggingState[];
+  /** Undefined when the AWS Backup path is off. */
+  backup:
+    | {
+        vaults: BackupVaultState[];
+        plans: BackupPlanState[];
+        restoreJobs: RestoreJobState[];
+      }
+    | undefined;
+}
+
+/** A rule family: a pure function over the fetched state and the config. */
+export type RuleFamily = (state: AuditState, config: Config) => Finding[];
+
+export const pass = (control: string, resource: string, reason: string): Finding => ({
+  control,
+  resource,
+  status: 'pass',
+  reason,
+});
+export const fail = (control: string, resource: string, reason: string): Finding => ({
+  control,
+  resource,
+  status: 'fail',
+  reason,
+});
+export const notApplicable = (control: string, resource: string, reason: string): Finding => ({
+  control,
+  resource,
+  status: 'not-applicable',
+  reason,
+});
