@@ -39,7 +39,7 @@ import {
   type Config,
   type ProtectedBucket,
 } from '../config/index.js';
-import { bucketExists } from '../sandbox/provision.js';
+import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { guardrails } from '../infra/guardrails/policies.js';
 import type {
   AuditState,

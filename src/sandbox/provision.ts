@@ -11,7 +11,6 @@ import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-ia
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateBucketCommand,
-  HeadBucketCommand,
   PutBucketEncryptionCommand,
   PutBucketVersioningCommand,
   PutObjectLockConfigurationCommand,
@@ -20,6 +19,7 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../config/index.js';
 import { guardrails } from '../infra/guardrails/policies.js';
+import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { configureReplication } from '../protect/s3/replication.js';
 
 export interface ProvisionReport {
@@ -167,11 +167,4 @@ async function ensureRole(iam: IAMClient, name: string, service: string): Promis
     }),
   );
   return true;
-}
-
-export async function bucketExists(s3: S3Client, name: string): Promise<boolean> {
-  return s3.send(new HeadBucketCommand({ Bucket: name })).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,6 +1,5 @@
 import {
   CreateBucketCommand,
-  HeadBucketCommand,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   S3Client,
@@ -11,6 +10,7 @@ import { InputError } from '../../errors.js';
 import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
 import type { RetryOptions } from '../../util/retry.js';
+import { bucketExists } from './bucket-exists.js';
 import { copyRestoreItem } from './restore-copy.js';
 import { selectAt, type RestoreItem } from './restore-plan.js';
 import { listVersions } from './versions.js';
@@ -180,10 +180,7 @@ async function prepareTarget(
   s3: S3Client,
   name: string,
 ): Promise<Map<string, { size: number; etag: string | undefined }>> {
-  const exists = await s3.send(new HeadBucketCommand({ Bucket: name })).then(
-    () => true,
-    () => false,
-  );
+  const exists = await bucketExists(s3, name);
   const current = new Map<string, { size: number; etag: string | undefined }>();
   if (!exists) {
     await s3.send(new CreateBucketCommand({ Bucket: name }));
