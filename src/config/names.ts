@@ -69,4 +69,6 @@ export const TAGS = {
   createdAt: 'airgap:created-at',
   retainUntil: 'airgap:retain-until',
   drill: 'airgap:drill',
+  /** On a restored DB, cluster or volume: the catalog id of the vault copy it came from. */
+  restoredFrom: 'airgap:restored-from',
 } as const;
