@@ -7,7 +7,7 @@ import { vaultKeyArn } from '../protect/snapshots/copier.js';
 import type { SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
 import type { ProofModel } from '../proof/model.js';
 import { OUTSIDE_ACCOUNT, principals, type Principal } from '../proof/principals.js';
-import { runAttempts, type Attempt, type AttackRecord } from './attacks.js';
+import { runAttempts, type Attempt, type AttackRecord, type DrillScope } from './attacks.js';
 import type { SnapshotSeed, VaultedSnapshot } from './snapshot-workload.js';
 
 /** IAM's names for one snapshot kind: the delete, tag and share actions, and the resource ARN policies match. */
@@ -61,6 +61,7 @@ export async function runSnapshotAttacks(
   apis: Record<SnapshotService, SnapshotApi>,
   seeds: SnapshotSeed[],
   vaulted: VaultedSnapshot[],
+  scope: Pick<DrillScope, 'sendsProductionAttacks'>,
 ): Promise<AttackRecord[]> {
   const vault = config.organizations.vault.vaultAccount;
   const who = principals(model);
@@ -92,6 +93,8 @@ export async function runSnapshotAttacks(
         resource: key.KeyMetadata!.Arn!,
         resourceAccount: account,
         target: 'source',
+        // Every snapshot of the account is shared under this key: on real accounts it is production.
+        production: true,
         // The share key is administered by its own account, as KMS's default key policy has it.
         resourcePolicy: {
           Version: '2012-10-17',
@@ -123,7 +126,7 @@ export async function runSnapshotAttacks(
       attempts.push(disableKey(actor, keyArn, vault));
     attempts.push(disableKey(vaultAdmin, keyArn, vault));
   }
-  return runAttempts(model, attempts);
+  return runAttempts(model, attempts, scope);
 }
 
 function vaultAttempts(
@@ -144,6 +147,7 @@ function vaultAttempts(
       resource: iam.arn(ref),
       resourceAccount: vault,
       target: 'vault',
+      production: true,
       ...(send ? { send } : {}),
     });
     return [
@@ -175,6 +179,7 @@ const disableKey = (actor: Principal, keyArn: string, vault: string): Attempt =>
   resource: keyArn,
   resourceAccount: vault,
   target: 'vault',
+  production: true,
 });
 
 async function tagSnapshot(clients: AwsClients, s: SnapshotRef, tags: Record<string, string>) {

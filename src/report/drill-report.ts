@@ -17,12 +17,16 @@ export interface WrittenReport {
   files: { file: string; sha256: string }[];
 }
 
+/** The report's folder name, also its key prefix in the evidence bucket. */
+export const reportName = (evidence: Pick<DrillEvidence, 'startedAt'>) =>
+  `drill-${evidence.startedAt.replace(/[:.]/g, '-')}`;
+
 /**
  * Writes the drill's evidence: the raw artifacts (manifest, attacks, restores) each with its SHA-256, then
  * report.md and report.html for people, then evidence.json that names every other file and its hash.
  */
 export function writeDrillReport(evidence: DrillEvidence, root = 'reports'): WrittenReport {
-  const dir = join(root, `drill-${evidence.startedAt.replace(/[:.]/g, '-')}`);
+  const dir = join(root, reportName(evidence));
   mkdirSync(dir, { recursive: true });
   const files: WrittenReport['files'] = [];
   const write = (file: string, text: string) => {
