@@ -19,8 +19,10 @@ export const ROLE_NAMES = {
   restore: 'AirGapRestore',
   /** Every account: the role the `airgap` CLI assumes to operate (read, copy, restore) on AWS. */
   operator: 'AirGapOperator',
-  /** Vault organization: the named break-glass path for humans. */
+  /** Vault organization: the default name of the break-glass path for humans (access.breakGlassRole). */
   breakGlass: 'AirGapBreakGlass',
+  /** Vault organization: the role AWS Config records each account's configuration with. */
+  configRecorder: 'AirGapConfigRecorder',
 } as const;
 
 export type RoleKey = keyof typeof ROLE_NAMES;
@@ -30,7 +32,7 @@ export type RoleKey = keyof typeof ROLE_NAMES;
  * from the human-access conditions (MFA, source IP), since a function calls from AWS's addresses without MFA.
  * A new service role of the vault organization belongs here; a role people assume never does.
  */
-export const VAULT_SERVICE_ROLES: readonly RoleKey[] = ['snapshotCopier', 'retention'];
+export const VAULT_SERVICE_ROLES: readonly RoleKey[] = ['snapshotCopier', 'retention', 'configRecorder'];
 
 export function roleArn(account: string, role: RoleKey): string {
   return `arn:aws:iam::${account}:role/${ROLE_NAMES[role]}`;
@@ -47,6 +49,11 @@ export const RESOURCE_NAMES = {
   vaultKeyAlias: (config: Config) => `alias/${config.name}-airgap-vault`,
   sourceKeyAlias: (config: Config) => `alias/${config.name}-airgap-source`,
   restoreKeyAlias: (config: Config) => `alias/${config.name}-airgap-restore`,
+  logKeyAlias: (config: Config) => `alias/${config.name}-airgap-logs`,
+  /** Globally unique: S3 bucket names are; the log archive account and vault region make it so. */
+  logArchiveBucket: (config: Config, account: string) =>
+    `${config.name}-airgap-logs-${account}-${config.vault.region}`,
+  organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

@@ -1,4 +1,4 @@
-import { checkAccess } from './access-semantics.js';
+import { checkGovernance } from './governance-semantics.js';
 import { formatPath } from './path.js';
 import { SERVICES, type Config } from './schema.js';
 
@@ -38,6 +38,7 @@ export function checkSemantics(config: Config): Problem[] {
     ['vaultAccount', 'the vault account'],
     ['airGapAccount', 'the air-gap account'],
     ['restoreAccount', 'the restore account'],
+    ['logArchiveAccount', 'the log archive account'],
   ];
   for (const [role, label] of vaultRoles) {
     const id = vault[role];
@@ -109,7 +110,7 @@ export function checkSemantics(config: Config): Problem[] {
     }
   }
   problems.push(...checkBackup(config));
-  problems.push(...checkAccess(config));
+  problems.push(...checkGovernance(config));
   if (!config.paths.vault && !config.paths.backup) {
     problems.push({
       path: ['paths'],
