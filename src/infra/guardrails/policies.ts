@@ -103,7 +103,8 @@ export function guardrails(config: Config): Guardrail[] {
           Condition: { ArnNotLike: { 'aws:PrincipalArn': role(ROLE_NAMES.retention) } },
         },
         {
-          // Tags carry each copy's retain-until date: changing them is changing retention.
+          // Tags carry each copy's retain-until date, which the retention sweeper obeys: rewriting one (adding a tag
+          // overwrites it) is shortening retention, so only the copier and the retention role tag snapshots.
           Sid: 'DenySnapshotChangesExceptAirGapRoles',
           Effect: 'Deny',
           Action: [
@@ -111,10 +112,12 @@ export function guardrails(config: Config): Guardrail[] {
             'ec2:Reset*',
             'ec2:Unlock*',
             'ec2:Disable*',
+            'ec2:CreateTags',
             'ec2:DeleteTags',
             'ec2:Import*',
             'rds:Modify*',
             'rds:Stop*',
+            'rds:AddTagsToResource',
             'rds:RemoveTagsFromResource',
           ],
           Resource: [
