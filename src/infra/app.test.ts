@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { outDir } from '../../test/support/outdir.js';
 import { quickstart, withWorkloadAccounts } from '../../test/support/config.js';
 import { buildApp, type RoleStack } from './app.js';
 
@@ -17,7 +18,7 @@ const byName = (stacks: RoleStack[], name: string): Template => {
 };
 
 beforeAll(() => {
-  const { stacks } = buildApp(config, '/tmp/airgap-app-test', { nag: false });
+  const { stacks } = buildApp(config, outDir('app-test'), { nag: false });
   vault = byName(stacks, 'vault');
   buckets = byName(stacks, 'vault-buckets-1');
   source = byName(stacks, 'source');
@@ -108,7 +109,7 @@ describe('vault stack', () => {
   it('threat #4: grants ReplicateDelete only when delete-marker replication is configured', () => {
     const { stacks } = buildApp(
       quickstart([[['replication', 'deleteMarkerReplication'], true]]),
-      '/tmp/airgap-app-test-dm',
+      outDir('app-test-dm'),
       {
         nag: false,
       },
@@ -228,9 +229,9 @@ describe('source stack (one StackSet template)', () => {
 
   it('the template is byte-identical for 1 and 3 workload accounts; only the instance parameters differ', () => {
     const three = withWorkloadAccounts(3);
-    const { stacks } = buildApp(three, '/tmp/airgap-app-test-3', { nag: false });
+    const { stacks } = buildApp(three, outDir('app-test-3'), { nag: false });
     const other = stacks.find((s) => s.role === 'workload')!;
-    const one = buildApp(withWorkloadAccounts(1), '/tmp/airgap-app-test-1', { nag: false }).stacks.find(
+    const one = buildApp(withWorkloadAccounts(1), outDir('app-test-1'), { nag: false }).stacks.find(
       (s) => s.role === 'workload',
     )!;
     expect(Template.fromStack(other.stack).toJSON()).toEqual(Template.fromStack(one.stack).toJSON());

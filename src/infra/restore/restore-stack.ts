@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { BackupRestoreAccess } from '../backup/backup-restore-access.js';
+import { AccountBaseline } from '../governance/account-baseline.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -17,6 +18,7 @@ export class RestoreStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
     super(scope, id, props);
     const vault = config.organizations.vault;
+    new AccountBaseline(this, 'Baseline', { config });
     const key = new kms.Key(this, 'RestoreKey', {
       alias: RESOURCE_NAMES.restoreKeyAlias(config),
       description: 'Air Gap Recover: encrypts restored snapshots, databases and volumes',

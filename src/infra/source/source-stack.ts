@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
+import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -174,5 +175,20 @@ export class SourceStack extends Stack {
     });
     if (config.paths.backup)
       new SourceBackupPlan(this, 'Backup', { config, bucketArns: arns(''), hasBuckets });
+    // Replication and lifecycle changes of this account's protected buckets alert in the vault. An attacker who
+    // owns the account can delete this rule; the vault's replication-lag alarm does not depend on it.
+    const changes = new events.Rule(this, 'ProtectedBucketChanges', {
+      ruleName: `${config.name}-airgap-protected-bucket-changes`,
+      description:
+        'Air Gap Recover: forward replication and lifecycle changes of protected buckets to the vault',
+      eventPattern: callPattern('protectedBucketChanges'),
+      targets: [new targets.EventBus(bus)],
+    });
+    const cfnChanges = changes.node.defaultChild as events.CfnRule;
+    cfnChanges.cfnOptions.condition = hasBuckets;
+    // The bucket list is this instance's parameter: CloudFormation resolves the Ref inside the pattern.
+    cfnChanges.addPropertyOverride('EventPattern.detail.requestParameters.bucketName', {
+      Ref: PROTECTED_BUCKETS_PARAMETER,
+    });
   }
 }
