@@ -70,7 +70,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     expect(a).toMatchObject({
       AccountId: bucket.account,
       Operation: { S3ReplicateObject: {} },
-      RoleArn: `arn:aws:iam::${bucket.account}:role/AirGapReplication`,
+      RoleArn: `arn:aws:iam::${bucket.account}:role/AirGapBatchReplication`,
       ManifestGenerator: {
         S3JobManifestGenerator: {
           SourceBucket: `arn:aws:s3:::${bucket.bucket}`,
