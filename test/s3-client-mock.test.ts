@@ -206,6 +206,20 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       ]);
     });
 
+    it('threat #15: restore retries 503 SlowDown on a copy and restores the key once (client mock: moto never throttles)', async () => {
+      vaultHolds(3);
+      s3.on(CopyObjectCommand)
+        .rejectsOnce(slowDown())
+        .resolves({ CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"' } });
+      const report = await restoreBucket(onAws(), config, bucket, {
+        at,
+        to: 'airgap-restore-x',
+        retry: noSleep,
+      });
+      expect(report).toMatchObject({ restored: 1, failed: [] });
+      expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(2);
+    });
+
     it('threat #29: copies an object over 5 GB with multipart UploadPartCopy and checks the result (client mock: moto stores no 5 GB objects)', async () => {
       const size = 6 * 1024 ** 3;
       vaultHolds(size, '"abc-12"');

@@ -45,6 +45,12 @@ describe('S3 Inventory reader', () => {
     expect(out[1]).toMatchObject({ deleteMarker: true, size: 0, lockMode: undefined });
   });
 
+  it('threat #30: a missing inventory manifest is bad input, in one line naming it', () => {
+    expect(() => readManifest('/nonexistent/manifest.json')).toThrow(
+      /\/nonexistent\/manifest.json: not a readable S3 Inventory manifest.json/,
+    );
+  });
+
   it('rejects a manifest without the versioned columns, in one line naming them', () => {
     const manifest = inventory([], 'Bucket, Key, Size');
     expect(() => readManifest(manifest)).toThrow(/lacks VersionId, IsDeleteMarker, LastModifiedDate/);
