@@ -7,6 +7,8 @@ import type { Config } from './schema.js';
 export const ROLE_NAMES = {
   /** Source accounts: assumed by S3 to replicate protected buckets into the vault. */
   replication: 'AirGapReplication',
+  /** Source accounts: assumed by S3 Batch Operations to backfill protected buckets (Batch Replication). */
+  batchReplication: 'AirGapBatchReplication',
   /** Source accounts: shares new snapshots with the vault account. */
   snapshotSharer: 'AirGapSnapshotSharer',
   /** Vault account: copies shared snapshots under the vault key. */

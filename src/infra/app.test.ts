@@ -253,6 +253,36 @@ describe('source stack (one StackSet template)', () => {
     expect(JSON.stringify(source.toJSON())).not.toContain('s3:ReplicateDelete');
   });
 
+  it('backfill on AWS: the Batch Replication role is trusted by S3 Batch Operations of its own account only and may only start replication of the named buckets', () => {
+    const roles = source.findResources('AWS::IAM::Role', {
+      Properties: { RoleName: 'AirGapBatchReplication' },
+    });
+    const [role] = Object.values(roles) as {
+      Condition?: string;
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: unknown[] };
+        Policies: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }[];
+      };
+    }[];
+    expect(role?.Condition).toBe('HasProtectedBuckets');
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'batchoperations.s3.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    const statements = role!.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      's3:GetReplicationConfiguration',
+      's3:InitiateReplication',
+      's3:PutInventoryConfiguration',
+    ]);
+    // Only the account's own protected buckets (the ProtectedBuckets parameter), never a wildcard bucket.
+    for (const s of statements) expect(JSON.stringify(s.Resource)).toContain('ProtectedBuckets');
+  });
+
   it('the share key lets the vault account use it only through RDS and EC2', () => {
     source.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -280,7 +310,7 @@ describe('source stack (one StackSet template)', () => {
 });
 
 describe('restore stack', () => {
-  it('the restore role needs MFA and writes only restore targets', () => {
+  it('the restore role needs MFA, writes only restore targets and deletes nothing (seed 001 versioning nuance)', () => {
     restore.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'AirGapRestore',
       AssumeRolePolicyDocument: Match.objectLike({
@@ -290,5 +320,8 @@ describe('restore stack', () => {
     const json = JSON.stringify(restore.toJSON());
     expect(json).toContain('arn:aws:s3:::airgap-restore-*');
     expect(json).not.toMatch(/"s3:(PutObject|DeleteObject)[^"]*"[^\]]*airgap-vault/);
+    // A restore copies the state at T into a fresh versioned target and never deletes: keys deleted before T
+    // are not written, a re-copy adds a version. So no delete permission at all, not even on its targets.
+    expect(json).not.toMatch(/"s3:Delete/);
   });
 });

@@ -122,6 +122,40 @@ export class SourceStack extends Stack {
       nag.wildcard('Resource::arn:aws:kms:*:<AWS::AccountId>:key/*'),
     );
 
+    // Backfill on AWS: an S3 Batch Replication job over objects the live rule never saw. Batch Operations
+    // assumes its own role (S3 replication's role is not trusted by it); the job generates its manifest from
+    // the bucket and writes no report, so the role can start replication of the named buckets and nothing else.
+    const batch = new iam.Role(this, 'BatchReplicationRole', {
+      roleName: ROLE_NAMES.batchReplication,
+      assumedBy: new iam.ServicePrincipal('batchoperations.s3.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      }),
+      description:
+        'Air Gap Recover: S3 Batch Replication backfills protected buckets into the vault with this role',
+      inlinePolicies: {
+        backfill: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'GenerateManifestFromReplicationRule',
+              actions: ['s3:GetReplicationConfiguration', 's3:PutInventoryConfiguration'],
+              resources: arns(''),
+            }),
+            new iam.PolicyStatement({
+              sid: 'InitiateReplicationOfExistingObjects',
+              actions: ['s3:InitiateReplication'],
+              resources: objects,
+            }),
+          ],
+        }),
+      },
+    });
+    (batch.node.defaultChild as CfnResource).cfnOptions.condition = hasBuckets;
+    acknowledge(
+      batch,
+      'Objects of the named source buckets only: the job may start their replication by the existing rule.',
+      nag.wildcard(`Resource::${JSON.stringify(this.resolve(objects))}`),
+    );
+
     // The shareable source key: the vault account may use it only through RDS and EC2, to copy shared snapshots.
     new kms.Key(this, 'SnapshotShareKey', {
       alias: RESOURCE_NAMES.sourceKeyAlias(config),
