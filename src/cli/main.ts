@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerCostCommands } from './commands/cost.js';
 import { registerDrillCommands } from './commands/drill.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerProveCommands } from './commands/prove.js';
@@ -19,6 +20,7 @@ const registrations: ((program: Command) => void)[] = [
   registerDrillCommands,
   registerS3Commands,
   registerOperateCommands,
+  registerCostCommands,
 ];
 
 export function buildProgram(): Command {
