@@ -33,13 +33,16 @@ export function stackName(config: Config, role: string): string {
   return `${config.name}-airgap-${role}`;
 }
 
+/** Names derive from the deployment name alone, so a Lambda function needs only that to find them. */
+type Named = Pick<Config, 'name'>;
+
 export const RESOURCE_NAMES = {
-  catalogTable: (config: Config) => `${config.name}-airgap-catalog`,
-  eventBus: (config: Config) => `${config.name}-airgap-vault`,
-  alertTopic: (config: Config) => `${config.name}-airgap-alerts`,
-  vaultKeyAlias: (config: Config) => `alias/${config.name}-airgap-vault`,
-  sourceKeyAlias: (config: Config) => `alias/${config.name}-airgap-source`,
-  restoreKeyAlias: (config: Config) => `alias/${config.name}-airgap-restore`,
+  catalogTable: (config: Named) => `${config.name}-airgap-catalog`,
+  eventBus: (config: Named) => `${config.name}-airgap-vault`,
+  alertTopic: (config: Named) => `${config.name}-airgap-alerts`,
+  vaultKeyAlias: (config: Named) => `alias/${config.name}-airgap-vault`,
+  sourceKeyAlias: (config: Named) => `alias/${config.name}-airgap-source`,
+  restoreKeyAlias: (config: Named) => `alias/${config.name}-airgap-restore`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

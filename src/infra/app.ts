@@ -1,7 +1,8 @@
-import { App, BootstraplessSynthesizer, Validations, type Stack } from 'aws-cdk-lib';
+import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
+import { assetSynthesizer } from './lambda/synthesizer.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
 import { SourceStack, sourceParameters } from './source/source-stack.js';
@@ -23,8 +24,8 @@ export interface RoleStack {
 }
 
 /**
- * One stack per account role (the vault role adds a stack per 100 vault buckets). The templates carry no
- * assets, so they deploy without CDK bootstrapping, with plain CloudFormation or StackSets.
+ * One stack per account role (the vault role adds a stack per 100 vault buckets). The only assets are Lambda
+ * code, published to one bucket per account and region (`assetSynthesizer`), so no CDK bootstrapping is needed.
  */
 export function buildApp(
   config: Config,
@@ -45,7 +46,7 @@ export function buildApp(
   const here = (account: string): StackInstance[] => [{ account, region, parameters: {} }];
   const props = (account: string) => ({
     env: { account, region },
-    synthesizer: new BootstraplessSynthesizer(),
+    synthesizer: assetSynthesizer(config, account),
   });
 
   const core = new VaultStack(app, stackName(config, 'vault'), config, props(vault.vaultAccount));
@@ -65,7 +66,7 @@ export function buildApp(
       role: 'workload',
       // Account-agnostic on purpose: one StackSet template for every workload account.
       stack: new SourceStack(app, stackName(config, 'source'), config, {
-        synthesizer: new BootstraplessSynthesizer(),
+        synthesizer: assetSynthesizer(config, source.managementAccount),
       }),
       instances: source.workloadAccounts.map((a) => ({
         account: a.id,

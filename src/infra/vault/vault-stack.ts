@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
+import { SnapshotCopier } from './snapshot-copier.js';
 import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
 
@@ -18,8 +19,9 @@ export class VaultStack extends Stack {
     super(scope, id, props);
     this.key = new VaultKey(this, 'VaultKey', config);
     const key = this.key.key;
-    new CatalogTable(this, 'Catalog', { config, key });
-    new VaultEventBus(this, 'Events', config);
+    const catalog = new CatalogTable(this, 'Catalog', { config, key });
+    const events = new VaultEventBus(this, 'Events', config);
+    new SnapshotCopier(this, 'SnapshotCopier', { config, key, table: catalog.table, bus: events.bus });
     const alerts = new Alerts(this, 'Alerts', { config, key });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
   }
