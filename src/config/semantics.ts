@@ -1,3 +1,4 @@
+import { checkAccess } from './access-semantics.js';
 import { formatPath } from './path.js';
 import { SERVICES, type Config } from './schema.js';
 
@@ -108,6 +109,7 @@ export function checkSemantics(config: Config): Problem[] {
     }
   }
   problems.push(...checkBackup(config));
+  problems.push(...checkAccess(config));
   if (!config.paths.vault && !config.paths.backup) {
     problems.push({
       path: ['paths'],

@@ -33,7 +33,7 @@ export interface AttackRecord {
   at: string;
 }
 
-interface Attempt {
+export interface Attempt {
   actor: Principal;
   attack: string;
   action: string;
@@ -260,9 +260,18 @@ export async function runAttacks(
     ...vaultAttacks(vaultAdmin, vaultS3),
   ];
 
+  const records = await runAttempts(model, attempts);
+  records.push(await objectLockProbe(vaultS3, bucket, firstVault));
+  return records;
+}
+
+/**
+ * Each attempt is authorized first by the proof's evaluation (Strict mode: one concrete request, every fact known)
+ * and sent only if AWS would allow it; where it is sent and the target refuses, the refusal is recorded too.
+ */
+export async function runAttempts(model: ProofModel, attempts: Attempt[]): Promise<AttackRecord[]> {
   const records: AttackRecord[] = [];
   for (const a of attempts) {
-    // Each attempt is one concrete request with every fact known, so Strict mode decides it exactly.
     const decision = await authorize(
       model,
       a.actor,
@@ -305,7 +314,6 @@ export async function runAttacks(
     }
     records.push(record);
   }
-  records.push(await objectLockProbe(vaultS3, bucket, firstVault));
   return records;
 }
 

@@ -1,17 +1,22 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { protectedBuckets, type Config, type Service, SERVICES } from '../config/index.js';
+import { InputError } from '../errors.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
-import { loadModel } from '../proof/model.js';
+import { loadModel, type ProofModel } from '../proof/model.js';
 import { checksOutsideTheEvaluator, type ControlResult } from '../proof/prove.js';
 import { startMoto, type MotoServer } from '../sandbox/moto.js';
 import { provisionSandbox } from '../sandbox/provision.js';
 import { emulateReplication } from '../sandbox/replication-emulator.js';
 import { sandboxClients } from '../sandbox/session.js';
+import { provisionSnapshotSandbox } from '../sandbox/snapshot-provision.js';
+import { emulatedSnapshotApis } from '../sandbox/snapshot-copy-emulator.js';
 import { runAttacks, type AttackRecord } from './attacks.js';
+import { runSnapshotAttacks } from './snapshot-attacks.js';
+import { seedSnapshots, vaultSnapshots, type VaultedSnapshot } from './snapshot-workload.js';
 import { expectedStateAt, seedWorkload, sha256, type ManifestEntry } from './workload.js';
 
 export interface DrillStep {
@@ -44,6 +49,8 @@ export interface DrillEvidence {
   lockChecks: ControlResult[];
   coverage: { service: Service; exercised: boolean; note: string }[];
   manifest: ManifestEntry[];
+  /** Every database and volume snapshot the drill took, with its vault copy. */
+  snapshots: VaultedSnapshot[];
 }
 
 export interface DrillOptions {
@@ -51,6 +58,8 @@ export interface DrillOptions {
   /** Keep the sandbox running afterwards (its endpoint is returned). */
   keep?: boolean;
   progress?: (line: string) => void;
+  /** A synth output folder (`airgap synth --out`) to authorize attacks against, instead of synthesizing anew. */
+  templates?: string;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,25 +87,34 @@ export async function runDrill(
   };
 
   const buckets = protectedBuckets(config);
+  // moto starts in its own process while this one synthesizes (CPU-bound): the two overlap.
+  const starting = startMoto({ detached: opts.keep ?? false });
+  starting.catch(() => undefined);
+  const model = await step('prepare: synthesize and load guardrails', async () => {
+    const m = modelFor(config, opts.templates);
+    return [m, `${m.resources.length} vault resources, ${m.guardrails.length} guardrail policies`];
+  }).catch(async (e: unknown) => {
+    await (await starting.catch(() => undefined))?.stop();
+    throw e;
+  });
   const server = await step('prepare: sandbox', async () => {
-    const s = await startMoto({ detached: opts.keep ?? false });
+    const s = await starting;
     return [s, `moto_server at ${s.endpoint}`];
   });
   try {
     const clients = sandboxClients(server.endpoint, config.vault.region);
-    const model = await step('prepare: synthesize and load guardrails', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
-      synthesize(config, dir, { nag: false });
-      const m = loadModel(config, dir);
-      return [m, `${m.resources.length} vault resources, ${m.guardrails.length} guardrail policies`];
-    });
-    await step('prepare: provision accounts', async () => {
-      const p = await provisionSandbox(clients, config);
+    const catalog = await step('prepare: provision accounts', async () => {
+      const [p, c] = await Promise.all([
+        provisionSandbox(clients, config),
+        provisionSnapshotSandbox(clients, config),
+      ]);
       return [
-        p,
-        `organizations ${p.organizations.source} and ${p.organizations.vault}; ${p.buckets.length} vault bucket(s)`,
+        c,
+        `organizations ${p.organizations.source} and ${p.organizations.vault}; ${p.buckets.length} vault bucket(s); catalog and keys for snapshots`,
       ];
     });
+    const apis = emulatedSnapshotApis(clients, config);
+    const drillId = started.toISOString().replace(/[-:.]/g, '').toLowerCase();
 
     const manifest: ManifestEntry[] = [];
     const rpo: DrillEvidence['rpo'] = [];
@@ -132,6 +150,27 @@ export async function runDrill(
       null,
       `${await protect('changes')} more versions safe in the vault`,
     ]);
+    const snapshots = await step('protect: snapshot databases and volumes, copy into the vault', async () => {
+      const seeds = await seedSnapshots(clients, config, apis, {
+        id: drillId,
+        name: (service, configured, n) => configured ?? `drill-${service}-${n}`,
+      });
+      const out = await vaultSnapshots({ clients, config, catalog, apis }, seeds, {
+        deadline: Date.now(),
+        pollMs: 0,
+      });
+      for (const v of out.vaulted)
+        rpo.push({
+          item: `${v.service}:${v.snapshotId}`,
+          writtenAt: v.takenAt,
+          safeAt: v.safeAt,
+          seconds: (new Date(v.safeAt).getTime() - new Date(v.takenAt).getTime()) / 1000,
+        });
+      return [
+        { seeds, ...out },
+        `${out.vaulted.length} of ${seeds.length} snapshots locked in the vault under the vault key`,
+      ];
+    });
     await pause(1100);
     const pointInTime = new Date();
     await pause(1100);
@@ -139,6 +178,9 @@ export async function runDrill(
     const attacks = await step('attack: as the source organization, then against the vault', async () => {
       const records: AttackRecord[] = [];
       for (const b of buckets) records.push(...(await runAttacks(clients, config, model, b)));
+      records.push(
+        ...(await runSnapshotAttacks(clients, config, model, apis, snapshots.seeds, snapshots.vaulted)),
+      );
       // Whatever reached the source since is replicated as S3 would: ransomed versions land in the vault too.
       await emulateReplication(clients, config);
       const through = records.filter((r) => r.gotThrough).length;
@@ -211,6 +253,7 @@ export async function runDrill(
         .map((a) => `attack got through: ${a.actor}: ${a.attack} (${a.action})`),
       ...lockChecks.filter((c) => !c.passed).map((c) => `${c.name} is weaker than required: ${c.detail}`),
       ...verification.flatMap((v) => v.problems.map((p) => `${v.resource}: ${p}`)),
+      ...snapshots.problems,
     ];
     const evidence: DrillEvidence = {
       tool: 'airgap drill',
@@ -230,20 +273,35 @@ export async function runDrill(
       restore: restores.map(({ items: _items, ...rest }) => rest),
       verification,
       lockChecks,
-      coverage: SERVICES.map((service) => ({
-        service,
-        exercised: service === 's3' && buckets.length > 0,
-        note:
-          service === 's3'
-            ? 'replication, attack, point-in-time restore and checksum verification'
-            : config.protect[service].length
-              ? 'protected by the config, but snapshot vaulting is not implemented yet: not exercised'
-              : 'not protected by this config',
-      })),
+      coverage: SERVICES.map((service) => ({ service, ...coverageOf(config, service) })),
       manifest,
+      snapshots: snapshots.vaulted,
     };
     return opts.keep ? { evidence, server } : { evidence };
   } finally {
     if (!opts.keep) await server.stop();
   }
+}
+
+function coverageOf(config: Config, service: Service): { exercised: boolean; note: string } {
+  if (config.protect[service].length === 0) return { exercised: false, note: 'not protected by this config' };
+  if (service === 's3')
+    return { exercised: true, note: 'replication, attack, point-in-time restore and checksum verification' };
+  if (service === 'rds' || service === 'aurora' || service === 'ebs')
+    return { exercised: true, note: 'snapshot, share, vault copy under the vault key, attack' };
+  return { exercised: false, note: 'protected by the config; its protection path is not built yet' };
+}
+
+/** The guardrails and vault resources attacks are authorized against: the deployed synth output, or a fresh one. */
+function modelFor(config: Config, templates: string | undefined): ProofModel {
+  if (templates) {
+    if (!existsSync(join(templates, 'airgap-manifest.json')))
+      throw new InputError([
+        `--templates ${templates}: no airgap-manifest.json there; write one with \`airgap synth --out ${templates}\``,
+      ]);
+    return loadModel(config, templates);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
+  synthesize(config, dir, { nag: false });
+  return loadModel(config, dir);
 }

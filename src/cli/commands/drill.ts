@@ -18,9 +18,20 @@ export function registerDrillCommands(program: Command): void {
     )
     .option('--keep', 'leave the sandbox running afterwards (stop it with `airgap sandbox down`)')
     .option('--report-dir <dir>', 'where reports/drill-<time>/ goes', 'reports')
+    .option(
+      '--templates <dir>',
+      'authorize attacks against this synth output (what you deployed) instead of a fresh synth',
+    )
     .addOption(outputOption())
     .action(
-      async (opts: { config: string; target: string; keep?: boolean; reportDir: string; output: string }) => {
+      async (opts: {
+        config: string;
+        target: string;
+        keep?: boolean;
+        reportDir: string;
+        templates?: string;
+        output: string;
+      }) => {
         const config = loadConfig(opts.config);
         if (opts.target === 'aws') {
           throw new InputError([
@@ -29,6 +40,7 @@ export function registerDrillCommands(program: Command): void {
         }
         const { evidence, server } = await runDrill(config, {
           keep: opts.keep ?? false,
+          ...(opts.templates ? { templates: opts.templates } : {}),
           progress: opts.output === 'text' ? (line) => console.error(`  ${line}`) : undefined,
         });
         if (server) {
