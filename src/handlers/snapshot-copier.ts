@@ -5,7 +5,7 @@ import { ROLE_NAMES } from '../config/names.js';
 import { METRICS } from '../config/metrics.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import { runCopier, type CopierContext, type CopyOutcome } from '../protect/snapshots/copier.js';
-import { copyScope, type TriggerEvent } from '../protect/snapshots/triggers.js';
+import { backoffSeconds, copyScope, type CopierInput } from '../protect/snapshots/triggers.js';
 import { env, instrumented, powertools } from './support/powertools.js';
 
 /** What one run did, by outcome; the copy workflow waits and runs again while anything is pending. */
@@ -18,6 +18,8 @@ export interface CopierRunSummary {
   inFlight: number;
   /** Copies started, deferred or still in flight: the next run has work. */
   pending: number;
+  /** How long the copy workflow waits before the next run. */
+  waitSeconds: number;
 }
 
 const pt = powertools();
@@ -36,7 +38,7 @@ const ctx: CopierContext = {
   apis: snapshotApis(clients),
 };
 
-function summarize(outcomes: CopyOutcome[], inFlight: number): CopierRunSummary {
+function summarize(outcomes: CopyOutcome[], inFlight: number, attempt: number): CopierRunSummary {
   const count = (r: CopyOutcome['result']) => outcomes.filter((o) => o.result === r).length;
   const s = {
     copied: count('copied'),
@@ -46,26 +48,33 @@ function summarize(outcomes: CopyOutcome[], inFlight: number): CopierRunSummary 
     failed: count('failed'),
     inFlight,
   };
-  return { ...s, pending: s.copied + s.deferred + s.inFlight };
+  return { ...s, pending: s.copied + s.deferred + s.inFlight, waitSeconds: backoffSeconds(attempt) };
 }
 
-/** The vault copier: lists what is shared with the vault account where the trigger points, and runs the copier. */
-export const handler = instrumented(pt, async (event: TriggerEvent): Promise<CopierRunSummary> => {
-  const scope = copyScope(event, sourceRegions);
-  const lists = scope.services.flatMap((s) => scope.regions.map((r) => ctx.apis[s].listShared(vault, r)));
-  const shared = (await Promise.all(lists)).flat();
-  const report = await runCopier(ctx, shared);
-  for (const o of report.outcomes) {
-    if (o.result !== 'failed') continue;
-    pt.logger.error('snapshot copy failed', { snapshot: o.snapshot, cause: o.cause });
-    const metric = pt.metrics.singleMetric();
-    metric.addDimension(METRICS.copyFailures.dimension, o.snapshot);
-    metric.addMetric(METRICS.copyFailures.name, MetricUnit.Count, 1);
-  }
-  const summary = summarize(report.outcomes, report.inFlight);
-  pt.metrics.addMetric('SnapshotCopiesStarted', MetricUnit.Count, summary.copied);
-  pt.metrics.addMetric('SnapshotCopiesCompleted', MetricUnit.Count, summary.completed);
-  pt.metrics.addMetric('SnapshotCopiesDeferred', MetricUnit.Count, summary.deferred);
-  pt.logger.info('copier run', { scope, shared: shared.length, ...summary });
-  return summary;
-});
+/**
+ * One run of the copy workflow (src/infra/vault/copy-workflow.ts): lists what is shared with the vault account
+ * where the triggering event points, and runs the copier, which starts copies, finishes those that completed
+ * (lock, catalog) and leaves the rest for the next run.
+ */
+export const handler = instrumented(
+  pt,
+  async ({ event, attempt }: CopierInput): Promise<CopierRunSummary> => {
+    const scope = copyScope(event, sourceRegions);
+    const lists = scope.services.flatMap((s) => scope.regions.map((r) => ctx.apis[s].listShared(vault, r)));
+    const shared = (await Promise.all(lists)).flat();
+    const report = await runCopier(ctx, shared);
+    for (const o of report.outcomes) {
+      if (o.result !== 'failed') continue;
+      pt.logger.error('snapshot copy failed', { snapshot: o.snapshot, cause: o.cause });
+      const metric = pt.metrics.singleMetric();
+      metric.addDimension(METRICS.copyFailures.dimension, o.snapshot);
+      metric.addMetric(METRICS.copyFailures.name, MetricUnit.Count, 1);
+    }
+    const summary = summarize(report.outcomes, report.inFlight, attempt);
+    pt.metrics.addMetric('SnapshotCopiesStarted', MetricUnit.Count, summary.copied);
+    pt.metrics.addMetric('SnapshotCopiesCompleted', MetricUnit.Count, summary.completed);
+    pt.metrics.addMetric('SnapshotCopiesDeferred', MetricUnit.Count, summary.deferred);
+    pt.logger.info('copier run', { scope, shared: shared.length, ...summary });
+    return summary;
+  },
+);

@@ -6,6 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Config } from '../../config/index.js';
+import { dependOnRolePolicyOnly } from '../depends-on.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { METRIC_NAMESPACE } from '../../config/index.js';
 import { bundleHandler } from './bundle.js';
@@ -107,13 +108,7 @@ export class AirgapFunction extends NodejsFunction {
       }),
     );
     letLogsUse(props.logKey, props.config);
-    // Lambda adds a DependsOn on the role it already references by GetAtt (cfn-lint W3005): keep only the policy.
-    const policy = props.role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-    const cfn = this.node.defaultChild as lambda.CfnFunction;
-    cfn.addOverride(
-      'DependsOn',
-      policy ? [this.stack.getLogicalId(policy.node.defaultChild as iam.CfnPolicy)] : undefined,
-    );
+    dependOnRolePolicyOnly(this.node.defaultChild as lambda.CfnFunction, props.role);
     acknowledge(
       props.role,
       'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',

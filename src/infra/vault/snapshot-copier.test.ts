@@ -77,3 +77,99 @@ describe('vault copier function (AirgapFunction)', () => {
     expect(lock?.Condition).toEqual({ StringEquals: { 'ec2:SnapshotLockMode': 'compliance' } });
   });
 });
+
+describe('copy workflow (Step Functions)', () => {
+  const definition = (): {
+    States: Record<string, { Type: string; Next?: string; SecondsPath?: string; Retry?: unknown[] }>;
+  } => {
+    const sm = Object.values(vault.findResources('AWS::StepFunctions::StateMachine'))[0] as {
+      Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } };
+    };
+    const text = sm.Properties.DefinitionString['Fn::Join'][1]
+      .map((p) => (typeof p === 'string' ? p : 'ARN'))
+      .join('');
+    return JSON.parse(text) as ReturnType<typeof definition>;
+  };
+
+  it('runs the copier, waits with the backoff the run returns, and runs again while copies are pending', () => {
+    const { States } = definition();
+    expect(States['Copy, tag, lock and record']?.Type).toBe('Task');
+    expect(States['Wait for copies (backoff)']).toMatchObject({
+      SecondsPath: '$.run.summary.waitSeconds',
+      Next: 'Copy, tag, lock and record',
+    });
+    expect(States['Copy, tag, lock and record']?.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']) }),
+      ]),
+    );
+    expect(Object.values(States).filter((s) => s.Type === 'Fail')).toHaveLength(2);
+  });
+
+  it('is started by snapshot events on the vault bus and by the snapshot schedule', () => {
+    vault.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.anyValue(),
+      EventPattern: Match.objectLike({ 'detail-type': Match.arrayWith(['EBS Snapshot Notification']) }),
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Workflow') } })],
+    });
+    vault.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(4 hours)',
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Workflow') } })],
+    });
+  });
+
+  it('logs every execution, traced, and alarms on failed and timed-out executions and copier errors', () => {
+    vault.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut'])
+      vault.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'AWS/States',
+        Threshold: 0,
+      });
+    vault.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      AlarmDescription: 'The snapshot copier function failed a run',
+    });
+  });
+});
+
+describe('retention sweeper function', () => {
+  it('runs as AirGapRetention on the retention schedule and deletes only tagged EBS vault copies', () => {
+    vault.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'AirGapRetention',
+      Policies: [
+        Match.objectLike({
+          PolicyDocument: Match.objectLike({
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Sid: 'DeleteRdsAndAuroraVaultCopies',
+                Resource: [
+                  'arn:aws:rds:*:200000000002:snapshot:airgap-*',
+                  'arn:aws:rds:*:200000000002:cluster-snapshot:airgap-*',
+                ],
+              }),
+              Match.objectLike({
+                Sid: 'DeleteEbsVaultCopies',
+                Action: 'ec2:DeleteSnapshot',
+                Condition: { Null: { 'aws:ResourceTag/airgap:source-arn': 'false' } },
+              }),
+            ]),
+          }),
+        }),
+      ],
+    });
+    vault.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'airgap-retention-sweeper' }) },
+    });
+    vault.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('RetentionSweeper'), 'Arn'] } }),
+      ],
+    });
+  });
+});

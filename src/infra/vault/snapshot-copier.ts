@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,6 +9,8 @@ import { Construct } from 'constructs';
 import { ROLE_NAMES, type Config } from '../../config/index.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import type { Alerts } from './alerts.js';
+import { CopyWorkflow } from './copy-workflow.js';
 
 /** The snapshot events the source StackSet forwards to the vault bus (src/infra/source/source-stack.ts). */
 export const SNAPSHOT_EVENT_PATTERN: events.EventPattern = {
@@ -25,15 +28,18 @@ export interface SnapshotCopierProps {
   key: kms.Key;
   table: dynamodb.TableV2;
   bus: events.IEventBus;
+  alerts: Alerts;
 }
 
 /**
  * The vault copier (src/handlers/snapshot-copier.ts) as `AirGapSnapshotCopier`, the role the vault SCP lets copy
- * into the vault: run by every snapshot event on the vault bus and by the scheduled sweep.
+ * into the vault, driven by the copy workflow, which every snapshot event on the vault bus and the scheduled
+ * sweep start.
  */
 export class SnapshotCopier extends Construct {
   readonly fn: AirgapFunction;
   readonly role: iam.Role;
+  readonly workflow: CopyWorkflow;
 
   constructor(scope: Construct, id: string, props: SnapshotCopierProps) {
     super(scope, id);
@@ -152,20 +158,34 @@ export class SnapshotCopier extends Construct {
     });
     acknowledge(
       this.fn,
-      'Invoked asynchronously by EventBridge, which retries; the scheduled sweep re-runs whatever a failed run missed, and copy failures alarm.',
+      'Invoked synchronously by the copy workflow, which retries and fails (and alarms) on errors; nothing is queued.',
       nag.lambdaDlq,
     );
+    this.workflow = new CopyWorkflow(this, 'Workflow', {
+      config,
+      copier: this.fn,
+      key,
+      alerts: props.alerts,
+    });
+    const start = new targets.SfnStateMachine(this.workflow.stateMachine, { retryAttempts: 4 });
     new events.Rule(this, 'OnSnapshotEvent', {
       description:
-        'Air Gap Recover: run the vault copier on snapshot events forwarded from the source accounts',
+        'Air Gap Recover: start the copy workflow on snapshot events forwarded from the source accounts',
       eventBus: props.bus,
       eventPattern: SNAPSHOT_EVENT_PATTERN,
-      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 4 })],
+      targets: [start],
     });
     new events.Rule(this, 'Sweep', {
-      description: 'Air Gap Recover: scheduled vault copier sweep, catching what events missed',
+      description: 'Air Gap Recover: scheduled copy workflow, catching what events missed',
       schedule: events.Schedule.expression(config.schedules.snapshots),
-      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 4 })],
+      targets: [start],
     });
+    props.alerts.addAlarm(
+      'CopierErrors',
+      this.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      0,
+      'The snapshot copier function failed a run',
+      cloudwatch.TreatMissingData.NOT_BREACHING,
+    );
   }
 }

@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
+import { RetentionSweeper } from './retention-sweeper.js';
 import { SnapshotCopier } from './snapshot-copier.js';
 import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
@@ -21,8 +22,15 @@ export class VaultStack extends Stack {
     const key = this.key.key;
     const catalog = new CatalogTable(this, 'Catalog', { config, key });
     const events = new VaultEventBus(this, 'Events', config);
-    new SnapshotCopier(this, 'SnapshotCopier', { config, key, table: catalog.table, bus: events.bus });
     const alerts = new Alerts(this, 'Alerts', { config, key });
+    new SnapshotCopier(this, 'SnapshotCopier', {
+      config,
+      key,
+      table: catalog.table,
+      bus: events.bus,
+      alerts,
+    });
+    new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
   }
 }

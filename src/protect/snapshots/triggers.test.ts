@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyScope } from './triggers.js';
+import { backoffSeconds, copyScope } from './triggers.js';
 
 const regions = ['us-east-1', 'eu-west-1'];
 
@@ -28,5 +28,11 @@ describe('copyScope', () => {
     expect(copyScope({ 'detail-type': 'EBS Snapshot Notification', region: 'ap-south-1' }, regions)).toEqual(
       all,
     );
+  });
+});
+
+describe('backoffSeconds', () => {
+  it('starts at a minute, doubles, and stops growing at fifteen minutes', () => {
+    expect([0, 1, 2, 3, 4, 5, 40].map(backoffSeconds)).toEqual([60, 120, 240, 480, 900, 900, 900]);
   });
 });

@@ -39,3 +39,17 @@ export function copyScope(event: TriggerEvent, sourceRegions: readonly string[])
     return { services: [service], regions: [event.region] };
   return { services: [...SNAPSHOT_SERVICES], regions: [...sourceRegions] };
 }
+
+/** One run of the copy workflow: the event that started it and how many runs came before. */
+export interface CopierInput {
+  event: TriggerEvent;
+  attempt: number;
+}
+
+/**
+ * Seconds the copy workflow waits before its next run: one minute, doubling, at most fifteen. Copies take
+ * minutes to hours, so polling fast at first catches the small ones and backing off keeps a long one cheap.
+ */
+export function backoffSeconds(attempt: number): number {
+  return Math.min(60 * 2 ** Math.max(0, attempt), 900);
+}
