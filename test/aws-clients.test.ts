@@ -1,6 +1,8 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
+import { AwsClients } from '../src/aws/clients.js';
+import { SANDBOX_BASE_CREDENTIALS, SANDBOX_ROLE } from '../src/sandbox/session.js';
 import { useMoto } from './support/moto.js';
 
 describe('client factory against moto_server', () => {
@@ -18,5 +20,19 @@ describe('client factory against moto_server', () => {
     const inB = await moto.clients.for(S3Client, '310000000003').send(new ListBucketsCommand({}));
     expect(inA.Buckets?.map((b) => b.Name)).toContain('factory-a');
     expect(inB.Buckets?.map((b) => b.Name) ?? []).not.toContain('factory-a');
+  });
+
+  it('reaches the home account with the base credentials, without assuming a role (moto)', async () => {
+    const home = (await moto.clients.base(STSClient).send(new GetCallerIdentityCommand({}))).Account!;
+    const clients = new AwsClients({
+      endpoint: moto.clients.endpoint,
+      region: 'us-east-1',
+      roleName: SANDBOX_ROLE,
+      baseCredentials: SANDBOX_BASE_CREDENTIALS,
+      homeAccount: home,
+    });
+    const who = await clients.for(STSClient, home).send(new GetCallerIdentityCommand({}));
+    expect(who.Account).toBe(home);
+    expect(who.Arn).not.toContain('assumed-role');
   });
 });

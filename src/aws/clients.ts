@@ -17,6 +17,11 @@ export interface AwsOptions {
   endpoint?: string | undefined;
   /** Role assumed in each account. */
   roleName: string;
+  /**
+   * The account the base credentials already belong to as `roleName` (a Lambda function's own account, its
+   * execution role being that role): reached directly, since a role cannot assume itself unless it trusts itself.
+   */
+  homeAccount?: string;
   /** Credentials that assume the per-account roles; default: the SDK's default chain. */
   baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Retry attempts per call, including the first. */
@@ -54,7 +59,10 @@ export class AwsClients {
     const key = `${Client.name}/${account}/${region}`;
     let client = this.cache.get(key) as C | undefined;
     if (!client) {
-      client = new Client(this.config(region, this.accountCredentials(account)));
+      const home = account === this.options.homeAccount;
+      client = new Client(
+        this.config(region, home ? this.options.baseCredentials : this.accountCredentials(account)),
+      );
       this.cache.set(key, client);
     }
     return client;

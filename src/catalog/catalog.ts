@@ -12,7 +12,8 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients.js';
-import { RESOURCE_NAMES, type Config } from '../config/index.js';
+import { RESOURCE_NAMES } from '../config/names.js';
+import type { Config } from '../config/index.js';
 
 /** Services whose vault copies the catalog records. */
 export type CatalogService = 'rds' | 'aurora' | 'ebs' | 'efs' | 'fsx';

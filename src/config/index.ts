@@ -4,3 +4,4 @@ export { SERVICES, KNOWN_REGIONS, type Config, type Service, type Selector } fro
 export * from './plan.js';
 export * from './names.js';
 export * from './backup.js';
+export * from './metrics.js';

@@ -27,6 +27,9 @@ export const ROLE_NAMES = {
   backupRestoreService: 'AirGapBackupRestoreService',
   /** Vault organization: the default name of the break-glass path for humans (access.breakGlassRole). */
   breakGlass: 'AirGapBreakGlass',
+  /** Vault account: the Step Functions copy workflow, and EventBridge starting it (service roles, named for the SCPs). */
+  copyWorkflow: 'AirGapCopyFlow',
+  copyWorkflowStart: 'AirGapCopyFlowStart',
   /** Vault organization: the role AWS Config records each account's configuration with. */
   configRecorder: 'AirGapConfigRecorder',
 } as const;
@@ -43,6 +46,8 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'retention',
   'configRecorder',
   'backupRestoreService',
+  'copyWorkflow',
+  'copyWorkflowStart',
 ];
 
 export function roleArn(account: string, role: RoleKey): string {
@@ -53,13 +58,16 @@ export function stackName(config: Config, role: string): string {
   return `${config.name}-airgap-${role}`;
 }
 
+/** Names derive from the deployment name alone, so a Lambda function needs only that to find them. */
+type Named = Pick<Config, 'name'>;
+
 export const RESOURCE_NAMES = {
-  catalogTable: (config: Config) => `${config.name}-airgap-catalog`,
-  eventBus: (config: Config) => `${config.name}-airgap-vault`,
-  alertTopic: (config: Config) => `${config.name}-airgap-alerts`,
-  vaultKeyAlias: (config: Config) => `alias/${config.name}-airgap-vault`,
-  sourceKeyAlias: (config: Config) => `alias/${config.name}-airgap-source`,
-  restoreKeyAlias: (config: Config) => `alias/${config.name}-airgap-restore`,
+  catalogTable: (config: Named) => `${config.name}-airgap-catalog`,
+  eventBus: (config: Named) => `${config.name}-airgap-vault`,
+  alertTopic: (config: Named) => `${config.name}-airgap-alerts`,
+  vaultKeyAlias: (config: Named) => `alias/${config.name}-airgap-vault`,
+  sourceKeyAlias: (config: Named) => `alias/${config.name}-airgap-source`,
+  restoreKeyAlias: (config: Named) => `alias/${config.name}-airgap-restore`,
   /** AWS Backup path: the vault of each workload account (first layer). */
   localBackupVault: (config: Config) => `${config.name}-airgap-local`,
   /** AWS Backup path: the vault of the backup account (second layer). */

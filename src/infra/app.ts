@@ -1,4 +1,4 @@
-import { App, BootstraplessSynthesizer, Validations, type Stack } from 'aws-cdk-lib';
+import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
@@ -6,6 +6,7 @@ import { backupPathStacks } from './backup/backup-path-stacks.js';
 import { GovernanceStack } from './governance/governance-stack.js';
 import { LogArchiveStack } from './governance/log-archive-stack.js';
 import { GOVERNANCE_REGION } from './governance/watched-calls.js';
+import { assetSynthesizer } from './lambda/synthesizer.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
 import { SourceStack, sourceParameters } from './source/source-stack.js';
@@ -27,8 +28,8 @@ export interface RoleStack {
 }
 
 /**
- * One stack per account role (the vault role adds a stack per 100 vault buckets). The templates carry no
- * assets, so they deploy without CDK bootstrapping, with plain CloudFormation or StackSets.
+ * One stack per account role (the vault role adds a stack per 100 vault buckets). The only assets are Lambda
+ * code, published to one bucket per account and region (`assetSynthesizer`), so no CDK bootstrapping is needed.
  */
 export function buildApp(
   config: Config,
@@ -49,7 +50,7 @@ export function buildApp(
   const here = (account: string): StackInstance[] => [{ account, region, parameters: {} }];
   const props = (account: string) => ({
     env: { account, region },
-    synthesizer: new BootstraplessSynthesizer(),
+    synthesizer: assetSynthesizer(config, account),
   });
 
   const core = new VaultStack(app, stackName(config, 'vault'), config, props(vault.vaultAccount));
@@ -69,7 +70,7 @@ export function buildApp(
       role: 'workload',
       // Account-agnostic on purpose: one StackSet template for every workload account.
       stack: new SourceStack(app, stackName(config, 'source'), config, {
-        synthesizer: new BootstraplessSynthesizer(),
+        synthesizer: assetSynthesizer(config, source.managementAccount),
       }),
       instances: source.workloadAccounts.map((a) => ({
         account: a.id,
@@ -105,7 +106,7 @@ function governanceStacks(app: App, config: Config): RoleStack[] {
       role: 'log-archive',
       stack: new LogArchiveStack(app, stackName(config, 'log-archive'), config, {
         env: { account: vault.logArchiveAccount, region: config.vault.region },
-        synthesizer: new BootstraplessSynthesizer(),
+        synthesizer: assetSynthesizer(config, vault.logArchiveAccount),
       }),
       instances: [{ account: vault.logArchiveAccount, region: config.vault.region, parameters: {} }],
     });
@@ -114,7 +115,7 @@ function governanceStacks(app: App, config: Config): RoleStack[] {
     role: 'vault-management',
     stack: new GovernanceStack(app, stackName(config, 'governance'), config, {
       env: { account: vault.managementAccount, region: GOVERNANCE_REGION },
-      synthesizer: new BootstraplessSynthesizer(),
+      synthesizer: assetSynthesizer(config, vault.managementAccount),
     }),
     instances: [{ account: vault.managementAccount, region: GOVERNANCE_REGION, parameters: {} }],
   });

@@ -18,6 +18,9 @@ export const nag = {
   kmsDefault: 'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',
   accessLogs: 'AwsSolutions::AwsSolutions-S1',
   bucketLogging: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketLoggingEnabled',
+  lambdaVpc: 'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
+  lambdaRuntime: 'AwsSolutions::AwsSolutions-L1',
+  lambdaDlq: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
 } as const;
 
 /** Stack-wide acknowledgements: choices that hold for every stack of the project. */

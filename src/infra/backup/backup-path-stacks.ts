@@ -1,15 +1,16 @@
-import { BootstraplessSynthesizer, type App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { backupRegion, stackName, type Config } from '../../config/index.js';
 import type { RoleStack } from '../app.js';
 import { AirGapStack } from './air-gap-stack.js';
 import { BackupAccountStack } from './backup-account-stack.js';
+import { assetSynthesizer } from '../lambda/synthesizer.js';
 
 /** The stacks of the AWS Backup path's second and third layers, where the config has those accounts. */
 export function backupPathStacks(app: App, config: Config): RoleStack[] {
   if (!config.paths.backup) return [];
   const at = (account: string, region: string) => ({
     env: { account, region },
-    synthesizer: new BootstraplessSynthesizer(),
+    synthesizer: assetSynthesizer(config, account),
   });
   const out: RoleStack[] = [];
   const backupAccount = config.organizations.source.backupAccount;

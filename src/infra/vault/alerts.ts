@@ -6,21 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { RESOURCE_NAMES, type Config } from '../../config/index.js';
-
-/**
- * Metrics the vault publishes about itself, so alarms live in the vault account and not in a source
- * account an attacker controls (S3's own replication metrics are published in the source account).
- */
-export const METRIC_NAMESPACE = 'AirGapRecover';
-
-/** Metric names and the dimension each is published with; the status canary and the copier emit them. */
-export const METRICS = {
-  replicationLag: { name: 'ReplicationLagSeconds', dimension: 'SourceBucket' },
-  replicationFailed: { name: 'ReplicationOperationsFailed', dimension: 'SourceBucket' },
-  copyFailures: { name: 'SnapshotCopyFailures', dimension: 'SourceResource' },
-  rpoBreaches: { name: 'RpoBreaches', dimension: 'Service' },
-} as const;
+import { METRIC_NAMESPACE, METRICS, RESOURCE_NAMES, type Config } from '../../config/index.js';
 
 type MetricKey = keyof typeof METRICS;
 
@@ -41,7 +27,7 @@ export function worstOf(key: MetricKey, fn: 'MAX' | 'SUM'): cloudwatch.MathExpre
 /** The alert topic (config.alerts.emails subscribed) and the alarms that publish to it. */
 export class Alerts extends Construct {
   readonly topic: sns.Topic;
-  readonly alarms: cloudwatch.Alarm[];
+  readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: { config: Config; key: kms.IKey }) {
     super(scope, id);
@@ -76,55 +62,56 @@ export class Alerts extends Construct {
     for (const email of config.alerts.emails)
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 
-    const alarm = (
-      id: string,
-      metric: cloudwatch.MathExpression,
-      threshold: number,
-      description: string,
-      // Silence is not health where a canary reports continuously; event counts are absent when all is well.
-      missing: cloudwatch.TreatMissingData,
-    ) => {
-      const a = new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: missing,
-        alarmDescription: description,
-      });
-      a.addAlarmAction(new actions.SnsAction(this.topic));
-      return a;
-    };
     const { BREACHING, NOT_BREACHING } = cloudwatch.TreatMissingData;
-    this.alarms = [
-      alarm(
-        'ReplicationLag',
-        worstOf('replicationLag', 'MAX'),
-        config.rpoMinutes.s3 * 60,
-        `S3 replication into the vault is behind its ${config.rpoMinutes.s3}-minute RPO`,
-        BREACHING,
-      ),
-      alarm(
-        'ReplicationFailed',
-        worstOf('replicationFailed', 'SUM'),
-        0,
-        'S3 replication into the vault failed',
-        NOT_BREACHING,
-      ),
-      alarm(
-        'CopyFailures',
-        worstOf('copyFailures', 'SUM'),
-        0,
-        'A snapshot copy into the vault failed',
-        NOT_BREACHING,
-      ),
-      alarm(
-        'RpoBreaches',
-        worstOf('rpoBreaches', 'MAX'),
-        0,
-        'A protected resource has no vault copy within its RPO',
-        BREACHING,
-      ),
-    ];
+    this.addAlarm(
+      'ReplicationLag',
+      worstOf('replicationLag', 'MAX'),
+      config.rpoMinutes.s3 * 60,
+      `S3 replication into the vault is behind its ${config.rpoMinutes.s3}-minute RPO`,
+      BREACHING,
+    );
+    this.addAlarm(
+      'ReplicationFailed',
+      worstOf('replicationFailed', 'SUM'),
+      0,
+      'S3 replication into the vault failed',
+      NOT_BREACHING,
+    );
+    this.addAlarm(
+      'CopyFailures',
+      worstOf('copyFailures', 'SUM'),
+      0,
+      'A snapshot copy into the vault failed',
+      NOT_BREACHING,
+    );
+    this.addAlarm(
+      'RpoBreaches',
+      worstOf('rpoBreaches', 'MAX'),
+      0,
+      'A protected resource has no vault copy within its RPO',
+      BREACHING,
+    );
+  }
+
+  /** An alarm publishing to the alert topic, listed on the dashboard (create the dashboard after every alarm). */
+  addAlarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    // Silence is not health where a canary reports continuously; event counts are absent when all is well.
+    missing: cloudwatch.TreatMissingData,
+  ): cloudwatch.Alarm {
+    const a = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: missing,
+      alarmDescription: description,
+    });
+    a.addAlarmAction(new actions.SnsAction(this.topic));
+    this.alarms.push(a);
+    return a;
   }
 }

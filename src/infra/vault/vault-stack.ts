@@ -6,6 +6,8 @@ import { AttackAlerts } from '../governance/attack-alerts.js';
 import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
+import { RetentionSweeper } from './retention-sweeper.js';
+import { SnapshotCopier } from './snapshot-copier.js';
 import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
 
@@ -20,10 +22,18 @@ export class VaultStack extends Stack {
     super(scope, id, props);
     this.key = new VaultKey(this, 'VaultKey', config);
     const key = this.key.key;
-    new CatalogTable(this, 'Catalog', { config, key });
-    const eventBus = new VaultEventBus(this, 'Events', config);
+    const catalog = new CatalogTable(this, 'Catalog', { config, key });
+    const events = new VaultEventBus(this, 'Events', config);
     const alerts = new Alerts(this, 'Alerts', { config, key });
-    new AttackAlerts(this, 'AttackAlerts', { config, topic: alerts.topic, bus: eventBus.bus });
+    new AttackAlerts(this, 'AttackAlerts', { config, topic: alerts.topic, bus: events.bus });
+    new SnapshotCopier(this, 'SnapshotCopier', {
+      config,
+      key,
+      table: catalog.table,
+      bus: events.bus,
+      alerts,
+    });
+    new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
     new AccountBaseline(this, 'Baseline', { config });
   }

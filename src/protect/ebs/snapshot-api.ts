@@ -14,7 +14,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../aws/clients.js';
-import { TAGS } from '../../config/index.js';
+import { TAGS } from '../../config/names.js';
 import type { CrossAccountCopy } from '../rds/snapshot-api.js';
 import type {
   CopyStatus,

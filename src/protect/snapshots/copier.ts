@@ -1,7 +1,8 @@
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../../aws/clients.js';
 import { catalogId, type Catalog, type CatalogEntry } from '../../catalog/catalog.js';
-import { RESOURCE_NAMES, TAGS, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
+import { RESOURCE_NAMES, TAGS } from '../../config/names.js';
 import {
   BACK_PRESSURE,
   SOURCE_GONE,
@@ -13,9 +14,15 @@ import {
 import { retainUntil } from './retention.js';
 import { laneOf, nextCopies, type CopyJob, type InFlight } from './scheduler.js';
 
+/** What the copier reads of the config: the copier function gets exactly this from its environment. */
+export type CopierConfig = Pick<Config, 'name'> & {
+  organizations: { vault: Pick<Config['organizations']['vault'], 'vaultAccount'> };
+  vault: { retention: Pick<Config['vault']['retention'], 'days'> };
+};
+
 export interface CopierContext {
   clients: AwsClients;
-  config: Config;
+  config: CopierConfig;
   catalog: Catalog;
   apis: Record<SnapshotService, SnapshotApi>;
   now?: () => Date;
@@ -39,7 +46,11 @@ export function vaultCopyId(sourceArn: string): string {
 }
 
 /** The vault key's ARN in one region (copies take a key ARN; an alias would resolve in the caller's account). */
-export async function vaultKeyArn(clients: AwsClients, config: Config, region: string): Promise<string> {
+export async function vaultKeyArn(
+  clients: AwsClients,
+  config: CopierConfig,
+  region: string,
+): Promise<string> {
   const kms = clients.for(KMSClient, config.organizations.vault.vaultAccount, region);
   const out = await kms.send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.vaultKeyAlias(config) }));
   return out.KeyMetadata!.Arn!;

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../../aws/clients.js';
-import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES } from '../../config/names.js';
+import type { Config } from '../../config/index.js';
 import { keyArnOf, readKeyFacts } from '../kms/key-facts.js';
 import { isShareable, judgeKey, type KeyFacts, type KeyVerdict } from '../kms/key-verdict.js';
 import { keyAdvice } from './key-advice.js';

@@ -1,5 +1,5 @@
 import type { AwsClients } from '../../aws/clients.js';
-import { ROLE_NAMES, TAGS } from '../../config/index.js';
+import { ROLE_NAMES, TAGS } from '../../config/names.js';
 import type { SnapshotApi } from './model.js';
 import { parseRetainUntil } from './retention.js';
 

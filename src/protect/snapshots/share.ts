@@ -1,6 +1,7 @@
 import type { AwsClients } from '../../aws/clients.js';
 import { catalogId } from '../../catalog/catalog.js';
-import { RESOURCE_NAMES, TAGS, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, TAGS } from '../../config/names.js';
+import type { Config } from '../../config/index.js';
 import { keyArnOf, readKeyFacts } from '../kms/key-facts.js';
 import { isShareable, judgeKey, type KeyVerdict } from '../kms/key-verdict.js';
 import { keyAdvice } from './key-advice.js';

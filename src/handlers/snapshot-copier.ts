@@ -1,0 +1,80 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AwsClients } from '../aws/clients.js';
+import { Catalog } from '../catalog/catalog.js';
+import { ROLE_NAMES } from '../config/names.js';
+import { METRICS } from '../config/metrics.js';
+import { snapshotApis } from '../protect/snapshots/apis.js';
+import { runCopier, type CopierContext, type CopyOutcome } from '../protect/snapshots/copier.js';
+import { backoffSeconds, copyScope, type CopierInput } from '../protect/snapshots/triggers.js';
+import { env, instrumented, powertools } from './support/powertools.js';
+
+/** What one run did, by outcome; the copy workflow waits and runs again while anything is pending. */
+export interface CopierRunSummary {
+  copied: number;
+  completed: number;
+  alreadyCopied: number;
+  deferred: number;
+  failed: number;
+  inFlight: number;
+  /** Copies started, deferred or still in flight: the next run has work. */
+  pending: number;
+  /** How long the copy workflow waits before the next run. */
+  waitSeconds: number;
+}
+
+const pt = powertools();
+const vault = env('VAULT_ACCOUNT');
+const region = env('AWS_REGION');
+const sourceRegions = env('SOURCE_REGIONS').split(',');
+const clients = new AwsClients({ region, roleName: ROLE_NAMES.snapshotCopier, homeAccount: vault });
+const ctx: CopierContext = {
+  clients,
+  config: {
+    name: env('AIRGAP_DEPLOYMENT'),
+    organizations: { vault: { vaultAccount: vault } },
+    vault: { retention: { days: Number(env('RETENTION_DAYS')) } },
+  },
+  catalog: new Catalog({ clients, account: vault, region, table: env('CATALOG_TABLE') }),
+  apis: snapshotApis(clients),
+};
+
+function summarize(outcomes: CopyOutcome[], inFlight: number, attempt: number): CopierRunSummary {
+  const count = (r: CopyOutcome['result']) => outcomes.filter((o) => o.result === r).length;
+  const s = {
+    copied: count('copied'),
+    completed: count('completed'),
+    alreadyCopied: count('already-copied'),
+    deferred: count('deferred'),
+    failed: count('failed'),
+    inFlight,
+  };
+  return { ...s, pending: s.copied + s.deferred + s.inFlight, waitSeconds: backoffSeconds(attempt) };
+}
+
+/**
+ * One run of the copy workflow (src/infra/vault/copy-workflow.ts): lists what is shared with the vault account
+ * where the triggering event points, and runs the copier, which starts copies, finishes those that completed
+ * (lock, catalog) and leaves the rest for the next run.
+ */
+export const handler = instrumented(
+  pt,
+  async ({ event, attempt }: CopierInput): Promise<CopierRunSummary> => {
+    const scope = copyScope(event, sourceRegions);
+    const lists = scope.services.flatMap((s) => scope.regions.map((r) => ctx.apis[s].listShared(vault, r)));
+    const shared = (await Promise.all(lists)).flat();
+    const report = await runCopier(ctx, shared);
+    for (const o of report.outcomes) {
+      if (o.result !== 'failed') continue;
+      pt.logger.error('snapshot copy failed', { snapshot: o.snapshot, cause: o.cause });
+      const metric = pt.metrics.singleMetric();
+      metric.addDimension(METRICS.copyFailures.dimension, o.snapshot);
+      metric.addMetric(METRICS.copyFailures.name, MetricUnit.Count, 1);
+    }
+    const summary = summarize(report.outcomes, report.inFlight, attempt);
+    pt.metrics.addMetric('SnapshotCopiesStarted', MetricUnit.Count, summary.copied);
+    pt.metrics.addMetric('SnapshotCopiesCompleted', MetricUnit.Count, summary.completed);
+    pt.metrics.addMetric('SnapshotCopiesDeferred', MetricUnit.Count, summary.deferred);
+    pt.logger.info('copier run', { scope, shared: shared.length, ...summary });
+    return summary;
+  },
+);
