@@ -27,7 +27,18 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
     );
     const written = JSON.parse(readFileSync(join(out, 'airgap-manifest.json'), 'utf8')) as SynthManifest;
     expect(written.templates.find((t) => t.role === 'workload')?.instances).toEqual([
-      { account: '100000000002', region: 'us-east-1', parameters: { ProtectedBuckets: 'payments-invoices' } },
+      {
+        account: '100000000002',
+        region: 'us-east-1',
+        parameters: {
+          ProtectedBuckets: 'payments-invoices',
+          SnapshotSelectors: JSON.stringify({
+            rds: [{ account: '100000000002', names: ['payments-db'] }],
+            aurora: [{ account: '100000000002', names: ['payments-ledger'] }],
+            ebs: [{ account: '100000000002', tags: { airgap: 'protect' } }],
+          }),
+        },
+      },
     ]);
     const scp = JSON.parse(readFileSync(join(out, written.guardrails[0]!.file), 'utf8')) as {
       Statement: unknown[];

@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
 /** The template parameter that carries an account's protected bucket names. */
@@ -24,7 +25,7 @@ export function sourceParameters(config: Config, account: string): Record<string
   const names = protectedBuckets(config)
     .filter((b) => b.account === account)
     .map((b) => b.bucket);
-  return { [PROTECTED_BUCKETS_PARAMETER]: names.join(',') };
+  return { [PROTECTED_BUCKETS_PARAMETER]: names.join(','), ...snapshotShareParameters(config, account) };
 }
 
 /**
@@ -118,7 +119,7 @@ export class SourceStack extends Stack {
     );
 
     // The shareable source key: the vault account may use it only through RDS and EC2, to copy shared snapshots.
-    new kms.Key(this, 'SnapshotShareKey', {
+    const shareKey = new kms.Key(this, 'SnapshotShareKey', {
       alias: RESOURCE_NAMES.sourceKeyAlias(config),
       description: 'Air Gap Recover: encrypts snapshots shared with the vault account',
       enableKeyRotation: true,
@@ -168,5 +169,6 @@ export class SourceStack extends Stack {
       },
       targets: [new targets.EventBus(bus)],
     });
+    new SnapshotShare(this, 'SnapshotShare', { config, shareKey });
   }
 }

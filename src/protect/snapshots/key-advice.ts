@@ -1,4 +1,4 @@
-import { ROLE_NAMES } from '../../config/index.js';
+import { ROLE_NAMES } from '../../config/names.js';
 import type { KeyVerdict } from '../kms/key-verdict.js';
 import type { SnapshotService } from './model.js';
 
