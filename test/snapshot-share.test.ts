@@ -111,7 +111,7 @@ describe('share step on the sandbox (moto)', () => {
   });
 
   it('threat #13: the KMS preflight finds every resource the vault could not copy, one line each with the change to make (moto)', async () => {
-    const report = await preflight(ctx);
+    const report = await preflight({ ...ctx, config });
     const found = report.findings.map((f) => [f.subject.split(/[:/]/).pop(), f.kind]).sort();
     expect(found).toEqual([
       [`account ${W2} ${region}`, 'no-share-key'],

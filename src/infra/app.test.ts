@@ -211,6 +211,7 @@ describe('vault stack', () => {
   });
 
   it('alarm count does not grow with the number of protected buckets: one query covers every bucket', () => {
+    // Four S3 and snapshot metric queries, plus copier, sweeper and copy-workflow failures: 8 for any bucket count.
     vault.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     vault.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 15 * 60,
@@ -221,6 +222,29 @@ describe('vault stack', () => {
 });
 
 describe('source stack (one StackSet template)', () => {
+  it('shares new snapshots with a function whose selectors come from the SnapshotSelectors parameter', () => {
+    source.hasParameter('SnapshotSelectors', { Type: 'String', Default: '{}' });
+    source.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Code: { S3Bucket: { 'Fn::Sub': 'airgap-assets-100000000001-${AWS::Region}' }, S3Key: Match.anyValue() },
+      Environment: {
+        Variables: Match.objectLike({
+          PROTECT: { Ref: 'SnapshotSelectors' },
+          HOME_ACCOUNT: { Ref: 'AWS::AccountId' },
+          VAULT_ACCOUNT: config.organizations.vault.vaultAccount,
+        }),
+      },
+    });
+    source.hasResourceProperties('AWS::IAM::Role', { RoleName: 'AirGapSnapshotSharer' });
+    source.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: Match.objectLike({ 'detail-type': Match.arrayWith(['RDS DB Snapshot Event']) }),
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SnapshotShare'), 'Arn'] } }),
+      ],
+    });
+  });
+
   it('takes the protected buckets as a parameter and names no workload account', () => {
     source.hasParameter('ProtectedBuckets', { Type: 'CommaDelimitedList' });
     expect(JSON.stringify(source.toJSON())).not.toContain('100000000002');

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundleHandler, handlerEntry } from './bundle.js';
@@ -12,13 +12,10 @@ describe('Lambda bundling (local esbuild)', () => {
     );
   });
 
-  it('bundles a handler once per process into a loadable ES module that exports `handler`', async () => {
-    const dir = bundleHandler('snapshot-copier');
-    expect(bundleHandler('snapshot-copier')).toBe(dir);
-    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-    // The CDK and the config loader stay out of the runtime bundle: they are megabytes nobody runs.
-    expect(code).not.toContain('aws-cdk-lib');
+  it('bundles every handler once per process into a loadable ES module that exports `handler`', async () => {
     Object.assign(process.env, {
+      HOME_ACCOUNT: '100000000002',
+      PROTECT: '{"rds":[]}',
       VAULT_ACCOUNT: '200000000002',
       AWS_REGION: 'us-east-1',
       SOURCE_REGIONS: 'us-east-1',
@@ -26,7 +23,18 @@ describe('Lambda bundling (local esbuild)', () => {
       RETENTION_DAYS: '30',
       CATALOG_TABLE: 'bundle-test-airgap-catalog',
     });
-    const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: unknown };
-    expect(typeof mod.handler).toBe('function');
-  }, 180_000);
+    const handlers = readdirSync(dirname(handlerEntry('snapshot-copier')))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(handlers).toEqual(['retention-sweeper', 'snapshot-copier', 'snapshot-share']);
+    for (const name of handlers) {
+      const dir = bundleHandler(name);
+      expect(bundleHandler(name)).toBe(dir);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      // The CDK and the config loader stay out of the runtime bundle: they are megabytes nobody runs.
+      expect(code).not.toContain('aws-cdk-lib');
+      const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: unknown };
+      expect(typeof mod.handler).toBe('function');
+    }
+  }, 300_000);
 });

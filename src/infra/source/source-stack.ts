@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
 import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
 /** The template parameter that carries an account's protected bucket names. */
@@ -28,6 +29,7 @@ export function sourceParameters(config: Config, account: string): Record<string
     .map((b) => b.bucket);
   return {
     [PROTECTED_BUCKETS_PARAMETER]: names.join(','),
+    ...snapshotShareParameters(config, account),
     ...(config.paths.backup ? backupPlanParameters(config, account) : {}),
   };
 }
@@ -157,7 +159,7 @@ export class SourceStack extends Stack {
     );
 
     // The shareable source key: the vault account may use it only through RDS and EC2, to copy shared snapshots.
-    new kms.Key(this, 'SnapshotShareKey', {
+    const shareKey = new kms.Key(this, 'SnapshotShareKey', {
       alias: RESOURCE_NAMES.sourceKeyAlias(config),
       description: 'Air Gap Recover: encrypts snapshots shared with the vault account',
       enableKeyRotation: true,
@@ -224,5 +226,6 @@ export class SourceStack extends Stack {
     cfnChanges.addPropertyOverride('EventPattern.detail.requestParameters.bucketName', {
       Ref: PROTECTED_BUCKETS_PARAMETER,
     });
+    new SnapshotShare(this, 'SnapshotShare', { config, shareKey });
   }
 }

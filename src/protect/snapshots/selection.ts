@@ -1,8 +1,14 @@
 import type { Config } from '../../config/index.js';
 import type { SourceResource } from './model.js';
 
+/** What selection reads of the config: a source account's share function gets exactly this from its stack. */
+export type SelectionConfig = {
+  organizations: { source: Pick<Config['organizations']['source'], 'regions'> };
+  protect: Pick<Config['protect'], SourceResource['service']>;
+};
+
 /** Whether the config protects a resource: a selector of its account and region names it, or its tags match. */
-export function isProtected(config: Config, r: SourceResource): boolean {
+export function isProtected(config: SelectionConfig, r: SourceResource): boolean {
   const defaultRegion = config.organizations.source.regions[0];
   return config.protect[r.service].some(
     (sel) =>

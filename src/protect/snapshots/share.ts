@@ -6,11 +6,17 @@ import { keyArnOf, readKeyFacts } from '../kms/key-facts.js';
 import { isShareable, judgeKey, type KeyVerdict } from '../kms/key-verdict.js';
 import { keyAdvice } from './key-advice.js';
 import type { OwnedSnapshot, SnapshotApi, SnapshotService } from './model.js';
-import { isProtected, resourceOfArn } from './selection.js';
+import { isProtected, resourceOfArn, type SelectionConfig } from './selection.js';
+
+/** What the share step reads of the config: the source share function gets exactly this from its stack. */
+export type ShareConfig = SelectionConfig &
+  Pick<Config, 'name'> & {
+    organizations: { vault: Pick<Config['organizations']['vault'], 'vaultAccount'> };
+  };
 
 export interface ShareContext {
   clients: AwsClients;
-  config: Config;
+  config: ShareConfig;
   apis: Record<SnapshotService, SnapshotApi>;
 }
 

@@ -1,0 +1,155 @@
+import { Aws, CfnParameter } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ROLE_NAMES, type Config } from '../../config/index.js';
+import { AirgapFunction } from '../lambda/airgap-function.js';
+import { acknowledge, nag } from '../nag-suppressions.js';
+import { SNAPSHOT_EVENT_PATTERN } from '../vault/snapshot-copier.js';
+
+/** The template parameter that carries an account's RDS, Aurora and EBS selectors (JSON). */
+export const SNAPSHOT_SELECTORS_PARAMETER = 'SnapshotSelectors';
+/** CloudFormation's limit on one parameter value. */
+const PARAMETER_VALUE_LIMIT = 4096;
+
+/** This account's snapshot selectors as the StackSet instance parameter value. */
+export function snapshotShareParameters(config: Config, account: string): Record<string, string> {
+  const mine = (service: 'rds' | 'aurora' | 'ebs') =>
+    config.protect[service].filter((s) => s.account === account);
+  const value = JSON.stringify({ rds: mine('rds'), aurora: mine('aurora'), ebs: mine('ebs') });
+  if (value.length > PARAMETER_VALUE_LIMIT)
+    throw new Error(
+      `protect.rds/aurora/ebs selectors of account ${account} are ${value.length} characters as the ${SNAPSHOT_SELECTORS_PARAMETER} parameter, over CloudFormation's ${PARAMETER_VALUE_LIMIT}: select by tags instead of long name lists`,
+    );
+  return { [SNAPSHOT_SELECTORS_PARAMETER]: value };
+}
+
+/**
+ * The source side of snapshot vaulting in every workload account: `src/handlers/snapshot-share.ts` as
+ * `AirGapSnapshotSharer`, run by the account's own snapshot events, shares each new snapshot of a protected
+ * resource with the vault account, re-copying it under the share key when AWS would not share it as it is.
+ */
+export class SnapshotShare extends Construct {
+  constructor(scope: Construct, id: string, props: { config: Config; shareKey: kms.Key }) {
+    super(scope, id);
+    const { config, shareKey } = props;
+    const selectors = new CfnParameter(scope, SNAPSHOT_SELECTORS_PARAMETER, {
+      type: 'String',
+      default: '{}',
+      description:
+        "This account's protect.rds, protect.aurora and protect.ebs selectors as JSON (from airgap-manifest.json)",
+    });
+    const account = Aws.ACCOUNT_ID;
+    const via = {
+      StringEquals: {
+        'kms:ViaService': config.organizations.source.regions.flatMap((r) => [
+          `rds.${r}.amazonaws.com`,
+          `ec2.${r}.amazonaws.com`,
+        ]),
+      },
+    };
+    const role = new iam.Role(this, 'Role', {
+      roleName: ROLE_NAMES.snapshotSharer,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Air Gap Recover: shares new snapshots of protected resources with the vault account',
+      inlinePolicies: {
+        share: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'ReadSnapshotsResourcesAndKeys',
+              actions: [
+                'rds:DescribeDBSnapshots',
+                'rds:DescribeDBClusterSnapshots',
+                'rds:DescribeDBSnapshotAttributes',
+                'rds:DescribeDBClusterSnapshotAttributes',
+                'rds:DescribeDBInstances',
+                'rds:DescribeDBClusters',
+                'ec2:DescribeSnapshots',
+                'ec2:DescribeSnapshotAttribute',
+                'ec2:DescribeVolumes',
+                'kms:DescribeKey',
+                'kms:GetKeyPolicy',
+                'kms:ListAliases',
+              ],
+              resources: ['*'],
+            }),
+            new iam.PolicyStatement({
+              sid: 'ShareAndRecopyOwnSnapshots',
+              actions: [
+                'rds:ModifyDBSnapshotAttribute',
+                'rds:ModifyDBClusterSnapshotAttribute',
+                'rds:CopyDBSnapshot',
+                'rds:CopyDBClusterSnapshot',
+                'rds:AddTagsToResource',
+              ],
+              resources: [
+                `arn:aws:rds:*:${account}:snapshot:*`,
+                `arn:aws:rds:*:${account}:cluster-snapshot:*`,
+              ],
+            }),
+            new iam.PolicyStatement({
+              sid: 'ShareAndRecopyOwnEbsSnapshots',
+              actions: ['ec2:ModifySnapshotAttribute', 'ec2:CopySnapshot'],
+              resources: [`arn:aws:ec2:*:${account}:snapshot/*`, 'arn:aws:ec2:*::snapshot/*'],
+            }),
+            new iam.PolicyStatement({
+              sid: 'TagEbsRecopiesAtCreation',
+              actions: ['ec2:CreateTags'],
+              resources: [`arn:aws:ec2:*:${account}:snapshot/*`],
+              conditions: { StringEquals: { 'ec2:CreateAction': 'CopySnapshot' } },
+            }),
+            new iam.PolicyStatement({
+              sid: 'RecopyThroughServicesWithOwnKeys',
+              actions: [
+                'kms:CreateGrant',
+                'kms:Decrypt',
+                'kms:Encrypt',
+                'kms:ReEncryptFrom',
+                'kms:ReEncryptTo',
+                'kms:GenerateDataKeyWithoutPlaintext',
+              ],
+              resources: [`arn:aws:kms:*:${account}:key/*`],
+              conditions: via,
+            }),
+          ],
+        }),
+      },
+    });
+    acknowledge(
+      role,
+      "Describe and list calls have no resource scope; sharing and re-copying are limited to this account's snapshots and, through RDS and EC2 only, its keys.",
+      nag.wildcard('Resource::*'),
+      nag.wildcard('Resource::arn:aws:rds:*:<AWS::AccountId>:snapshot:*'),
+      nag.wildcard('Resource::arn:aws:rds:*:<AWS::AccountId>:cluster-snapshot:*'),
+      nag.wildcard('Resource::arn:aws:ec2:*:<AWS::AccountId>:snapshot/*'),
+      nag.wildcard('Resource::arn:aws:ec2:*::snapshot/*'),
+      nag.wildcard('Resource::arn:aws:kms:*:<AWS::AccountId>:key/*'),
+    );
+    const fn = new AirgapFunction(this, 'Function', {
+      config,
+      handler: 'snapshot-share',
+      description: 'Air Gap Recover: shares new snapshots of protected resources with the vault account',
+      role,
+      logKey: shareKey,
+      environment: {
+        HOME_ACCOUNT: account,
+        VAULT_ACCOUNT: config.organizations.vault.vaultAccount,
+        SOURCE_REGIONS: config.organizations.source.regions.join(','),
+        PROTECT: selectors.valueAsString,
+      },
+      reservedConcurrentExecutions: 5,
+    });
+    acknowledge(
+      fn,
+      'Invoked asynchronously by EventBridge, which retries; a snapshot never shared shows as an RPO breach in the vault, whose sweep lists what is shared.',
+      nag.lambdaDlq,
+    );
+    new events.Rule(this, 'OnSnapshot', {
+      description: 'Air Gap Recover: share new snapshots with the vault account',
+      eventPattern: SNAPSHOT_EVENT_PATTERN,
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 4 })],
+    });
+  }
+}
