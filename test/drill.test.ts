@@ -17,7 +17,7 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
   beforeAll(async () => {
     ({ evidence } = await runDrill(quickstart(), { keys: 12 }));
     report = writeDrillReport(evidence, mkdtempSync(join(tmpdir(), 'airgap-reports-')));
-  }, 120_000);
+  }, 240_000);
 
   it('passes: no attack reaches the vault, every restored object matches the manifest', () => {
     expect(evidence.verdict).toEqual({ passed: true, reasons: [] });
@@ -142,17 +142,23 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
 });
 
 describe('airgap drill with deliberately weakened guardrails', () => {
-  it('threat #7: GOVERNANCE mode and a vault SCP without its snapshot-deletion deny fail the drill, naming the attacks', async () => {
+  it('threat #7: GOVERNANCE mode and vault SCPs without the snapshot-deletion deny and the rules for people fail the drill, naming the attacks', async () => {
     const weak = quickstart([
       [['vault', 'retention', 'mode'], 'GOVERNANCE'],
       [['vault', 'retention', 'allowGovernance'], true],
     ]);
     const templates = mkdtempSync(join(tmpdir(), 'airgap-weak-'));
     synthesize(weak, templates, { nag: false });
-    const scp = join(templates, 'guardrails/vault-scp-airgap-vault-recovery-points.json');
-    const doc = JSON.parse(readFileSync(scp, 'utf8')) as { Statement: { Sid: string }[] };
-    doc.Statement = doc.Statement.filter((s) => s.Sid !== 'DenySnapshotDeletionExceptRetentionRole');
-    writeFileSync(scp, JSON.stringify(doc));
+    // Without the snapshot-deletion deny, and without the MFA and network rules that would stop a person first.
+    const drop = (policy: string, sid: string) => {
+      const file = join(templates, `guardrails/vault-scp-${policy}.json`);
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { Statement: { Sid: string }[] };
+      doc.Statement = doc.Statement.filter((s) => s.Sid !== sid);
+      writeFileSync(file, JSON.stringify(doc));
+    };
+    drop('airgap-vault-recovery-points', 'DenySnapshotDeletionExceptRetentionRole');
+    drop('airgap-vault-organization', 'DenyPeopleWithoutMfa');
+    drop('airgap-vault-organization', 'DenyPeopleOutsideAllowedNetworks');
 
     const { evidence } = await runDrill(weak, { keys: 6, templates });
     expect(evidence.verdict.passed).toBe(false);
@@ -173,5 +179,5 @@ describe('airgap drill with deliberately weakened guardrails', () => {
       (a) => a.action === 'rds:DeleteDBClusterSnapshot' && a.target === 'vault' && a.gotThrough,
     );
     expect(deleted?.emulator).toBe('executed');
-  }, 120_000);
+  }, 240_000);
 });

@@ -187,7 +187,10 @@ export async function runDrill(
       await pause(1100);
     }
     const snapshots = await step('protect: snapshot databases and volumes, copy into the vault', async () => {
-      const seeds = await seedSnapshots(clients, config, target.apis, { id, name: target.name });
+      const { seeds, problems } = await seedSnapshots(clients, config, target.apis, {
+        id,
+        name: target.name,
+      });
       const out = await vaultSnapshots(
         { clients, config, catalog: target.catalog, apis: target.apis },
         seeds,
@@ -204,7 +207,7 @@ export async function runDrill(
           seconds: (new Date(v.safeAt).getTime() - new Date(v.takenAt).getTime()) / 1000,
         });
       return [
-        { seeds, ...out },
+        { seeds, vaulted: out.vaulted, problems: [...problems, ...out.problems] },
         `${out.vaulted.length} of ${seeds.length} snapshots locked in the vault under the vault key`,
       ];
     });
