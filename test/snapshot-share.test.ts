@@ -7,19 +7,24 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../src/cli/main.js';
+import { preflight } from '../src/protect/snapshots/preflight.js';
 import { RESOURCE_NAMES } from '../src/config/index.js';
 import { keyArnOf } from '../src/protect/kms/key-facts.js';
 import { snapshotApis } from '../src/protect/snapshots/apis.js';
 import { recopyId, shareWithVault, type ShareContext } from '../src/protect/snapshots/share.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
-import { quickstart } from './support/config.js';
+import { quickstart, quickstartYaml } from './support/config.js';
 import { useMoto } from './support/moto.js';
 
 const W = '530000000002';
 const W2 = '530000000005';
 const VAULT = '540000000002';
-const config = quickstart([
+const edits: Parameters<typeof quickstart>[0] = [
   [['organizations', 'source', 'managementAccount'], '530000000001'],
   [
     ['organizations', 'source', 'workloadAccounts'],
@@ -37,14 +42,15 @@ const config = quickstart([
     ['protect'],
     {
       rds: [
-        { account: W, names: ['orders', 'crm', 'legacy'] },
+        { account: W, names: ['orders', 'crm', 'legacy', 'ghost'] },
         { account: W2, names: ['keyless'] },
       ],
       aurora: [{ account: W, names: ['ledger'] }],
       ebs: [{ account: W, tags: { airgap: 'protect' } }],
     },
   ],
-]);
+];
+const config = quickstart(edits);
 const region = config.vault.region;
 const alias = RESOURCE_NAMES.sourceKeyAlias(config);
 
@@ -102,6 +108,43 @@ describe('share step on the sandbox (moto)', () => {
         DBClusterSnapshotIdentifier: 'ledger-1',
       }),
     );
+  });
+
+  it('threat #13: the KMS preflight finds every resource the vault could not copy, one line each with the change to make (moto)', async () => {
+    const report = await preflight(ctx);
+    const found = report.findings.map((f) => [f.subject.split(/[:/]/).pop(), f.kind]).sort();
+    expect(found).toEqual([
+      [`account ${W2} ${region}`, 'no-share-key'],
+      ['crm', 'not-granted'],
+      ['ghost', 'missing'],
+      ['keyless', 'unencrypted'],
+      ['ledger', 'unencrypted'],
+      ['legacy', 'unencrypted'],
+    ]);
+    expect(report.findings.find((f) => f.subject.endsWith(':ledger'))!.fix).toContain(
+      `--kms-key-id ${alias}`,
+    );
+    expect(report.checked.resources).toBe(5);
+  });
+
+  it('airgap preflight exits 1 and prints one line per finding (in-process CLI on moto)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'airgap-')), 'airgap.yaml');
+    writeFileSync(file, quickstartYaml(edits));
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((text: string) => void out.push(text));
+    const code = await run([
+      'node',
+      'airgap',
+      'preflight',
+      '--config',
+      file,
+      '--endpoint',
+      moto.server.endpoint,
+    ]).finally(() => log.mockRestore());
+    expect(code).toBe(1);
+    const lines = out.join('\n').split('\n');
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toHaveLength(6);
+    expect(lines.find((l) => l.includes(':crm '))).toContain(`encrypt DB instance crm with ${alias}`);
   });
 
   it('shares a snapshot under the share key with the vault once, however often the event comes', async () => {

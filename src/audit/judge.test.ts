@@ -224,7 +224,7 @@ describe('audit controls (pure rules)', () => {
       /is too old/,
     ],
     [
-      'BACKUP_RESTORE_TIME_MEETS_TARGET',
+      'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET',
       (s) => (s.backup!.restoreJobs[0]!.minutes = 600),
       /restore took 600 minutes/,
     ],

@@ -272,6 +272,9 @@ const Backup = z
       .describe(
         'Multi-party approval team associated with the logically air-gapped vault: lets the restore account recover even when the air-gap account is inaccessible.',
       ),
+    restoreTimeTargetMinutes: Minutes.default(240).describe(
+      'Restore time objective: Backup Audit Manager and `airgap audit` flag restore jobs that take longer.',
+    ),
     restoreTesting: z
       .boolean()
       .default(true)

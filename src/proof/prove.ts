@@ -116,6 +116,9 @@ const REPLICATION_GRANTS = [
 function judged(p: Principal, a: Attack): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
     return false;
+  // Copying a recovery point in is the AWS Backup path's own flow from the workload accounts, as replication is
+  // for buckets: it adds one, never removes or shortens one (a residual risk below).
+  if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
   return p.trust === 'attacker' || a.destructive;
 }
@@ -253,11 +256,13 @@ export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
   }
   for (const v of model.resources.filter((r) => r.kind === 'backup-vault')) {
     const lock = v.vaultLock;
+    // Grace 0 is a logically air-gapped vault, immutable from creation with at least 7 days.
     const ok =
       !!lock &&
       lock.changeableForDays !== undefined &&
-      lock.changeableForDays >= 3 &&
-      (lock.minDays ?? 0) >= 1;
+      (lock.changeableForDays === 0
+        ? (lock.minDays ?? 0) >= 7
+        : lock.changeableForDays >= 3 && (lock.minDays ?? 0) >= 1);
     out.push({
       name: `Vault Lock of ${v.name}`,
       passed: ok,
@@ -279,7 +284,7 @@ export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
       'The final guarantee is the service lock (Object Lock COMPLIANCE, EBS snapshot lock, Vault Lock), which binds services too.',
   },
   {
-    risk: 'A compromised source account can replicate new (ransomed) versions into the vault through its replication role.',
+    risk: 'A compromised source account can replicate new (ransomed) versions into the vault through its replication role, or copy new recovery points into the air-gapped vault.',
     mitigation:
       'New versions never remove locked ones; restores pick a point in time before the attack, never "latest".',
   },

@@ -101,6 +101,46 @@ describe('guardrail policies', () => {
   it('the vault organization has at most four SCPs: a root holds five, FullAWSAccess being one', () => {
     expect(all.filter((g) => g.organization === 'vault' && g.kind === 'SCP').length).toBeLessThanOrEqual(4);
   });
+
+  it('threat #15/#21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
+    const s = statement('airgap-vault-recovery-points', 'DenyBackupVaultTampering');
+    expect(s?.Condition).toBeUndefined();
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        'backup:DeleteRecoveryPoint',
+        'backup:UpdateRecoveryPointLifecycle',
+        'backup:DeleteBackupVault*',
+        'backup:PutBackupVaultLockConfiguration',
+      ]),
+    );
+    // Restore testing reports its result with PutRestoreValidationResult: it must stay allowed.
+    expect(s?.Action?.some((a) => a === 'backup:Put*')).toBe(false);
+  });
+
+  it('threat #22: only break-glass changes a vault access policy or the RAM share of the air-gapped vault', () => {
+    const s = statement('airgap-vault-recovery-points', 'DenyBackupAccessChangesExceptBreakGlass');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining(['backup:PutBackupVaultAccessPolicy', 'ram:DeleteResourceShare']),
+    );
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
+
+  it('threat #15: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
+    const s = statement('airgap-source-protection', 'DenyBackupTamperingExceptBreakGlass');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        'backup:DeleteRecoveryPoint',
+        'backup:DeleteBackupVault*',
+        'backup:PutBackupVaultAccessPolicy',
+        'backup:DeleteBackupPlan',
+      ]),
+    );
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
 });
 
 describe('human access to the vault organization (SCP)', () => {

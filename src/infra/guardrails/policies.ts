@@ -27,6 +27,19 @@ export interface Statement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
+/**
+ * What destroys AWS Backup recovery points or their protection: deletion, a shorter lifecycle, the vault, its
+ * lock, its access policy, its MPA team. Restores, copies and PutRestoreValidationResult stay allowed.
+ */
+const BACKUP_DESTRUCTIVE = [
+  'backup:DeleteRecoveryPoint',
+  'backup:UpdateRecoveryPointLifecycle',
+  'backup:DisassociateRecoveryPoint*',
+  'backup:DeleteBackupVault*',
+  'backup:PutBackupVaultLockConfiguration',
+  'backup:DisassociateBackupVaultMpaApprovalTeam',
+];
+
 const role = (name: string) => `arn:aws:iam::*:role/${name}`;
 
 /**
@@ -131,14 +144,21 @@ export function guardrails(config: Config): Guardrail[] {
           // Vault Lock is the final word on recovery points; this keeps even break-glass from trying.
           Sid: 'DenyBackupVaultTampering',
           Effect: 'Deny',
+          Action: BACKUP_DESTRUCTIVE,
+          Resource: '*',
+        },
+        {
+          // Who may copy in and restore is the vault access policy and the RAM share: changing either is break-glass.
+          Sid: 'DenyBackupAccessChangesExceptBreakGlass',
+          Effect: 'Deny',
           Action: [
-            'backup:Delete*',
-            'backup:Put*',
-            'backup:Update*',
-            'backup:Disassociate*',
-            'backup:Disable*',
+            'backup:PutBackupVaultAccessPolicy',
+            'ram:DeleteResourceShare',
+            'ram:DisassociateResourceShare',
+            'ram:UpdateResourceShare',
           ],
           Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
         },
         {
           Sid: 'DenyCatalogTampering',
@@ -411,6 +431,20 @@ export function guardrails(config: Config): Guardrail[] {
               },
             ]
           : []),
+        {
+          // AWS Backup path, first and second layers: recovery points leave only by lifecycle expiry.
+          Sid: 'DenyBackupTamperingExceptBreakGlass',
+          Effect: 'Deny',
+          Action: [
+            ...BACKUP_DESTRUCTIVE,
+            'backup:PutBackupVaultAccessPolicy',
+            'backup:DeleteBackupPlan',
+            'backup:UpdateBackupPlan',
+            'backup:DeleteBackupSelection',
+          ],
+          Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
+        },
         {
           Sid: 'DenyChangingAirGapRoles',
           Effect: 'Deny',

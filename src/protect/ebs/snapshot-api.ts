@@ -237,6 +237,7 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
             arn: `arn:aws:ec2:${target.region}:${target.account}:volume/${v.VolumeId}`,
             id: v.VolumeId!,
             status: v.State ?? 'unknown',
+            tags: tagsOf(v),
           }
         : undefined;
     },
@@ -252,6 +253,7 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
         arn: `arn:aws:ec2:${target.region}:${target.account}:volume/${v.VolumeId}`,
         id: v.VolumeId!,
         status: v.State ?? 'creating',
+        tags: target.tags,
       };
     },
   };

@@ -184,7 +184,9 @@ export const INSTANCE: Kind = {
       rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: name })),
     );
     const d = out?.DBInstances?.[0];
-    return d ? { arn: d.DBInstanceArn!, id: name, status: d.DBInstanceStatus ?? 'unknown' } : undefined;
+    return d
+      ? { arn: d.DBInstanceArn!, id: name, status: d.DBInstanceStatus ?? 'unknown', tags: tagMap(d.TagList) }
+      : undefined;
   },
   async restore(rds, snapshot, target) {
     const out = await rds.send(
@@ -196,7 +198,12 @@ export const INSTANCE: Kind = {
       }),
     );
     const d = out.DBInstance!;
-    return { arn: d.DBInstanceArn!, id: target.name, status: d.DBInstanceStatus ?? 'creating' };
+    return {
+      arn: d.DBInstanceArn!,
+      id: target.name,
+      status: d.DBInstanceStatus ?? 'creating',
+      tags: target.tags,
+    };
   },
 };
 
@@ -253,7 +260,7 @@ export const CLUSTER: Kind = {
     const c = out?.DBClusters?.[0];
     // A cluster without its instance is a restore cut short: not done yet.
     if (!c?.DBClusterMembers?.length) return undefined;
-    return { arn: c.DBClusterArn!, id: name, status: c.Status ?? 'unknown' };
+    return { arn: c.DBClusterArn!, id: name, status: c.Status ?? 'unknown', tags: tagMap(c.TagList) };
   },
   async restore(rds, snapshot, target) {
     const c = await rds
@@ -283,6 +290,6 @@ export const CLUSTER: Kind = {
         Tags: tagList(target.tags),
       }),
     );
-    return { arn: c.DBClusterArn!, id: target.name, status: c.Status ?? 'creating' };
+    return { arn: c.DBClusterArn!, id: target.name, status: c.Status ?? 'creating', tags: target.tags };
   },
 };

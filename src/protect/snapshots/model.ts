@@ -83,6 +83,7 @@ export interface RestoredResource {
   /** DB instance or cluster identifier, volume id. */
   id: string;
   status: string;
+  tags: Record<string, string>;
 }
 
 /** The SDK operations one service needs; one implementation per service, the same on AWS and the sandbox. */
