@@ -25,6 +25,24 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     expect(evidence.verification[0]?.expected).toBeGreaterThan(0);
   });
 
+  it('threat #22: restores the RDS instance, Aurora cluster and EBS volume from their vault copies, identifiers and sizes checked', () => {
+    expect(evidence.snapshotRestores.map((r) => [r.service, r.complete])).toEqual([
+      ['rds', true],
+      ['aurora', true],
+      ['ebs', true],
+    ]);
+    for (const r of evidence.snapshotRestores) {
+      expect(r.target.account).toBe('200000000004');
+      expect(r.steps.map((s) => s.step)).toEqual(['share', 'grant', 'copy', 'restore']);
+    }
+    const checked = evidence.verification.filter((v) => !v.resource.startsWith('s3://'));
+    expect(checked.map((v) => [v.resource.split(':')[0], v.matched, v.problems])).toEqual([
+      ['rds', 1, []],
+      ['aurora', 1, []],
+      ['ebs', 1, []],
+    ]);
+  });
+
   it('threat #1/#2/#3: the source attacks ran (the source is compromised) and the restore predates them', () => {
     const ran = evidence.attacks
       .filter((a) => a.target === 'source' && a.emulator === 'executed')
@@ -93,7 +111,13 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     expect(evidence.rpo.length).toBeGreaterThan(12);
     expect(evidence.rpo.filter((r) => /^(rds|aurora|ebs):/.test(r.item))).toHaveLength(3);
     for (const r of evidence.rpo) expect(r.seconds).toBeGreaterThanOrEqual(0);
-    expect(evidence.rto.map((r) => r.resource)).toEqual(['s3://payments-invoices', 'total']);
+    expect(evidence.rto.map((r) => r.resource)).toEqual([
+      's3://payments-invoices',
+      'rds:payments-db',
+      'aurora:payments-ledger',
+      expect.stringMatching(/^ebs:vol-/),
+      'total',
+    ]);
   });
 
   it('writes evidence.json naming every artifact with its SHA-256', () => {
