@@ -196,6 +196,8 @@ describe('airgap drill with deliberately weakened guardrails', () => {
           /attack got through: vault account administrator without MFA: delete a vault copy \(RDS snapshot copy of payments-db\) \(rds:DeleteDBSnapshot\)/,
         ),
         expect.stringContaining('delete a vault copy (EBS snapshot copy of'),
+        // With its vault copy gone, the database cannot come back: the drill says so rather than stopping.
+        expect.stringMatching(/^rds:payments-db: restore failed: /),
       ]),
     );
     // Sent because the weakened policy allowed it, and moto carried it out: the copy is gone.

@@ -275,13 +275,15 @@ export async function runDrill(
           rto.push({
             resource: r.resource,
             seconds: r.seconds,
-            detail: r.report.steps.map((x) => `${x.step} ${x.seconds.toFixed(1)} s`).join(', '),
+            detail: r.report
+              ? r.report.steps.map((x) => `${x.step} ${x.seconds.toFixed(1)} s`).join(', ')
+              : `failed: ${r.error}`,
           });
         return [
           restoredSnapshots,
           [
             ...restores.map((r) => `${r.restored} objects of ${r.source} into ${r.target}`),
-            `${restoredSnapshots.filter((r) => r.report.complete).length} of ${snapshots.vaulted.length} databases and volumes`,
+            `${restoredSnapshots.filter((r) => r.report?.complete).length} of ${snapshots.vaulted.length} databases and volumes`,
           ].join('; '),
         ];
       },
@@ -326,7 +328,7 @@ export async function runDrill(
         out.push({
           resource: r.resource,
           expected: 1,
-          restored: r.report.complete ? 1 : 0,
+          restored: r.report?.complete ? 1 : 0,
           matched: problems.length === 0 ? 1 : 0,
           problems,
         });
@@ -366,7 +368,7 @@ export async function runDrill(
       pointInTime: pointInTime.toISOString(),
       attacks,
       restore: restores.map(({ items: _items, ...rest }) => rest),
-      snapshotRestores: restoredSnapshots.map((r) => r.report),
+      snapshotRestores: restoredSnapshots.flatMap((r) => (r.report ? [r.report] : [])),
       verification,
       lockChecks,
       preflight: target.preflight,

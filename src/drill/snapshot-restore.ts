@@ -9,7 +9,9 @@ import type { VaultedSnapshot } from './snapshot-workload.js';
 
 export interface RestoredSnapshot {
   resource: string;
-  report: SnapshotRestoreReport;
+  /** Absent when the restore failed outright (its vault copy gone, say): `error` says why. */
+  report?: SnapshotRestoreReport;
+  error?: string;
   seconds: number;
 }
 
@@ -32,15 +34,19 @@ export async function restoreSnapshots(
   const out: RestoredSnapshot[] = [];
   for (const [n, v] of vaulted.entries()) {
     const t0 = Date.now();
-    const report = await restoreSnapshot(ctx, {
+    const resource = `${v.service}:${v.resourceId}`;
+    const outcome = await restoreSnapshot(ctx, {
       service: v.service,
       from: v.vaultCopyId,
       to: `airgap-restore-${drill.id}-${n}`,
       waitMs: drill.waitMs,
       pollMs: 15_000,
       tags: { [TAGS.drill]: drill.id },
-    });
-    out.push({ resource: `${v.service}:${v.resourceId}`, report, seconds: (Date.now() - t0) / 1000 });
+    }).then(
+      (report) => ({ report }),
+      (e: unknown) => ({ error: `${(e as Error).name}: ${(e as Error).message}` }),
+    );
+    out.push({ resource, ...outcome, seconds: (Date.now() - t0) / 1000 });
   }
   return out;
 }
@@ -52,6 +58,7 @@ export async function verifyRestoredSnapshot(
   restored: RestoredSnapshot,
 ): Promise<string[]> {
   const { report } = restored;
+  if (!report) return [`restore failed: ${restored.error}`];
   if (!report.complete || !report.restored)
     return [
       `not restored within the drill's wait (${report.steps.map((s) => `${s.step}: ${s.state}`).join(', ')})`,
