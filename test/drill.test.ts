@@ -17,12 +17,30 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
   beforeAll(async () => {
     ({ evidence } = await runDrill(quickstart(), { keys: 12 }));
     report = writeDrillReport(evidence, mkdtempSync(join(tmpdir(), 'airgap-reports-')));
-  }, 120_000);
+  }, 240_000);
 
   it('passes: no attack reaches the vault, every restored object matches the manifest', () => {
     expect(evidence.verdict).toEqual({ passed: true, reasons: [] });
     expect(evidence.verification[0]?.matched).toBe(evidence.verification[0]?.expected);
     expect(evidence.verification[0]?.expected).toBeGreaterThan(0);
+  });
+
+  it('threat #22: restores the RDS instance, Aurora cluster and EBS volume from their vault copies, identifiers and sizes checked', () => {
+    expect(evidence.snapshotRestores.map((r) => [r.service, r.complete])).toEqual([
+      ['rds', true],
+      ['aurora', true],
+      ['ebs', true],
+    ]);
+    for (const r of evidence.snapshotRestores) {
+      expect(r.target.account).toBe('200000000004');
+      expect(r.steps.map((s) => s.step)).toEqual(['share', 'grant', 'copy', 'restore']);
+    }
+    const checked = evidence.verification.filter((v) => !v.resource.startsWith('s3://'));
+    expect(checked.map((v) => [v.resource.split(':')[0], v.matched, v.problems])).toEqual([
+      ['rds', 1, []],
+      ['aurora', 1, []],
+      ['ebs', 1, []],
+    ]);
   });
 
   it('threat #1/#2/#3: the source attacks ran (the source is compromised) and the restore predates them', () => {
@@ -93,7 +111,13 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     expect(evidence.rpo.length).toBeGreaterThan(12);
     expect(evidence.rpo.filter((r) => /^(rds|aurora|ebs):/.test(r.item))).toHaveLength(3);
     for (const r of evidence.rpo) expect(r.seconds).toBeGreaterThanOrEqual(0);
-    expect(evidence.rto.map((r) => r.resource)).toEqual(['s3://payments-invoices', 'total']);
+    expect(evidence.rto.map((r) => r.resource)).toEqual([
+      's3://payments-invoices',
+      'rds:payments-db',
+      'aurora:payments-ledger',
+      expect.stringMatching(/^ebs:vol-/),
+      'total',
+    ]);
   });
 
   it('writes evidence.json naming every artifact with its SHA-256', () => {
@@ -142,17 +166,23 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
 });
 
 describe('airgap drill with deliberately weakened guardrails', () => {
-  it('threat #7: GOVERNANCE mode and a vault SCP without its snapshot-deletion deny fail the drill, naming the attacks', async () => {
+  it('threat #7: GOVERNANCE mode and vault SCPs without the snapshot-deletion deny and the rules for people fail the drill, naming the attacks', async () => {
     const weak = quickstart([
       [['vault', 'retention', 'mode'], 'GOVERNANCE'],
       [['vault', 'retention', 'allowGovernance'], true],
     ]);
     const templates = mkdtempSync(join(tmpdir(), 'airgap-weak-'));
     synthesize(weak, templates, { nag: false });
-    const scp = join(templates, 'guardrails/vault-scp-airgap-vault-recovery-points.json');
-    const doc = JSON.parse(readFileSync(scp, 'utf8')) as { Statement: { Sid: string }[] };
-    doc.Statement = doc.Statement.filter((s) => s.Sid !== 'DenySnapshotDeletionExceptRetentionRole');
-    writeFileSync(scp, JSON.stringify(doc));
+    // Without the snapshot-deletion deny, and without the MFA and network rules that would stop a person first.
+    const drop = (policy: string, sid: string) => {
+      const file = join(templates, `guardrails/vault-scp-${policy}.json`);
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { Statement: { Sid: string }[] };
+      doc.Statement = doc.Statement.filter((s) => s.Sid !== sid);
+      writeFileSync(file, JSON.stringify(doc));
+    };
+    drop('airgap-vault-recovery-points', 'DenySnapshotDeletionExceptRetentionRole');
+    drop('airgap-vault-organization', 'DenyPeopleWithoutMfa');
+    drop('airgap-vault-organization', 'DenyPeopleOutsideAllowedNetworks');
 
     const { evidence } = await runDrill(weak, { keys: 6, templates });
     expect(evidence.verdict.passed).toBe(false);
@@ -166,6 +196,8 @@ describe('airgap drill with deliberately weakened guardrails', () => {
           /attack got through: vault account administrator without MFA: delete a vault copy \(RDS snapshot copy of payments-db\) \(rds:DeleteDBSnapshot\)/,
         ),
         expect.stringContaining('delete a vault copy (EBS snapshot copy of'),
+        // With its vault copy gone, the database cannot come back: the drill says so rather than stopping.
+        expect.stringMatching(/^rds:payments-db: restore failed: /),
       ]),
     );
     // Sent because the weakened policy allowed it, and moto carried it out: the copy is gone.
@@ -173,5 +205,5 @@ describe('airgap drill with deliberately weakened guardrails', () => {
       (a) => a.action === 'rds:DeleteDBClusterSnapshot' && a.target === 'vault' && a.gotThrough,
     );
     expect(deleted?.emulator).toBe('executed');
-  }, 120_000);
+  }, 240_000);
 });

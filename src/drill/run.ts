@@ -6,6 +6,7 @@ import { protectedBuckets, TAGS, type Config, type Service, SERVICES } from '../
 import { InputError } from '../errors.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
+import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
 import { checksOutsideTheEvaluator, type ControlResult } from '../proof/prove.js';
 import type { MotoServer } from '../sandbox/moto.js';
@@ -14,6 +15,7 @@ import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './
 import { keepEvidence } from './evidence-store.js';
 import { evidenceBucketName, type PreflightCheck } from './preflight.js';
 import { runSnapshotAttacks } from './snapshot-attacks.js';
+import { restoreSnapshots, verifyRestoredSnapshot } from './snapshot-restore.js';
 import { seedSnapshots, vaultSnapshots, type VaultedSnapshot } from './snapshot-workload.js';
 import { awsTarget, sandboxTarget, startSandbox, type DrillTarget } from './target.js';
 import { expectedStateAt, seedWorkload, sha256, type ManifestEntry } from './workload.js';
@@ -40,6 +42,7 @@ export interface DrillEvidence {
   pointInTime: string;
   attacks: AttackRecord[];
   restore: Omit<S3RestoreReport, 'items'>[];
+  snapshotRestores: SnapshotRestoreReport[];
   verification: {
     resource: string;
     expected: number;
@@ -187,7 +190,10 @@ export async function runDrill(
       await pause(1100);
     }
     const snapshots = await step('protect: snapshot databases and volumes, copy into the vault', async () => {
-      const seeds = await seedSnapshots(clients, config, target.apis, { id, name: target.name });
+      const { seeds, problems } = await seedSnapshots(clients, config, target.apis, {
+        id,
+        name: target.name,
+      });
       const out = await vaultSnapshots(
         { clients, config, catalog: target.catalog, apis: target.apis },
         seeds,
@@ -204,7 +210,7 @@ export async function runDrill(
           seconds: (new Date(v.safeAt).getTime() - new Date(v.takenAt).getTime()) / 1000,
         });
       return [
-        { seeds, ...out },
+        { seeds, vaulted: out.vaulted, problems: [...problems, ...out.problems] },
         `${out.vaulted.length} of ${seeds.length} snapshots locked in the vault under the vault key`,
       ];
     });
@@ -237,29 +243,51 @@ export async function runDrill(
 
     const restores: S3RestoreReport[] = [];
     const rto: DrillEvidence['rto'] = [];
-    await step('restore: into the restore account, as of before the attack', async () => {
-      for (const b of buckets) {
-        const t0 = Date.now();
-        const report = await restoreBucket(clients, config, b, {
-          at: pointInTime,
-          to: `airgap-restore-drill-${Date.now()}`,
-          ...(scope.prefix ? { prefix: scope.prefix } : {}),
-        });
-        await clients.for(S3Client, report.targetAccount, config.vault.region).send(
-          new PutBucketTaggingCommand({
-            Bucket: report.target,
-            Tagging: { TagSet: [{ Key: TAGS.drill, Value: id }] },
-          }),
+    const restoredSnapshots = await step(
+      'restore: into the restore account, as of before the attack',
+      async () => {
+        for (const b of buckets) {
+          const t0 = Date.now();
+          const report = await restoreBucket(clients, config, b, {
+            at: pointInTime,
+            to: `airgap-restore-drill-${Date.now()}`,
+            ...(scope.prefix ? { prefix: scope.prefix } : {}),
+          });
+          await clients.for(S3Client, report.targetAccount, config.vault.region).send(
+            new PutBucketTaggingCommand({
+              Bucket: report.target,
+              Tagging: { TagSet: [{ Key: TAGS.drill, Value: id }] },
+            }),
+          );
+          restores.push(report);
+          rto.push({
+            resource: `s3://${b.bucket}`,
+            seconds: (Date.now() - t0) / 1000,
+            detail: `${report.restored} objects, ${report.planned.bytes} bytes`,
+          });
+        }
+        const restoredSnapshots = await restoreSnapshots(
+          { clients, config, catalog: target.catalog, apis: target.apis },
+          snapshots.vaulted,
+          { id, waitMs: target.copyWaitMs },
         );
-        restores.push(report);
-        rto.push({
-          resource: `s3://${b.bucket}`,
-          seconds: (Date.now() - t0) / 1000,
-          detail: `${report.restored} objects, ${report.planned.bytes} bytes`,
-        });
-      }
-      return [null, restores.map((r) => `${r.restored} objects of ${r.source} into ${r.target}`).join('; ')];
-    });
+        for (const r of restoredSnapshots)
+          rto.push({
+            resource: r.resource,
+            seconds: r.seconds,
+            detail: r.report
+              ? r.report.steps.map((x) => `${x.step} ${x.seconds.toFixed(1)} s`).join(', ')
+              : `failed: ${r.error}`,
+          });
+        return [
+          restoredSnapshots,
+          [
+            ...restores.map((r) => `${r.restored} objects of ${r.source} into ${r.target}`),
+            `${restoredSnapshots.filter((r) => r.report?.complete).length} of ${snapshots.vaulted.length} databases and volumes`,
+          ].join('; '),
+        ];
+      },
+    );
 
     const verification = await step('verify: restored objects against the manifest', async () => {
       const out: DrillEvidence['verification'] = [];
@@ -295,7 +323,17 @@ export async function runDrill(
           problems,
         });
       }
-      return [out, out.map((v) => `${v.matched}/${v.expected} objects match the manifest`).join('; ')];
+      for (const [n, r] of restoredSnapshots.entries()) {
+        const problems = await verifyRestoredSnapshot(clients, snapshots.vaulted[n]!, r);
+        out.push({
+          resource: r.resource,
+          expected: 1,
+          restored: r.report?.complete ? 1 : 0,
+          matched: problems.length === 0 ? 1 : 0,
+          problems,
+        });
+      }
+      return [out, out.map((v) => `${v.resource}: ${v.matched}/${v.expected} match`).join('; ')];
     });
 
     const lockChecks = checksOutsideTheEvaluator(model);
@@ -330,6 +368,7 @@ export async function runDrill(
       pointInTime: pointInTime.toISOString(),
       attacks,
       restore: restores.map(({ items: _items, ...rest }) => rest),
+      snapshotRestores: restoredSnapshots.flatMap((r) => (r.report ? [r.report] : [])),
       verification,
       lockChecks,
       preflight: target.preflight,
@@ -371,6 +410,9 @@ function coverageOf(config: Config, service: Service): { exercised: boolean; not
   if (service === 's3')
     return { exercised: true, note: 'replication, attack, point-in-time restore and checksum verification' };
   if (service === 'rds' || service === 'aurora' || service === 'ebs')
-    return { exercised: true, note: 'snapshot, share, vault copy under the vault key, attack' };
+    return {
+      exercised: true,
+      note: 'snapshot, share, vault copy under the vault key, attack, restore, identifier and size checked',
+    };
   return { exercised: false, note: 'protected by the config; its protection path is not built yet' };
 }

@@ -13,6 +13,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, TAGS, type Config, type Selector } from '../config/index.js';
 import { ebsSnapshotArn } from '../protect/ebs/snapshot-api.js';
 import { runCopier } from '../protect/snapshots/copier.js';
+import { shareWithVault } from '../protect/snapshots/share.js';
 import type { SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
 
 export const SNAPSHOT_SERVICES: readonly SnapshotService[] = ['rds', 'aurora', 'ebs'];
@@ -45,10 +46,11 @@ const tagList = (tags: Record<string, string>) =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /**
- * What the config protects by snapshot, created and snapshotted once each, encrypted with the source share key
- * and shared with the vault account: a resource per name, and one carrying the tags of a tag selector. `name`
- * chooses the identifiers (the config's names on the sandbox; drill-only names elsewhere), and every resource and
- * snapshot carries the drill tag, which is what clean-up looks for.
+ * What the config protects by snapshot, created and snapshotted once each, encrypted with the source share key,
+ * then handed to the share step as a snapshot event would be: a resource per name, and one carrying the tags of a
+ * tag selector. `name` chooses the identifiers (the config's names on the sandbox; drill-only names elsewhere, which
+ * the drill protects for its own duration), and every resource and snapshot carries the drill tag, which is what
+ * clean-up looks for.
  */
 export async function seedSnapshots(
   clients: AwsClients,
@@ -58,9 +60,8 @@ export async function seedSnapshots(
     id: string;
     name: (service: SnapshotService, configured: string | undefined, n: number) => string;
   },
-): Promise<SnapshotSeed[]> {
+): Promise<{ seeds: SnapshotSeed[]; problems: string[] }> {
   const seeds: SnapshotSeed[] = [];
-  const vault = config.organizations.vault.vaultAccount;
   for (const service of SNAPSHOT_SERVICES) {
     let n = 0;
     for (const sel of config.protect[service]) {
@@ -69,17 +70,41 @@ export async function seedSnapshots(
       const tags = { ...sel.tags, [TAGS.drill]: drill.id };
       const configured = [...(sel.names ?? []), ...(sel.arns ?? []).map((a) => a.split(/[:/]/).pop()!)];
       const wanted = configured.length ? configured : [undefined];
-      for (const name of wanted) {
-        const seed = await SEEDERS[service](clients, sel, region, key, drill.name(service, name, n++), {
-          tags,
-          stamp: drill.id,
-        });
-        await apis[service].shareWith(seed.account, region, seed.snapshotId, vault);
-        seeds.push(seed);
-      }
+      for (const name of wanted)
+        seeds.push(
+          await SEEDERS[service](clients, sel, region, key, drill.name(service, name, n++), {
+            tags,
+            stamp: drill.id,
+          }),
+        );
     }
   }
-  return seeds;
+  const ctx = { clients, config: protecting(config, seeds), apis };
+  const problems: string[] = [];
+  for (const s of seeds) {
+    const outcome = await shareWithVault(ctx, {
+      service: s.service,
+      account: s.account,
+      region: s.region,
+      snapshotId: s.snapshotId,
+    });
+    if (outcome.action !== 'shared' && outcome.action !== 'already-shared')
+      problems.push(
+        `${s.snapshotArn}: not shared with the vault (${outcome.action}): ${outcome.notes.join('; ')}`,
+      );
+  }
+  return { seeds, problems };
+}
+
+/** The config with the drill's own databases and volumes among what it protects, by identifier. */
+function protecting(config: Config, seeds: SnapshotSeed[]): Config {
+  const protect = { ...config.protect };
+  for (const s of seeds)
+    protect[s.service] = [
+      ...protect[s.service],
+      { account: s.account, region: s.region, names: [s.resourceId] },
+    ];
+  return { ...config, protect };
 }
 
 async function shareKeyArn(clients: AwsClients, config: Config, account: string, region: string) {

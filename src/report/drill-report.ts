@@ -36,7 +36,10 @@ export function writeDrillReport(evidence: DrillEvidence, root = 'reports'): Wri
   write('manifest.json', `${JSON.stringify(evidence.manifest, null, 2)}\n`);
   write('attacks.json', `${JSON.stringify(evidence.attacks, null, 2)}\n`);
   write('snapshots.json', `${JSON.stringify(evidence.snapshots, null, 2)}\n`);
-  write('restores.json', `${JSON.stringify(evidence.restore, null, 2)}\n`);
+  write(
+    'restores.json',
+    `${JSON.stringify({ s3: evidence.restore, snapshots: evidence.snapshotRestores }, null, 2)}\n`,
+  );
   write('report.md', drillMarkdown(evidence));
   write('report.html', drillHtml(evidence));
   const { manifest: _manifest, snapshots: _snapshots, ...rest } = evidence;
@@ -46,10 +49,13 @@ export function writeDrillReport(evidence: DrillEvidence, root = 'reports'): Wri
 
 function headline(e: DrillEvidence): string {
   const vaultAttempts = e.attacks.filter((a) => a.target === 'vault');
-  const matched = e.verification.reduce((n, v) => n + v.matched, 0);
-  const expected = e.verification.reduce((n, v) => n + v.expected, 0);
+  const sum = (s3: boolean, f: (v: DrillEvidence['verification'][number]) => number) =>
+    e.verification.filter((v) => v.resource.startsWith('s3://') === s3).reduce((n, v) => n + f(v), 0);
   const total = e.rto.find((r) => r.resource === 'total')?.seconds ?? 0;
-  return `${vaultAttempts.filter((a) => !a.gotThrough).length} of ${vaultAttempts.length} attacks on the vault stopped; ${matched} of ${expected} objects restored intact; recovery took ${total.toFixed(1)} s.`;
+  const databases = e.snapshotRestores.length
+    ? ` and ${sum(false, (v) => v.matched)} of ${sum(false, (v) => v.expected)} databases and volumes`
+    : '';
+  return `${vaultAttempts.filter((a) => !a.gotThrough).length} of ${vaultAttempts.length} attacks on the vault stopped; ${sum(true, (v) => v.matched)} of ${sum(true, (v) => v.expected)} objects${databases} restored intact; recovery took ${total.toFixed(1)} s.`;
 }
 
 export function drillMarkdown(e: DrillEvidence): string {

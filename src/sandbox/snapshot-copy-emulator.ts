@@ -4,6 +4,7 @@ import {
   DeleteVolumeCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
@@ -22,7 +23,12 @@ import type { Config } from '../config/index.js';
 import { ebsSnapshotArn, toShared } from '../protect/ebs/snapshot-api.js';
 import type { CrossAccountCopy } from '../protect/rds/snapshot-api.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
-import type { SharedSnapshot, SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
+import type {
+  OwnedSnapshot,
+  SharedSnapshot,
+  SnapshotApi,
+  SnapshotService,
+} from '../protect/snapshots/model.js';
 
 /**
  * EMULATION, for the sandbox only; never used against AWS.
@@ -48,7 +54,7 @@ export function emulatedSnapshotApis(
   clients: AwsClients,
   config: Config,
 ): Record<SnapshotService, SnapshotApi> {
-  return snapshotApis(clients, {
+  const apis = snapshotApis(clients, {
     rds: emulateRdsCopy(clients),
     aurora: emulateAuroraCopy(clients),
     ebs: {
@@ -57,6 +63,26 @@ export function emulatedSnapshotApis(
       lock: () => Promise.resolve('not-supported'),
     },
   });
+  // moto's DescribeSnapshots omits the KmsKeyId of an encrypted snapshot, which AWS reports: it is read from the
+  // volume, so the share step judges the key as it would on AWS.
+  const withKey = async (s: OwnedSnapshot | undefined) => {
+    if (!s?.encrypted || s.kmsKeyId) return s;
+    const volume = await clients
+      .for(EC2Client, s.account, s.region)
+      .send(new DescribeVolumesCommand({ VolumeIds: [s.resource.split('/').pop()!] }))
+      .catch(() => undefined);
+    return { ...s, kmsKeyId: volume?.Volumes?.[0]?.KmsKeyId };
+  };
+  const ebs = apis.ebs;
+  return {
+    ...apis,
+    ebs: {
+      ...ebs,
+      describeOwned: async (account, region, id) => withKey(await ebs.describeOwned(account, region, id)),
+      listOwned: async (account, region) =>
+        Promise.all((await ebs.listOwned(account, region)).map(async (s) => (await withKey(s))!)),
+    },
+  };
 }
 
 const tagList = (tags: Record<string, string>) =>

@@ -39,6 +39,8 @@ export interface SnapshotRestoreOptions {
   pollMs?: number;
   /** Called as each step ends (progress on a terminal). */
   onStep?: (step: StepReport) => void;
+  /** More tags on what the restore creates (the drill's own tag, which its clean-up looks for). */
+  tags?: Record<string, string>;
 }
 
 export interface StepReport {
@@ -79,7 +81,7 @@ export async function restoreSnapshot(
   const name = restoreTargetName(entry, opts.to);
   const region = entry.region;
   const api = ctx.apis[opts.service];
-  const target = { account: restore, region, name, tags: { [TAGS.restoredFrom]: entry.id } };
+  const target = { account: restore, region, name, tags: { ...opts.tags, [TAGS.restoredFrom]: entry.id } };
 
   const restoreKeyAlias = RESOURCE_NAMES.restoreKeyAlias(ctx.config);
   const restoreKey = await keyArnOf(ctx.clients, restore, region, restoreKeyAlias);
@@ -173,7 +175,7 @@ export async function restoreSnapshot(
           region,
           id: restoreCopyId(entry),
           kmsKeyArn: restoreKey,
-          tags: { [TAGS.sourceArn]: entry.vaultCopyArn, [TAGS.restoredFrom]: entry.id },
+          tags: { ...opts.tags, [TAGS.sourceArn]: entry.vaultCopyArn, [TAGS.restoredFrom]: entry.id },
         },
       );
       const id = copy.id;
