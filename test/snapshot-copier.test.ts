@@ -1,14 +1,7 @@
-import {
-  CreateSnapshotCommand,
-  CreateVolumeCommand,
-  DescribeSnapshotsCommand,
-  EC2Client,
-  ModifySnapshotAttributeCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
-  CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -32,6 +25,7 @@ import { SANDBOX_BASE_CREDENTIALS } from '../src/sandbox/session.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { quickstart } from './support/config.js';
 import { useMoto } from './support/moto.js';
+import { dbInstance, sharedEbsSnapshot } from './support/snapshot-fixtures.js';
 
 const W = '510000000002';
 const VAULT = '520000000002';
@@ -65,16 +59,7 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
     catalog = await provisionSnapshotSandbox(moto.clients, config);
     apis = emulatedSnapshotApis(moto.clients, config);
     const rds = moto.clients.for(RDSClient, W, region);
-    await rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: 'orders',
-        Engine: 'postgres',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'u',
-        MasterUserPassword: 'password1',
-      }),
-    );
+    await dbInstance(moto.clients, W, region, 'orders');
     for (const id of ['orders-1', 'orders-2']) {
       await rds.send(
         new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: id }),
@@ -108,17 +93,7 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
         ValuesToAdd: [VAULT],
       }),
     );
-    const ec2 = moto.clients.for(EC2Client, W, region);
-    const vol = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 8 }));
-    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: vol.VolumeId! }));
-    await ec2.send(
-      new ModifySnapshotAttributeCommand({
-        SnapshotId: snap.SnapshotId!,
-        Attribute: 'createVolumePermission',
-        OperationType: 'add',
-        UserIds: [VAULT],
-      }),
-    );
+    await sharedEbsSnapshot(moto.clients, W, region, VAULT);
   });
 
   const sharedAll = async () => [
@@ -238,18 +213,8 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
   });
 
   it('threat #16: an EBS copy made before a crash is found by its source-ARN tag: one vault copy, one catalog entry (moto)', async () => {
-    const ec2 = moto.clients.for(EC2Client, W, region);
-    const vol = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 4 }));
-    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: vol.VolumeId! }));
-    await ec2.send(
-      new ModifySnapshotAttributeCommand({
-        SnapshotId: snap.SnapshotId!,
-        Attribute: 'createVolumePermission',
-        OperationType: 'add',
-        UserIds: [VAULT],
-      }),
-    );
-    const s = (await apis.ebs.listShared(VAULT, region)).find((x) => x.id === snap.SnapshotId)!;
+    const snap = await sharedEbsSnapshot(moto.clients, W, region, VAULT, 4);
+    const s = (await apis.ebs.listShared(VAULT, region)).find((x) => x.id === snap.snapshotId)!;
     await apis.ebs.startCopy(s, {
       account: VAULT,
       region,
@@ -275,16 +240,7 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
 
   it("retention sweeper on vault copies: deletes the expired one only; unexpired, malformed and the copier's copies stay (moto)", async () => {
     const rds = moto.clients.for(RDSClient, VAULT, region);
-    await rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: 'sweep-src',
-        Engine: 'postgres',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'u',
-        MasterUserPassword: 'password1',
-      }),
-    );
+    await dbInstance(moto.clients, VAULT, region, 'sweep-src');
     const tagged = { expired: '2020-01-01T00:00:00Z', unexpired: '2099-01-01T00:00:00Z', malformed: 'soon' };
     for (const [name, until] of Object.entries(tagged))
       await rds.send(
