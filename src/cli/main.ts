@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerCostCommands } from './commands/cost.js';
 import { registerDrillCommands } from './commands/drill.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerProveCommands } from './commands/prove.js';
@@ -21,6 +22,7 @@ const registrations: ((program: Command) => void)[] = [
   registerS3Commands,
   registerOperateCommands,
   registerSnapshotCommands,
+  registerCostCommands,
 ];
 
 export function buildProgram(): Command {

@@ -7,6 +7,8 @@ import type { Config } from './schema.js';
 export const ROLE_NAMES = {
   /** Source accounts: assumed by S3 to replicate protected buckets into the vault. */
   replication: 'AirGapReplication',
+  /** Source accounts: assumed by S3 Batch Operations to backfill protected buckets (Batch Replication). */
+  batchReplication: 'AirGapBatchReplication',
   /** Source accounts: shares new snapshots with the vault account. */
   snapshotSharer: 'AirGapSnapshotSharer',
   /** Vault account: copies shared snapshots under the vault key. */
@@ -19,11 +21,29 @@ export const ROLE_NAMES = {
   restore: 'AirGapRestore',
   /** Every account: the role the `airgap` CLI assumes to operate (read, copy, restore) on AWS. */
   operator: 'AirGapOperator',
-  /** Vault organization: the named break-glass path for humans. */
+  /** Workload accounts: the service role AWS Backup assumes to back up and copy protected resources. */
+  backupService: 'AirGapBackupService',
+  /** Restore account: the service role AWS Backup assumes to create restored resources (passed by the restore role). */
+  backupRestoreService: 'AirGapBackupRestoreService',
+  /** Vault organization: the default name of the break-glass path for humans (access.breakGlassRole). */
   breakGlass: 'AirGapBreakGlass',
+  /** Vault organization: the role AWS Config records each account's configuration with. */
+  configRecorder: 'AirGapConfigRecorder',
 } as const;
 
 export type RoleKey = keyof typeof ROLE_NAMES;
+
+/**
+ * Roles of the vault organization that only AWS services assume (Lambda, EventBridge, Config): exempt by name
+ * from the human-access conditions (MFA, source IP), since a function calls from AWS's addresses without MFA.
+ * A new service role of the vault organization belongs here; a role people assume never does.
+ */
+export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
+  'snapshotCopier',
+  'retention',
+  'configRecorder',
+  'backupRestoreService',
+];
 
 export function roleArn(account: string, role: RoleKey): string {
   return `arn:aws:iam::${account}:role/${ROLE_NAMES[role]}`;
@@ -40,6 +60,20 @@ export const RESOURCE_NAMES = {
   vaultKeyAlias: (config: Config) => `alias/${config.name}-airgap-vault`,
   sourceKeyAlias: (config: Config) => `alias/${config.name}-airgap-source`,
   restoreKeyAlias: (config: Config) => `alias/${config.name}-airgap-restore`,
+  /** AWS Backup path: the vault of each workload account (first layer). */
+  localBackupVault: (config: Config) => `${config.name}-airgap-local`,
+  /** AWS Backup path: the vault of the backup account (second layer). */
+  backupAccountVault: (config: Config) => `${config.name}-airgap-backup`,
+  /** AWS Backup path: the logically air-gapped vault of the air-gap account (third layer). */
+  airGapVault: (config: Config) => `${config.name}-airgap-lag`,
+  backupPlan: (config: Config) => `${config.name}-airgap`,
+  /** AWS Backup path: Backup Audit Manager reports of every source account, in the backup account. */
+  backupReportsBucket: (config: Config, account: string) => `${config.name}-airgap-reports-${account}`,
+  logKeyAlias: (config: Config) => `alias/${config.name}-airgap-logs`,
+  /** Globally unique: S3 bucket names are; the log archive account and vault region make it so. */
+  logArchiveBucket: (config: Config, account: string) =>
+    `${config.name}-airgap-logs-${account}-${config.vault.region}`,
+  organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

@@ -49,6 +49,15 @@ interface Template {
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 
+/**
+ * The vault account's first resource of a kind (the vault key, a vault bucket): the log archive and restore
+ * accounts hold keys and locked buckets too, and the manifest deploys the log archive first.
+ */
+export function vaultResource(model: ProofModel, kind: VaultResource['kind']): VaultResource | undefined {
+  const account = model.config.organizations.vault.vaultAccount;
+  return model.resources.find((r) => r.kind === kind && r.account === account);
+}
+
 /** Reads the templates and guardrails of a synth output folder into the proof model. */
 export function loadModel(config: Config, dir: string): ProofModel {
   const manifest = JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest;
@@ -164,12 +173,14 @@ function readTemplate(
       });
     } else if (r.Type.startsWith('AWS::DynamoDB::')) {
       model.resources.push({ kind: 'table', arn: refs[id]!.arn, account, name: refs[id]!.ref });
-    } else if (r.Type.startsWith('AWS::Backup::') && r.Type.endsWith('Vault')) {
-      const lock = p['LockConfiguration'] as {
-        MinRetentionDays?: number;
-        MaxRetentionDays?: number;
-        ChangeableForDays?: number;
-      };
+    } else if (r.Type.startsWith('AWS::Backup::') && r.Type.endsWith('Vault') && org === 'vault') {
+      // Only the vault organization's vaults are claimed to survive; the local and backup-account layers live
+      // in the source organization. A logically air-gapped vault is compliance-locked from creation.
+      const lock = (
+        r.Type === 'AWS::Backup::LogicallyAirGappedBackupVault'
+          ? { ...p, ChangeableForDays: 0 }
+          : p['LockConfiguration']
+      ) as { MinRetentionDays?: number; MaxRetentionDays?: number; ChangeableForDays?: number } | undefined;
       model.resources.push({
         kind: 'backup-vault',
         arn: refs[id]!.arn,

@@ -1,7 +1,7 @@
 import { RESOURCE_NAMES, ROLE_NAMES, protectedBuckets } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { authorize } from './evaluate.js';
-import type { ProofModel } from './model.js';
+import { vaultResource, type ProofModel } from './model.js';
 import { principals, type Principal } from './principals.js';
 
 export interface MatrixCell {
@@ -116,6 +116,9 @@ const REPLICATION_GRANTS = [
 function judged(p: Principal, a: Attack): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
     return false;
+  // Copying a recovery point in is the AWS Backup path's own flow from the workload accounts, as replication is
+  // for buckets: it adds one, never removes or shortens one (a residual risk below).
+  if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
   return p.trust === 'attacker' || a.destructive;
 }
@@ -131,7 +134,7 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
   const out: ControlResult[] = [];
   const { vault } = model.config.organizations;
   const region = model.config.vault.region;
-  const key = model.resources.find((r) => r.kind === 'key');
+  const key = vaultResource(model, 'key');
   for (const bucket of protectedBuckets(model.config)) {
     const role = who.find((p) => p.arn === `arn:aws:iam::${bucket.account}:role/${ROLE_NAMES.replication}`);
     const vaultBucket = model.resources.find((r) => r.name === bucket.vaultBucket);
@@ -183,7 +186,7 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
   const restore = who.find(
     (p) => p.arn === `arn:aws:iam::${vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
   );
-  const firstBucket = model.resources.find((r) => r.kind === 'bucket');
+  const firstBucket = vaultResource(model, 'bucket');
   if (restore && firstBucket) {
     const read = await authorize(
       model,
@@ -192,6 +195,7 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
         action: 's3:GetObjectVersion',
         resource: `${firstBucket.arn}/any-key`,
         resourceAccount: vault.vaultAccount,
+        context: personOnAllowedNetwork(model),
       },
       'Strict',
     );
@@ -208,7 +212,8 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
           action: 'kms:Decrypt',
           resource: key.arn,
           resourceAccount: vault.vaultAccount,
-          context: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          // S3 calls KMS for the restore role's request: a call through an AWS service.
+          context: { 'kms:ViaService': `s3.${region}.amazonaws.com`, 'aws:ViaAWSService': 'true' },
         },
         'Strict',
       );
@@ -228,11 +233,19 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
   return out;
 }
 
+/** A restore is a person's direct call, with MFA, from the first allow-listed network of `access.allowedCidrs`. */
+function personOnAllowedNetwork(model: ProofModel): Record<string, string> {
+  const cidr = model.config.access.allowedCidrs[0];
+  return { 'aws:ViaAWSService': 'false', ...(cidr ? { 'aws:SourceIp': cidr.split('/')[0]! } : {}) };
+}
+
 /** What IAM evaluation cannot see: the service locks themselves. */
 export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
   const out: ControlResult[] = [];
   const days = model.config.vault.retention.days;
-  for (const b of model.resources.filter((r) => r.kind === 'bucket')) {
+  // Vault buckets: the log archive's bucket keeps its own retention (governance.logRetentionDays).
+  const vaultAccount = model.config.organizations.vault.vaultAccount;
+  for (const b of model.resources.filter((r) => r.kind === 'bucket' && r.account === vaultAccount)) {
     const lock = b.objectLock;
     const ok = lock?.mode === 'COMPLIANCE' && lock.days >= days;
     out.push({
@@ -245,11 +258,13 @@ export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
   }
   for (const v of model.resources.filter((r) => r.kind === 'backup-vault')) {
     const lock = v.vaultLock;
+    // Grace 0 is a logically air-gapped vault, immutable from creation with at least 7 days.
     const ok =
       !!lock &&
       lock.changeableForDays !== undefined &&
-      lock.changeableForDays >= 3 &&
-      (lock.minDays ?? 0) >= 1;
+      (lock.changeableForDays === 0
+        ? (lock.minDays ?? 0) >= 7
+        : lock.changeableForDays >= 3 && (lock.minDays ?? 0) >= 1);
     out.push({
       name: `Vault Lock of ${v.name}`,
       passed: ok,
@@ -271,7 +286,7 @@ export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
       'The final guarantee is the service lock (Object Lock COMPLIANCE, EBS snapshot lock, Vault Lock), which binds services too.',
   },
   {
-    risk: 'A compromised source account can replicate new (ransomed) versions into the vault through its replication role.',
+    risk: 'A compromised source account can replicate new (ransomed) versions into the vault through its replication role, or copy new recovery points into the air-gapped vault.',
     mitigation:
       'New versions never remove locked ones; restores pick a point in time before the attack, never "latest".',
   },
