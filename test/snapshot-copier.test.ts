@@ -1,14 +1,7 @@
-import {
-  CreateSnapshotCommand,
-  CreateVolumeCommand,
-  DescribeSnapshotsCommand,
-  EC2Client,
-  ModifySnapshotAttributeCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
-  CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -24,9 +17,15 @@ import { runCopier, vaultCopyId, vaultKeyArn } from '../src/protect/snapshots/co
 import type { SnapshotApi, SnapshotService } from '../src/protect/snapshots/model.js';
 import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
 import { snapshotStatus } from '../src/status/status.js';
+import { AwsClients } from '../src/aws/clients.js';
+import { ROLE_NAMES } from '../src/config/index.js';
+import { snapshotApis } from '../src/protect/snapshots/apis.js';
+import { sweepRetention } from '../src/protect/snapshots/retention-sweeper.js';
+import { SANDBOX_BASE_CREDENTIALS } from '../src/sandbox/session.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { quickstart } from './support/config.js';
 import { useMoto } from './support/moto.js';
+import { dbInstance, sharedEbsSnapshot } from './support/snapshot-fixtures.js';
 
 const W = '510000000002';
 const VAULT = '520000000002';
@@ -60,16 +59,7 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
     catalog = await provisionSnapshotSandbox(moto.clients, config);
     apis = emulatedSnapshotApis(moto.clients, config);
     const rds = moto.clients.for(RDSClient, W, region);
-    await rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: 'orders',
-        Engine: 'postgres',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'u',
-        MasterUserPassword: 'password1',
-      }),
-    );
+    await dbInstance(moto.clients, W, region, 'orders');
     for (const id of ['orders-1', 'orders-2']) {
       await rds.send(
         new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: id }),
@@ -103,17 +93,7 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
         ValuesToAdd: [VAULT],
       }),
     );
-    const ec2 = moto.clients.for(EC2Client, W, region);
-    const vol = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 8 }));
-    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: vol.VolumeId! }));
-    await ec2.send(
-      new ModifySnapshotAttributeCommand({
-        SnapshotId: snap.SnapshotId!,
-        Attribute: 'createVolumePermission',
-        OperationType: 'add',
-        UserIds: [VAULT],
-      }),
-    );
+    await sharedEbsSnapshot(moto.clients, W, region, VAULT);
   });
 
   const sharedAll = async () => [
@@ -230,5 +210,65 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
     ]);
     const later = await snapshotStatus(moto.clients, config, new Date(now.getTime() + 241 * 60_000));
     expect(later.outsideRpo).toBe(3);
+  });
+
+  it('threat #16: an EBS copy made before a crash is found by its source-ARN tag: one vault copy, one catalog entry (moto)', async () => {
+    const snap = await sharedEbsSnapshot(moto.clients, W, region, VAULT, 4);
+    const s = (await apis.ebs.listShared(VAULT, region)).find((x) => x.id === snap.snapshotId)!;
+    await apis.ebs.startCopy(s, {
+      account: VAULT,
+      region,
+      id: vaultCopyId(s.arn),
+      kmsKeyArn: await vaultKeyArn(moto.clients, config, region),
+      tags: { [TAGS.sourceArn]: s.arn },
+    });
+    const before = (await catalog.list()).length;
+    for (let i = 0; i < 2; i++) {
+      const report = await runCopier(ctx(), [s]);
+      expect(report.outcomes).toMatchObject([{ result: 'already-copied' }]);
+    }
+    expect((await catalog.list()).filter((e) => e.sourceArn === s.arn)).toHaveLength(1);
+    expect(await catalog.list()).toHaveLength(before + 1);
+    const copies = await moto.clients.for(EC2Client, VAULT, region).send(
+      new DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [{ Name: `tag:${TAGS.sourceArn}`, Values: [s.arn] }],
+      }),
+    );
+    expect(copies.Snapshots).toHaveLength(1);
+  });
+
+  it("retention sweeper on vault copies: deletes the expired one only; unexpired, malformed and the copier's copies stay (moto)", async () => {
+    const rds = moto.clients.for(RDSClient, VAULT, region);
+    await dbInstance(moto.clients, VAULT, region, 'sweep-src');
+    const tagged = { expired: '2020-01-01T00:00:00Z', unexpired: '2099-01-01T00:00:00Z', malformed: 'soon' };
+    for (const [name, until] of Object.entries(tagged))
+      await rds.send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: 'sweep-src',
+          DBSnapshotIdentifier: `airgap-${name}`,
+          Tags: [{ Key: TAGS.retainUntil, Value: until }],
+        }),
+      );
+    const retention = new AwsClients({
+      endpoint: moto.server.endpoint,
+      region,
+      roleName: ROLE_NAMES.retention,
+      baseCredentials: SANDBOX_BASE_CREDENTIALS,
+    });
+    const report = await sweepRetention(retention, snapshotApis(retention).rds, VAULT, region, new Date());
+    expect(report.deleted).toEqual(['airgap-expired']);
+    // The crash test's copy carries no retain-until tag either: kept and reported, never deleted.
+    expect(report.malformed.map((m) => m.id)).toEqual(expect.arrayContaining(['airgap-malformed']));
+    expect(report.kept).toContain('airgap-unexpired');
+    // deleted is exactly the expired copy: every copy the copier made (30-day retention) is still there.
+    expect(report.kept.length).toBeGreaterThanOrEqual(3);
+    const left = await rds.send(
+      new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'sweep-src', SnapshotType: 'manual' }),
+    );
+    expect(left.DBSnapshots?.map((x) => x.DBSnapshotIdentifier).sort()).toEqual([
+      'airgap-malformed',
+      'airgap-unexpired',
+    ]);
   });
 });

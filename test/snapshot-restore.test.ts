@@ -1,15 +1,8 @@
-import {
-  CreateSnapshotCommand,
-  CreateVolumeCommand,
-  DescribeVolumesCommand,
-  EC2Client,
-  ModifySnapshotAttributeCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListGrantsCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
-  CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
@@ -34,6 +27,7 @@ import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { quickstart, quickstartYaml } from './support/config.js';
 import { useMoto } from './support/moto.js';
+import { dbInstance, sharedEbsSnapshot } from './support/snapshot-fixtures.js';
 import { recordCommands } from './support/recording.js';
 
 const W = '550000000002';
@@ -69,16 +63,7 @@ describe('snapshot restore into the restore account on the sandbox (moto; cross-
   beforeAll(async () => {
     catalog = await provisionSnapshotSandbox(moto.clients, config);
     apis = emulatedSnapshotApis(moto.clients, config);
-    await rds(W).send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: 'orders',
-        Engine: 'postgres',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'u',
-        MasterUserPassword: 'password1',
-      }),
-    );
+    await dbInstance(moto.clients, W, region, 'orders');
     await rds(W).send(
       new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: 'orders-1' }),
     );
@@ -110,17 +95,7 @@ describe('snapshot restore into the restore account on the sandbox (moto; cross-
         ValuesToAdd: [VAULT],
       }),
     );
-    const ec2 = moto.clients.for(EC2Client, W, region);
-    const vol = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 8 }));
-    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: vol.VolumeId! }));
-    await ec2.send(
-      new ModifySnapshotAttributeCommand({
-        SnapshotId: snap.SnapshotId!,
-        Attribute: 'createVolumePermission',
-        OperationType: 'add',
-        UserIds: [VAULT],
-      }),
-    );
+    await sharedEbsSnapshot(moto.clients, W, region, VAULT);
     const shared = [
       ...(await apis.rds.listShared(VAULT, region)),
       ...(await apis.aurora.listShared(VAULT, region)),
@@ -186,16 +161,7 @@ describe('snapshot restore into the restore account on the sandbox (moto; cross-
   });
 
   it('threat #32: refuses a target name that exists and was not restored from this copy, changing nothing (moto)', async () => {
-    await rds(RESTORE).send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: 'taken',
-        Engine: 'postgres',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'u',
-        MasterUserPassword: 'password1',
-      }),
-    );
+    await dbInstance(moto.clients, RESTORE, region, 'taken');
     await expect(restoreSnapshot(ctx(), { service: 'rds', from: 'orders', to: 'taken' })).rejects.toThrow(
       /already exists in account .* choose another --to/,
     );

@@ -2,7 +2,6 @@ import { CreateKeyCommand, DeleteAliasCommand, KMSClient } from '@aws-sdk/client
 import {
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
-  CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
   DescribeDBSnapshotsCommand,
   RDSClient,
@@ -20,6 +19,7 @@ import { recopyId, shareWithVault, type ShareContext } from '../src/protect/snap
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { quickstart, quickstartYaml } from './support/config.js';
 import { useMoto } from './support/moto.js';
+import { dbInstance } from './support/snapshot-fixtures.js';
 
 const W = '530000000002';
 const W2 = '530000000005';
@@ -60,17 +60,7 @@ describe('share step on the sandbox (moto)', () => {
   let shareKey: string;
   const rds = (account = W) => moto.clients.for(RDSClient, account, region);
   const instance = async (id: string, account = W, kms?: string) => {
-    await rds(account).send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: id,
-        Engine: 'postgres',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: 20,
-        MasterUsername: 'u',
-        MasterUserPassword: 'password1',
-        ...(kms ? { StorageEncrypted: true, KmsKeyId: kms } : {}),
-      }),
-    );
+    await dbInstance(moto.clients, account, region, id, kms);
     await rds(account).send(
       new CreateDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: `${id}-1` }),
     );

@@ -1,4 +1,3 @@
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../../aws/clients.js';
 import { catalogId, type Catalog, type CatalogEntry } from '../../catalog/catalog.js';
 import type { Config } from '../../config/index.js';
@@ -11,6 +10,7 @@ import {
   type SnapshotService,
   type VaultCopy,
 } from './model.js';
+import { keyArnOf } from '../kms/key-facts.js';
 import { retainUntil } from './retention.js';
 import { laneOf, nextCopies, type CopyJob, type InFlight } from './scheduler.js';
 
@@ -51,9 +51,14 @@ export async function vaultKeyArn(
   config: CopierConfig,
   region: string,
 ): Promise<string> {
-  const kms = clients.for(KMSClient, config.organizations.vault.vaultAccount, region);
-  const out = await kms.send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.vaultKeyAlias(config) }));
-  return out.KeyMetadata!.Arn!;
+  const vault = config.organizations.vault.vaultAccount;
+  const alias = RESOURCE_NAMES.vaultKeyAlias(config);
+  const arn = await keyArnOf(clients, vault, region, alias);
+  if (!arn)
+    throw new Error(
+      `vault key ${alias} not found in account ${vault} ${region}: deploy the vault stack there`,
+    );
+  return arn;
 }
 
 /**
