@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDrillCommands } from './commands/drill.js';
 import { registerOperateCommands } from './commands/operate.js';
@@ -19,6 +20,7 @@ const registrations: ((program: Command) => void)[] = [
   registerDrillCommands,
   registerS3Commands,
   registerOperateCommands,
+  registerBackupCommands,
 ];
 
 export function buildProgram(): Command {
