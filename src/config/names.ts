@@ -29,6 +29,13 @@ export const ROLE_NAMES = {
 
 export type RoleKey = keyof typeof ROLE_NAMES;
 
+/**
+ * Roles of the vault organization that only AWS services assume (Lambda, EventBridge, Config): exempt by name
+ * from the human-access conditions (MFA, source IP), since a function calls from AWS's addresses without MFA.
+ * A new service role of the vault organization belongs here; a role people assume never does.
+ */
+export const VAULT_SERVICE_ROLES: readonly RoleKey[] = ['snapshotCopier', 'retention'];
+
 export function roleArn(account: string, role: RoleKey): string {
   return `arn:aws:iam::${account}:role/${ROLE_NAMES[role]}`;
 }
@@ -62,4 +69,6 @@ export const TAGS = {
   createdAt: 'airgap:created-at',
   retainUntil: 'airgap:retain-until',
   drill: 'airgap:drill',
+  /** On a restored DB, cluster or volume: the catalog id of the vault copy it came from. */
+  restoredFrom: 'airgap:restored-from',
 } as const;

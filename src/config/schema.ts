@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Access } from './access-schema.js';
 
 /**
  * The airgap.yaml schema. Structure only: cross-field rules live in `semantics.ts`, so that
@@ -305,6 +306,7 @@ export const ConfigSchema = z
     schedules: Schedules.prefault({}),
     backup: Backup.prefault({}),
     alerts: Alerts.prefault({}),
+    access: Access.prefault({}),
   })
   .describe('Air Gap Recover configuration (airgap.yaml).');
 

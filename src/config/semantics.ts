@@ -1,3 +1,4 @@
+import { checkAccess } from './access-semantics.js';
 import { BACKUP_TAG_SLOTS, BACKUP_TAGS_PER_SLOT, backupRegion } from './backup.js';
 import { formatPath } from './path.js';
 import { SERVICES, type Config } from './schema.js';
@@ -109,6 +110,7 @@ export function checkSemantics(config: Config): Problem[] {
     }
   }
   problems.push(...checkBackup(config));
+  problems.push(...checkAccess(config));
   if (!config.paths.vault && !config.paths.backup) {
     problems.push({
       path: ['paths'],

@@ -195,6 +195,7 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
         action: 's3:GetObjectVersion',
         resource: `${firstBucket.arn}/any-key`,
         resourceAccount: vault.vaultAccount,
+        context: personOnAllowedNetwork(model),
       },
       'Strict',
     );
@@ -211,7 +212,8 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
           action: 'kms:Decrypt',
           resource: key.arn,
           resourceAccount: vault.vaultAccount,
-          context: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          // S3 calls KMS for the restore role's request: a call through an AWS service.
+          context: { 'kms:ViaService': `s3.${region}.amazonaws.com`, 'aws:ViaAWSService': 'true' },
         },
         'Strict',
       );
@@ -229,6 +231,12 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
     });
   }
   return out;
+}
+
+/** A restore is a person's direct call, with MFA, from the first allow-listed network of `access.allowedCidrs`. */
+function personOnAllowedNetwork(model: ProofModel): Record<string, string> {
+  const cidr = model.config.access.allowedCidrs[0];
+  return { 'aws:ViaAWSService': 'false', ...(cidr ? { 'aws:SourceIp': cidr.split('/')[0]! } : {}) };
 }
 
 /** What IAM evaluation cannot see: the service locks themselves. */

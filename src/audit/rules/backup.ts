@@ -55,10 +55,16 @@ export const backupRules: RuleFamily = (state, config) => {
         ? pass(names[2]!, v.name, 'vault access policy denies DeleteRecoveryPoint')
         : fail(names[2]!, v.name, 'vault access policy does not deny DeleteRecoveryPoint'),
     );
-    if (!v.locked) out.push(fail(names[5]!, v.name, 'Vault Lock is not configured'));
-    else if (v.lockDate && v.lockDate > state.now)
+    // A lock date in the future is the grace time, whatever `Locked` says; no lock date at all is governance
+    // mode, which anyone allowed to call DeleteBackupVaultLockConfiguration removes at any time.
+    if (v.lockDate && v.lockDate > state.now)
       out.push(fail(names[5]!, v.name, `not yet immutable until ${v.lockDate.toISOString()}`));
-    else out.push(pass(names[5]!, v.name, 'Vault Lock is past its grace period'));
+    else if (!v.locked) out.push(fail(names[5]!, v.name, 'Vault Lock is not configured'));
+    else if (!v.lockDate)
+      out.push(
+        fail(names[5]!, v.name, 'Vault Lock is in governance mode (no lock date): removable at any time'),
+      );
+    else out.push(pass(names[5]!, v.name, `Vault Lock immutable since ${v.lockDate.toISOString()}`));
   }
   for (const plan of b.plans)
     for (const rule of plan.rules) {

@@ -1,4 +1,5 @@
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { humanAccessStatements } from './human-access.js';
 
 /** AWS's limit on an SCP or RCP document, in characters. */
 export const POLICY_SIZE_LIMIT = 5120;
@@ -50,7 +51,7 @@ export function guardrails(config: Config): Guardrail[] {
     `arn:aws:s3:::${config.vault.bucketPrefix}-*`,
     `arn:aws:s3:::${config.vault.bucketPrefix}-*/*`,
   ];
-  const breakGlass = role(ROLE_NAMES.breakGlass);
+  const breakGlass = role(config.access.breakGlassRole);
   const vaultOrg = config.organizations.vault.id;
   const sourceOrg = config.organizations.source.id;
   const catalog = `arn:aws:dynamodb:*:*:table/${RESOURCE_NAMES.catalogTable(config)}`;
@@ -115,7 +116,8 @@ export function guardrails(config: Config): Guardrail[] {
           Condition: { ArnNotLike: { 'aws:PrincipalArn': role(ROLE_NAMES.retention) } },
         },
         {
-          // Tags carry each copy's retain-until date: changing them is changing retention.
+          // Tags carry each copy's retain-until date, which the retention sweeper obeys: rewriting one (adding a tag
+          // overwrites it) is shortening retention, so only the copier and the retention role tag snapshots.
           Sid: 'DenySnapshotChangesExceptAirGapRoles',
           Effect: 'Deny',
           Action: [
@@ -123,10 +125,12 @@ export function guardrails(config: Config): Guardrail[] {
             'ec2:Reset*',
             'ec2:Unlock*',
             'ec2:Disable*',
+            'ec2:CreateTags',
             'ec2:DeleteTags',
             'ec2:Import*',
             'rds:Modify*',
             'rds:Stop*',
+            'rds:AddTagsToResource',
             'rds:RemoveTagsFromResource',
           ],
           Resource: [
@@ -224,8 +228,10 @@ export function guardrails(config: Config): Guardrail[] {
       kind: 'SCP',
       name: 'airgap-vault-organization',
       description:
-        'Stay in the organization; keep CloudTrail, Config and GuardDuty on; leave Air Gap Recover roles alone',
+        'People need MFA and an allowed network; stay in the organization; keep CloudTrail, Config and GuardDuty on; leave Air Gap Recover roles alone',
+      // In this SCP rather than a fifth: a root holds at most five SCPs, FullAWSAccess being one.
       document: doc([
+        ...humanAccessStatements(config),
         {
           Sid: 'DenyLeavingOrganization',
           Effect: 'Deny',
