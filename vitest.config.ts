@@ -6,7 +6,7 @@ export default defineConfig({
     // Integration tests each start their own moto_server; two cores is the budget.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });

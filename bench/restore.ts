@@ -1,11 +1,22 @@
 /**
  * Restore throughput on the sandbox: `airgap restore s3` against `aws s3 sync`, `rclone copy` and a plain
- * concurrent CopyObject loop (the emulator's ceiling), between the same vault bucket and fresh targets, in
- * one run. Usage: npx tsx bench/restore.ts [smallCount] [largeCount]
+ * concurrent CopyObject loop (the emulator's ceiling), between the same vault bucket and fresh targets, on one
+ * moto_server. Each data set sits in its own vault bucket (moto lists versions in time linear in the whole
+ * bucket, which AWS does not), the tools run in a rotated order each round so load drifts hit them alike, and
+ * every target is counted afterwards (untimed) so a tool that copied less cannot look fast.
+ * Usage: npx tsx bench/restore.ts [smallCount=20000] [largeCount=50] [rounds=1]
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { CopyObjectCommand, CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { parseConfig } from '../src/config/load.js';
 import { protectedBuckets } from '../src/config/plan.js';
 import { restoreBucket } from '../src/protect/s3/restore.js';
@@ -13,19 +24,19 @@ import { startMoto } from '../src/sandbox/moto.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { SANDBOX_BASE_CREDENTIALS, sandboxClients } from '../src/sandbox/session.js';
 import { mapBounded } from '../src/util/concurrency.js';
-import { readFileSync } from 'node:fs';
 
 const run = promisify(execFile);
 const SMALL = Number(process.argv[2] ?? 20_000);
 const LARGE = Number(process.argv[3] ?? 50);
+const ROUNDS = Number(process.argv[4] ?? 1);
 const CONCURRENCY = 64;
 
 const yaml = readFileSync(new URL('../examples/quickstart.yaml', import.meta.url), 'utf8').replace(
   'names: [payments-invoices]',
-  'names: [bench-src]',
+  'names: [bench-small, bench-large]',
 );
 const config = parseConfig(yaml, 'quickstart.yaml');
-const bucket = protectedBuckets(config)[0]!;
+const [smallBucket, largeBucket] = protectedBuckets(config);
 
 const server = await startMoto();
 try {
@@ -49,17 +60,24 @@ try {
   delete env['AWS_ENDPOINT_URL'];
 
   const datasets = [
-    { name: `${SMALL} objects of 1 KiB`, prefix: 'small/', count: SMALL, size: 1024 },
-    { name: `${LARGE} objects of 8 MiB`, prefix: 'large/', count: LARGE, size: 8 * 1024 * 1024 },
+    { name: `${SMALL} objects of 1 KiB`, tag: 'small', count: SMALL, size: 1024, bucket: smallBucket! },
+    {
+      name: `${LARGE} objects of 8 MiB`,
+      tag: 'large',
+      count: LARGE,
+      size: 8 * 1024 * 1024,
+      bucket: largeBucket!,
+    },
   ];
   const rows: string[] = [];
   for (const d of datasets) {
-    const keys = Array.from({ length: d.count }, (_, i) => `${d.prefix}${String(i).padStart(6, '0')}.bin`);
+    const source = d.bucket.vaultBucket;
+    const keys = Array.from({ length: d.count }, (_, i) => `data/${String(i).padStart(6, '0')}.bin`);
     const t0 = Date.now();
     await mapBounded(keys, 32, async (key) => {
       await vault.send(
         new PutObjectCommand({
-          Bucket: bucket.vaultBucket,
+          Bucket: source,
           Key: key,
           Body: Buffer.alloc(d.size, key),
           ChecksumAlgorithm: 'SHA256',
@@ -69,80 +87,71 @@ try {
     console.error(`${d.name}: vault filled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const at = new Date(Date.now() + 2000);
     await new Promise((r) => setTimeout(r, 2100));
-    const bytes = d.count * d.size;
-    const fresh = async (tool: string) => {
-      const name = `airgap-restore-${d.prefix.slice(0, -1)}-${tool}`;
-      if (tool !== 'airgap') await target.send(new CreateBucketCommand({ Bucket: name }));
-      return name;
+
+    const tools: Record<string, (to: string) => Promise<void>> = {
+      'CopyObject loop (ceiling)': (to) =>
+        mapBounded(keys, CONCURRENCY, async (key) => {
+          await target.send(new CopyObjectCommand({ Bucket: to, Key: key, CopySource: `${source}/${key}` }));
+        }),
+      'airgap restore s3': async (to) => {
+        const report = await restoreBucket(clients, config, d.bucket, { at, to, concurrency: CONCURRENCY });
+        if (report.restored !== d.count || report.failed.length > 0)
+          throw new Error(`airgap restored ${report.restored}/${d.count}, ${report.failed.length} failed`);
+      },
+      'aws s3 sync': async (to) => {
+        const args = ['s3', 'sync', `s3://${source}`, `s3://${to}`, '--endpoint-url', server.endpoint];
+        await run('aws', [...args, '--only-show-errors'], { env, maxBuffer: 1 << 26 });
+      },
+      'rclone copy': async (to) => {
+        const args = ['copy', `moto:${source}`, `moto:${to}`, '--transfers', String(CONCURRENCY)];
+        await run('rclone', [...args, '--checkers', String(CONCURRENCY)], { env, maxBuffer: 1 << 26 });
+      },
     };
-    const timed = async (tool: string, fn: (to: string) => Promise<void>) => {
-      const to = await fresh(tool);
-      const start = process.hrtime.bigint();
-      await fn(to);
-      const s = Number(process.hrtime.bigint() - start) / 1e9;
-      console.error(`${d.name}: ${tool} ${s.toFixed(1)} s`);
-      return s;
-    };
-    const results: Record<string, number> = {};
-    results['CopyObject loop (ceiling)'] = await timed('ceiling', (to) =>
-      mapBounded(keys, CONCURRENCY, async (key) => {
-        await target.send(
-          new CopyObjectCommand({ Bucket: to, Key: key, CopySource: `${bucket.vaultBucket}/${key}` }),
-        );
-      }),
-    );
-    results['airgap restore s3'] = await timed('airgap', async (to) => {
-      const report = await restoreBucket(clients, config, bucket, {
-        at,
-        to,
-        prefix: d.prefix,
-        concurrency: CONCURRENCY,
-      });
-      if (report.restored !== d.count || report.failed.length > 0)
-        throw new Error(`airgap restored ${report.restored}/${d.count}, ${report.failed.length} failed`);
-    });
-    results['aws s3 sync'] = await timed('awscli', async (to) => {
-      await run(
-        'aws',
-        [
-          's3',
-          'sync',
-          `s3://${bucket.vaultBucket}/${d.prefix}`,
-          `s3://${to}/${d.prefix}`,
-          '--endpoint-url',
-          server.endpoint,
-          '--only-show-errors',
-        ],
-        { env, maxBuffer: 1 << 26 },
-      );
-    });
-    results['rclone copy'] = await timed('rclone', async (to) => {
-      await run(
-        'rclone',
-        [
-          'copy',
-          `moto:${bucket.vaultBucket}/${d.prefix}`,
-          `moto:${to}/${d.prefix}`,
-          '--transfers',
-          String(CONCURRENCY),
-          '--checkers',
-          String(CONCURRENCY),
-        ],
-        { env, maxBuffer: 1 << 26 },
-      );
-    });
-    const ours = results['airgap restore s3']!;
-    for (const [tool, s] of Object.entries(results)) {
+    const names = Object.keys(tools);
+    const seconds: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+    const loads: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
+      for (const [i, tool] of order.entries()) {
+        const to = `airgap-restore-${d.tag}-r${round}-t${names.indexOf(tool)}`;
+        // airgap creates its own target (as it does for users); the others get one made for them, untimed.
+        if (tool !== 'airgap restore s3') await target.send(new CreateBucketCommand({ Bucket: to }));
+        loads[tool]!.push(loadavg()[0]!);
+        const start = process.hrtime.bigint();
+        await tools[tool]!(to);
+        const s = Number(process.hrtime.bigint() - start) / 1e9;
+        loads[tool]!.push(loadavg()[0]!);
+        seconds[tool]! += s;
+        const copied = await countKeys(target, to);
+        if (copied !== d.count) throw new Error(`${tool} left ${copied}/${d.count} keys in ${to}`);
+        console.error(`${d.name}, round ${round + 1}, #${i + 1}: ${tool} ${s.toFixed(1)} s`);
+      }
+    }
+    const ours = seconds['airgap restore s3']!;
+    const bytes = d.count * d.size * ROUNDS;
+    for (const tool of names) {
+      const s = seconds[tool]!;
+      const load = loads[tool]!;
       rows.push(
-        `| ${d.name} | ${tool} | ${s.toFixed(1)} | ${(d.count / s).toFixed(0)} | ${(bytes / 1048576 / s).toFixed(1)} | ${(s / ours).toFixed(2)}× |`,
+        `| ${d.name} | ${tool} | ${s.toFixed(1)} | ${((d.count * ROUNDS) / s).toFixed(0)} | ${(bytes / 1048576 / s).toFixed(1)} | ${(s / ours).toFixed(2)}× | ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)} |`,
       );
     }
   }
-  console.log(
-    '| data set | tool | seconds | objects/s | MiB/s | airgap speed-up (tool time / airgap time) |',
-  );
-  console.log('|---|---|---|---|---|---|');
+  console.log(`${ROUNDS} round(s), ${CONCURRENCY} in flight per tool`);
+  console.log('| data set | tool | seconds | objects/s | MiB/s | tool time / airgap time | load average |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 } finally {
   await server.stop();
+}
+
+async function countKeys(s3: S3Client, bucket: string): Promise<number> {
+  let n = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    n += page.KeyCount ?? 0;
+    token = page.NextContinuationToken;
+  } while (token);
+  return n;
 }

@@ -5,7 +5,7 @@
  *   npx tsx bench/verify.ts [versions=1000000] [inventoryRows=10000000]
  */
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { inventoryVersions } from '../src/protect/s3/inventory.js';
@@ -103,18 +103,23 @@ async function measure(label: string, fn: () => Promise<{ verified: number; ok: 
   let peak = baseRss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const load = loadavg()[0]!;
   const out = await fn();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const mib = (b: number) => (b / 1048576).toFixed(0);
   console.log(
-    `| ${label} | ${seconds.toFixed(1)} | ${mib(peak)} | ${mib(peak - baseRss)} | ${(out.verified / seconds / 1e6).toFixed(2)} | ${out.ok ? 'ok' : 'FINDINGS'} (${out.verified} verified) |`,
+    `| ${label} | ${seconds.toFixed(1)} | ${((used.user + used.system) / 1e6).toFixed(1)} | ${load.toFixed(1)}-${loadavg()[0]!.toFixed(1)} | ${mib(peak)} | ${mib(peak - baseRss)} | ${(out.verified / seconds / 1e6).toFixed(2)} | ${out.ok ? 'ok' : 'FINDINGS'} (${out.verified} verified) |`,
   );
 }
 
-console.log('| diff | seconds | peak RSS MiB | RSS growth MiB | M versions/s | result |');
-console.log('|---|---|---|---|---|---|');
+console.log(
+  '| diff | wall s | CPU s | load average | peak RSS MiB | RSS growth MiB | M versions/s | result |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
 await measure(`${VERSIONS / 1e6}M versions, listings`, () =>
   diffHistories(sourceListing(VERSIONS), vaultListing(VERSIONS), policy),
 );

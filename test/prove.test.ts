@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../src/infra/synth.js';
 import { authorize, type Decision } from '../src/proof/evaluate.js';
-import { loadModel, type ProofModel } from '../src/proof/model.js';
+import { loadModel, vaultResource, type ProofModel } from '../src/proof/model.js';
 import { principals, type Principal } from '../src/proof/principals.js';
 import { prove, type ProofResult } from '../src/proof/prove.js';
 import { quickstart } from './support/config.js';
@@ -76,7 +76,7 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
   it('threat #5: the vault bucket owner’s root cannot change the bucket policy (SCP)', async () => {
     const m = fresh();
     const root = principals(m).find((p) => p.id === 'vault-root')!;
-    const bucket = m.resources.find((r) => r.kind === 'bucket')!;
+    const bucket = vaultResource(m, 'bucket')!;
     const d = await authorize(m, root, {
       action: 's3:PutBucketPolicy',
       resource: bucket.arn,
@@ -100,7 +100,7 @@ describe('people in the vault organization: MFA and allow-listed networks (direc
   ): Promise<Decision> => {
     const m = fresh();
     const who = { ...principals(m).find((p) => p.id === id)!, ...edit };
-    const bucket = m.resources.find((r) => r.kind === 'bucket')!;
+    const bucket = vaultResource(m, 'bucket')!;
     return authorize(
       m,
       who,
@@ -187,7 +187,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
 
   it('threat #5/#21: a bucket policy widened to the source organization is caught (with the RCP layer absent)', async () => {
     const m = withoutRcps(fresh());
-    const bucket = m.resources.find((r) => r.kind === 'bucket')!;
+    const bucket = vaultResource(m, 'bucket')!;
     bucket.policy.Statement = bucket.policy.Statement.filter(
       (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
     );
@@ -205,7 +205,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
 
   it('threat #12: a source principal added to the vault key policy is caught (with the RCP layer absent)', async () => {
     const m = withoutRcps(fresh());
-    const key = m.resources.find((r) => r.kind === 'key')!;
+    const key = vaultResource(m, 'key')!;
     key.policy.Statement.push({
       Effect: 'Allow',
       Principal: { AWS: 'arn:aws:iam::100000000002:root' },
@@ -221,7 +221,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
 
   it('the RCP alone still stops a widened key policy: layers are independent', async () => {
     const m = fresh();
-    const key = m.resources.find((r) => r.kind === 'key')!;
+    const key = vaultResource(m, 'key')!;
     key.policy.Statement.push({
       Effect: 'Allow',
       Principal: { AWS: 'arn:aws:iam::100000000002:root' },
@@ -234,7 +234,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
 
   it('threat #6/#7: Object Lock switched to GOVERNANCE fails the lock check', async () => {
     const m = fresh();
-    m.resources.find((r) => r.kind === 'bucket')!.objectLock = { mode: 'GOVERNANCE', days: 30 };
+    vaultResource(m, 'bucket')!.objectLock = { mode: 'GOVERNANCE', days: 30 };
     const r = await prove(m, { only: () => false });
     expect(r.passed).toBe(false);
     expect(r.staticChecks.find((c) => !c.passed)?.detail).toContain('GOVERNANCE');
@@ -242,7 +242,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
 
   it('a positive control that is denied fails the proof (everything denied proves nothing)', async () => {
     const m = fresh();
-    const bucket = m.resources.find((r) => r.kind === 'bucket')!;
+    const bucket = vaultResource(m, 'bucket')!;
     bucket.policy.Statement = bucket.policy.Statement.filter(
       (s: { Sid?: string }) => s.Sid !== 'SourceReplicationRoleReplicatesOnly',
     );

@@ -70,7 +70,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     expect(a).toMatchObject({
       AccountId: bucket.account,
       Operation: { S3ReplicateObject: {} },
-      RoleArn: `arn:aws:iam::${bucket.account}:role/AirGapReplication`,
+      RoleArn: `arn:aws:iam::${bucket.account}:role/AirGapBatchReplication`,
       ManifestGenerator: {
         S3JobManifestGenerator: {
           SourceBucket: `arn:aws:s3:::${bucket.bucket}`,
@@ -159,6 +159,65 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
           reason: expect.stringContaining('ChecksumSHA256 after copy bad differs'),
         },
       ]);
+    });
+
+    it('threat #30: a copy whose ETag equals the listed MD5 ETag is checked by it alone: no checksum computed, no HeadObject (client mock)', async () => {
+      vaultHolds(3);
+      s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"' } });
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report).toMatchObject({ restored: 1, failed: [] });
+      expect(report.items[0]?.checksum).toBe('etag:"0123456789abcdef0123456789abcdef"');
+      expect(s3.commandCalls(CopyObjectCommand)[0]?.args[0].input).not.toHaveProperty('ChecksumAlgorithm');
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+    });
+
+    it('threat #30: once an ETag is not the digest (SSE-KMS vault), that copy and the later ones are checked by SHA-256 against the vault version (client mock)', async () => {
+      s3.on(ListObjectVersionsCommand, { Bucket: bucket.vaultBucket }).resolves({
+        Versions: ['a', 'b'].map((Key) => ({
+          Key,
+          VersionId: `v-${Key}`,
+          Size: 3,
+          ETag: '"11111111111111111111111111111111"',
+          LastModified: when,
+          ChecksumAlgorithm: ['SHA256' as const],
+        })),
+      });
+      s3.on(HeadBucketCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
+      s3.on(CopyObjectCommand).resolves({
+        CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' },
+      });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
+      const report = await restoreBucket(onAws(), config, bucket, {
+        at,
+        to: 'airgap-restore-x',
+        concurrency: 1,
+      });
+      expect(report).toMatchObject({ restored: 2, failed: [] });
+      expect(report.items.map((i) => i.checksum)).toEqual(['ChecksumSHA256:sha', 'ChecksumSHA256:sha']);
+      const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
+      expect(copies.map((c) => [c.Key, c.ChecksumAlgorithm])).toEqual([
+        ['a', undefined],
+        ['a', 'SHA256'],
+        ['b', 'SHA256'],
+      ]);
+      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual([
+        'v-a',
+        'v-b',
+      ]);
+    });
+
+    it('threat #15: restore retries 503 SlowDown on a copy and restores the key once (client mock: moto never throttles)', async () => {
+      vaultHolds(3);
+      s3.on(CopyObjectCommand)
+        .rejectsOnce(slowDown())
+        .resolves({ CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"' } });
+      const report = await restoreBucket(onAws(), config, bucket, {
+        at,
+        to: 'airgap-restore-x',
+        retry: noSleep,
+      });
+      expect(report).toMatchObject({ restored: 1, failed: [] });
+      expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(2);
     });
 
     it('threat #29: copies an object over 5 GB with multipart UploadPartCopy and checks the result (client mock: moto stores no 5 GB objects)', async () => {

@@ -17,6 +17,8 @@ beforeAll(() => {
 describe('airgap synth (cdk-nag on, CDK validation on)', () => {
   it('writes one template per account role and the guardrails of both organizations', () => {
     expect(manifest.templates.map((t) => t.stackName)).toEqual([
+      'quickstart-airgap-log-archive',
+      'quickstart-airgap-governance',
       'quickstart-airgap-vault',
       'quickstart-airgap-vault-buckets-1',
       'quickstart-airgap-source',

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerCostCommands } from './commands/cost.js';
 import { registerDrillCommands } from './commands/drill.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerProveCommands } from './commands/prove.js';
@@ -23,6 +24,7 @@ const registrations: ((program: Command) => void)[] = [
   registerOperateCommands,
   registerSnapshotCommands,
   registerBackupCommands,
+  registerCostCommands,
 ];
 
 export function buildProgram(): Command {

@@ -7,6 +7,8 @@ import type { Config } from './schema.js';
 export const ROLE_NAMES = {
   /** Source accounts: assumed by S3 to replicate protected buckets into the vault. */
   replication: 'AirGapReplication',
+  /** Source accounts: assumed by S3 Batch Operations to backfill protected buckets (Batch Replication). */
+  batchReplication: 'AirGapBatchReplication',
   /** Source accounts: shares new snapshots with the vault account. */
   snapshotSharer: 'AirGapSnapshotSharer',
   /** Vault account: copies shared snapshots under the vault key. */
@@ -23,8 +25,10 @@ export const ROLE_NAMES = {
   backupService: 'AirGapBackupService',
   /** Restore account: the service role AWS Backup assumes to create restored resources (passed by the restore role). */
   backupRestoreService: 'AirGapBackupRestoreService',
-  /** Vault organization: the named break-glass path for humans. */
+  /** Vault organization: the default name of the break-glass path for humans (access.breakGlassRole). */
   breakGlass: 'AirGapBreakGlass',
+  /** Vault organization: the role AWS Config records each account's configuration with. */
+  configRecorder: 'AirGapConfigRecorder',
 } as const;
 
 export type RoleKey = keyof typeof ROLE_NAMES;
@@ -34,7 +38,12 @@ export type RoleKey = keyof typeof ROLE_NAMES;
  * from the human-access conditions (MFA, source IP), since a function calls from AWS's addresses without MFA.
  * A new service role of the vault organization belongs here; a role people assume never does.
  */
-export const VAULT_SERVICE_ROLES: readonly RoleKey[] = ['snapshotCopier', 'retention'];
+export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
+  'snapshotCopier',
+  'retention',
+  'configRecorder',
+  'backupRestoreService',
+];
 
 export function roleArn(account: string, role: RoleKey): string {
   return `arn:aws:iam::${account}:role/${ROLE_NAMES[role]}`;
@@ -60,6 +69,11 @@ export const RESOURCE_NAMES = {
   backupPlan: (config: Config) => `${config.name}-airgap`,
   /** AWS Backup path: Backup Audit Manager reports of every source account, in the backup account. */
   backupReportsBucket: (config: Config, account: string) => `${config.name}-airgap-reports-${account}`,
+  logKeyAlias: (config: Config) => `alias/${config.name}-airgap-logs`,
+  /** Globally unique: S3 bucket names are; the log archive account and vault region make it so. */
+  logArchiveBucket: (config: Config, account: string) =>
+    `${config.name}-airgap-logs-${account}-${config.vault.region}`,
+  organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

@@ -19,6 +19,7 @@ describe('plan', () => {
       'vault:restore:200000000004',
       'source:backup:100000000003',
       'vault:air-gap:200000000003',
+      'vault:log-archive:200000000005',
     ]);
   });
 

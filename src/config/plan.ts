@@ -4,7 +4,14 @@ import { SERVICES } from './schema.js';
 
 /** The account roles of a config, each once: stacks, sandbox accounts and proofs are all keyed by them. */
 export type AccountRole =
-  'source-management' | 'workload' | 'backup' | 'vault-management' | 'vault' | 'air-gap' | 'restore';
+  | 'source-management'
+  | 'workload'
+  | 'backup'
+  | 'vault-management'
+  | 'vault'
+  | 'air-gap'
+  | 'restore'
+  | 'log-archive';
 
 export interface RoleAccount {
   role: AccountRole;
@@ -41,6 +48,13 @@ export function accountsByRole(config: Config): RoleAccount[] {
     out.push({ role: 'backup', id: source.backupAccount, name: 'backup', organization: 'source' });
   if (vault.airGapAccount)
     out.push({ role: 'air-gap', id: vault.airGapAccount, name: 'air-gap', organization: 'vault' });
+  if (vault.logArchiveAccount)
+    out.push({
+      role: 'log-archive',
+      id: vault.logArchiveAccount,
+      name: 'log-archive',
+      organization: 'vault',
+    });
   return out;
 }
 

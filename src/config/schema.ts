@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Access } from './access-schema.js';
+import { Governance } from './governance-schema.js';
 
 /**
  * The airgap.yaml schema. Structure only: cross-field rules live in `semantics.ts`, so that
@@ -63,6 +64,9 @@ const VaultOrganization = z
       'Holds the logically air-gapped AWS Backup vault. Required when backup.airGappedVault is on.',
     ),
     restoreAccount: AccountId.describe('Clean account that restores land in.'),
+    logArchiveAccount: AccountId.optional().describe(
+      'Receives the organization trail and Config files of the vault organization (Control Tower: its Log Archive account). Required unless governance.controlTower.',
+    ),
   })
   .describe('The isolated organization that holds the vault.');
 
@@ -307,6 +311,7 @@ export const ConfigSchema = z
     backup: Backup.prefault({}),
     alerts: Alerts.prefault({}),
     access: Access.prefault({}),
+    governance: Governance.prefault({}),
   })
   .describe('Air Gap Recover configuration (airgap.yaml).');
 

@@ -1,5 +1,5 @@
-import { checkAccess } from './access-semantics.js';
 import { BACKUP_TAG_SLOTS, BACKUP_TAGS_PER_SLOT, backupRegion } from './backup.js';
+import { checkGovernance } from './governance-semantics.js';
 import { formatPath } from './path.js';
 import { SERVICES, type Config } from './schema.js';
 
@@ -39,6 +39,7 @@ export function checkSemantics(config: Config): Problem[] {
     ['vaultAccount', 'the vault account'],
     ['airGapAccount', 'the air-gap account'],
     ['restoreAccount', 'the restore account'],
+    ['logArchiveAccount', 'the log archive account'],
   ];
   for (const [role, label] of vaultRoles) {
     const id = vault[role];
@@ -110,7 +111,7 @@ export function checkSemantics(config: Config): Problem[] {
     }
   }
   problems.push(...checkBackup(config));
-  problems.push(...checkAccess(config));
+  problems.push(...checkGovernance(config));
   if (!config.paths.vault && !config.paths.backup) {
     problems.push({
       path: ['paths'],

@@ -13,7 +13,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { listVersions, type Version } from '../protect/s3/versions.js';
 import { TAGS, type Config, type ProtectedBucket } from '../config/index.js';
 import { authorize } from '../proof/evaluate.js';
-import type { ProofModel } from '../proof/model.js';
+import { vaultResource, type ProofModel } from '../proof/model.js';
 import { principals, type Principal } from '../proof/principals.js';
 
 export interface AttackRecord {
@@ -75,7 +75,7 @@ export async function runAttacks(
   const vaultS3 = clients.for(S3Client, vault.vaultAccount, config.vault.region);
   const sourceKms = clients.for(KMSClient, bucket.account, bucket.region);
   const vaultBucketArn = `arn:aws:s3:::${bucket.vaultBucket}`;
-  const vaultKey = model.resources.find((r) => r.kind === 'key')!;
+  const vaultKey = vaultResource(model, 'key')!;
   const sourceKey = await sourceKms.send(
     new CreateKeyCommand({
       Description: 'drill: source workload key',

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { outDir } from '../../test/support/outdir.js';
 import { quickstart, withWorkloadAccounts } from '../../test/support/config.js';
 import { buildApp, type RoleStack } from './app.js';
 
@@ -17,7 +18,7 @@ const byName = (stacks: RoleStack[], name: string): Template => {
 };
 
 beforeAll(() => {
-  const { stacks } = buildApp(config, '/tmp/airgap-app-test', { nag: false });
+  const { stacks } = buildApp(config, outDir('app-test'), { nag: false });
   vault = byName(stacks, 'vault');
   buckets = byName(stacks, 'vault-buckets-1');
   source = byName(stacks, 'source');
@@ -108,7 +109,7 @@ describe('vault stack', () => {
   it('threat #4: grants ReplicateDelete only when delete-marker replication is configured', () => {
     const { stacks } = buildApp(
       quickstart([[['replication', 'deleteMarkerReplication'], true]]),
-      '/tmp/airgap-app-test-dm',
+      outDir('app-test-dm'),
       {
         nag: false,
       },
@@ -228,9 +229,9 @@ describe('source stack (one StackSet template)', () => {
 
   it('the template is byte-identical for 1 and 3 workload accounts; only the instance parameters differ', () => {
     const three = withWorkloadAccounts(3);
-    const { stacks } = buildApp(three, '/tmp/airgap-app-test-3', { nag: false });
+    const { stacks } = buildApp(three, outDir('app-test-3'), { nag: false });
     const other = stacks.find((s) => s.role === 'workload')!;
-    const one = buildApp(withWorkloadAccounts(1), '/tmp/airgap-app-test-1', { nag: false }).stacks.find(
+    const one = buildApp(withWorkloadAccounts(1), outDir('app-test-1'), { nag: false }).stacks.find(
       (s) => s.role === 'workload',
     )!;
     expect(Template.fromStack(other.stack).toJSON()).toEqual(Template.fromStack(one.stack).toJSON());
@@ -250,6 +251,36 @@ describe('source stack (one StackSet template)', () => {
     });
     expect(JSON.stringify(source.toJSON())).toContain('airgap-vault-');
     expect(JSON.stringify(source.toJSON())).not.toContain('s3:ReplicateDelete');
+  });
+
+  it('backfill on AWS: the Batch Replication role is trusted by S3 Batch Operations of its own account only and may only start replication of the named buckets', () => {
+    const roles = source.findResources('AWS::IAM::Role', {
+      Properties: { RoleName: 'AirGapBatchReplication' },
+    });
+    const [role] = Object.values(roles) as {
+      Condition?: string;
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: unknown[] };
+        Policies: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }[];
+      };
+    }[];
+    expect(role?.Condition).toBe('HasProtectedBuckets');
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'batchoperations.s3.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    const statements = role!.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      's3:GetReplicationConfiguration',
+      's3:InitiateReplication',
+      's3:PutInventoryConfiguration',
+    ]);
+    // Only the account's own protected buckets (the ProtectedBuckets parameter), never a wildcard bucket.
+    for (const s of statements) expect(JSON.stringify(s.Resource)).toContain('ProtectedBuckets');
   });
 
   it('the share key lets the vault account use it only through RDS and EC2', () => {
@@ -279,7 +310,7 @@ describe('source stack (one StackSet template)', () => {
 });
 
 describe('restore stack', () => {
-  it('the restore role needs MFA and writes only restore targets', () => {
+  it('the restore role needs MFA, writes only restore targets and deletes nothing (seed 001 versioning nuance)', () => {
     restore.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'AirGapRestore',
       AssumeRolePolicyDocument: Match.objectLike({
@@ -289,5 +320,8 @@ describe('restore stack', () => {
     const json = JSON.stringify(restore.toJSON());
     expect(json).toContain('arn:aws:s3:::airgap-restore-*');
     expect(json).not.toMatch(/"s3:(PutObject|DeleteObject)[^"]*"[^\]]*airgap-vault/);
+    // A restore copies the state at T into a fresh versioned target and never deletes: keys deleted before T
+    // are not written, a re-copy adds a version. So no delete permission at all, not even on its targets.
+    expect(json).not.toMatch(/"s3:Delete/);
   });
 });

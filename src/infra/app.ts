@@ -3,6 +3,9 @@ import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
 import { backupPathStacks } from './backup/backup-path-stacks.js';
+import { GovernanceStack } from './governance/governance-stack.js';
+import { LogArchiveStack } from './governance/log-archive-stack.js';
+import { GOVERNANCE_REGION } from './governance/watched-calls.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
 import { SourceStack, sourceParameters } from './source/source-stack.js';
@@ -81,6 +84,8 @@ export function buildApp(
     },
   );
   stacks.push(...backupPathStacks(app, config));
+  // Logging first: the vault organization's trail and recorders need the log archive bucket to exist.
+  stacks.unshift(...governanceStacks(app, config));
   for (const { stack } of stacks) {
     stack.tags.setTag('airgap:deployment', config.name);
     acknowledgeProjectChoices(stack);
@@ -89,4 +94,29 @@ export function buildApp(
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   }
   return { app, stacks };
+}
+
+/** The log archive (unless Control Tower keeps the logs) and the vault management account's governance stack. */
+function governanceStacks(app: App, config: Config): RoleStack[] {
+  const { vault } = config.organizations;
+  const out: RoleStack[] = [];
+  if (!config.governance.controlTower && vault.logArchiveAccount) {
+    out.push({
+      role: 'log-archive',
+      stack: new LogArchiveStack(app, stackName(config, 'log-archive'), config, {
+        env: { account: vault.logArchiveAccount, region: config.vault.region },
+        synthesizer: new BootstraplessSynthesizer(),
+      }),
+      instances: [{ account: vault.logArchiveAccount, region: config.vault.region, parameters: {} }],
+    });
+  }
+  out.push({
+    role: 'vault-management',
+    stack: new GovernanceStack(app, stackName(config, 'governance'), config, {
+      env: { account: vault.managementAccount, region: GOVERNANCE_REGION },
+      synthesizer: new BootstraplessSynthesizer(),
+    }),
+    instances: [{ account: vault.managementAccount, region: GOVERNANCE_REGION, parameters: {} }],
+  });
+  return out;
 }

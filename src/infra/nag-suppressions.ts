@@ -11,6 +11,8 @@ export function acknowledge(scope: IConstruct, reason: string, ...ids: string[])
 
 export const nag = {
   wildcard: (evidence: string) => `AwsSolutions::AwsSolutions-IAM5[${evidence}]`,
+  managedPolicy: (name: string) =>
+    `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
   inlinePolicy: 'NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy',
   replication: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
   kmsDefault: 'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',

@@ -49,6 +49,15 @@ interface Template {
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 
+/**
+ * The vault account's first resource of a kind (the vault key, a vault bucket): the log archive and restore
+ * accounts hold keys and locked buckets too, and the manifest deploys the log archive first.
+ */
+export function vaultResource(model: ProofModel, kind: VaultResource['kind']): VaultResource | undefined {
+  const account = model.config.organizations.vault.vaultAccount;
+  return model.resources.find((r) => r.kind === kind && r.account === account);
+}
+
 /** Reads the templates and guardrails of a synth output folder into the proof model. */
 export function loadModel(config: Config, dir: string): ProofModel {
   const manifest = JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest;

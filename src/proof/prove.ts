@@ -1,7 +1,7 @@
 import { RESOURCE_NAMES, ROLE_NAMES, protectedBuckets } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { authorize } from './evaluate.js';
-import type { ProofModel } from './model.js';
+import { vaultResource, type ProofModel } from './model.js';
 import { principals, type Principal } from './principals.js';
 
 export interface MatrixCell {
@@ -134,7 +134,7 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
   const out: ControlResult[] = [];
   const { vault } = model.config.organizations;
   const region = model.config.vault.region;
-  const key = model.resources.find((r) => r.kind === 'key');
+  const key = vaultResource(model, 'key');
   for (const bucket of protectedBuckets(model.config)) {
     const role = who.find((p) => p.arn === `arn:aws:iam::${bucket.account}:role/${ROLE_NAMES.replication}`);
     const vaultBucket = model.resources.find((r) => r.name === bucket.vaultBucket);
@@ -186,7 +186,7 @@ async function positive(model: ProofModel, who: Principal[]): Promise<ControlRes
   const restore = who.find(
     (p) => p.arn === `arn:aws:iam::${vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
   );
-  const firstBucket = model.resources.find((r) => r.kind === 'bucket');
+  const firstBucket = vaultResource(model, 'bucket');
   if (restore && firstBucket) {
     const read = await authorize(
       model,
@@ -243,7 +243,9 @@ function personOnAllowedNetwork(model: ProofModel): Record<string, string> {
 export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
   const out: ControlResult[] = [];
   const days = model.config.vault.retention.days;
-  for (const b of model.resources.filter((r) => r.kind === 'bucket')) {
+  // Vault buckets: the log archive's bucket keeps its own retention (governance.logRetentionDays).
+  const vaultAccount = model.config.organizations.vault.vaultAccount;
+  for (const b of model.resources.filter((r) => r.kind === 'bucket' && r.account === vaultAccount)) {
     const lock = b.objectLock;
     const ok = lock?.mode === 'COMPLIANCE' && lock.days >= days;
     out.push({

@@ -17,6 +17,11 @@ export const MOTO_INSTALL_HINT =
 export const MOTO_ENV: Record<string, string> = {
   // The ~100 default AMI snapshots would drown the vault's own snapshot listings.
   MOTO_EC2_LOAD_DEFAULT_AMIS: 'false',
+  // moto answers every ListObjectVersions page by deep-copying every version of the whole bucket, bytes
+  // included, so pages of S3's 1,000 make listing N versions cost N²/1,000 copies (20 full copies for a restore
+  // of 20,000 keys). Larger pages when the caller names no MaxKeys (as the runtime never does): on AWS a page
+  // is at most 1,000 whatever is asked, so this changes nothing the runtime relies on.
+  MOTO_S3_DEFAULT_MAX_KEYS: '50000',
   // Never pin every request to one account: accounts come from the STS keys.
   MOTO_ACCOUNT_ID: '',
 };

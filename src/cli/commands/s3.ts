@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { findProtectedBucket, loadConfig, type Config, type ProtectedBucket } from '../../config/index.js';
 import { CheckFailed, InputError } from '../../errors.js';
 import { backfill } from '../../protect/s3/backfill.js';
+import { applyReplicationPlan, planReplication, REPLICATION_RULE_ID } from '../../protect/s3/replication.js';
 import { verifyBucket } from '../../protect/s3/verify.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { configOption, outputOption } from '../options.js';
@@ -33,7 +34,39 @@ export function onProtectedBucket(command: Command): Command {
 }
 
 export function registerS3Commands(program: Command): void {
-  const s3 = program.command('s3').description('the S3 vault: backfill and verify');
+  const s3 = program.command('s3').description('the S3 vault: configure replication, backfill and verify');
+
+  onProtectedBucket(
+    s3
+      .command('configure-replication')
+      .description(
+        'apply the vault replication rule to a protected bucket: versioning, the rule (RTC, vault key, vault owns replicas), the SSE-C block',
+      ),
+  )
+    .option('--dry-run', 'print the PUTs it would send and change nothing')
+    .action(
+      async (opts: {
+        config: string;
+        bucket: string;
+        dryRun?: boolean;
+        endpoint?: string;
+        output: string;
+      }) => {
+        const config = loadConfig(opts.config);
+        const bucket = protectedBucketOf(config, opts.config, opts.bucket);
+        const clients = awsClientsFor(config, { endpoint: opts.endpoint });
+        const plan = await planReplication(clients, config, bucket);
+        if (!opts.dryRun) await applyReplicationPlan(clients, bucket, plan);
+        if (opts.output === 'json')
+          console.log(JSON.stringify({ dryRun: opts.dryRun ?? false, ...plan }, null, 2));
+        else {
+          const verb = opts.dryRun ? 'would send' : 'sent';
+          console.log(
+            `${plan.bucket} (account ${plan.account}) -> ${plan.vaultBucket}, rule ${REPLICATION_RULE_ID}: ${verb} ${plan.steps.map((s) => s.call).join(', ')}`,
+          );
+        }
+      },
+    );
 
   onProtectedBucket(
     s3

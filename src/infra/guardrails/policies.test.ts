@@ -162,6 +162,8 @@ describe('human access to the vault organization (SCP)', () => {
         'aws:PrincipalArn': [
           'arn:aws:iam::*:role/AirGapSnapshotCopier',
           'arn:aws:iam::*:role/AirGapRetention',
+          'arn:aws:iam::*:role/AirGapConfigRecorder',
+          'arn:aws:iam::*:role/AirGapBackupRestoreService',
         ],
       },
     });

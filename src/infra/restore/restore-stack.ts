@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { BackupRestoreAccess } from '../backup/backup-restore-access.js';
+import { AccountBaseline } from '../governance/account-baseline.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -17,6 +18,7 @@ export class RestoreStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
     super(scope, id, props);
     const vault = config.organizations.vault;
+    new AccountBaseline(this, 'Baseline', { config });
     const key = new kms.Key(this, 'RestoreKey', {
       alias: RESOURCE_NAMES.restoreKeyAlias(config),
       description: 'Air Gap Recover: encrypts restored snapshots, databases and volumes',
@@ -47,7 +49,12 @@ export class RestoreStack extends Stack {
               ],
             }),
             new iam.PolicyStatement({
-              // Versioned restore targets need delete permissions to put a key back after a failed copy (seed 001).
+              // No delete permission (the versioning nuance of seed 001): AWS Backup's S3 restore into a versioned
+              // bucket needs s3:DeleteObject* to put a key back into its earlier state, because it restores into a
+              // bucket that already holds newer versions. `airgap restore s3` writes the state at T into a new
+              // versioned bucket instead: keys deleted before T are simply not written, a failed or repeated copy
+              // adds a version, and a target holding other keys is refused (or left as it is with --force). So the
+              // role can neither delete restored data nor be used to delete anything, even in its own targets.
               sid: 'WriteRestoreTargets',
               actions: [
                 's3:CreateBucket',
@@ -60,8 +67,6 @@ export class RestoreStack extends Stack {
                 's3:GetObjectVersion',
                 's3:PutObject',
                 's3:PutObjectTagging',
-                's3:DeleteObject',
-                's3:DeleteObjectVersion',
               ],
               resources: [
                 `arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`,

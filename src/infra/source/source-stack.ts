@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
+import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -121,6 +122,40 @@ export class SourceStack extends Stack {
       nag.wildcard('Resource::arn:aws:kms:*:<AWS::AccountId>:key/*'),
     );
 
+    // Backfill on AWS: an S3 Batch Replication job over objects the live rule never saw. Batch Operations
+    // assumes its own role (S3 replication's role is not trusted by it); the job generates its manifest from
+    // the bucket and writes no report, so the role can start replication of the named buckets and nothing else.
+    const batch = new iam.Role(this, 'BatchReplicationRole', {
+      roleName: ROLE_NAMES.batchReplication,
+      assumedBy: new iam.ServicePrincipal('batchoperations.s3.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      }),
+      description:
+        'Air Gap Recover: S3 Batch Replication backfills protected buckets into the vault with this role',
+      inlinePolicies: {
+        backfill: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'GenerateManifestFromReplicationRule',
+              actions: ['s3:GetReplicationConfiguration', 's3:PutInventoryConfiguration'],
+              resources: arns(''),
+            }),
+            new iam.PolicyStatement({
+              sid: 'InitiateReplicationOfExistingObjects',
+              actions: ['s3:InitiateReplication'],
+              resources: objects,
+            }),
+          ],
+        }),
+      },
+    });
+    (batch.node.defaultChild as CfnResource).cfnOptions.condition = hasBuckets;
+    acknowledge(
+      batch,
+      'Objects of the named source buckets only: the job may start their replication by the existing rule.',
+      nag.wildcard(`Resource::${JSON.stringify(this.resolve(objects))}`),
+    );
+
     // The shareable source key: the vault account may use it only through RDS and EC2, to copy shared snapshots.
     new kms.Key(this, 'SnapshotShareKey', {
       alias: RESOURCE_NAMES.sourceKeyAlias(config),
@@ -174,5 +209,20 @@ export class SourceStack extends Stack {
     });
     if (config.paths.backup)
       new SourceBackupPlan(this, 'Backup', { config, bucketArns: arns(''), hasBuckets });
+    // Replication and lifecycle changes of this account's protected buckets alert in the vault. An attacker who
+    // owns the account can delete this rule; the vault's replication-lag alarm does not depend on it.
+    const changes = new events.Rule(this, 'ProtectedBucketChanges', {
+      ruleName: `${config.name}-airgap-protected-bucket-changes`,
+      description:
+        'Air Gap Recover: forward replication and lifecycle changes of protected buckets to the vault',
+      eventPattern: callPattern('protectedBucketChanges'),
+      targets: [new targets.EventBus(bus)],
+    });
+    const cfnChanges = changes.node.defaultChild as events.CfnRule;
+    cfnChanges.cfnOptions.condition = hasBuckets;
+    // The bucket list is this instance's parameter: CloudFormation resolves the Ref inside the pattern.
+    cfnChanges.addPropertyOverride('EventPattern.detail.requestParameters.bucketName', {
+      Ref: PROTECTED_BUCKETS_PARAMETER,
+    });
   }
 }

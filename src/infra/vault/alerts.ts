@@ -60,6 +60,19 @@ export class Alerts extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': config.organizations.vault.vaultAccount } },
       }),
     );
+    // The topic is encrypted with the vault key: the services that publish to it must be able to use the key.
+    props.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsAndRulesPublishToEncryptedTopic',
+        principals: [
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+          new iam.ServicePrincipal('events.amazonaws.com'),
+        ],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': config.organizations.vault.vaultAccount } },
+      }),
+    );
     for (const email of config.alerts.emails)
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 

@@ -1,6 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '../../config/index.js';
+import { AccountBaseline } from '../governance/account-baseline.js';
+import { AttackAlerts } from '../governance/attack-alerts.js';
 import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
@@ -19,8 +21,10 @@ export class VaultStack extends Stack {
     this.key = new VaultKey(this, 'VaultKey', config);
     const key = this.key.key;
     new CatalogTable(this, 'Catalog', { config, key });
-    new VaultEventBus(this, 'Events', config);
+    const eventBus = new VaultEventBus(this, 'Events', config);
     const alerts = new Alerts(this, 'Alerts', { config, key });
+    new AttackAlerts(this, 'AttackAlerts', { config, topic: alerts.topic, bus: eventBus.bus });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
+    new AccountBaseline(this, 'Baseline', { config });
   }
 }

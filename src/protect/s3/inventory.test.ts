@@ -45,12 +45,45 @@ describe('S3 Inventory reader', () => {
     expect(out[1]).toMatchObject({ deleteMarker: true, size: 0, lockMode: undefined });
   });
 
+  it('threat #30: a missing inventory manifest is bad input, in one line naming it', () => {
+    expect(() => readManifest('/nonexistent/manifest.json')).toThrow(
+      /\/nonexistent\/manifest.json: not a readable S3 Inventory manifest.json/,
+    );
+  });
+
   it('rejects a manifest without the versioned columns, in one line naming them', () => {
     const manifest = inventory([], 'Bucket, Key, Size');
     expect(() => readManifest(manifest)).toThrow(/lacks VersionId, IsDeleteMarker, LastModifiedDate/);
   });
 
+  it('reads every row of an uncompressed file read in several chunks, rows split across them, CRLF ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+    const count = 20_000; // about 2 MiB: the reader takes 1 MiB at a time
+    const lines = Array.from(
+      { length: count },
+      (_, i) =>
+        `"b","k/${String(i).padStart(6, '0')}","v${i}","true","false","${i}","2026-11-23T06:00:00.000Z","e","",""\r\n`,
+    );
+    writeFileSync(join(dir, 'a.csv'), lines.join(''));
+    const manifest = join(dir, 'manifest.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        fileFormat: 'CSV',
+        fileSchema:
+          'Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, ObjectLockRetainUntilDate, ObjectLockMode',
+        files: [{ key: 'b/cfg/data/a.csv' }],
+      }),
+    );
+    const out = [];
+    for await (const page of inventoryVersions(manifest)) out.push(...page);
+    expect(out).toHaveLength(count);
+    expect(out.every((v, i) => v.key === `k/${String(i).padStart(6, '0')}` && v.size === i)).toBe(true);
+    expect(out[count - 1]).toMatchObject({ versionId: `v${count - 1}`, etag: '"e"', lockMode: undefined });
+  });
+
   it('parses quoted fields with doubled quotes and empty fields', () => {
     expect(parseCsvLine('"a","b""c","",d')).toEqual(['a', 'b"c', '', 'd']);
+    expect(parseCsvLine('"x""","""y",,\r')).toEqual(['x"', '"y', '', '']);
   });
 });

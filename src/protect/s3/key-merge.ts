@@ -34,26 +34,25 @@ class KeyCursor<T extends { key: string }> {
     this.pages = source[Symbol.asyncIterator]();
   }
 
-  /** The next item without consuming it; undefined at the end. */
-  private async peek(): Promise<T | undefined> {
+  /** Whether an item is at hand, reading the next page when this one is used up (the only await). */
+  private async fill(): Promise<boolean> {
     while (this.at >= this.page.length) {
-      if (this.ended) return undefined;
+      if (this.ended) return false;
       const next = await this.pages.next();
       if (next.done) {
         this.ended = true;
-        return undefined;
+        return false;
       }
       this.page = next.value;
       this.at = 0;
     }
-    return this.page[this.at];
+    return true;
   }
 
   /** The next key's history (consecutive items with one key), or undefined at the end. */
   async next(): Promise<{ key: string; items: T[] } | undefined> {
-    const first = await this.peek();
-    if (!first) return undefined;
-    const key = first.key;
+    if (!(await this.fill())) return undefined;
+    const key = this.page[this.at]!.key;
     if (this.previous !== undefined && compareKeys(this.previous, key) >= 0) {
       throw new Error(
         `${this.side} listing is not in key order (${JSON.stringify(key)} after ${JSON.stringify(this.previous)}): sort the inventory by key first`,
@@ -61,10 +60,10 @@ class KeyCursor<T extends { key: string }> {
     }
     this.previous = key;
     const items: T[] = [];
-    for (let item: T | undefined = first; item && item.key === key; item = await this.peek()) {
-      items.push(item);
-      this.at++;
-    }
+    // A history may run on into the next page; within a page, no await per item.
+    do {
+      while (this.at < this.page.length && this.page[this.at]!.key === key) items.push(this.page[this.at++]!);
+    } while (this.at >= this.page.length && (await this.fill()) && this.page[this.at]!.key === key);
     return { key, items };
   }
 }

@@ -4,6 +4,9 @@ import {
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   S3Client,
+  type PutBucketEncryptionCommandInput,
+  type PutBucketReplicationCommandInput,
+  type PutBucketVersioningCommandInput,
   type ReplicationConfiguration,
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
@@ -50,40 +53,82 @@ export function replicationConfiguration(config: Config, bucket: ProtectedBucket
   };
 }
 
+/** One PUT of the desired state onto a protected bucket. */
+export type ReplicationStep =
+  | { call: 'PutBucketVersioning'; input: PutBucketVersioningCommandInput }
+  | { call: 'PutBucketReplication'; input: PutBucketReplicationCommandInput }
+  | { call: 'PutBucketEncryption'; input: PutBucketEncryptionCommandInput };
+
+export interface ReplicationPlan {
+  bucket: string;
+  account: string;
+  vaultBucket: string;
+  steps: ReplicationStep[];
+}
+
 /**
- * Applies the replication rule to an existing protected bucket, as `airgap s3 configure-replication` does:
- * versioning on (replication needs it), the rule, and the SSE-C block where configured. Every call is a
- * PUT of the full desired state, so running it twice changes nothing.
+ * What `airgap s3 configure-replication` writes onto an existing protected bucket: versioning on (replication
+ * needs it), the replication rule, and the SSE-C block where configured, kept beside the bucket's own default
+ * encryption, which is the one thing read. Every step is a PUT of the full desired state, so applying the plan
+ * twice changes nothing.
  */
-export async function configureReplication(
+export async function planReplication(
   clients: AwsClients,
   config: Config,
   bucket: ProtectedBucket,
-): Promise<void> {
-  const s3 = clients.for(S3Client, bucket.account, bucket.region);
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: bucket.bucket, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
-  await s3.send(
-    new PutBucketReplicationCommand({
-      Bucket: bucket.bucket,
-      ReplicationConfiguration: replicationConfiguration(config, bucket),
-    }),
-  );
+): Promise<ReplicationPlan> {
+  const steps: ReplicationStep[] = [
+    {
+      call: 'PutBucketVersioning',
+      input: { Bucket: bucket.bucket, VersioningConfiguration: { Status: 'Enabled' } },
+    },
+    {
+      call: 'PutBucketReplication',
+      input: { Bucket: bucket.bucket, ReplicationConfiguration: replicationConfiguration(config, bucket) },
+    },
+  ];
   if (config.replication.blockSseCOnSource) {
+    const s3 = clients.for(S3Client, bucket.account, bucket.region);
     const current = await s3
       .send(new GetBucketEncryptionCommand({ Bucket: bucket.bucket }))
       .catch(() => undefined);
     const rules: ServerSideEncryptionRule[] = current?.ServerSideEncryptionConfiguration?.Rules ?? [
       { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
     ];
-    await s3.send(
-      new PutBucketEncryptionCommand({
+    steps.push({
+      call: 'PutBucketEncryption',
+      input: {
         Bucket: bucket.bucket,
         ServerSideEncryptionConfiguration: {
           Rules: rules.map((r) => ({ ...r, BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] } })),
         },
-      }),
-    );
+      },
+    });
   }
+  return { bucket: bucket.bucket, account: bucket.account, vaultBucket: bucket.vaultBucket, steps };
+}
+
+/** Sends a plan's PUTs, in order, as the bucket's account. */
+export async function applyReplicationPlan(
+  clients: AwsClients,
+  bucket: ProtectedBucket,
+  plan: ReplicationPlan,
+): Promise<void> {
+  const s3 = clients.for(S3Client, bucket.account, bucket.region);
+  for (const step of plan.steps) {
+    if (step.call === 'PutBucketVersioning') await s3.send(new PutBucketVersioningCommand(step.input));
+    else if (step.call === 'PutBucketReplication') await s3.send(new PutBucketReplicationCommand(step.input));
+    else await s3.send(new PutBucketEncryptionCommand(step.input));
+  }
+}
+
+/** Plans and applies the replication rule of a protected bucket (the sandbox provisioning and the command). */
+export async function configureReplication(
+  clients: AwsClients,
+  config: Config,
+  bucket: ProtectedBucket,
+): Promise<ReplicationPlan> {
+  const plan = await planReplication(clients, config, bucket);
+  await applyReplicationPlan(clients, bucket, plan);
+  return plan;
 }

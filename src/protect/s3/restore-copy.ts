@@ -31,39 +31,54 @@ export interface CopiedObject {
 }
 
 /**
+ * What one restore has learned about its vault's ETags. A single-part ETag of an unencrypted or SSE-S3 object
+ * is the MD5 digest of its bytes (on AWS and on moto), so a copy whose ETag equals the listed one is checked by
+ * the copy alone. SSE-KMS ETags are not digests: after the first ETag that fails to match, the rest of the
+ * restore goes straight to the checksum check, instead of copying twice.
+ */
+export interface CopyCheck {
+  etagsAreDigests: boolean;
+}
+
+/**
  * Server-side copy of one exact vault version into the target, checked after the copy:
- * - the copy's ETag equals the listed vault ETag (both the MD5 of the same bytes: unencrypted or SSE-S3,
- *   single part), or else
- * - the checksum S3 computed for the copy (with the vault object's own algorithm) equals the vault
- *   version's stored checksum, read with HeadObject.
+ * - the copy's ETag equals the listed vault ETag (both the MD5 of the same bytes), checked with no further
+ *   request and without asking S3 for a checksum it would compute only to be compared with nothing, or else
+ * - the copy asks S3 for a checksum with the vault object's own algorithm (without the header S3 would copy the
+ *   source's value, which checks nothing) and it must equal the vault version's stored checksum (HeadObject).
  * Anything else throws: a restore never reports a copy it could not check as restored (threat #30).
  */
 export async function copyRestoreItem(
   vault: { s3: S3Client; bucket: string },
   target: { s3: S3Client; bucket: string },
   item: RestoreItem,
+  check: CopyCheck,
   retry?: RetryOptions,
 ): Promise<CopiedObject> {
   const algorithm = (item.checksumAlgorithm ?? 'SHA256') as ChecksumAlgorithm;
   const copySource = `${vault.bucket}/${encodeURIComponent(item.key)}?versionId=${encodeURIComponent(item.versionId)}`;
-  const copied =
-    item.size > SINGLE_COPY_LIMIT
-      ? await multipartCopy(target, item, copySource, algorithm, retry)
-      : await retryThrottled(async () => {
-          const out = await target.s3.send(
-            new CopyObjectCommand({
-              Bucket: target.bucket,
-              Key: item.key,
-              CopySource: copySource,
-              ChecksumAlgorithm: algorithm,
-            }),
-          );
-          return { etag: out.CopyObjectResult?.ETag, checksums: (out.CopyObjectResult ?? {}) as Checksums };
-        }, retry);
+  const copyOnce = (checksumAlgorithm: ChecksumAlgorithm | undefined) =>
+    retryThrottled(async () => {
+      const out = await target.s3.send(
+        new CopyObjectCommand({
+          Bucket: target.bucket,
+          Key: item.key,
+          CopySource: copySource,
+          ...(checksumAlgorithm ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
+        }),
+      );
+      return { etag: out.CopyObjectResult?.ETag, checksums: (out.CopyObjectResult ?? {}) as Checksums };
+    }, retry);
 
-  if (item.size <= SINGLE_COPY_LIMIT && isMd5Etag(item.etag) && copied.etag === item.etag) {
-    return { checksum: `etag:${item.etag}` };
+  const single = item.size <= SINGLE_COPY_LIMIT;
+  if (single && check.etagsAreDigests && isMd5Etag(item.etag)) {
+    const copied = await copyOnce(undefined);
+    if (copied.etag === item.etag) return { checksum: `etag:${item.etag}` };
+    check.etagsAreDigests = false;
   }
+  const copied = single
+    ? await copyOnce(algorithm)
+    : await multipartCopy(target, item, copySource, algorithm, retry);
   const head = await retryThrottled(
     () =>
       vault.s3.send(

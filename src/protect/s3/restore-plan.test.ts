@@ -55,4 +55,16 @@ describe('restore selection (pure)', () => {
       'd@d1',
     ]);
   });
+
+  it('threat #5: delete markers replicated into the vault after T (an attacker turned marker replication on, then deleted everything) leave the state at T whole', async () => {
+    const vault = [
+      v('p', 'p-del', 200, true),
+      v('p', 'p1', 10),
+      v('q', 'q-del', 201, true),
+      v('q', 'q2', 20),
+      v('q', 'q1', 15),
+    ];
+    expect(await collect(100, vault)).toEqual(['p@p1', 'q@q2']);
+    expect(await collect(300, vault)).toEqual([]);
+  });
 });

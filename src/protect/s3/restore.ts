@@ -11,7 +11,7 @@ import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
 import type { RetryOptions } from '../../util/retry.js';
 import { bucketExists } from './bucket-exists.js';
-import { copyRestoreItem } from './restore-copy.js';
+import { copyRestoreItem, type CopyCheck } from './restore-copy.js';
 import { selectAt, type RestoreItem } from './restore-plan.js';
 import { listVersions } from './versions.js';
 
@@ -139,6 +139,7 @@ export async function restoreBucket(
   let bytes = 0;
   const vault = { s3: vaultS3, bucket: bucket.vaultBucket };
   const into = { s3: target, bucket: opts.to };
+  const check: CopyCheck = { etagsAreDigests: true };
   await mapBounded(plan, opts.concurrency ?? 64, async (item) => {
     try {
       const there = existing.get(item.key);
@@ -151,7 +152,7 @@ export async function restoreBucket(
           checksum: `etag:${item.etag}`,
         });
       } else {
-        const copied = await copyRestoreItem(vault, into, item, opts.retry);
+        const copied = await copyRestoreItem(vault, into, item, check, opts.retry);
         report.restored++;
         report.items.push({
           key: item.key,

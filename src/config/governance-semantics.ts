@@ -22,8 +22,11 @@ for (const [net, prefix] of [
 ] as const)
   NOT_PUBLIC.addSubnet(net, prefix, 'ipv6');
 
-/** access: ranges that would let everyone in or nobody, and a break-glass role that is really a service role. */
-export function checkAccess(config: Config): Problem[] {
+/**
+ * access and governance: ranges that would let everyone in or nobody, a break-glass role that is really a service
+ * role, and logging with nowhere to go.
+ */
+export function checkGovernance(config: Config): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   config.access.allowedCidrs.forEach((cidr, i) => {
@@ -49,6 +52,13 @@ export function checkAccess(config: Config): Problem[] {
     problems.push({
       path: ['access', 'breakGlassRole'],
       message: `${role} is Air Gap Recover's ${clash[0]} role: the break-glass role must be one only people assume, with MFA`,
+    });
+  }
+  if (!config.governance.controlTower && !config.organizations.vault.logArchiveAccount) {
+    problems.push({
+      path: ['organizations', 'vault', 'logArchiveAccount'],
+      message:
+        "is required: the organization trail and Config files of the vault organization need a log archive account of their own (or set governance.controlTower: true to reuse Control Tower's)",
     });
   }
   return problems;

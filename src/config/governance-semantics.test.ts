@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { quickstart } from '../../test/support/config.js';
+import { parseDocument, type Document } from 'yaml';
+import { QUICKSTART_PATH, quickstart } from '../../test/support/config.js';
 import { InputError } from '../errors.js';
+import { parseConfig } from './load.js';
 
 function problems(edits: [string, unknown][]): string[] {
   try {
@@ -57,5 +60,36 @@ describe('config: access (human access to the vault organization)', () => {
       /access\.breakGlassRole: AirGapSnapshotCopier is Air Gap Recover's snapshotCopier role/,
     );
     expect(problems([['breakGlassRole', 'bad name']])[0]).toContain('must be an IAM role name');
+  });
+});
+
+describe('config: governance (logging of the vault organization)', () => {
+  const without = (edit: (doc: Document) => void): string => {
+    const doc = parseDocument(readFileSync(QUICKSTART_PATH, 'utf8'));
+    edit(doc);
+    return doc.toString();
+  };
+
+  it('needs a log archive account, unless Control Tower keeps the logs', () => {
+    const text = without((d) => d.deleteIn(['organizations', 'vault', 'logArchiveAccount']));
+    expect(() => parseConfig(text, 'airgap.yaml')).toThrow(
+      /organizations\.vault\.logArchiveAccount: is required: the organization trail and Config files/,
+    );
+    const ct = without((d) => {
+      d.deleteIn(['organizations', 'vault', 'logArchiveAccount']);
+      d.setIn(['governance', 'controlTower'], true);
+    });
+    expect(parseConfig(ct, 'airgap.yaml').governance).toEqual({
+      controlTower: true,
+      guardDuty: true,
+      logRetentionDays: 365,
+    });
+  });
+
+  it('the log archive is its own account of the vault organization', () => {
+    const text = without((d) => d.setIn(['organizations', 'vault', 'logArchiveAccount'], '200000000002'));
+    expect(() => parseConfig(text, 'airgap.yaml')).toThrow(
+      /logArchiveAccount: 200000000002 is already organizations\.vault\.vaultAccount/,
+    );
   });
 });

@@ -1,0 +1,228 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { outDir } from '../../../test/support/outdir.js';
+import { quickstart } from '../../../test/support/config.js';
+import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
+import { buildApp, type RoleStack } from '../app.js';
+
+// Synthesized once (without cdk-nag, which test/synth.test.ts runs): synth is the slow part.
+let stacks: RoleStack[];
+const template = (list: RoleStack[], name: string): Template => {
+  const found = list.find((s) => s.stack.stackName === `quickstart-airgap-${name}`);
+  if (!found) throw new Error(`no stack ${name}`);
+  return Template.fromStack(found.stack);
+};
+const build = (config: Config, dir: string) =>
+  buildApp(config, outDir(`governance-${dir}`), { nag: false }).stacks;
+
+beforeAll(() => {
+  stacks = build(quickstart(), 'default');
+});
+
+const TRAIL = 'arn:aws:cloudtrail:us-east-1:200000000001:trail/quickstart-airgap-organization';
+const LOG_BUCKET = 'quickstart-airgap-logs-200000000005-us-east-1';
+const VAULT_BUS = 'arn:aws:events:us-east-1:200000000002:event-bus/quickstart-airgap-vault';
+
+describe('logging of the vault organization', () => {
+  it('deploys the log archive first, then the governance stack in the vault management account, us-east-1', () => {
+    expect(stacks.slice(0, 2).map((s) => [s.role, s.instances])).toEqual([
+      ['log-archive', [{ account: '200000000005', region: 'us-east-1', parameters: {} }]],
+      ['vault-management', [{ account: '200000000001', region: 'us-east-1', parameters: {} }]],
+    ]);
+  });
+
+  it('an organization trail: every region, global events, file validation, into the log archive under its key', () => {
+    template(stacks, 'governance').hasResourceProperties('AWS::CloudTrail::Trail', {
+      TrailName: 'quickstart-airgap-organization',
+      IsOrganizationTrail: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      IsLogging: true,
+      S3BucketName: LOG_BUCKET,
+      KMSKeyId: 'arn:aws:kms:us-east-1:200000000005:alias/quickstart-airgap-logs',
+    });
+  });
+
+  it('Config aggregates every account and region of the organization', () => {
+    template(stacks, 'governance').hasResourceProperties('AWS::Config::ConfigurationAggregator', {
+      OrganizationAggregationSource: { AllAwsRegions: true, RoleArn: Match.anyValue() },
+    });
+  });
+
+  it('the log archive keeps logs under Object Lock COMPLIANCE for governance.logRetentionDays, SSE-KMS', () => {
+    template(stacks, 'log-archive').hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketName: LOG_BUCKET,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
+            }),
+          ],
+        },
+      }),
+    });
+  });
+
+  it('only the organization trail and Config of the vault organization may write to the log archive', () => {
+    const policy = Object.values(
+      template(stacks, 'log-archive').findResources('AWS::S3::BucketPolicy'),
+    )[0] as {
+      Properties: {
+        PolicyDocument: { Statement: { Effect: string; Principal?: unknown; Condition?: unknown }[] };
+      };
+    };
+    const allows = policy.Properties.PolicyDocument.Statement.filter((s) => s.Effect === 'Allow');
+    expect(allows.map((s) => [s.Principal, s.Condition])).toEqual([
+      [{ Service: 'cloudtrail.amazonaws.com' }, { StringEquals: { 'aws:SourceArn': TRAIL } }],
+      [
+        { Service: 'cloudtrail.amazonaws.com' },
+        { StringEquals: { 'aws:SourceArn': TRAIL, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      ],
+      [{ Service: 'config.amazonaws.com' }, { StringEquals: { 'aws:SourceOrgID': 'o-vault00001' } }],
+      [
+        { Service: 'config.amazonaws.com' },
+        { StringEquals: { 'aws:SourceOrgID': 'o-vault00001', 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      ],
+    ]);
+  });
+
+  it('threat #25: GuardDuty and a Config recorder delivering to the log archive in every vault-organization stack', () => {
+    for (const name of ['vault', 'restore', 'log-archive', 'governance']) {
+      const t = template(stacks, name);
+      t.hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true });
+      t.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
+        RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true },
+      });
+      t.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: LOG_BUCKET });
+    }
+    template(stacks, 'vault-buckets-1').resourceCountIs('AWS::GuardDuty::Detector', 0);
+  });
+
+  it('with Control Tower: its trail, recorders and aggregator are reused, only GuardDuty and the alerts are ours', () => {
+    const ct = build(quickstart([[['governance', 'controlTower'], true]]), 'ct');
+    expect(ct.map((s) => s.role)).not.toContain('log-archive');
+    for (const s of ct.filter((x) => x.role !== 'workload')) {
+      const t = Template.fromStack(s.stack);
+      t.resourceCountIs('AWS::CloudTrail::Trail', 0);
+      t.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
+      t.resourceCountIs('AWS::Config::ConfigurationAggregator', 0);
+    }
+    template(ct, 'vault').hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true });
+    template(ct, 'governance').resourceCountIs('AWS::Events::Rule', 1);
+  });
+
+  it('without GuardDuty when a delegated administrator enables it', () => {
+    const off = build(quickstart([[['governance', 'guardDuty'], false]]), 'nogd');
+    for (const s of off) Template.fromStack(s.stack).resourceCountIs('AWS::GuardDuty::Detector', 0);
+  });
+
+  it('every vault-organization role an AWS service assumes is exempt from the human-access SCP by name', () => {
+    const exempt = VAULT_SERVICE_ROLES.map((k) => ROLE_NAMES[k]);
+    // SCPs do not bind the management account, so its roles need no exemption.
+    for (const s of stacks.filter((x) => ['vault', 'restore', 'log-archive'].includes(x.role))) {
+      const roles = Template.fromStack(s.stack).findResources('AWS::IAM::Role');
+      for (const [id, r] of Object.entries(roles)) {
+        const props = (r as { Properties: { RoleName?: string; AssumeRolePolicyDocument: object } })
+          .Properties;
+        if (!JSON.stringify(props.AssumeRolePolicyDocument).includes('"Service"')) continue;
+        expect(exempt, `${s.stack.stackName}/${id}`).toContain(props.RoleName);
+      }
+    }
+  });
+});
+
+describe('alerts on the calls an attacker makes', () => {
+  const rule = (t: Template, name: string) => {
+    const rules = t.findResources('AWS::Events::Rule', { Properties: { Name: name } });
+    const found = Object.values(rules)[0] as { Properties: Record<string, unknown> } | undefined;
+    if (!found) throw new Error(`no rule ${name}`);
+    return found.Properties;
+  };
+  const topicTarget = [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('AlertsTopic') } })];
+
+  it('threat #11: a vault key scheduled for deletion or disabled alerts, from the vault account’s own events', () => {
+    const r = rule(template(stacks, 'vault'), 'quickstart-airgap-key-destruction');
+    expect(r['EventPattern']).toEqual({
+      source: ['aws.kms'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventName: ['ScheduleKeyDeletion', 'DisableKey'] },
+    });
+    expect(r['EventBusName']).toBeUndefined();
+    template(stacks, 'vault').hasResourceProperties('AWS::Events::Rule', {
+      Name: 'quickstart-airgap-key-destruction',
+      Targets: topicTarget,
+    });
+  });
+
+  it('every use of the break-glass role alerts', () => {
+    expect(
+      rule(template(stacks, 'vault'), 'quickstart-airgap-break-glass-use')['EventPattern'],
+    ).toMatchObject({
+      source: ['aws.sts'],
+      detail: {
+        eventName: ['AssumeRole'],
+        requestParameters: { roleArn: [{ suffix: ':role/AirGapBreakGlass' }] },
+      },
+    });
+  });
+
+  it('threat #3/#4: replication or lifecycle changes of protected buckets are forwarded by each source account and alert in the vault', () => {
+    const source = template(stacks, 'source');
+    const forward = rule(source, 'quickstart-airgap-protected-bucket-changes');
+    expect(forward['EventPattern']).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventName: ['PutBucketReplication', 'DeleteBucketReplication', 'PutBucketLifecycle'],
+        requestParameters: { bucketName: { Ref: 'ProtectedBuckets' } },
+      },
+    });
+    expect(forward['Targets']).toEqual([expect.objectContaining({ Arn: VAULT_BUS })]);
+    source.hasResource('AWS::Events::Rule', {
+      Properties: Match.objectLike({ Name: 'quickstart-airgap-protected-bucket-changes' }),
+      Condition: 'HasProtectedBuckets',
+    });
+    template(stacks, 'vault').hasResourceProperties('AWS::Events::Rule', {
+      Name: 'quickstart-airgap-protected-bucket-changes',
+      EventBusName: Match.anyValue(),
+      Targets: topicTarget,
+    });
+  });
+
+  it('threat #25: guardrail detachments and edits are forwarded from the vault management account and alert', () => {
+    template(stacks, 'governance').hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.organizations'],
+        detail: { eventName: ['DetachPolicy', 'UpdatePolicy', 'DeletePolicy', 'DisablePolicyType'] },
+      },
+      Targets: [Match.objectLike({ Arn: VAULT_BUS })],
+    });
+    const alert = rule(template(stacks, 'vault'), 'quickstart-airgap-guardrail-changes');
+    expect(alert['EventPattern']).toMatchObject({ account: ['200000000001'], source: ['aws.organizations'] });
+    const busPolicies = template(stacks, 'vault').findResources('AWS::Events::EventBusPolicy', {
+      Properties: { Statement: { Sid: 'cdk-VaultManagementForwardsGuardrailChanges' } },
+    });
+    expect(JSON.stringify(busPolicies)).toContain(':iam::200000000001:root');
+  });
+
+  it('CloudWatch and EventBridge may use the vault key, so they can publish to the encrypted alert topic', () => {
+    template(stacks, 'vault').hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AlarmsAndRulesPublishToEncryptedTopic',
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Condition: { StringEquals: { 'aws:SourceAccount': '200000000002' } },
+          }),
+        ]),
+      },
+    });
+  });
+});
