@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, EXIT, InputError } from '../errors.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCostCommands } from './commands/cost.js';
 import { registerDrillCommands } from './commands/drill.js';
@@ -22,6 +23,7 @@ const registrations: ((program: Command) => void)[] = [
   registerS3Commands,
   registerOperateCommands,
   registerSnapshotCommands,
+  registerBackupCommands,
   registerCostCommands,
 ];
 

@@ -4,6 +4,7 @@ import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
+import { registerBackupRestoreCommand } from './backup.js';
 import { registerSnapshotRestoreCommands } from './restore-snapshot.js';
 import { onProtectedBucket, positiveInt, protectedBucketOf } from './s3.js';
 
@@ -11,6 +12,7 @@ import { onProtectedBucket, positiveInt, protectedBucketOf } from './s3.js';
 export function registerRestoreCommands(program: Command): void {
   const restore = program.command('restore').description('restore vault data into the restore account');
   registerSnapshotRestoreCommands(restore);
+  registerBackupRestoreCommand(restore);
   onProtectedBucket(
     restore
       .command('s3')

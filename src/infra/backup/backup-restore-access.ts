@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { backupRegion, ROLE_NAMES, type Config } from '../../config/index.js';
 import { RESTORE_BUCKET_PREFIX } from '../restore/restore-stack.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { RestoreTesting } from './restore-testing.js';
 
 /**
  * What the restore account needs for the AWS Backup path: a service role AWS Backup assumes to create the
@@ -73,5 +74,7 @@ export class BackupRestoreAccess extends Construct {
       'Recovery points of the RAM-shared air-gapped vault have no ARN before they exist; bounded to the vault regions. Restored resources are created by the service role, not by this role.',
       nag.wildcard('Resource::*'),
     );
+    if (config.backup.restoreTesting && config.backup.airGappedVault)
+      new RestoreTesting(this, 'RestoreTesting', { config, serviceRoleArn: service.roleArn });
   }
 }

@@ -488,3 +488,32 @@ describe('AWS Backup path: Backup Audit Manager', () => {
     });
   });
 });
+
+describe('AWS Backup path: restore testing in the restore account', () => {
+  it('weekly restores the newest point of each S3 bucket and Aurora cluster from the RAM-shared air-gapped vault', () => {
+    const r = t['restore']!;
+    r.hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
+      RestoreTestingPlanName: 'quickstart_airgap_restore_test',
+      ScheduleExpression: 'cron(0 6 ? * SUN *)',
+      RecoveryPointSelection: {
+        Algorithm: 'LATEST_WITHIN_WINDOW',
+        IncludeVaults: [LAG_ARN],
+        RecoveryPointTypes: ['SNAPSHOT'],
+        SelectionWindowDays: 7,
+      },
+    });
+    const selections = Object.values(r.findResources('AWS::Backup::RestoreTestingSelection')) as {
+      Properties: { ProtectedResourceType: string; IamRoleArn: unknown };
+    }[];
+    expect(selections.map((s) => s.Properties.ProtectedResourceType).sort()).toEqual(['Aurora', 'S3']);
+    for (const s of selections)
+      expect(JSON.stringify(s.Properties.IamRoleArn)).toMatch(/BackupRestoreServiceRole/);
+  });
+
+  it('backup.restoreTesting: false leaves it out', () => {
+    templates(quickstart([[['backup', 'restoreTesting'], false]]))['restore']!.resourceCountIs(
+      'AWS::Backup::RestoreTestingPlan',
+      0,
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { paginateListBackupJobs, paginateListCopyJobs, type BackupClient } from '@aws-sdk/client-backup';
+
+/** A backup or copy job worth a look: it failed, or it has not finished yet. */
+export interface JobSummary {
+  kind: 'backup' | 'copy';
+  id: string;
+  account: string;
+  state: string;
+  outcome: 'failed' | 'running';
+  resourceArn: string | undefined;
+  /** For copies, the vault the recovery point is going to. */
+  destination: string | undefined;
+  createdAt: Date | undefined;
+  message: string | undefined;
+}
+
+const FAILED = new Set(['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL']);
+const RUNNING = new Set(['CREATED', 'PENDING', 'RUNNING', 'ABORTING']);
+
+export function outcomeOf(state: string | undefined): JobSummary['outcome'] | undefined {
+  if (state && FAILED.has(state)) return 'failed';
+  if (state && RUNNING.has(state)) return 'running';
+  return undefined;
+}
+
+/**
+ * The failed and unfinished backup and copy jobs created since `since` in one account (copy jobs are listed
+ * by the account that starts them: the workload account, for both copies of the AWS Backup path).
+ */
+export async function jobsNeedingAttention(
+  backup: BackupClient,
+  account: string,
+  since: Date,
+): Promise<JobSummary[]> {
+  const out: JobSummary[] = [];
+  for await (const page of paginateListBackupJobs({ client: backup }, { ByCreatedAfter: since }))
+    for (const j of page.BackupJobs ?? []) {
+      const outcome = outcomeOf(j.State);
+      if (!outcome) continue;
+      out.push({
+        kind: 'backup',
+        id: j.BackupJobId ?? '',
+        account,
+        state: j.State!,
+        outcome,
+        resourceArn: j.ResourceArn,
+        destination: j.BackupVaultName,
+        createdAt: j.CreationDate,
+        message: j.StatusMessage,
+      });
+    }
+  for await (const page of paginateListCopyJobs({ client: backup }, { ByCreatedAfter: since }))
+    for (const j of page.CopyJobs ?? []) {
+      const outcome = outcomeOf(j.State);
+      if (!outcome) continue;
+      out.push({
+        kind: 'copy',
+        id: j.CopyJobId ?? '',
+        account,
+        state: j.State!,
+        outcome,
+        resourceArn: j.ResourceArn,
+        destination: j.DestinationBackupVaultArn,
+        createdAt: j.CreationDate,
+        message: j.StatusMessage,
+      });
+    }
+  return out;
+}

@@ -1,0 +1,89 @@
+import {
+  PutRestoreValidationResultCommand,
+  type BackupClient,
+  type RestoreValidationStatus,
+} from '@aws-sdk/client-backup';
+import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+
+/** The part of AWS Backup's "Restore Job State Change" event a restore test validation needs. */
+const RestoreJobDetail = z.object({
+  restoreJobId: z.string().min(1),
+  status: z.string(),
+  createdResourceArn: z.string().optional(),
+  resourceType: z.string().optional(),
+  restoreTestingPlanArn: z.string().optional(),
+});
+export type RestoreTestJob = z.infer<typeof RestoreJobDetail>;
+
+/** A completed restore of a restore testing plan, or undefined for every other restore job event. */
+export function restoreTestJob(detail: unknown): RestoreTestJob | undefined {
+  const parsed = RestoreJobDetail.safeParse(detail);
+  if (!parsed.success || parsed.data.status !== 'COMPLETED' || !parsed.data.restoreTestingPlanArn)
+    return undefined;
+  return parsed.data;
+}
+
+export interface Verdict {
+  status: Extract<RestoreValidationStatus, 'SUCCESSFUL' | 'FAILED'>;
+  message: string;
+}
+
+/**
+ * Checks that the restored resource serves data, not just that the job finished: a restored bucket holds at
+ * least one object; a restored Aurora cluster is available. Every other type fails, named: a validation that
+ * passes what it did not look at would be a false "tested".
+ */
+export async function checkRestored(
+  clients: { s3: S3Client; rds: RDSClient },
+  job: RestoreTestJob,
+): Promise<Verdict> {
+  const arn = job.createdResourceArn;
+  if (!arn) return { status: 'FAILED', message: 'the restore job names no created resource' };
+  try {
+    if (arn.startsWith('arn:aws:s3:::')) {
+      const bucket = arn.slice('arn:aws:s3:::'.length);
+      const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+      return (listed.KeyCount ?? 0) > 0
+        ? { status: 'SUCCESSFUL', message: `restored bucket ${bucket} holds objects` }
+        : { status: 'FAILED', message: `restored bucket ${bucket} is empty` };
+    }
+    if (/^arn:aws:rds:[^:]+:\d+:cluster:/.test(arn)) {
+      const id = arn.split(':cluster:')[1]!;
+      const cluster = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })))
+        .DBClusters?.[0];
+      return cluster?.Status === 'available'
+        ? {
+            status: 'SUCCESSFUL',
+            message: `restored cluster ${id} is available (${cluster.Engine ?? 'engine unknown'})`,
+          }
+        : { status: 'FAILED', message: `restored cluster ${id} is ${cluster?.Status ?? 'missing'}` };
+    }
+  } catch (e) {
+    return {
+      status: 'FAILED',
+      message: `checking ${arn} failed: ${(e as Error).name}: ${(e as Error).message}`,
+    };
+  }
+  return {
+    status: 'FAILED',
+    message: `no validation for ${job.resourceType ?? arn}: only S3 buckets and Aurora clusters are checked`,
+  };
+}
+
+/** Checks the restored resource and reports the verdict to AWS Backup, which records it on the restore job. */
+export async function validateRestoreTest(
+  clients: { backup: BackupClient; s3: S3Client; rds: RDSClient },
+  job: RestoreTestJob,
+): Promise<Verdict> {
+  const verdict = await checkRestored(clients, job);
+  await clients.backup.send(
+    new PutRestoreValidationResultCommand({
+      RestoreJobId: job.restoreJobId,
+      ValidationStatus: verdict.status,
+      ValidationStatusMessage: verdict.message.slice(0, 1000),
+    }),
+  );
+  return verdict;
+}
