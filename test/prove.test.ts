@@ -7,7 +7,7 @@ import { authorize } from '../src/proof/evaluate.js';
 import { loadModel, type ProofModel } from '../src/proof/model.js';
 import { principals } from '../src/proof/principals.js';
 import { prove, type ProofResult } from '../src/proof/prove.js';
-import { quickstart } from './support/config.js';
+import { quickstart, withWorkloadAccounts } from './support/config.js';
 
 const config = quickstart();
 const dir = mkdtempSync(join(tmpdir(), 'airgap-prove-'));
@@ -184,4 +184,41 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     expect(r.passed).toBe(false);
     expect(r.positiveControls.find((c) => !c.passed)?.name).toMatch(/replicates into/);
   });
+});
+
+describe('equal-shape workload accounts are proved through one representative, soundly', () => {
+  const wide = withWorkloadAccounts(3);
+  const [a, b, c] = wide.organizations.source.workloadAccounts.map((w) => w.id) as [string, string, string];
+  const wideDir = mkdtempSync(join(tmpdir(), 'airgap-prove-wide-'));
+  const load = () => loadModel(wide, wideDir);
+  beforeAll(() => void synthesize(wide, wideDir, { nag: false, validate: false }), 120_000);
+
+  it('groups accounts whose policies are identical up to the account id', async () => {
+    const r = await prove(load(), { only: () => false });
+    expect(r.groups).toEqual([{ representative: a, accounts: [b, c] }]);
+    expect(r.principals.map((p) => p.id)).not.toContain(`source-admin:${c}`);
+  });
+
+  it('a mutation in one account of a group proves it on its own and turns the proof red', async () => {
+    const m = withoutRcps(load());
+    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(c))!;
+    bucket.policy.Statement = bucket.policy.Statement.filter(
+      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
+    );
+    bucket.policy.Statement.push({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${c}:root` },
+      Action: 's3:*',
+      Resource: [bucket.arn, `${bucket.arn}/*`],
+    });
+    const r = await prove(m, { only: (p) => p.id === `source-admin:${c}` });
+    expect(r.groups).toEqual([{ representative: a, accounts: [b] }]);
+    expect(r.passed).toBe(false);
+    expect(r.breaches).toContainEqual(
+      expect.objectContaining({
+        principal: 'source account w2 administrator',
+        action: 's3:DeleteObjectVersion',
+      }),
+    );
+  }, 120_000);
 });

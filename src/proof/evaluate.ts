@@ -4,6 +4,7 @@ import {
   type DiscoveryContextKeyConstraint,
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
+import { withCachedCollators } from './collator-cache.js';
 import type { Policy, ProofModel, VaultResource } from './model.js';
 import type { Principal } from './principals.js';
 
@@ -80,10 +81,9 @@ export async function authorize(
       : [],
     resourcePolicy: request.resourcePolicy ?? resourcePolicyFor(model, request.resource),
   };
-  const result = await runSimulation(simulation, {
-    simulationMode: mode,
-    discoveryContextKeyConstraints: CONSTRAINTS,
-  });
+  const result = await withCachedCollators(() =>
+    runSimulation(simulation, { simulationMode: mode, discoveryContextKeyConstraints: CONSTRAINTS }),
+  );
   if (result.resultType === 'error') {
     throw new Error(
       `cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
