@@ -38,7 +38,6 @@ function cachedLocaleCompare(
 
 /** Runs `fn` with the cached comparison installed; the native one is back once every caller has finished. */
 export async function withCachedCollators<T>(fn: () => Promise<T>): Promise<T> {
-  // eslint-disable-next-line no-extend-native -- scoped, semantics-preserving: see the module comment.
   if (depth++ === 0) String.prototype.localeCompare = cachedLocaleCompare;
   try {
     return await fn();
