@@ -5,13 +5,24 @@ import {
   DescribeConfigurationRecorderStatusCommand,
 } from '@aws-sdk/client-config-service';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { DescribeLockedSnapshotsCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
+  CreateRoleCommand,
+  DeleteRolePolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
   DescribeKeyCommand,
   KMSClient,
+  PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
   CancelKeyDeletionCommand,
   EnableKeyCommand,
 } from '@aws-sdk/client-kms';
+import { CreateDBInstanceCommand, CreateDBSnapshotCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
   DetachPolicyCommand,
   AttachPolicyCommand,
@@ -28,7 +39,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit/audit.js';
-import { protectedBuckets, RESOURCE_NAMES } from '../src/config/index.js';
+import { intentFromTemplates, type Intent } from '../src/audit/intent.js';
+import { synthesizedTemplates } from '../src/audit/synthesized-templates.js';
+import { Catalog, catalogId } from '../src/catalog/catalog.js';
+import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
 import { configureReplication } from '../src/protect/s3/replication.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { quickstart } from './support/config.js';
@@ -47,6 +61,9 @@ const config = quickstart([
   [['backup', 'airGappedVault'], false],
 ]);
 const bucket = protectedBuckets(config)[0]!;
+const templates = synthesizedTemplates(config);
+const { vaultAccount, restoreAccount } = config.organizations.vault;
+const region = config.vault.region;
 
 // moto serves S3 configuration, KMS key state and Organizations policies; the logging services are client mocks.
 const trail = mockClient(CloudTrailClient);
@@ -56,8 +73,11 @@ const backup = mockClient(BackupClient);
 
 describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: CloudTrail, Config, GuardDuty)', () => {
   const moto = useMoto();
+  let intent: Intent;
+  const vaultKey = () => moto.clients.for(KMSClient, vaultAccount, region);
+  const restoreIam = () => moto.clients.for(IAMClient, restoreAccount);
   const failed = async () =>
-    (await audit(moto.clients, config)).findings
+    (await audit(moto.clients, config, { templates })).findings
       // moto drops BlockedEncryptionTypes from the encryption configuration it stores, so the SSE-C controls
       // cannot pass on the sandbox; their pass and fail cases are unit tests of the rule.
       .filter((f) => f.status === 'fail' && !f.control.endsWith('SSE_C_BLOCKED'))
@@ -79,7 +99,43 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
       .resolves({ Status: 'ENABLED', ServiceRole: 'r', CreatedAt: '', UpdatedAt: '' } as never);
     backup.on(ListBackupVaultsCommand).resolves({ BackupVaultList: [] });
     await provisionSandbox(moto.clients, config);
+    // What deploying the vault and restore templates would add to the sandbox: the template's vault key
+    // policy, the restore key and the restore role with its inline policy.
+    const restoreKms = moto.clients.for(KMSClient, restoreAccount, region);
+    const restoreKey = await restoreKms.send(new CreateKeyCommand({}));
+    const restoreAlias = RESOURCE_NAMES.restoreKeyAlias(config);
+    await restoreKms.send(
+      new CreateAliasCommand({ AliasName: restoreAlias, TargetKeyId: restoreKey.KeyMetadata!.KeyId! }),
+    );
+    intent = intentFromTemplates(config, templates, {
+      [restoreAlias]: restoreKey.KeyMetadata!.Arn!,
+    });
+    await vaultKey().send(
+      new PutKeyPolicyCommand({
+        KeyId: await vaultKeyId(),
+        PolicyName: 'default',
+        Policy: JSON.stringify(intent.vaultKeyPolicy),
+      }),
+    );
+    await restoreIam().send(
+      new CreateRoleCommand({
+        RoleName: ROLE_NAMES.restore,
+        AssumeRolePolicyDocument: JSON.stringify(intent.restoreRole!.trust),
+      }),
+    );
+    for (const [name, doc] of Object.entries(intent.restoreRole!.policies))
+      await restoreIam().send(
+        new PutRolePolicyCommand({
+          RoleName: ROLE_NAMES.restore,
+          PolicyName: name,
+          PolicyDocument: JSON.stringify(doc),
+        }),
+      );
   });
+  // moto resolves aliases for DescribeKey only, so drills address the key by id.
+  const vaultKeyId = async () =>
+    (await vaultKey().send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.vaultKeyAlias(config) })))
+      .KeyMetadata!.KeyId!;
   afterAll(() => {
     for (const m of [trail, recorder, guardDuty, backup]) m.restore();
   });
@@ -131,10 +187,9 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
   });
 
   it('drift drill, threat #11: a scheduled vault key deletion is named with its date (moto)', async () => {
-    const kms = moto.clients.for(KMSClient, config.organizations.vault.vaultAccount, config.vault.region);
+    const kms = vaultKey();
     const alias = RESOURCE_NAMES.vaultKeyAlias(config);
-    // moto resolves aliases for DescribeKey only, so the drill addresses the key by id.
-    const keyId = (await kms.send(new DescribeKeyCommand({ KeyId: alias }))).KeyMetadata!.KeyId!;
+    const keyId = await vaultKeyId();
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     const found = await failed();
     expect(found).toHaveLength(1);
@@ -149,5 +204,130 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     expect(found.every((f) => f.startsWith('GUARDDUTY_ENABLED'))).toBe(true);
     expect(found).toHaveLength(4);
     guardDuty.on(GetDetectorCommand).resolves({ Status: 'ENABLED' } as never);
+  });
+
+  it('drift drill, threat #12: a key policy statement granting a source principal is named (moto)', async () => {
+    const keyId = await vaultKeyId();
+    const policy = structuredClone(intent.vaultKeyPolicy);
+    policy.Statement.push({
+      Sid: 'Helpdesk',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::510000000002:root' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    });
+    const put = (p: unknown) =>
+      vaultKey().send(
+        new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: JSON.stringify(p) }),
+      );
+    await put(policy);
+    expect(await failed()).toEqual([
+      `VAULT_KEY_POLICY ${RESOURCE_NAMES.vaultKeyAlias(config)}: key policy differs from the template: statement Helpdesk added: Allow kms:Decrypt to {"AWS":"arn:aws:iam::510000000002:root"}`,
+    ]);
+    await put(intent.vaultKeyPolicy);
+    expect(await failed()).toEqual([]);
+  });
+
+  it('drift drill: an inline policy added to the restore role is named (moto)', async () => {
+    await restoreIam().send(
+      new PutRolePolicyCommand({
+        RoleName: ROLE_NAMES.restore,
+        PolicyName: 'backdoor',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+        }),
+      }),
+    );
+    expect(await failed()).toEqual([
+      `RESTORE_ROLE_UNCHANGED ${ROLE_NAMES.restore} (${restoreAccount}): differs from the template: inline policy backdoor added`,
+    ]);
+    await restoreIam().send(
+      new DeleteRolePolicyCommand({ RoleName: ROLE_NAMES.restore, PolicyName: 'backdoor' }),
+    );
+  });
+
+  describe('snapshot copies the recovery catalog lists', () => {
+    const catalog = () =>
+      new Catalog({
+        clients: moto.clients,
+        account: vaultAccount,
+        region,
+        table: RESOURCE_NAMES.catalogTable(config),
+      });
+    const entry = (service: 'rds' | 'ebs', sourceArn: string, vaultCopyId: string) => ({
+      id: catalogId(sourceArn),
+      service,
+      sourceArn,
+      sourceAccount: '510000000002',
+      sourceResource: sourceArn,
+      region,
+      vaultCopyId,
+      vaultCopyArn: '',
+      createdAt: '2026-11-23T00:00:00.000Z',
+      retainUntil: '2026-12-23T00:00:00.000Z',
+      state: 'available' as const,
+    });
+
+    it('an RDS copy deleted behind the catalog is named, and passes once present (moto)', async () => {
+      await catalog().createForSandbox();
+      const rdsArn = 'arn:aws:rds:us-east-1:510000000002:snapshot:rds:orders-2026-11-23';
+      const copyId = `airgap-${catalogId(rdsArn)}`;
+      await catalog().record(entry('rds', rdsArn, copyId));
+      expect(await failed()).toEqual([
+        `VAULT_SNAPSHOT_PRESENT ${copyId} (${rdsArn}): the catalog lists this copy as available, but it is gone`,
+      ]);
+      const rds = moto.clients.for(RDSClient, vaultAccount, region);
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: 'orders-restored',
+          DBInstanceClass: 'db.t3.micro',
+          Engine: 'postgres',
+          AllocatedStorage: 20,
+        }),
+      );
+      await rds.send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: 'orders-restored',
+          DBSnapshotIdentifier: copyId,
+        }),
+      );
+      expect(await failed()).toEqual([]);
+    });
+
+    it('an EBS copy whose lock was left in governance mode is named (client mock: moto lacks DescribeLockedSnapshots)', async () => {
+      const ebsArn = 'arn:aws:ec2:us-east-1:510000000002:snapshot/snap-0source';
+      await catalog().record(entry('ebs', ebsArn, 'snap-0vault'));
+      const ec2 = mockClient(EC2Client);
+      try {
+        ec2.on(DescribeSnapshotsCommand).resolves({
+          Snapshots: [{ SnapshotId: 'snap-0vault', OwnerId: vaultAccount, State: 'completed' }],
+        });
+        ec2.on(DescribeLockedSnapshotsCommand).resolves({
+          Snapshots: [
+            {
+              SnapshotId: 'snap-0vault',
+              LockState: 'governance',
+              LockExpiresOn: new Date('2026-12-23T00:00:00Z'),
+            },
+          ],
+        });
+        expect(await failed()).toEqual([
+          `VAULT_SNAPSHOT_LOCK snap-0vault (${ebsArn}): snapshot lock is governance, not compliance`,
+        ]);
+        ec2.on(DescribeLockedSnapshotsCommand).resolves({
+          Snapshots: [
+            {
+              SnapshotId: 'snap-0vault',
+              LockState: 'compliance',
+              LockExpiresOn: new Date('2026-12-23T00:00:00Z'),
+            },
+          ],
+        });
+        expect(await failed()).toEqual([]);
+      } finally {
+        ec2.restore();
+      }
+    });
   });
 });

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrill, type DrillEvidence } from '../src/drill/run.js';
+import { synthesize } from '../src/infra/synth.js';
 import { writeDrillReport, type WrittenReport } from '../src/report/drill-report.js';
 import { launchChromium } from './support/browser.js';
 import { quickstart } from './support/config.js';
@@ -59,8 +60,38 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     expect(probe?.stoppedBy).toBe('Object Lock (COMPLIANCE)');
   });
 
-  it('measures RPO per version and RTO per resource and in total', () => {
+  it('threat #17: every source snapshot deleted and the share key scheduled for deletion; the vault copies stay', () => {
+    const ran = evidence.attacks.filter((a) => a.target === 'source' && a.emulator === 'executed');
+    expect(ran.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot', 'ec2:DeleteSnapshot']),
+    );
+    expect(ran.filter((a) => a.attack.includes('share key'))).toHaveLength(1);
+    expect(evidence.snapshots.map((s) => s.service).sort()).toEqual(['aurora', 'ebs', 'rds']);
+    for (const s of evidence.snapshots) expect(s.vaultCopyId).not.toBe(s.snapshotId);
+  });
+
+  it('threat #6/#11: vault snapshot copies survive delete, retention rewrite, sharing, unlock and key disabling', () => {
+    const onCopies = evidence.attacks.filter((a) => a.target === 'vault' && / copy of /.test(a.attack));
+    const stolen = onCopies.filter((a) => a.actor.startsWith('source account'));
+    const admin = onCopies.filter((a) => a.actor.startsWith('vault account administrator'));
+    // delete, retention tag, share per copy (3 copies) and the EBS unlock, for each of the two actors
+    expect(stolen).toHaveLength(10);
+    expect(admin).toHaveLength(10);
+    expect(onCopies.filter((a) => a.policy === 'allowed')).toEqual([]);
+    expect(admin.find((a) => a.action === 'rds:DeleteDBSnapshot')?.stoppedBy).toContain(
+      'DenySnapshotDeletionExceptRetentionRole',
+    );
+    // The retention sweeper obeys the retain-until tag: rewriting it must be refused like a delete.
+    expect(admin.find((a) => a.action === 'ec2:CreateTags')?.stoppedBy).toContain(
+      'DenySnapshotChangesExceptAirGapRoles',
+    );
+    const keys = evidence.attacks.filter((a) => a.action === 'kms:DisableKey');
+    expect(keys.map((a) => a.policy)).toEqual(['denied', 'denied']);
+  });
+
+  it('measures RPO per version and per snapshot, RTO per resource and in total', () => {
     expect(evidence.rpo.length).toBeGreaterThan(12);
+    expect(evidence.rpo.filter((r) => /^(rds|aurora|ebs):/.test(r.item))).toHaveLength(3);
     for (const r of evidence.rpo) expect(r.seconds).toBeGreaterThanOrEqual(0);
     expect(evidence.rto.map((r) => r.resource)).toEqual(['s3://payments-invoices', 'total']);
   });
@@ -72,6 +103,7 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     expect(written.artifacts.map((a) => a.file)).toEqual([
       'manifest.json',
       'attacks.json',
+      'snapshots.json',
       'restores.json',
       'report.md',
       'report.html',
@@ -110,12 +142,19 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
 });
 
 describe('airgap drill with deliberately weakened guardrails', () => {
-  it('threat #7: GOVERNANCE mode fails the drill, naming the attack that got through', async () => {
+  it('threat #7: GOVERNANCE mode and a vault SCP without its snapshot-deletion deny fail the drill, naming the attacks', async () => {
     const weak = quickstart([
       [['vault', 'retention', 'mode'], 'GOVERNANCE'],
       [['vault', 'retention', 'allowGovernance'], true],
     ]);
-    const { evidence } = await runDrill(weak, { keys: 6 });
+    const templates = mkdtempSync(join(tmpdir(), 'airgap-weak-'));
+    synthesize(weak, templates, { nag: false });
+    const scp = join(templates, 'guardrails/vault-scp-airgap-vault-recovery-points.json');
+    const doc = JSON.parse(readFileSync(scp, 'utf8')) as { Statement: { Sid: string }[] };
+    doc.Statement = doc.Statement.filter((s) => s.Sid !== 'DenySnapshotDeletionExceptRetentionRole');
+    writeFileSync(scp, JSON.stringify(doc));
+
+    const { evidence } = await runDrill(weak, { keys: 6, templates });
     expect(evidence.verdict.passed).toBe(false);
     expect(evidence.verdict.reasons).toEqual(
       expect.arrayContaining([
@@ -123,7 +162,16 @@ describe('airgap drill with deliberately weakened guardrails', () => {
           'attack got through: vault account administrator, every policy assumed gone: delete a locked vault version',
         ),
         expect.stringContaining('is weaker than required: GOVERNANCE'),
+        expect.stringMatching(
+          /attack got through: vault account administrator without MFA: delete a vault copy \(RDS snapshot copy of payments-db\) \(rds:DeleteDBSnapshot\)/,
+        ),
+        expect.stringContaining('delete a vault copy (EBS snapshot copy of'),
       ]),
     );
+    // Sent because the weakened policy allowed it, and moto carried it out: the copy is gone.
+    const deleted = evidence.attacks.find(
+      (a) => a.action === 'rds:DeleteDBClusterSnapshot' && a.target === 'vault' && a.gotThrough,
+    );
+    expect(deleted?.emulator).toBe('executed');
   }, 120_000);
 });

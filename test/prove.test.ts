@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../src/infra/synth.js';
-import { authorize } from '../src/proof/evaluate.js';
+import { authorize, type Decision } from '../src/proof/evaluate.js';
 import { loadModel, type ProofModel } from '../src/proof/model.js';
-import { principals } from '../src/proof/principals.js';
+import { principals, type Principal } from '../src/proof/principals.js';
 import { prove, type ProofResult } from '../src/proof/prove.js';
 import { quickstart, withWorkloadAccounts } from './support/config.js';
 
@@ -87,6 +87,66 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
   });
 });
 
+describe('people in the vault organization: MFA and allow-listed networks (direct calls, Strict mode)', () => {
+  const ALLOWED = '203.0.113.7';
+  const OUTSIDE = '198.51.100.7';
+  const MFA_SID = 'scp:airgap-vault-organization/DenyPeopleWithoutMfa';
+  const NETWORK_SID = 'scp:airgap-vault-organization/DenyPeopleOutsideAllowedNetworks';
+  const call = async (
+    id: string,
+    edit: Partial<Principal>,
+    action: string,
+    context: Record<string, string>,
+  ): Promise<Decision> => {
+    const m = fresh();
+    const who = { ...principals(m).find((p) => p.id === id)!, ...edit };
+    const bucket = m.resources.find((r) => r.kind === 'bucket')!;
+    return authorize(
+      m,
+      who,
+      { action, resource: bucket.arn, resourceAccount: bucket.account, context },
+      'Strict',
+    );
+  };
+  const direct = (ip: string) => ({ 'aws:ViaAWSService': 'false', 'aws:SourceIp': ip });
+
+  it('a vault administrator without MFA is refused, even on an allowed network', async () => {
+    const d = await call('vault-admin', {}, 's3:ListBucket', direct(ALLOWED));
+    expect(d.allowed).toBe(false);
+    expect(d.decidedBy).toContain(MFA_SID);
+  });
+
+  it('a vault administrator with MFA is refused outside the allowed networks, let through inside them', async () => {
+    const outside = await call('vault-admin', { mfa: true }, 's3:ListBucket', direct(OUTSIDE));
+    expect(outside.decidedBy).toContain(NETWORK_SID);
+    const inside = await call('vault-admin', { mfa: true }, 's3:ListBucket', direct(ALLOWED));
+    expect(inside.allowed).toBe(true);
+  });
+
+  it('the break-glass path: with MFA from any network it may still reconfigure a vault bucket; without MFA, nothing', async () => {
+    const anywhere = await call('break-glass', {}, 's3:PutBucketPolicy', direct(OUTSIDE));
+    expect(anywhere.allowed).toBe(true);
+    const noMfa = await call('break-glass', { mfa: false }, 's3:PutBucketPolicy', direct(OUTSIDE));
+    expect(noMfa.decidedBy).toContain(MFA_SID);
+  });
+
+  it('AWS services acting for a caller, and the project’s service roles, are not people', async () => {
+    const viaService = await call('vault-admin', {}, 's3:ListBucket', {
+      'aws:ViaAWSService': 'true',
+      'aws:SourceIp': OUTSIDE,
+    });
+    expect(viaService.decidedBy).not.toContain(MFA_SID);
+    expect(viaService.decidedBy).not.toContain(NETWORK_SID);
+    const copier = await call(
+      'vault-admin',
+      { arn: 'arn:aws:iam::200000000002:role/AirGapSnapshotCopier' },
+      's3:ListBucket',
+      direct(OUTSIDE),
+    );
+    expect(copier.allowed).toBe(true);
+  });
+});
+
 describe('the proof can fail: mutations turn it red, naming the attack', () => {
   const vaultScpStatements = (m: ProofModel) =>
     m.guardrails
@@ -109,15 +169,21 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
         .filter(([, breach]) => breach === null)
         .map(([name]) => name),
     ).toEqual([
-      // the quickstart's templates hold no AWS Backup vault yet (the AWS Backup path is not synthesized).
+      // the air-gapped vault sits in the air-gap account, where the matrix has no operator of its own yet; from
+      // the vault account its vault access policy and cross-account rules already refuse both statements' actions.
       'airgap-vault-recovery-points/DenyBackupVaultTampering',
+      'airgap-vault-recovery-points/DenyBackupAccessChangesExceptBreakGlass',
       // break-glass may rewrite a key policy, only not in the form that locks everyone out: a request flag the
       // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy.
       'airgap-vault-keys/DenyKeyPolicyLockoutBypass',
       // creating a key harms no existing copy; the statement keeps future vault keys free of imported material.
       'airgap-vault-keys/DenyExternalKeyMaterial',
+      // Discovery mode leaves aws:ViaAWSService and aws:SourceIp open (a call might come through a service or from
+      // an allowed network), so the human-access statements never count there; the Strict-mode tests below pin them.
+      'airgap-vault-organization/DenyPeopleWithoutMfa',
+      'airgap-vault-organization/DenyPeopleOutsideAllowedNetworks',
     ]);
-  }, 120_000);
+  }, 300_000);
 
   it('threat #5/#21: a bucket policy widened to the source organization is caught (with the RCP layer absent)', async () => {
     const m = withoutRcps(fresh());

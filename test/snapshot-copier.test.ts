@@ -23,6 +23,7 @@ import { TAGS } from '../src/config/index.js';
 import { runCopier, vaultCopyId, vaultKeyArn } from '../src/protect/snapshots/copier.js';
 import type { SnapshotApi, SnapshotService } from '../src/protect/snapshots/model.js';
 import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
+import { snapshotStatus } from '../src/status/status.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { quickstart } from './support/config.js';
 import { useMoto } from './support/moto.js';
@@ -216,5 +217,18 @@ describe('snapshot copier on the sandbox (moto; cross-account copy emulated)', (
     const entries = await catalog.list();
     expect(entries.filter((e) => e.state === 'available')).toHaveLength(before);
     expect(entries.find((e) => e.sourceArn === s.arn)?.state).toBe('failed');
+  });
+
+  it('snapshots status reads the catalog: each protected resource once with its newest copy, outside the RPO once it ages (moto)', async () => {
+    const now = new Date();
+    const report = await snapshotStatus(moto.clients, config, now);
+    const rows = report.resources.map((r) => [r.service, r.resource.split(/[:/]/).pop(), r.state]);
+    expect(rows).toEqual([
+      ['ebs', expect.stringMatching(/^vol-/), 'within-rpo'],
+      ['aurora', 'ledger', 'within-rpo'],
+      ['rds', 'orders', 'within-rpo'],
+    ]);
+    const later = await snapshotStatus(moto.clients, config, new Date(now.getTime() + 241 * 60_000));
+    expect(later.outsideRpo).toBe(3);
   });
 });

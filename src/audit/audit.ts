@@ -2,13 +2,24 @@ import type { AwsClients } from '../aws/clients.js';
 import type { Config } from '../config/index.js';
 import type { AuditState, Finding, RuleFamily } from './model.js';
 import { readAuditState } from './readers.js';
+import type { IntendedTemplates } from './intent.js';
 import { backupRules } from './rules/backup.js';
+import { iamRules } from './rules/iam.js';
 import { kmsRules } from './rules/kms.js';
 import { loggingRules } from './rules/logging.js';
 import { organizationRules } from './rules/organizations.js';
 import { s3Rules } from './rules/s3.js';
+import { snapshotRules } from './rules/snapshots.js';
 
-export const RULE_FAMILIES: RuleFamily[] = [s3Rules, kmsRules, organizationRules, loggingRules, backupRules];
+export const RULE_FAMILIES: RuleFamily[] = [
+  s3Rules,
+  kmsRules,
+  iamRules,
+  snapshotRules,
+  organizationRules,
+  loggingRules,
+  backupRules,
+];
 
 export interface AuditReport {
   at: string;
@@ -34,6 +45,11 @@ export function judge(state: AuditState, config: Config): AuditReport {
   };
 }
 
-export async function audit(clients: AwsClients, config: Config, now = new Date()): Promise<AuditReport> {
-  return judge(await readAuditState(clients, config, now), config);
+/** Reads and judges; `templates` are what the key policy and the restore role are held to. */
+export async function audit(
+  clients: AwsClients,
+  config: Config,
+  opts: { now?: Date; templates?: IntendedTemplates | undefined } = {},
+): Promise<AuditReport> {
+  return judge(await readAuditState(clients, config, opts), config);
 }

@@ -5,6 +5,8 @@ import { protectedBuckets, RESOURCE_NAMES } from '../config/index.js';
 import { guardrails } from '../infra/guardrails/policies.js';
 import { replicationConfiguration } from '../protect/s3/replication.js';
 import { judge } from './audit.js';
+import { intentFromTemplates } from './intent.js';
+import { synthesizedTemplates } from './synthesized-templates.js';
 import { BACKUP_AUDIT_MANAGER_CONTROLS } from './rules/backup.js';
 import type { AuditState } from './model.js';
 
@@ -16,6 +18,11 @@ const now = new Date('2026-11-23T08:00:00Z');
 const bucket = protectedBuckets(config)[0]!;
 const rpArn = 'arn:aws:backup:us-east-1:200000000003:recovery-point:1';
 const db = 'arn:aws:rds:us-east-1:100000000002:db:payments-db';
+const restoreKeyArn = 'arn:aws:kms:us-east-1:200000000004:key/0b1c';
+const intent = intentFromTemplates(config, synthesizedTemplates(config), {
+  [RESOURCE_NAMES.restoreKeyAlias(config)]: restoreKeyArn,
+});
+const ebsCopy = 'snap-0vault';
 
 /** A state in which every control passes; each test breaks one thing. */
 function healthy(): AuditState {
@@ -41,6 +48,40 @@ function healthy(): AuditState {
         alias: RESOURCE_NAMES.vaultKeyAlias(config),
         account: '200000000002',
         metadata: { KeyId: 'k', KeyState: 'Enabled', Origin: 'AWS_KMS' },
+        policy: JSON.stringify(intent.vaultKeyPolicy),
+      },
+    ],
+    intent,
+    restoreRole: {
+      name: 'AirGapRestore',
+      account: '200000000004',
+      exists: true,
+      trust: structuredClone(intent.restoreRole!.trust),
+      policies: structuredClone(intent.restoreRole!.policies),
+      managedPolicies: [],
+    },
+    snapshots: [
+      {
+        entry: {
+          service: 'ebs',
+          sourceArn: 'arn:aws:ec2:us-east-1:100000000002:snapshot/snap-src',
+          vaultCopyId: ebsCopy,
+          region: 'us-east-1',
+          retainUntil: '2026-12-23T08:00:00.000Z',
+        },
+        present: true,
+        lock: { state: 'compliance', expiresOn: new Date('2026-12-23T08:00:00Z'), coolOffEndsOn: undefined },
+      },
+      {
+        entry: {
+          service: 'rds',
+          sourceArn: 'arn:aws:rds:us-east-1:100000000002:snapshot:rds:payments-db-1',
+          vaultCopyId: 'airgap-0123',
+          region: 'us-east-1',
+          retainUntil: '2026-12-23T08:00:00.000Z',
+        },
+        present: true,
+        lock: undefined,
       },
     ],
     policies: guardrails(config)
@@ -183,9 +224,93 @@ describe('audit controls (pure rules)', () => {
       /is too old/,
     ],
     [
-      'BACKUP_RESTORE_TIME_MEETS_TARGET',
+      'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET',
       (s) => (s.backup!.restoreJobs[0]!.minutes = 600),
       /restore took 600 minutes/,
+    ],
+    [
+      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK (governance mode: no lock date)',
+      (s) => (s.backup!.vaults[0]!.lockDate = undefined),
+      /governance mode \(no lock date\): removable at any time/,
+    ],
+    [
+      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK (threat #9: grace time reported as not locked)',
+      (s) => {
+        s.backup!.vaults[0]!.locked = false;
+        s.backup!.vaults[0]!.lockDate = new Date('2026-11-25T00:00:00Z');
+      },
+      /not yet immutable until 2026-11-25T00:00:00.000Z/,
+    ],
+    [
+      'VAULT_KEY_POLICY (a source-organization principal added)',
+      (s) => {
+        const policy = JSON.parse(s.keys[0]!.policy!);
+        policy.Statement.push({
+          Sid: 'Exfil',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::100000000002:root' },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+        });
+        s.keys[0]!.policy = JSON.stringify(policy);
+      },
+      /statement Exfil added: Allow kms:Decrypt to \{"AWS":"arn:aws:iam::100000000002:root"\}/,
+    ],
+    [
+      'VAULT_KEY_POLICY (a condition dropped)',
+      (s) => {
+        const policy = JSON.parse(s.keys[0]!.policy!);
+        delete policy.Statement[1].Condition.StringLike;
+        s.keys[0]!.policy = JSON.stringify(policy);
+      },
+      /statement SourceReplicationEncryptsReplicasOnly changed/,
+    ],
+    [
+      'RESTORE_ROLE_UNCHANGED (trust opened to any principal)',
+      (s) => ((s.restoreRole.trust as { Statement: { Principal: unknown }[] }).Statement[0]!.Principal = '*'),
+      /trust: unnamed statement #1 missing; trust: unnamed statement #1 added/,
+    ],
+    [
+      'RESTORE_ROLE_UNCHANGED (managed policy attached)',
+      (s) => s.restoreRole.managedPolicies.push('arn:aws:iam::aws:policy/AdministratorAccess'),
+      /managed policy arn:aws:iam::aws:policy\/AdministratorAccess attached/,
+    ],
+    [
+      'RESTORE_ROLE_UNCHANGED (action added to the inline policy)',
+      (s) => {
+        const policy = s.restoreRole.policies['restore'] as { Statement: { Action: string[] }[] };
+        policy.Statement[0]!.Action.push('s3:PutObject');
+      },
+      /restore: statement ReadVaultVersions changed/,
+    ],
+    ['RESTORE_ROLE_UNCHANGED (role deleted)', (s) => (s.restoreRole.exists = false), /role does not exist/],
+    [
+      'VAULT_SNAPSHOT_PRESENT (copy deleted behind the catalog)',
+      (s) => (s.snapshots![1]!.present = false),
+      /the catalog lists this copy as available, but it is gone/,
+    ],
+    [
+      'VAULT_SNAPSHOT_LOCK (governance mode)',
+      (s) => (s.snapshots![0]!.lock!.state = 'governance'),
+      /snapshot lock is governance, not compliance/,
+    ],
+    [
+      'VAULT_SNAPSHOT_LOCK (unlocked)',
+      (s) => (s.snapshots![0]!.lock = { state: 'unlocked', expiresOn: undefined, coolOffEndsOn: undefined }),
+      /snapshot lock is unlocked/,
+    ],
+    [
+      'VAULT_SNAPSHOT_LOCK (still cooling off)',
+      (s) => {
+        s.snapshots![0]!.lock!.state = 'compliance-cooloff';
+        s.snapshots![0]!.lock!.coolOffEndsOn = new Date('2026-11-24T08:00:00Z');
+      },
+      /not yet immutable until 2026-11-24T08:00:00.000Z/,
+    ],
+    [
+      'VAULT_SNAPSHOT_LOCK (lock shorter than the retention)',
+      (s) => (s.snapshots![0]!.lock!.expiresOn = new Date('2026-12-01T00:00:00Z')),
+      /locked only until 2026-12-01T00:00:00.000Z, retained until 2026-12-23/,
     ],
   ];
   for (const [control, breakIt, reason] of cases)
@@ -203,5 +328,29 @@ describe('audit controls (pure rules)', () => {
     state.policies = undefined;
     const scp = judge(state, config).findings.filter((f) => f.control === 'GUARDRAIL_SCP');
     expect(scp.every((f) => f.status === 'not-applicable')).toBe(true);
+  });
+
+  it('the key policy and restore role controls are not applicable, not passed, without the templates', () => {
+    const state = healthy();
+    state.intent = undefined;
+    const found = judge(state, config).findings.filter((f) =>
+      ['VAULT_KEY_POLICY', 'RESTORE_ROLE_UNCHANGED'].includes(f.control),
+    );
+    expect(found.map((f) => f.status)).toEqual(['not-applicable', 'not-applicable']);
+  });
+
+  it('VAULT_SNAPSHOT_PRESENT fails when snapshots are protected and the recovery catalog is missing', () => {
+    const state = healthy();
+    state.snapshots = undefined;
+    expect(failures(state)).toEqual(['VAULT_SNAPSHOT_PRESENT: the recovery catalog table does not exist']);
+  });
+
+  it('the policy comparison ignores what AWS may rewrite: statement order, a lone string for a list', () => {
+    const state = healthy();
+    const policy = JSON.parse(state.keys[0]!.policy!);
+    policy.Statement.reverse();
+    policy.Statement[2].Action = ['kms:*'];
+    state.keys[0]!.policy = JSON.stringify(policy);
+    expect(failures(state)).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@ import type {
   ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
 import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { CatalogEntry } from '../catalog/catalog.js';
 import type { Config, ProtectedBucket } from '../config/index.js';
+import type { Intent } from './intent.js';
 
 /** One control's verdict on one resource, as auditors read it: what, where, and why. */
 export interface Finding {
@@ -30,6 +32,34 @@ export interface KeyState {
   alias: string;
   account: string;
   metadata: KeyMetadata | undefined;
+  /** The key policy as KMS returns it (JSON text); undefined when the key is absent. */
+  policy: string | undefined;
+}
+
+/** The restore role as IAM holds it; undefined documents where the role does not exist. */
+export interface RoleState {
+  name: string;
+  account: string;
+  exists: boolean;
+  trust: unknown;
+  /** Inline policies by name. */
+  policies: Record<string, unknown>;
+  managedPolicies: string[];
+}
+
+/** One vault copy the recovery catalog lists as available, and what the vault account holds of it. */
+export interface SnapshotCopyState {
+  entry: Pick<CatalogEntry, 'service' | 'sourceArn' | 'vaultCopyId' | 'region' | 'retainUntil'>;
+  present: boolean;
+  /** EBS snapshot lock (DescribeLockedSnapshots); undefined for RDS and Aurora, which have none. */
+  lock:
+    | {
+        /** compliance, compliance-cooloff, governance, expired, or unlocked when none is found. */
+        state: string;
+        expiresOn: Date | undefined;
+        coolOffEndsOn: Date | undefined;
+      }
+    | undefined;
 }
 
 export interface PolicyState {
@@ -85,6 +115,11 @@ export interface AuditState {
   now: Date;
   buckets: BucketState[];
   keys: KeyState[];
+  /** What the synthesized templates intend; undefined when the audit ran without them. */
+  intent: Intent | undefined;
+  restoreRole: RoleState;
+  /** Undefined when the recovery catalog does not exist. */
+  snapshots: SnapshotCopyState[] | undefined;
   /** Undefined when the vault organization could not be read (no management or delegated read access). */
   policies: PolicyState[] | undefined;
   rootId: string | undefined;

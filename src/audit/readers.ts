@@ -16,7 +16,15 @@ import {
   DescribeConfigurationRecorderStatusCommand,
 } from '@aws-sdk/client-config-service';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeLockedSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   DescribePolicyCommand,
   ListPoliciesCommand,
@@ -32,15 +40,20 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
+import { Catalog } from '../catalog/catalog.js';
 import {
   accountsByRole,
   protectedBuckets,
   RESOURCE_NAMES,
+  ROLE_NAMES,
   type Config,
   type ProtectedBucket,
 } from '../config/index.js';
 import { bucketExists } from '../protect/s3/bucket-exists.js';
+import { snapshotApis } from '../protect/snapshots/apis.js';
+import type { SnapshotService } from '../protect/snapshots/model.js';
 import { guardrails } from '../infra/guardrails/policies.js';
+import { intentFromTemplates, type IntendedTemplates } from './intent.js';
 import type {
   AuditState,
   BackupPlanState,
@@ -50,6 +63,8 @@ import type {
   LoggingState,
   PolicyState,
   RestoreJobState,
+  RoleState,
+  SnapshotCopyState,
 } from './model.js';
 
 /**
@@ -109,14 +124,91 @@ export async function readBucket(
   };
 }
 
-export async function readVaultKey(clients: AwsClients, config: Config): Promise<KeyState> {
-  const account = config.organizations.vault.vaultAccount;
-  const alias = RESOURCE_NAMES.vaultKeyAlias(config);
-  const kms = clients.for(KMSClient, account, config.vault.region);
+export async function readKey(
+  clients: AwsClients,
+  account: string,
+  region: string,
+  alias: string,
+): Promise<KeyState> {
+  const kms = clients.for(KMSClient, account, region);
   const metadata = await kms
     .send(new DescribeKeyCommand({ KeyId: alias }))
     .then((r) => r.KeyMetadata, absent(undefined));
-  return { alias, account, metadata };
+  const policy = metadata?.KeyId
+    ? (await kms.send(new GetKeyPolicyCommand({ KeyId: metadata.KeyId, PolicyName: 'default' }))).Policy
+    : undefined;
+  return { alias, account, metadata, policy };
+}
+
+/** The restore role: trust, inline policies (IAM returns them URL-encoded) and attached managed policies. */
+export async function readRestoreRole(clients: AwsClients, config: Config): Promise<RoleState> {
+  const account = config.organizations.vault.restoreAccount;
+  const name = ROLE_NAMES.restore;
+  const iam = clients.for(IAMClient, account);
+  const role = await iam.send(new GetRoleCommand({ RoleName: name })).then((r) => r.Role, absent(undefined));
+  if (!role) return { name, account, exists: false, trust: undefined, policies: {}, managedPolicies: [] };
+  const names = (await iam.send(new ListRolePoliciesCommand({ RoleName: name }))).PolicyNames ?? [];
+  const policies: Record<string, unknown> = {};
+  for (const policyName of names) {
+    const doc = (await iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })))
+      .PolicyDocument;
+    policies[policyName] = doc === undefined ? undefined : iamDocument(doc);
+  }
+  const attached =
+    (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
+  return {
+    name,
+    account,
+    exists: true,
+    trust: role.AssumeRolePolicyDocument ? iamDocument(role.AssumeRolePolicyDocument) : undefined,
+    policies,
+    managedPolicies: attached.map((p) => p.PolicyArn!),
+  };
+}
+
+const iamDocument = (text: string): unknown =>
+  JSON.parse(text.trimStart().startsWith('{') ? text : decodeURIComponent(text));
+
+/**
+ * Every copy the recovery catalog lists as available, checked against the vault account: the copy still
+ * exists, and an EBS copy carries its snapshot lock. Undefined when the catalog table does not exist.
+ */
+export async function readSnapshotCopies(
+  clients: AwsClients,
+  config: Config,
+): Promise<SnapshotCopyState[] | undefined> {
+  const account = config.organizations.vault.vaultAccount;
+  const catalog = new Catalog({
+    clients,
+    account,
+    region: config.vault.region,
+    table: RESOURCE_NAMES.catalogTable(config),
+  });
+  const entries = await catalog.list().catch(absent(undefined));
+  if (!entries) return undefined;
+  const apis = snapshotApis(clients);
+  const out: SnapshotCopyState[] = [];
+  for (const entry of entries.filter((e) => e.state === 'available')) {
+    const api = apis[entry.service as SnapshotService];
+    const present = api
+      ? (await api.describeCopy(account, entry.region, entry.vaultCopyId)) !== undefined
+      : false;
+    let lock: SnapshotCopyState['lock'];
+    if (entry.service === 'ebs' && present) {
+      const found = (
+        await clients
+          .for(EC2Client, account, entry.region)
+          .send(new DescribeLockedSnapshotsCommand({ SnapshotIds: [entry.vaultCopyId] }))
+      ).Snapshots?.[0];
+      lock = {
+        state: found?.LockState ?? 'unlocked',
+        expiresOn: found?.LockExpiresOn,
+        coolOffEndsOn: found?.CoolOffPeriodExpiresOn,
+      };
+    }
+    out.push({ entry, present, lock });
+  }
+  return out;
 }
 
 /** The vault organization's guardrails, read from its management account; undefined when access is denied. */
@@ -264,10 +356,26 @@ function deniesDeletion(policy: string): boolean {
 export async function readAuditState(
   clients: AwsClients,
   config: Config,
-  now = new Date(),
+  opts: { now?: Date; templates?: IntendedTemplates | undefined } = {},
 ): Promise<AuditState> {
+  const now = opts.now ?? new Date();
+  const { vault } = config.organizations;
   const buckets = await Promise.all(protectedBuckets(config).map((b) => readBucket(clients, config, b)));
-  const keys = [await readVaultKey(clients, config)];
+  const keys = [
+    await readKey(clients, vault.vaultAccount, config.vault.region, RESOURCE_NAMES.vaultKeyAlias(config)),
+  ];
+  const restoreKey = await readKey(
+    clients,
+    vault.restoreAccount,
+    config.vault.region,
+    RESOURCE_NAMES.restoreKeyAlias(config),
+  );
+  const keyArns = Object.fromEntries(
+    [...keys, restoreKey].filter((k) => k.metadata?.Arn).map((k) => [k.alias, k.metadata!.Arn!]),
+  );
+  const intent = opts.templates && intentFromTemplates(config, opts.templates, keyArns);
+  const restoreRole = await readRestoreRole(clients, config);
+  const snapshots = await readSnapshotCopies(clients, config);
   const orgs = await readPolicies(clients, config);
   const vaultOrgAccounts = accountsByRole(config).filter((a) => a.organization === 'vault');
   const logging = await Promise.all(
@@ -287,5 +395,16 @@ export async function readAuditState(
       restoreJobs: parts.flatMap((p) => p.restoreJobs),
     };
   }
-  return { now, buckets, keys, policies: orgs?.policies, rootId: orgs?.rootId, logging, backup };
+  return {
+    now,
+    buckets,
+    keys,
+    intent,
+    restoreRole,
+    snapshots,
+    policies: orgs?.policies,
+    rootId: orgs?.rootId,
+    logging,
+    backup,
+  };
 }

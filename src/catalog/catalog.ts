@@ -12,6 +12,7 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients.js';
+import { RESOURCE_NAMES, type Config } from '../config/index.js';
 
 /** Services whose vault copies the catalog records. */
 export type CatalogService = 'rds' | 'aurora' | 'ebs' | 'efs' | 'fsx';
@@ -138,4 +139,14 @@ export class Catalog {
         if ((e as Error).name !== 'ResourceInUseException') throw e;
       });
   }
+}
+
+/** The recovery catalog of a deployment: the vault account's table in the vault region. */
+export function vaultCatalog(clients: AwsClients, config: Config): Catalog {
+  return new Catalog({
+    clients,
+    account: config.organizations.vault.vaultAccount,
+    region: config.vault.region,
+    table: RESOURCE_NAMES.catalogTable(config),
+  });
 }

@@ -7,6 +7,7 @@ import { registerProveCommands } from './commands/prove.js';
 import { registerRestoreCommands } from './commands/restore.js';
 import { registerS3Commands } from './commands/s3.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
+import { registerSnapshotCommands } from './commands/snapshots.js';
 import { registerSynthCommands } from './commands/synth.js';
 
 /** Each module adds its commands to the program; main only maps outcomes to exit codes. */
@@ -19,6 +20,7 @@ const registrations: ((program: Command) => void)[] = [
   registerDrillCommands,
   registerS3Commands,
   registerOperateCommands,
+  registerSnapshotCommands,
 ];
 
 export function buildProgram(): Command {

@@ -109,4 +109,29 @@ describe('backup config rules', () => {
       /backup\.mpaApprovalTeamArn: must be a multi-party approval team ARN/,
     );
   });
+
+  it('rejects backup-path selectors the one StackSet template cannot hold: another region, too many tags or tag selections', () => {
+    const ebs = (tags: Record<string, string>) => ({ account: '100000000002', tags });
+    expect(
+      problems([
+        [
+          ['organizations', 'source', 'regions'],
+          ['us-east-1', 'us-west-2'],
+        ],
+        [['protect', 'ebs'], [{ account: '100000000002', region: 'us-west-2', names: ['vol-1'] }]],
+      ]),
+    ).toEqual([expect.stringMatching(/protect\.ebs\[0\]\.region: us-west-2 .*plans run in us-east-1/)]);
+    expect(problems([[['protect', 'ebs'], [ebs({ a: '1', b: '2', c: '3', d: '4' })]]])).toEqual([
+      expect.stringMatching(/protect\.ebs\[0\]\.tags: has 4 tags: .*1 to 3 tags/),
+    ]);
+    expect(problems([[['protect', 'ebs'], [ebs({})]]])[0]).toMatch(/has 0 tags/);
+    expect(problems([[['protect', 'ebs'], [ebs({ 'a,b': '1' })]]])[0]).toMatch(/tags\.a,b: contains a comma/);
+    const five = [1, 2, 3, 4, 5].map((i) => ebs({ tier: String(i) }));
+    expect(problems([[['protect', 'ebs'], five]])).toEqual([
+      expect.stringMatching(
+        /protect\.ebs\[4\]\.tags: is tag selection 5 of account 100000000002: .*at most 4/,
+      ),
+    ]);
+    expect(problems([[['protect', 'ebs'], five.slice(0, 4)]])).toEqual([]);
+  });
 });

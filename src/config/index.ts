@@ -3,3 +3,4 @@ export { configJsonSchema } from './json-schema.js';
 export { SERVICES, KNOWN_REGIONS, type Config, type Service, type Selector } from './schema.js';
 export * from './plan.js';
 export * from './names.js';
+export * from './backup.js';

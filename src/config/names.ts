@@ -19,11 +19,22 @@ export const ROLE_NAMES = {
   restore: 'AirGapRestore',
   /** Every account: the role the `airgap` CLI assumes to operate (read, copy, restore) on AWS. */
   operator: 'AirGapOperator',
+  /** Workload accounts: the service role AWS Backup assumes to back up and copy protected resources. */
+  backupService: 'AirGapBackupService',
+  /** Restore account: the service role AWS Backup assumes to create restored resources (passed by the restore role). */
+  backupRestoreService: 'AirGapBackupRestoreService',
   /** Vault organization: the named break-glass path for humans. */
   breakGlass: 'AirGapBreakGlass',
 } as const;
 
 export type RoleKey = keyof typeof ROLE_NAMES;
+
+/**
+ * Roles of the vault organization that only AWS services assume (Lambda, EventBridge, Config): exempt by name
+ * from the human-access conditions (MFA, source IP), since a function calls from AWS's addresses without MFA.
+ * A new service role of the vault organization belongs here; a role people assume never does.
+ */
+export const VAULT_SERVICE_ROLES: readonly RoleKey[] = ['snapshotCopier', 'retention'];
 
 export function roleArn(account: string, role: RoleKey): string {
   return `arn:aws:iam::${account}:role/${ROLE_NAMES[role]}`;
@@ -40,6 +51,15 @@ export const RESOURCE_NAMES = {
   vaultKeyAlias: (config: Config) => `alias/${config.name}-airgap-vault`,
   sourceKeyAlias: (config: Config) => `alias/${config.name}-airgap-source`,
   restoreKeyAlias: (config: Config) => `alias/${config.name}-airgap-restore`,
+  /** AWS Backup path: the vault of each workload account (first layer). */
+  localBackupVault: (config: Config) => `${config.name}-airgap-local`,
+  /** AWS Backup path: the vault of the backup account (second layer). */
+  backupAccountVault: (config: Config) => `${config.name}-airgap-backup`,
+  /** AWS Backup path: the logically air-gapped vault of the air-gap account (third layer). */
+  airGapVault: (config: Config) => `${config.name}-airgap-lag`,
+  backupPlan: (config: Config) => `${config.name}-airgap`,
+  /** AWS Backup path: Backup Audit Manager reports of every source account, in the backup account. */
+  backupReportsBucket: (config: Config, account: string) => `${config.name}-airgap-reports-${account}`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */
@@ -49,4 +69,6 @@ export const TAGS = {
   createdAt: 'airgap:created-at',
   retainUntil: 'airgap:retain-until',
   drill: 'airgap:drill',
+  /** On a restored DB, cluster or volume: the catalog id of the vault copy it came from. */
+  restoredFrom: 'airgap:restored-from',
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Access } from './access-schema.js';
 
 /**
  * The airgap.yaml schema. Structure only: cross-field rules live in `semantics.ts`, so that
@@ -271,6 +272,9 @@ const Backup = z
       .describe(
         'Multi-party approval team associated with the logically air-gapped vault: lets the restore account recover even when the air-gap account is inaccessible.',
       ),
+    restoreTimeTargetMinutes: Minutes.default(240).describe(
+      'Restore time objective: Backup Audit Manager and `airgap audit` flag restore jobs that take longer.',
+    ),
     restoreTesting: z
       .boolean()
       .default(true)
@@ -302,6 +306,7 @@ export const ConfigSchema = z
     schedules: Schedules.prefault({}),
     backup: Backup.prefault({}),
     alerts: Alerts.prefault({}),
+    access: Access.prefault({}),
   })
   .describe('Air Gap Recover configuration (airgap.yaml).');
 

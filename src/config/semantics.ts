@@ -1,3 +1,5 @@
+import { checkAccess } from './access-semantics.js';
+import { BACKUP_TAG_SLOTS, BACKUP_TAGS_PER_SLOT, backupRegion } from './backup.js';
 import { formatPath } from './path.js';
 import { SERVICES, type Config } from './schema.js';
 
@@ -108,6 +110,7 @@ export function checkSemantics(config: Config): Problem[] {
     }
   }
   problems.push(...checkBackup(config));
+  problems.push(...checkAccess(config));
   if (!config.paths.vault && !config.paths.backup) {
     problems.push({
       path: ['paths'],
@@ -210,6 +213,7 @@ function checkBackup(config: Config): Problem[] {
       message: `${b.localRetentionDays} days is too long with continuousS3: continuous backups are kept at most 35 days; allowed: 1 to 35`,
     });
   }
+  if (config.paths.backup) problems.push(...checkBackupSelectors(config));
   for (const field of ['primaryToAirGap', 'mpaApprovalTeamArn'] as const) {
     if (b[field] && !b.airGappedVault) {
       problems.push({
@@ -218,6 +222,48 @@ function checkBackup(config: Config): Problem[] {
           'needs the logically air-gapped vault: set backup.airGappedVault: true, or remove this option',
       });
     }
+  }
+  return problems;
+}
+
+/** What the one workload StackSet template can select per account: its region, a few tag selections. */
+function checkBackupSelectors(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  const region = backupRegion(config);
+  const tagSelections = new Map<string, number>();
+  for (const service of SERVICES) {
+    config.protect[service].forEach((sel, i) => {
+      const at = ['protect', service, i];
+      if (sel.region && sel.region !== region) {
+        problems.push({
+          path: [...at, 'region'],
+          message: `${sel.region} is not reached by the AWS Backup path, whose plans run in ${region} (the first source region); allowed: ${region}`,
+        });
+      }
+      if (!sel.tags) return;
+      const count = Object.keys(sel.tags).length;
+      if (count === 0 || count > BACKUP_TAGS_PER_SLOT) {
+        problems.push({
+          path: [...at, 'tags'],
+          message: `has ${count} tags: an AWS Backup tag selection here takes 1 to ${BACKUP_TAGS_PER_SLOT} tags`,
+        });
+      }
+      const withComma = Object.entries(sel.tags).find(([k, v]) => k.includes(',') || v.includes(','));
+      if (withComma) {
+        problems.push({
+          path: [...at, 'tags', withComma[0]],
+          message: 'contains a comma, which no AWS tag key or value may hold',
+        });
+      }
+      const n = (tagSelections.get(sel.account) ?? 0) + 1;
+      tagSelections.set(sel.account, n);
+      if (n === BACKUP_TAG_SLOTS + 1) {
+        problems.push({
+          path: [...at, 'tags'],
+          message: `is tag selection ${n} of account ${sel.account}: the AWS Backup path takes at most ${BACKUP_TAG_SLOTS} tag selections per account (list resources by names or arns instead)`,
+        });
+      }
+    });
   }
   return problems;
 }

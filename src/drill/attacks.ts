@@ -11,7 +11,7 @@ import { CreateKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sd
 import { randomBytes } from 'node:crypto';
 import type { AwsClients } from '../aws/clients.js';
 import { listVersions, type Version } from '../protect/s3/versions.js';
-import type { Config, ProtectedBucket } from '../config/index.js';
+import { TAGS, type Config, type ProtectedBucket } from '../config/index.js';
 import { authorize } from '../proof/evaluate.js';
 import type { ProofModel } from '../proof/model.js';
 import { principals, type Principal } from '../proof/principals.js';
@@ -33,7 +33,7 @@ export interface AttackRecord {
   at: string;
 }
 
-interface Attempt {
+export interface Attempt {
   actor: Principal;
   attack: string;
   action: string;
@@ -44,6 +44,15 @@ interface Attempt {
   resourcePolicy?: object;
   /** The call against the emulator, sent only if AWS would authorize it; absent where moto cannot perform it. */
   send?: () => Promise<string>;
+  /** It would change production (a bucket's configuration, a shared key, the vault): never sent to real accounts. */
+  production?: boolean;
+}
+
+/** What one drill may touch: its id (tags), its key prefix, and whether production attempts may be sent at all. */
+export interface DrillScope {
+  id: string;
+  prefix: string;
+  sendsProductionAttacks: boolean;
 }
 
 /**
@@ -56,6 +65,7 @@ export async function runAttacks(
   config: Config,
   model: ProofModel,
   bucket: ProtectedBucket,
+  scope: DrillScope,
 ): Promise<AttackRecord[]> {
   const { vault } = config.organizations;
   const who = principals(model);
@@ -66,11 +76,21 @@ export async function runAttacks(
   const sourceKms = clients.for(KMSClient, bucket.account, bucket.region);
   const vaultBucketArn = `arn:aws:s3:::${bucket.vaultBucket}`;
   const vaultKey = model.resources.find((r) => r.kind === 'key')!;
-  const sourceKey = await sourceKms.send(new CreateKeyCommand({ Description: 'drill: source workload key' }));
+  const sourceKey = await sourceKms.send(
+    new CreateKeyCommand({
+      Description: 'drill: source workload key',
+      Tags: [{ TagKey: TAGS.drill, TagValue: scope.id }],
+    }),
+  );
   const sourceKeyArn = sourceKey.KeyMetadata!.Arn!;
-  const versions = await listAll(source, bucket.bucket);
-  const vaultVersions = await listAll(vaultS3, bucket.vaultBucket);
-  const firstVault = vaultVersions[0]!;
+  const versions = await listAll(source, bucket.bucket, scope.prefix);
+  const vaultVersions = await listAll(vaultS3, bucket.vaultBucket, scope.prefix);
+  // The drill's own first version in the vault; when none reached it, the attempts are authorized on its key alone.
+  const firstVault = vaultVersions[0] ?? {
+    key: versions[0]?.key ?? `${scope.prefix}invoices/0000.json`,
+    versionId: undefined,
+  };
+  const sendsOnVersion = <T>(send: T) => (firstVault.versionId ? send : undefined);
 
   const onSource = (
     attack: string,
@@ -88,6 +108,10 @@ export async function runAttacks(
     send,
     ...(context ? { context } : {}),
   });
+  const productionOnSource = (...args: Parameters<typeof onSource>): Attempt => ({
+    ...onSource(...args),
+    production: true,
+  });
   const onVault = (
     actor: Principal,
     attack: string,
@@ -101,6 +125,7 @@ export async function runAttacks(
     resource,
     resourceAccount: vault.vaultAccount,
     target: 'vault',
+    production: true,
     ...(send ? { send } : {}),
   });
   const vaultAttacks = (actor: Principal, s3: S3Client): Attempt[] => [
@@ -113,7 +138,7 @@ export async function runAttacks(
       'delete a locked vault version',
       's3:DeleteObjectVersion',
       `${vaultBucketArn}/${firstVault.key}`,
-      async () => {
+      sendsOnVersion(async () => {
         await s3.send(
           new DeleteObjectCommand({
             Bucket: bucket.vaultBucket,
@@ -122,14 +147,14 @@ export async function runAttacks(
           }),
         );
         return 'version deleted';
-      },
+      }),
     ),
     onVault(
       actor,
       'shorten a vault version’s retention',
       's3:PutObjectRetention',
       `${vaultBucketArn}/${firstVault.key}`,
-      async () => {
+      sendsOnVersion(async () => {
         await s3.send(
           new PutObjectRetentionCommand({
             Bucket: bucket.vaultBucket,
@@ -139,7 +164,7 @@ export async function runAttacks(
           }),
         );
         return 'retention shortened';
-      },
+      }),
     ),
     onVault(
       actor,
@@ -175,16 +200,16 @@ export async function runAttacks(
       'overwrite every object with "encrypted" data (SSE-C)',
       's3:PutObject',
       `arn:aws:s3:::${bucket.bucket}/${versions[0]!.key}`,
-      () => overwriteAll(source, bucket.bucket, versions),
+      () => overwriteAll(source, bucket.bucket, versions, scope.id),
       { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' },
     ),
     onSource(
       'overwrite every object with ransomed bytes',
       's3:PutObject',
       `arn:aws:s3:::${bucket.bucket}/${versions[0]!.key}`,
-      () => overwriteAll(source, bucket.bucket, versions),
+      () => overwriteAll(source, bucket.bucket, versions, scope.id),
     ),
-    onSource(
+    productionOnSource(
       'add a lifecycle rule expiring everything',
       's3:PutLifecycleConfiguration',
       `arn:aws:s3:::${bucket.bucket}`,
@@ -198,7 +223,7 @@ export async function runAttacks(
         return 'lifecycle rule set';
       },
     ),
-    onSource(
+    productionOnSource(
       'disable replication to the vault',
       's3:PutReplicationConfiguration',
       `arn:aws:s3:::${bucket.bucket}`,
@@ -228,7 +253,7 @@ export async function runAttacks(
       's3:DeleteObjectVersion',
       `arn:aws:s3:::${bucket.bucket}/${versions[0]!.key}`,
       async () => {
-        for (const v of await listAll(source, bucket.bucket)) {
+        for (const v of await listAll(source, bucket.bucket, scope.prefix)) {
           await source.send(
             new DeleteObjectCommand({ Bucket: bucket.bucket, Key: v.key, VersionId: v.versionId }),
           );
@@ -260,9 +285,25 @@ export async function runAttacks(
     ...vaultAttacks(vaultAdmin, vaultS3),
   ];
 
+  const records = await runAttempts(model, attempts, scope);
+  if (scope.sendsProductionAttacks && firstVault.versionId)
+    records.push(
+      await objectLockProbe(vaultS3, bucket, { key: firstVault.key, versionId: firstVault.versionId }),
+    );
+  return records;
+}
+
+/**
+ * Each attempt is authorized first by the proof's evaluation (Strict mode: one concrete request, every fact known)
+ * and sent only if AWS would allow it; where it is sent and the target refuses, the refusal is recorded too.
+ */
+export async function runAttempts(
+  model: ProofModel,
+  attempts: Attempt[],
+  scope: Pick<DrillScope, 'sendsProductionAttacks'>,
+): Promise<AttackRecord[]> {
   const records: AttackRecord[] = [];
   for (const a of attempts) {
-    // Each attempt is one concrete request with every fact known, so Strict mode decides it exactly.
     const decision = await authorize(
       model,
       a.actor,
@@ -289,8 +330,11 @@ export async function runAttacks(
       gotThrough: false,
       at: new Date().toISOString(),
     };
-    if (decision.allowed && !a.send) {
-      record.emulatorDetail = 'AWS would allow it; the emulator cannot perform it';
+    const sendable = a.send && (scope.sendsProductionAttacks || !a.production);
+    if (decision.allowed && !sendable) {
+      record.emulatorDetail = a.send
+        ? 'AWS would allow it; not sent, as it would change production'
+        : 'AWS would allow it; the emulator cannot perform it';
       record.gotThrough = a.target === 'vault';
     } else if (decision.allowed && a.send) {
       try {
@@ -305,7 +349,6 @@ export async function runAttacks(
     }
     records.push(record);
   }
-  records.push(await objectLockProbe(vaultS3, bucket, firstVault));
   return records;
 }
 
@@ -350,11 +393,22 @@ async function objectLockProbe(
   return record;
 }
 
-async function overwriteAll(s3: S3Client, bucket: string, versions: Version[]): Promise<string> {
+async function overwriteAll(
+  s3: S3Client,
+  bucket: string,
+  versions: Version[],
+  drillId: string,
+): Promise<string> {
   const keys = new Set(versions.filter((v) => !v.deleteMarker).map((v) => v.key));
   for (const key of keys) {
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: randomBytes(256), ChecksumAlgorithm: 'SHA256' }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: randomBytes(256),
+        ChecksumAlgorithm: 'SHA256',
+        Tagging: drillTagging(drillId),
+      }),
     );
   }
   return `${keys.size} objects overwritten`;
@@ -372,8 +426,11 @@ const expireAll = {
   ],
 };
 
-async function listAll(s3: S3Client, bucket: string): Promise<Version[]> {
+async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<Version[]> {
   const out: Version[] = [];
-  for await (const page of listVersions(s3, bucket)) out.push(...page);
+  for await (const page of listVersions(s3, bucket, prefix || undefined)) out.push(...page);
   return out;
 }
+
+/** The drill tag as S3's Tagging header wants it, so clean-up on AWS finds every version the drill wrote. */
+export const drillTagging = (id: string) => `${encodeURIComponent(TAGS.drill)}=${encodeURIComponent(id)}`;

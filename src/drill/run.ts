@@ -1,17 +1,21 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { protectedBuckets, type Config, type Service, SERVICES } from '../config/index.js';
+import { GetObjectCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { protectedBuckets, TAGS, type Config, type Service, SERVICES } from '../config/index.js';
+import { InputError } from '../errors.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
-import { loadModel } from '../proof/model.js';
+import { loadModel, type ProofModel } from '../proof/model.js';
 import { checksOutsideTheEvaluator, type ControlResult } from '../proof/prove.js';
-import { startMoto, type MotoServer } from '../sandbox/moto.js';
-import { provisionSandbox } from '../sandbox/provision.js';
-import { emulateReplication } from '../sandbox/replication-emulator.js';
-import { sandboxClients } from '../sandbox/session.js';
-import { runAttacks, type AttackRecord } from './attacks.js';
+import type { MotoServer } from '../sandbox/moto.js';
+import { reportName, writeDrillReport, type WrittenReport } from '../report/drill-report.js';
+import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './attacks.js';
+import { keepEvidence } from './evidence-store.js';
+import { evidenceBucketName, type PreflightCheck } from './preflight.js';
+import { runSnapshotAttacks } from './snapshot-attacks.js';
+import { seedSnapshots, vaultSnapshots, type VaultedSnapshot } from './snapshot-workload.js';
+import { awsTarget, sandboxTarget, startSandbox, type DrillTarget } from './target.js';
 import { expectedStateAt, seedWorkload, sha256, type ManifestEntry } from './workload.js';
 
 export interface DrillStep {
@@ -24,7 +28,9 @@ export interface DrillStep {
 export interface DrillEvidence {
   tool: 'airgap drill';
   deployment: string;
-  target: 'sandbox';
+  target: 'sandbox' | 'aws';
+  /** The drill id: its tag value on every resource it created, and its S3 key prefix on AWS. */
+  id: string;
   startedAt: string;
   finishedAt: string;
   verdict: { passed: boolean; reasons: string[] };
@@ -42,15 +48,33 @@ export interface DrillEvidence {
     problems: string[];
   }[];
   lockChecks: ControlResult[];
+  /** Read-only checks of the real accounts (AWS target); empty on the sandbox. */
+  preflight: PreflightCheck[];
+  /** What clean-up deleted. */
+  cleanedUp: string[];
+  /** Where the evidence is kept under Object Lock (AWS target). */
+  evidenceStore?: string;
   coverage: { service: Service; exercised: boolean; note: string }[];
   manifest: ManifestEntry[];
+  /** Every database and volume snapshot the drill took, with its vault copy. */
+  snapshots: VaultedSnapshot[];
 }
 
 export interface DrillOptions {
   keys?: number;
-  /** Keep the sandbox running afterwards (its endpoint is returned). */
+  /** `aws`: the real accounts through the operator role (or `endpoint`), drill-tagged resources only. */
+  target?: 'sandbox' | 'aws';
+  /** An endpoint that stands in for AWS (AWS target). */
+  endpoint?: string;
+  /** How long to wait for S3 replication and snapshot copies on AWS; default: the config's RPOs. */
+  waitMs?: { replication?: number; copy?: number };
+  /** Keep the sandbox running afterwards (its endpoint is returned), or the drill's resources on AWS. */
   keep?: boolean;
+  /** Write the report there (`<dir>/drill-<time>/`); on AWS also into the evidence bucket. */
+  reportDir?: string;
   progress?: (line: string) => void;
+  /** A synth output folder (`airgap synth --out`) to authorize attacks against, instead of synthesizing anew. */
+  templates?: string;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,7 +87,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runDrill(
   config: Config,
   opts: DrillOptions = {},
-): Promise<{ evidence: DrillEvidence; server?: MotoServer }> {
+): Promise<{ evidence: DrillEvidence; report?: WrittenReport; server?: MotoServer }> {
   const log = opts.progress ?? (() => undefined);
   const steps: DrillStep[] = [];
   const started = new Date();
@@ -78,73 +102,136 @@ export async function runDrill(
   };
 
   const buckets = protectedBuckets(config);
-  const server = await step('prepare: sandbox', async () => {
-    const s = await startMoto({ detached: opts.keep ?? false });
-    return [s, `moto_server at ${s.endpoint}`];
+  const id = started.toISOString().replace(/[-:.]/g, '').toLowerCase();
+  const onAws = opts.target === 'aws';
+  // moto starts in its own process while this one synthesizes (CPU-bound): the two overlap.
+  const starting = onAws ? undefined : startSandbox(opts.keep ?? false);
+  const model = await step('prepare: synthesize and load guardrails', async () => {
+    const m = modelFor(config, opts.templates);
+    return [m, `${m.resources.length} vault resources, ${m.guardrails.length} guardrail policies`];
+  }).catch(async (e: unknown) => {
+    await (await starting?.catch(() => undefined))?.stop();
+    throw e;
   });
-  try {
-    const clients = sandboxClients(server.endpoint, config.vault.region);
-    const model = await step('prepare: synthesize and load guardrails', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
-      synthesize(config, dir, { nag: false });
-      const m = loadModel(config, dir);
-      return [m, `${m.resources.length} vault resources, ${m.guardrails.length} guardrail policies`];
-    });
-    await step('prepare: provision accounts', async () => {
-      const p = await provisionSandbox(clients, config);
+  const target: DrillTarget = await step(
+    onAws ? 'prepare: preflight of the accounts' : 'prepare: sandbox and accounts',
+    async () => {
+      const t = starting
+        ? await sandboxTarget(config, await starting)
+        : await awsTarget(config, {
+            id,
+            endpoint: opts.endpoint,
+            replicationWaitMs: opts.waitMs?.replication,
+            copyWaitMs: opts.waitMs?.copy,
+          });
       return [
-        p,
-        `organizations ${p.organizations.source} and ${p.organizations.vault}; ${p.buckets.length} vault bucket(s)`,
+        t,
+        t.server
+          ? `moto_server at ${t.server.endpoint}, accounts provisioned, catalog and keys for snapshots`
+          : `${t.preflight.length} checks passed`,
       ];
-    });
-
+    },
+  );
+  const { clients } = target;
+  const scope: DrillScope = {
+    id,
+    prefix: target.prefix,
+    sendsProductionAttacks: target.sendsProductionAttacks,
+  };
+  const cleanedUp: string[] = [];
+  try {
     const manifest: ManifestEntry[] = [];
     const rpo: DrillEvidence['rpo'] = [];
     const keys = opts.keys ?? 24;
     const protect = async (phase: 'initial' | 'changes') => {
+      const written: ManifestEntry[] = [];
       for (const b of buckets)
-        manifest.push(
-          ...(await seedWorkload(clients.for(S3Client, b.account, b.region), b.bucket, keys, phase)),
+        written.push(
+          ...(await seedWorkload(clients.for(S3Client, b.account, b.region), b.bucket, keys, phase, {
+            prefix: scope.prefix,
+            tagging: drillTagging(id),
+          })),
         );
-      const passes = await emulateReplication(clients, config);
-      for (const pass of passes) {
-        for (const r of pass.replicated) {
-          const written = manifest.find((m) => m.versionId === r.sourceVersionId);
-          if (written) {
-            rpo.push({
-              item: `${pass.bucket}/${r.key}@${r.sourceVersionId.slice(0, 8)}`,
-              writtenAt: written.writtenAt,
-              safeAt: r.at.toISOString(),
-              seconds: (r.at.getTime() - new Date(written.writtenAt).getTime()) / 1000,
-            });
-          }
-        }
+      manifest.push(...written);
+      const safe = await target.replicate(written);
+      for (const r of safe) {
+        const w = written.find((m) => m.versionId === r.sourceVersionId)!;
+        rpo.push({
+          item: `${r.bucket}/${r.key}@${r.sourceVersionId.slice(0, 8)}`,
+          writtenAt: w.writtenAt,
+          safeAt: r.at.toISOString(),
+          seconds: (r.at.getTime() - new Date(w.writtenAt).getTime()) / 1000,
+        });
       }
-      return passes.reduce((n, p) => n + p.replicated.length, 0);
+      const missing = written.filter(
+        (w) => !w.deleted && !safe.some((r) => r.sourceVersionId === w.versionId),
+      );
+      return { safe: safe.length, missing };
     };
-    await step('protect: write workload and replicate', async () => [
-      null,
-      `${await protect('initial')} versions safe in the vault`,
-    ]);
-    // moto stamps versions to the second: a second between generations keeps "the state at T" unambiguous.
-    await pause(1100);
-    await step('protect: overwrite and delete, replicate', async () => [
-      null,
-      `${await protect('changes')} more versions safe in the vault`,
-    ]);
+    const notReplicated: string[] = [];
+    for (const [phase, name] of [
+      ['initial', 'protect: write workload and replicate'],
+      ['changes', 'protect: overwrite and delete, replicate'],
+    ] as const) {
+      await step(name, async () => {
+        const r = await protect(phase);
+        notReplicated.push(
+          ...r.missing.map((m) => `s3://${m.bucket}/${m.key}@${m.versionId}: not in the vault`),
+        );
+        return [
+          null,
+          `${r.safe} versions safe in the vault${r.missing.length ? `, ${r.missing.length} not` : ''}`,
+        ];
+      });
+      // moto stamps versions to the second: a second between generations keeps "the state at T" unambiguous.
+      await pause(1100);
+    }
+    const snapshots = await step('protect: snapshot databases and volumes, copy into the vault', async () => {
+      const seeds = await seedSnapshots(clients, config, target.apis, { id, name: target.name });
+      const out = await vaultSnapshots(
+        { clients, config, catalog: target.catalog, apis: target.apis },
+        seeds,
+        {
+          deadline: Date.now() + target.copyWaitMs,
+          pollMs: 15_000,
+        },
+      );
+      for (const v of out.vaulted)
+        rpo.push({
+          item: `${v.service}:${v.snapshotId}`,
+          writtenAt: v.takenAt,
+          safeAt: v.safeAt,
+          seconds: (new Date(v.safeAt).getTime() - new Date(v.takenAt).getTime()) / 1000,
+        });
+      return [
+        { seeds, ...out },
+        `${out.vaulted.length} of ${seeds.length} snapshots locked in the vault under the vault key`,
+      ];
+    });
     await pause(1100);
     const pointInTime = new Date();
     await pause(1100);
 
     const attacks = await step('attack: as the source organization, then against the vault', async () => {
       const records: AttackRecord[] = [];
-      for (const b of buckets) records.push(...(await runAttacks(clients, config, model, b)));
+      for (const b of buckets) records.push(...(await runAttacks(clients, config, model, b, scope)));
+      records.push(
+        ...(await runSnapshotAttacks(
+          clients,
+          config,
+          model,
+          target.apis,
+          snapshots.seeds,
+          snapshots.vaulted,
+          scope,
+        )),
+      );
       // Whatever reached the source since is replicated as S3 would: ransomed versions land in the vault too.
-      await emulateReplication(clients, config);
+      await target.replicate([]);
       const through = records.filter((r) => r.gotThrough).length;
       return [
         records,
-        `${records.length} attempts, ${records.filter((r) => r.target === 'source' && r.policy === 'allowed').length} ran in the compromised source, ${through} got through to the vault`,
+        `${records.length} attempts, ${records.filter((r) => r.target === 'source' && r.emulator === 'executed').length} ran in the compromised source, ${through} got through to the vault`,
       ];
     });
 
@@ -156,7 +243,14 @@ export async function runDrill(
         const report = await restoreBucket(clients, config, b, {
           at: pointInTime,
           to: `airgap-restore-drill-${Date.now()}`,
+          ...(scope.prefix ? { prefix: scope.prefix } : {}),
         });
+        await clients.for(S3Client, report.targetAccount, config.vault.region).send(
+          new PutBucketTaggingCommand({
+            Bucket: report.target,
+            Tagging: { TagSet: [{ Key: TAGS.drill, Value: id }] },
+          }),
+        );
         restores.push(report);
         rto.push({
           resource: `s3://${b.bucket}`,
@@ -205,17 +299,25 @@ export async function runDrill(
     });
 
     const lockChecks = checksOutsideTheEvaluator(model);
+    if (!opts.keep)
+      await step('clean up: what the drill created', async () => {
+        cleanedUp.push(...(await target.cleanUp()));
+        return [null, `${cleanedUp.length} resources deleted`];
+      });
     const reasons = [
       ...attacks
         .filter((a) => a.gotThrough)
         .map((a) => `attack got through: ${a.actor}: ${a.attack} (${a.action})`),
       ...lockChecks.filter((c) => !c.passed).map((c) => `${c.name} is weaker than required: ${c.detail}`),
+      ...notReplicated,
+      ...snapshots.problems,
       ...verification.flatMap((v) => v.problems.map((p) => `${v.resource}: ${p}`)),
     ];
     const evidence: DrillEvidence = {
       tool: 'airgap drill',
       deployment: config.name,
-      target: 'sandbox',
+      target: target.kind,
+      id,
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       verdict: { passed: reasons.length === 0, reasons },
@@ -230,20 +332,45 @@ export async function runDrill(
       restore: restores.map(({ items: _items, ...rest }) => rest),
       verification,
       lockChecks,
-      coverage: SERVICES.map((service) => ({
-        service,
-        exercised: service === 's3' && buckets.length > 0,
-        note:
-          service === 's3'
-            ? 'replication, attack, point-in-time restore and checksum verification'
-            : config.protect[service].length
-              ? 'protected by the config, but snapshot vaulting is not implemented yet: not exercised'
-              : 'not protected by this config',
-      })),
+      preflight: target.preflight,
+      cleanedUp,
+      coverage: SERVICES.map((service) => ({ service, ...coverageOf(config, service) })),
       manifest,
+      snapshots: snapshots.vaulted,
     };
-    return opts.keep ? { evidence, server } : { evidence };
-  } finally {
-    if (!opts.keep) await server.stop();
+    if (!opts.reportDir)
+      return { evidence, ...(opts.keep && target.server ? { server: target.server } : {}) };
+    if (target.kind === 'aws')
+      evidence.evidenceStore = `s3://${evidenceBucketName(config)}/${reportName(evidence)}/`;
+    const report = writeDrillReport(evidence, opts.reportDir);
+    if (target.kind === 'aws') await keepEvidence(clients, config, report);
+    return { evidence, report, ...(opts.keep && target.server ? { server: target.server } : {}) };
+  } catch (e) {
+    // The drill's own failure is the one to report; clean-up does what it can.
+    if (!opts.keep) await target.cleanUp().catch(() => undefined);
+    throw e;
   }
+}
+
+/** The guardrails and vault resources attacks are authorized against: the deployed synth output, or a fresh one. */
+function modelFor(config: Config, templates: string | undefined): ProofModel {
+  if (templates) {
+    if (!existsSync(join(templates, 'airgap-manifest.json')))
+      throw new InputError([
+        `--templates ${templates}: no airgap-manifest.json there; write one with \`airgap synth --out ${templates}\``,
+      ]);
+    return loadModel(config, templates);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
+  synthesize(config, dir, { nag: false });
+  return loadModel(config, dir);
+}
+
+function coverageOf(config: Config, service: Service): { exercised: boolean; note: string } {
+  if (config.protect[service].length === 0) return { exercised: false, note: 'not protected by this config' };
+  if (service === 's3')
+    return { exercised: true, note: 'replication, attack, point-in-time restore and checksum verification' };
+  if (service === 'rds' || service === 'aurora' || service === 'ebs')
+    return { exercised: true, note: 'snapshot, share, vault copy under the vault key, attack' };
+  return { exercised: false, note: 'protected by the config; its protection path is not built yet' };
 }

@@ -23,10 +23,11 @@ export async function seedWorkload(
   bucket: string,
   keys: number,
   phase: 'initial' | 'changes',
+  scope: { prefix: string; tagging: string },
 ): Promise<ManifestEntry[]> {
   const out: ManifestEntry[] = [];
   for (let i = 0; i < keys; i++) {
-    const key = `invoices/${String(i).padStart(4, '0')}.json`;
+    const key = `${scope.prefix}invoices/${String(i).padStart(4, '0')}.json`;
     if (phase === 'initial' || i % 3 === 0) {
       const body = JSON.stringify({
         invoice: i,
@@ -35,7 +36,13 @@ export async function seedWorkload(
         pad: randomBytes(64).toString('hex'),
       });
       const put = await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumAlgorithm: 'SHA256' }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ChecksumAlgorithm: 'SHA256',
+          Tagging: scope.tagging,
+        }),
       );
       out.push({
         bucket,

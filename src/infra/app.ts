@@ -2,6 +2,7 @@ import { App, BootstraplessSynthesizer, Validations, type Stack } from 'aws-cdk-
 import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
+import { backupPathStacks } from './backup/backup-path-stacks.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
 import { SourceStack, sourceParameters } from './source/source-stack.js';
@@ -81,6 +82,7 @@ export function buildApp(
       instances: here(vault.restoreAccount),
     },
   );
+  stacks.push(...backupPathStacks(app, config));
   for (const { stack } of stacks) {
     stack.tags.setTag('airgap:deployment', config.name);
     acknowledgeProjectChoices(stack);

@@ -56,6 +56,9 @@ async function actionsAimedAt(target: Target): Promise<Omit<Attack, 'resource' |
         ? action.isWildcardOnly
         : action.resourceTypes.some((r) => r.name === target.resourceType);
     if (!applies) continue;
+    // A vault ARN also fits AWS Backup's generic recovery-point ARN pattern, so the evaluator cannot pin the
+    // tagging actions to one resource type; tags reach neither recovery points nor the lock.
+    if (target.resourceType === 'backupVault' && /^(Tag|Untag)Resource$/.test(name)) continue;
     const reads = action.accessLevel === 'Read' && (target.resourceType === 'object' || /Export/.test(name));
     if (action.accessLevel === 'List' || (action.accessLevel === 'Read' && !reads)) continue;
     out.push({

@@ -164,12 +164,14 @@ function readTemplate(
       });
     } else if (r.Type.startsWith('AWS::DynamoDB::')) {
       model.resources.push({ kind: 'table', arn: refs[id]!.arn, account, name: refs[id]!.ref });
-    } else if (r.Type.startsWith('AWS::Backup::') && r.Type.endsWith('Vault')) {
-      const lock = p['LockConfiguration'] as {
-        MinRetentionDays?: number;
-        MaxRetentionDays?: number;
-        ChangeableForDays?: number;
-      };
+    } else if (r.Type.startsWith('AWS::Backup::') && r.Type.endsWith('Vault') && org === 'vault') {
+      // Only the vault organization's vaults are claimed to survive; the local and backup-account layers live
+      // in the source organization. A logically air-gapped vault is compliance-locked from creation.
+      const lock = (
+        r.Type === 'AWS::Backup::LogicallyAirGappedBackupVault'
+          ? { ...p, ChangeableForDays: 0 }
+          : p['LockConfiguration']
+      ) as { MinRetentionDays?: number; MaxRetentionDays?: number; ChangeableForDays?: number } | undefined;
       model.resources.push({
         kind: 'backup-vault',
         arn: refs[id]!.arn,

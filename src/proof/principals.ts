@@ -84,7 +84,7 @@ export function principals(model: ProofModel): Principal[] {
       trust: 'vault-operator',
     }),
     admin('break-glass', 'vault break-glass role (with MFA)', vault.vaultAccount, 'vault', {
-      arn: `arn:aws:iam::${vault.vaultAccount}:role/${ROLE_NAMES.breakGlass}`,
+      arn: `arn:aws:iam::${vault.vaultAccount}:role/${model.config.access.breakGlassRole}`,
       mfa: true,
       trust: 'break-glass',
     }),

@@ -121,6 +121,9 @@ const REPLICATION_GRANTS = [
 function judged(p: Principal, a: Attack): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
     return false;
+  // Copying a recovery point in is the AWS Backup path's own flow from the workload accounts, as replication is
+  // for buckets: it adds one, never removes or shortens one (a residual risk below).
+  if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
   return p.trust === 'attacker' || a.destructive;
 }
@@ -202,6 +205,7 @@ async function positive(
         action: 's3:GetObjectVersion',
         resource: `${firstBucket.arn}/any-key`,
         resourceAccount: vault.vaultAccount,
+        context: personOnAllowedNetwork(model),
       },
       'Strict',
     );
@@ -218,7 +222,8 @@ async function positive(
           action: 'kms:Decrypt',
           resource: key.arn,
           resourceAccount: vault.vaultAccount,
-          context: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          // S3 calls KMS for the restore role's request: a call through an AWS service.
+          context: { 'kms:ViaService': `s3.${region}.amazonaws.com`, 'aws:ViaAWSService': 'true' },
         },
         'Strict',
       );
@@ -238,6 +243,12 @@ async function positive(
   return out;
 }
 
+/** A restore is a person's direct call, with MFA, from the first allow-listed network of `access.allowedCidrs`. */
+function personOnAllowedNetwork(model: ProofModel): Record<string, string> {
+  const cidr = model.config.access.allowedCidrs[0];
+  return { 'aws:ViaAWSService': 'false', ...(cidr ? { 'aws:SourceIp': cidr.split('/')[0]! } : {}) };
+}
+
 /** What IAM evaluation cannot see: the service locks themselves. */
 export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
   const out: ControlResult[] = [];
@@ -255,11 +266,13 @@ export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
   }
   for (const v of model.resources.filter((r) => r.kind === 'backup-vault')) {
     const lock = v.vaultLock;
+    // Grace 0 is a logically air-gapped vault, immutable from creation with at least 7 days.
     const ok =
       !!lock &&
       lock.changeableForDays !== undefined &&
-      lock.changeableForDays >= 3 &&
-      (lock.minDays ?? 0) >= 1;
+      (lock.changeableForDays === 0
+        ? (lock.minDays ?? 0) >= 7
+        : lock.changeableForDays >= 3 && (lock.minDays ?? 0) >= 1);
     out.push({
       name: `Vault Lock of ${v.name}`,
       passed: ok,
@@ -281,7 +294,7 @@ export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
       'The final guarantee is the service lock (Object Lock COMPLIANCE, EBS snapshot lock, Vault Lock), which binds services too.',
   },
   {
-    risk: 'A compromised source account can replicate new (ransomed) versions into the vault through its replication role.',
+    risk: 'A compromised source account can replicate new (ransomed) versions into the vault through its replication role, or copy new recovery points into the air-gapped vault.',
     mitigation:
       'New versions never remove locked ones; restores pick a point in time before the attack, never "latest".',
   },

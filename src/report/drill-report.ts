@@ -17,12 +17,16 @@ export interface WrittenReport {
   files: { file: string; sha256: string }[];
 }
 
+/** The report's folder name, also its key prefix in the evidence bucket. */
+export const reportName = (evidence: Pick<DrillEvidence, 'startedAt'>) =>
+  `drill-${evidence.startedAt.replace(/[:.]/g, '-')}`;
+
 /**
  * Writes the drill's evidence: the raw artifacts (manifest, attacks, restores) each with its SHA-256, then
  * report.md and report.html for people, then evidence.json that names every other file and its hash.
  */
 export function writeDrillReport(evidence: DrillEvidence, root = 'reports'): WrittenReport {
-  const dir = join(root, `drill-${evidence.startedAt.replace(/[:.]/g, '-')}`);
+  const dir = join(root, reportName(evidence));
   mkdirSync(dir, { recursive: true });
   const files: WrittenReport['files'] = [];
   const write = (file: string, text: string) => {
@@ -31,10 +35,11 @@ export function writeDrillReport(evidence: DrillEvidence, root = 'reports'): Wri
   };
   write('manifest.json', `${JSON.stringify(evidence.manifest, null, 2)}\n`);
   write('attacks.json', `${JSON.stringify(evidence.attacks, null, 2)}\n`);
+  write('snapshots.json', `${JSON.stringify(evidence.snapshots, null, 2)}\n`);
   write('restores.json', `${JSON.stringify(evidence.restore, null, 2)}\n`);
   write('report.md', drillMarkdown(evidence));
   write('report.html', drillHtml(evidence));
-  const { manifest: _manifest, ...rest } = evidence;
+  const { manifest: _manifest, snapshots: _snapshots, ...rest } = evidence;
   writeFileSync(join(dir, 'evidence.json'), `${JSON.stringify({ ...rest, artifacts: files }, null, 2)}\n`);
   return { dir, files: [...files, { file: 'evidence.json', sha256: '' }] };
 }
@@ -159,7 +164,7 @@ ul.reasons li{margin:2px 0}.muted{color:#5b6478;font-size:13px}
 <div class="verdict ${e.verdict.passed ? 'passed' : 'failed'}"><h1>Ransomware recovery drill: ${e.verdict.passed ? 'PASSED' : 'FAILED'}</h1>
 <p>${esc(headline(e))}</p>
 ${e.verdict.passed ? '' : `<ul class="reasons">${e.verdict.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`}</div>
-<section><h2>What happened</h2><p>The drill wrote a workload into the production bucket, let it replicate into the locked vault, then attacked as an administrator of the whole production organization: overwriting every object, deleting every version, expiring the bucket, turning off replication and destroying the key; and then, with stolen credentials and as a vault administrator without MFA, it tried to delete, shorten or re-key the vault copies. Finally it restored the data, as it was at <strong>${esc(e.pointInTime)}</strong> (just before the attack), into a separate clean account and checked every object against the fingerprints taken when it was written.</p>
+<section><h2>What happened</h2>${whatHappened(e)}
 <p class="muted">Deployment ${esc(e.deployment)} on the ${e.target}; ${esc(e.startedAt)} to ${esc(e.finishedAt)}.</p></section>
 <section><h2>Timeline</h2>${timeline('Drill steps (seconds from start)', spans)}</section>
 <section><h2>How long recovery took (RTO)</h2>${barChart('Restore time per resource', rtoRows, 's')}</section>
@@ -170,6 +175,15 @@ ${e.verdict.passed ? '' : `<ul class="reasons">${e.verdict.reasons.map((r) => `<
 <h2>Coverage</h2><ul>${e.coverage.map((c) => `<li>${c.service}: ${c.exercised ? 'exercised' : 'not exercised'} (${esc(c.note)})</li>`).join('')}</ul></section>
 </main></body></html>
 `;
+}
+
+function whatHappened(e: DrillEvidence): string {
+  const kinds = [
+    e.manifest.length ? 'files into the production bucket' : '',
+    e.snapshots.some((s) => s.service !== 'ebs') ? 'snapshots of the production databases' : '',
+    e.snapshots.some((s) => s.service === 'ebs') ? 'snapshots of the production disks' : '',
+  ].filter(Boolean);
+  return `<p>The drill wrote ${kinds.join(', ')} and let them reach the locked vault, in a separate organization. Then it attacked as an administrator of the whole production organization: overwriting and deleting every file version, expiring the bucket, turning off replication, deleting every snapshot and destroying the keys; and then, with stolen credentials and as a vault administrator without MFA, it tried to delete, shorten the retention of, share or re-key the vault copies. Finally it restored the data, as it was at <strong>${esc(e.pointInTime)}</strong> (just before the attack), into a separate clean account and checked it against the fingerprints taken when it was written.</p>`;
 }
 
 function median(values: number[]): number {

@@ -39,6 +39,11 @@ import type { SharedSnapshot, SnapshotApi, SnapshotService } from '../protect/sn
  *
  * moto also lacks LockSnapshot: the sandbox reports EBS copies as not lockable rather than pretending.
  */
+/** The snapshot APIs a command uses: on the sandbox with the emulation of what moto lacks, on AWS the SDK's. */
+export function snapshotApisFor(clients: AwsClients, config: Config): Record<SnapshotService, SnapshotApi> {
+  return clients.isSandbox ? emulatedSnapshotApis(clients, config) : snapshotApis(clients);
+}
+
 export function emulatedSnapshotApis(
   clients: AwsClients,
   config: Config,

@@ -1,6 +1,6 @@
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/clients.js';
-import { Catalog } from '../catalog/catalog.js';
+import { vaultCatalog, type Catalog } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, type Config } from '../config/index.js';
 
 /**
@@ -10,7 +10,7 @@ import { RESOURCE_NAMES, type Config } from '../config/index.js';
  */
 export async function provisionSnapshotSandbox(clients: AwsClients, config: Config): Promise<Catalog> {
   const { vault, source } = config.organizations;
-  const catalog = sandboxCatalog(clients, config);
+  const catalog = vaultCatalog(clients, config);
   await catalog.createForSandbox();
   for (const region of new Set([config.vault.region, ...source.regions])) {
     await ensureKey(clients.for(KMSClient, vault.vaultAccount, region), RESOURCE_NAMES.vaultKeyAlias(config));
@@ -22,15 +22,6 @@ export async function provisionSnapshotSandbox(clients: AwsClients, config: Conf
       await ensureKey(clients.for(KMSClient, w.id, region), RESOURCE_NAMES.sourceKeyAlias(config));
   }
   return catalog;
-}
-
-export function sandboxCatalog(clients: AwsClients, config: Config): Catalog {
-  return new Catalog({
-    clients,
-    account: config.organizations.vault.vaultAccount,
-    region: config.vault.region,
-    table: RESOURCE_NAMES.catalogTable(config),
-  });
 }
 
 async function ensureKey(kms: KMSClient, alias: string): Promise<void> {

@@ -75,17 +75,26 @@ export function resourceArn(service: Service, region: string, account: string, n
 /**
  * Pure: joins what the config expects with what the path readers observed. Expected resources with no copy are
  * "never reached" and come first: AWS Backup's own protected-resource listing hides exactly those.
+ * `paths` narrows the report to some protection paths (`airgap snapshots status`).
  */
-export function evaluate(config: Config, observed: CopyObservation[], now: Date): StatusReport {
+export function evaluate(
+  config: Config,
+  observed: CopyObservation[],
+  now: Date,
+  paths?: readonly ProtectionPath[],
+): StatusReport {
   const key = (path: string, resource: string) => `${path} ${resource}`;
   const byKey = new Map(observed.map((o) => [key(o.path, o.resource), o]));
   const rows: ResourceStatus[] = [];
   const seen = new Set<string>();
-  const expected = expectedResources(config);
+  const expected = expectedResources(config).filter((e) => !paths || paths.includes(e.path));
   const inConfig = (o: CopyObservation) =>
     config.protect[o.service].some((sel) => sel.account === o.account) &&
     (o.path !== 'aws-backup' || config.paths.backup);
-  for (const e of [...expected, ...observed.filter(inConfig)]) {
+  for (const e of [
+    ...expected,
+    ...observed.filter((o) => inConfig(o) && (!paths || paths.includes(o.path))),
+  ]) {
     const k = key(e.path, e.resource);
     if (seen.has(k)) continue;
     seen.add(k);

@@ -7,12 +7,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, type Config, type ProtectedBucket } from '../config/index.js';
+import { CANARY_KEY, CANARY_WRITTEN_AT } from '../protect/s3/canary.js';
 import { REPLICATION_RULE_ID } from '../protect/s3/replication.js';
 import type { CopyObservation } from './model.js';
-
-/** One small object per protected bucket, overwritten on every run: its newest version in the vault proves a write time. */
-export const CANARY_KEY = '.airgap-canary';
-export const CANARY_WRITTEN_AT = 'airgap-canary-written-at';
 
 /**
  * S3 path: the newest canary found in the vault is the newest source write proven replicated; then a fresh

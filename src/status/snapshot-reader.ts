@@ -1,87 +1,57 @@
-import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBSnapshotsCommand,
-  RDSClient,
-  type Tag,
-} from '@aws-sdk/client-rds';
 import type { AwsClients } from '../aws/clients.js';
-import { TAGS, type Config, type Service } from '../config/index.js';
+import { vaultCatalog, type CatalogEntry } from '../catalog/catalog.js';
+import type { Config } from '../config/index.js';
 import type { CopyObservation } from './model.js';
 
-interface TaggedCopy {
-  service: Service;
-  tags: Record<string, string>;
-  createdAt: Date | undefined;
-}
+const DAY_MS = 86_400_000;
 
 /**
- * Snapshot path: the vault account's own snapshot copies, found by the airgap tags every copy carries
- * (config/names.ts TAGS), newest per source resource. Reads the snapshots themselves rather than the catalog,
- * so a copy that exists is seen even when its catalog entry is missing.
+ * Snapshot path: the recovery catalog, the one record of vault copies that the copier writes, `airgap restore`
+ * reads and `airgap status` and `airgap snapshots status` both report from. A copy whose catalog write was cut
+ * short is recorded by the copier's next run (it finds the copy by its deterministic id), so reading the
+ * catalog misses it for one run at most. A catalog table that does not exist yet (vault stack not deployed)
+ * reads as empty: every protected resource is then reported as never in the vault.
  */
 export async function snapshotReader(clients: AwsClients, config: Config): Promise<CopyObservation[]> {
-  const account = config.organizations.vault.vaultAccount;
-  const region = config.vault.region;
-  const ec2 = clients.for(EC2Client, account, region);
-  const rds = clients.for(RDSClient, account, region);
-  const copies: TaggedCopy[] = [];
-  let token: string | undefined;
-  do {
-    const page = await ec2.send(
-      new DescribeSnapshotsCommand({
-        OwnerIds: ['self'],
-        Filters: [{ Name: 'tag-key', Values: [TAGS.sourceArn] }],
-        NextToken: token,
-      }),
-    );
-    for (const s of page.Snapshots ?? [])
-      copies.push({ service: 'ebs', tags: tagMap(s.Tags ?? []), createdAt: s.StartTime });
-    token = page.NextToken;
-  } while (token);
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }));
-    for (const s of page.DBSnapshots ?? [])
-      copies.push({ service: 'rds', tags: tagMap(s.TagList ?? []), createdAt: s.SnapshotCreateTime });
-    marker = page.Marker;
-  } while (marker);
-  do {
-    const page = await rds.send(
-      new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }),
-    );
-    for (const s of page.DBClusterSnapshots ?? [])
-      copies.push({ service: 'aurora', tags: tagMap(s.TagList ?? []), createdAt: s.SnapshotCreateTime });
-    marker = page.Marker;
-  } while (marker);
-  return newestPerResource(copies);
-}
-
-function newestPerResource(copies: TaggedCopy[]): CopyObservation[] {
-  const newest = new Map<string, CopyObservation>();
-  for (const c of copies) {
-    const resource = c.tags[TAGS.sourceArn];
-    if (!resource || c.tags[TAGS.drill]) continue;
-    // The creation time of the source snapshot, when tagged, is what the copy proves; the copy's own time is later.
-    const created = c.tags[TAGS.createdAt];
-    const at = created ? new Date(created) : c.createdAt;
-    const until = c.tags[TAGS.retainUntil];
-    const seen = newest.get(resource);
-    if (seen?.newestCopyAt && at && seen.newestCopyAt >= at) continue;
-    newest.set(resource, {
-      service: c.service,
-      resource,
-      account: c.tags[TAGS.sourceAccount] ?? resource.split(':')[4] ?? '',
-      path: 'snapshot-copy',
-      newestCopyAt: at,
-      retentionDays:
-        until && at ? Math.round((new Date(until).getTime() - at.getTime()) / 86_400_000) : undefined,
-      detail: until ? [`locked until ${until}`] : [],
+  const entries = await vaultCatalog(clients, config)
+    .list()
+    .catch((e: unknown) => {
+      if ((e as Error).name === 'ResourceNotFoundException') return [];
+      throw e;
     });
-  }
-  return [...newest.values()];
+  return newestPerResource(entries);
 }
 
-function tagMap(tags: (Tag | { Key?: string; Value?: string })[]): Record<string, string> {
-  return Object.fromEntries(tags.filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
+/** Per source resource, its newest completed vault copy, and what happened to newer attempts. Pure. */
+export function newestPerResource(entries: readonly CatalogEntry[]): CopyObservation[] {
+  const byResource = new Map<string, CatalogEntry[]>();
+  for (const e of entries) {
+    if (e.service !== 'rds' && e.service !== 'aurora' && e.service !== 'ebs') continue;
+    byResource.set(e.sourceResource, [...(byResource.get(e.sourceResource) ?? []), e]);
+  }
+  return [...byResource.values()].map((all) => {
+    const sorted = [...all].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const first = sorted[0]!;
+    const newest = sorted.find((e) => e.state === 'available');
+    const newer = sorted.slice(0, newest ? sorted.indexOf(newest) : sorted.length);
+    const detail = [
+      ...(newest ? [`vault copy ${newest.vaultCopyId}, locked until ${newest.retainUntil}`] : []),
+      ...newer.map((e) =>
+        e.state === 'failed'
+          ? `copy of ${e.sourceArn} failed: ${e.cause ?? 'no cause recorded'}`
+          : `copy of ${e.sourceArn} in progress`,
+      ),
+    ];
+    return {
+      service: first.service,
+      resource: first.sourceResource,
+      account: first.sourceAccount,
+      path: 'snapshot-copy' as const,
+      newestCopyAt: newest ? new Date(newest.createdAt) : undefined,
+      retentionDays: newest
+        ? Math.round((Date.parse(newest.retainUntil) - Date.parse(newest.createdAt)) / DAY_MS)
+        : undefined,
+      detail,
+    };
+  });
 }

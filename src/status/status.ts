@@ -26,6 +26,15 @@ export async function vaultStatus(
   return evaluate(config, observed, now);
 }
 
+/** The snapshot path alone: per protected DB, cluster and volume, its newest vault copy against the RPO. */
+export async function snapshotStatus(
+  clients: AwsClients,
+  config: Config,
+  now = new Date(),
+): Promise<StatusReport> {
+  return evaluate(config, await snapshotReader(clients, config), now, ['snapshot-copy']);
+}
+
 export function renderStatus(report: StatusReport): string {
   const lines = report.resources.map((r) => {
     const age = r.ageMinutes === undefined ? 'NEVER REACHED THE VAULT' : `${r.ageMinutes} min old`;

@@ -5,11 +5,18 @@ import type { Config } from '../../src/config/schema.js';
 
 export const QUICKSTART_PATH = new URL('../../examples/quickstart.yaml', import.meta.url);
 
-/** The quickstart config, optionally with edits at YAML paths (each test changes only what it names). */
-export function quickstart(edits: [path: (string | number)[], value: unknown][] = []): Config {
+type Edits = [path: (string | number)[], value: unknown][];
+
+/** The quickstart config's YAML text with edits at YAML paths, for tests that run the CLI on a file. */
+export function quickstartYaml(edits: Edits = []): string {
   const doc = parseDocument(readFileSync(QUICKSTART_PATH, 'utf8'));
   for (const [path, value] of edits) doc.setIn(path, value);
-  return parseConfig(doc.toString(), 'quickstart.yaml');
+  return doc.toString();
+}
+
+/** The quickstart config, optionally with edits at YAML paths (each test changes only what it names). */
+export function quickstart(edits: Edits = []): Config {
+  return parseConfig(quickstartYaml(edits), 'quickstart.yaml');
 }
 
 /** A config with `n` workload accounts, each protecting one bucket: for scale tests and benchmarks. */

@@ -1,7 +1,6 @@
 import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../model.js';
 
 const DAY = 86_400_000;
-const RESTORE_TARGET_MINUTES = 240;
 
 /** Backup Audit Manager's controls, by their own names, in the order the rules below evaluate them. */
 export const BACKUP_AUDIT_MANAGER_CONTROLS = [
@@ -14,7 +13,7 @@ export const BACKUP_AUDIT_MANAGER_CONTROLS = [
   'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
   'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
   'BACKUP_LAST_RECOVERY_POINT_CREATED',
-  'BACKUP_RESTORE_TIME_MEETS_TARGET',
+  'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET',
 ] as const;
 
 /**
@@ -56,10 +55,16 @@ export const backupRules: RuleFamily = (state, config) => {
         ? pass(names[2]!, v.name, 'vault access policy denies DeleteRecoveryPoint')
         : fail(names[2]!, v.name, 'vault access policy does not deny DeleteRecoveryPoint'),
     );
-    if (!v.locked) out.push(fail(names[5]!, v.name, 'Vault Lock is not configured'));
-    else if (v.lockDate && v.lockDate > state.now)
+    // A lock date in the future is the grace time, whatever `Locked` says; no lock date at all is governance
+    // mode, which anyone allowed to call DeleteBackupVaultLockConfiguration removes at any time.
+    if (v.lockDate && v.lockDate > state.now)
       out.push(fail(names[5]!, v.name, `not yet immutable until ${v.lockDate.toISOString()}`));
-    else out.push(pass(names[5]!, v.name, 'Vault Lock is past its grace period'));
+    else if (!v.locked) out.push(fail(names[5]!, v.name, 'Vault Lock is not configured'));
+    else if (!v.lockDate)
+      out.push(
+        fail(names[5]!, v.name, 'Vault Lock is in governance mode (no lock date): removable at any time'),
+      );
+    else out.push(pass(names[5]!, v.name, `Vault Lock immutable since ${v.lockDate.toISOString()}`));
   }
   for (const plan of b.plans)
     for (const rule of plan.rules) {
@@ -103,15 +108,12 @@ export const backupRules: RuleFamily = (state, config) => {
           ),
     );
   }
+  const target = config.backup.restoreTimeTargetMinutes;
   for (const j of b.restoreJobs)
     out.push(
-      j.minutes <= RESTORE_TARGET_MINUTES
+      j.minutes <= target
         ? pass(names[9]!, j.resourceArn, `restored in ${j.minutes} minutes`)
-        : fail(
-            names[9]!,
-            j.resourceArn,
-            `restore took ${j.minutes} minutes, more than ${RESTORE_TARGET_MINUTES}`,
-          ),
+        : fail(names[9]!, j.resourceArn, `restore took ${j.minutes} minutes, more than ${target}`),
     );
   if (b.restoreJobs.length === 0)
     out.push(notApplicable(names[9]!, 'restore-jobs', 'no completed restore job yet'));

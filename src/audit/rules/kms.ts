@@ -1,20 +1,37 @@
-import { fail, pass, type Finding, type RuleFamily } from '../model.js';
+import { policyDiff } from '../policy-diff.js';
+import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../model.js';
 
-/** Vault keys: a disabled, deleting or imported key is a ransom lever over every copy it protects (threats #11, #12). */
+/**
+ * Vault keys: a disabled, deleting or imported key is a ransom lever over every copy it protects (threats #11,
+ * #12); a key policy that grants more than the template is the quiet way to the same end.
+ */
 export const kmsRules: RuleFamily = (state) =>
-  state.keys.map((k): Finding => {
-    const control = 'VAULT_KEY_STATE';
+  state.keys.flatMap((k): Finding[] => {
     const m = k.metadata;
-    if (!m) return fail(control, k.alias, `key not found in account ${k.account}`);
-    if (m.KeyState === 'PendingDeletion')
-      return fail(
-        control,
-        k.alias,
-        `deletion scheduled for ${m.DeletionDate?.toISOString() ?? 'an unknown date'}`,
-      );
-    if (m.KeyState !== 'Enabled') return fail(control, k.alias, `key state is ${m.KeyState ?? 'unknown'}`);
-    if (m.Origin !== 'AWS_KMS')
-      return fail(control, k.alias, `key material origin is ${m.Origin ?? 'unknown'}, not AWS_KMS`);
-    if (m.ValidTo) return fail(control, k.alias, `key material expires ${m.ValidTo.toISOString()}`);
-    return pass(control, k.alias, 'enabled, no deletion pending, AWS-generated material');
+    const stateFinding = (): Finding => {
+      const control = 'VAULT_KEY_STATE';
+      if (!m) return fail(control, k.alias, `key not found in account ${k.account}`);
+      if (m.KeyState === 'PendingDeletion')
+        return fail(
+          control,
+          k.alias,
+          `deletion scheduled for ${m.DeletionDate?.toISOString() ?? 'an unknown date'}`,
+        );
+      if (m.KeyState !== 'Enabled') return fail(control, k.alias, `key state is ${m.KeyState ?? 'unknown'}`);
+      if (m.Origin !== 'AWS_KMS')
+        return fail(control, k.alias, `key material origin is ${m.Origin ?? 'unknown'}, not AWS_KMS`);
+      if (m.ValidTo) return fail(control, k.alias, `key material expires ${m.ValidTo.toISOString()}`);
+      return pass(control, k.alias, 'enabled, no deletion pending, AWS-generated material');
+    };
+    const policyFinding = (): Finding => {
+      const control = 'VAULT_KEY_POLICY';
+      const intended = state.intent?.vaultKeyPolicy;
+      if (!intended) return notApplicable(control, k.alias, 'audit ran without the synthesized templates');
+      if (!k.policy) return fail(control, k.alias, `key not found in account ${k.account}`);
+      const diff = policyDiff(intended, k.policy);
+      return diff.length
+        ? fail(control, k.alias, `key policy differs from the template: ${diff.join('; ')}`)
+        : pass(control, k.alias, 'key policy equals the template');
+    };
+    return [stateFinding(), policyFinding()];
   });

@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { runDrill } from '../../drill/run.js';
 import { CheckFailed, InputError } from '../../errors.js';
-import { writeDrillReport } from '../../report/drill-report.js';
 import { writeSandboxState } from '../../sandbox/state.js';
 import { configOption, outputOption } from '../options.js';
 
@@ -14,21 +13,45 @@ export function registerDrillCommands(program: Command): void {
     )
     .addOption(configOption())
     .addOption(
-      new Option('--target <target>', 'where to run it').choices(['sandbox', 'aws']).default('sandbox'),
+      new Option(
+        '--target <target>',
+        'sandbox: a local moto_server; aws: the real accounts, drill-tagged resources only',
+      )
+        .choices(['sandbox', 'aws'])
+        .default('sandbox'),
     )
-    .option('--keep', 'leave the sandbox running afterwards (stop it with `airgap sandbox down`)')
+    .option('--endpoint <url>', 'with --target aws: an endpoint that stands in for AWS')
+    .option(
+      '--keep',
+      'leave the sandbox running (stop it with `airgap sandbox down`), or the drill resources on AWS',
+    )
     .option('--report-dir <dir>', 'where reports/drill-<time>/ goes', 'reports')
+    .option(
+      '--templates <dir>',
+      'authorize attacks against this synth output (what you deployed) instead of a fresh synth',
+    )
     .addOption(outputOption())
     .action(
-      async (opts: { config: string; target: string; keep?: boolean; reportDir: string; output: string }) => {
-        const config = loadConfig(opts.config);
-        if (opts.target === 'aws') {
+      async (opts: {
+        config: string;
+        target: 'sandbox' | 'aws';
+        endpoint?: string;
+        keep?: boolean;
+        reportDir: string;
+        templates?: string;
+        output: string;
+      }) => {
+        if (opts.endpoint && opts.target !== 'aws')
           throw new InputError([
-            '--target aws: not available yet; the drill runs on the sandbox only (see the README, "The drill")',
+            `--endpoint ${opts.endpoint}: only with --target aws (the sandbox starts its own endpoint)`,
           ]);
-        }
-        const { evidence, server } = await runDrill(config, {
+        const config = loadConfig(opts.config);
+        const { evidence, report, server } = await runDrill(config, {
+          target: opts.target,
           keep: opts.keep ?? false,
+          reportDir: opts.reportDir,
+          ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+          ...(opts.templates ? { templates: opts.templates } : {}),
           progress: opts.output === 'text' ? (line) => console.error(`  ${line}`) : undefined,
         });
         if (server) {
@@ -41,12 +64,11 @@ export function registerDrillCommands(program: Command): void {
             accounts: {},
           });
         }
-        const report = writeDrillReport(evidence, opts.reportDir);
         if (opts.output === 'json')
-          console.log(JSON.stringify({ report: report.dir, ...evidence, manifest: undefined }, null, 2));
+          console.log(JSON.stringify({ report: report?.dir, ...evidence, manifest: undefined }, null, 2));
         else {
           console.log(
-            `drill ${evidence.verdict.passed ? 'PASSED' : 'FAILED'}; evidence in ${report.dir}/ (report.html, report.md, evidence.json)`,
+            `drill ${evidence.verdict.passed ? 'PASSED' : 'FAILED'}; evidence in ${report?.dir}/ (report.html, report.md, evidence.json)${evidence.evidenceStore ? ` and ${evidence.evidenceStore} (Object Lock)` : ''}`,
           );
         }
         if (!evidence.verdict.passed)

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { audit } from '../../audit/audit.js';
 import { renderAudit } from '../../audit/render.js';
+import { synthesizedTemplates } from '../../audit/synthesized-templates.js';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
 import { awsClientsFor } from '../../sandbox/state.js';
@@ -36,11 +37,16 @@ export function registerOperateCommands(program: Command): void {
     .command('audit')
     .description('read-only drift checks of the live accounts against the config and the guardrails')
     .addOption(configOption())
+    .option(
+      '--templates <dir>',
+      'hold the key policy and restore role to what `airgap synth` wrote there (default: synthesize first)',
+    )
     .option('--endpoint <url>', endpointHelp)
     .addOption(outputOption(['text', 'json', 'md', 'html']))
-    .action(async (opts: { config: string; endpoint?: string; output: string }) => {
+    .action(async (opts: { config: string; templates?: string; endpoint?: string; output: string }) => {
       const config = loadConfig(opts.config);
-      const report = await audit(awsClientsFor(config, { endpoint: opts.endpoint }), config);
+      const templates = synthesizedTemplates(config, opts.templates);
+      const report = await audit(awsClientsFor(config, { endpoint: opts.endpoint }), config, { templates });
       console.log(renderAudit(report, opts.output));
       if (report.failed > 0) throw new CheckFailed(`audit: ${report.failed} control(s) failed`);
     });

@@ -4,11 +4,13 @@ import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
+import { registerSnapshotRestoreCommands } from './restore-snapshot.js';
 import { onProtectedBucket, positiveInt, protectedBucketOf } from './s3.js';
 
 /** The `restore` group: one subcommand per kind of vault data. */
 export function registerRestoreCommands(program: Command): void {
   const restore = program.command('restore').description('restore vault data into the restore account');
+  registerSnapshotRestoreCommands(restore);
   onProtectedBucket(
     restore
       .command('s3')

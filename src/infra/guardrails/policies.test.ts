@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quickstart, withWorkloadAccounts } from '../../../test/support/config.js';
+import { MAX_ALLOWED_CIDRS } from '../../config/access-schema.js';
+import { IDENTITY_CENTER_ROLES } from './human-access.js';
 import { guardrails, POLICY_SIZE_LIMIT, policySize, type Guardrail } from './policies.js';
 
 const all = guardrails(quickstart());
@@ -93,6 +95,123 @@ describe('guardrail policies', () => {
           }
         expect(s.Effect).toBe('Deny');
       }
+    }
+  });
+
+  it('the vault organization has at most four SCPs: a root holds five, FullAWSAccess being one', () => {
+    expect(all.filter((g) => g.organization === 'vault' && g.kind === 'SCP').length).toBeLessThanOrEqual(4);
+  });
+
+  it('threat #15/#21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
+    const s = statement('airgap-vault-recovery-points', 'DenyBackupVaultTampering');
+    expect(s?.Condition).toBeUndefined();
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        'backup:DeleteRecoveryPoint',
+        'backup:UpdateRecoveryPointLifecycle',
+        'backup:DeleteBackupVault*',
+        'backup:PutBackupVaultLockConfiguration',
+      ]),
+    );
+    // Restore testing reports its result with PutRestoreValidationResult: it must stay allowed.
+    expect(s?.Action?.some((a) => a === 'backup:Put*')).toBe(false);
+  });
+
+  it('threat #22: only break-glass changes a vault access policy or the RAM share of the air-gapped vault', () => {
+    const s = statement('airgap-vault-recovery-points', 'DenyBackupAccessChangesExceptBreakGlass');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining(['backup:PutBackupVaultAccessPolicy', 'ram:DeleteResourceShare']),
+    );
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
+
+  it('threat #15: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
+    const s = statement('airgap-source-protection', 'DenyBackupTamperingExceptBreakGlass');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        'backup:DeleteRecoveryPoint',
+        'backup:DeleteBackupVault*',
+        'backup:PutBackupVaultAccessPolicy',
+        'backup:DeleteBackupPlan',
+      ]),
+    );
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
+});
+
+describe('human access to the vault organization (SCP)', () => {
+  const access = (edits: [string, unknown][]) =>
+    guardrails(quickstart(edits.map(([key, value]) => [['access', key], value])));
+  const sid = (g: Guardrail[], name: string) =>
+    g.find((x) => x.name === 'airgap-vault-organization')!.document.Statement.find((s) => s.Sid === name);
+
+  it('refuses every call by a person without MFA, exempting AWS services and the service roles by name', () => {
+    const s = statement('airgap-vault-organization', 'DenyPeopleWithoutMfa');
+    expect(s?.NotAction).toEqual(expect.arrayContaining(['sts:GetSessionToken', 'iam:EnableMFADevice']));
+    expect(s?.Condition).toEqual({
+      BoolIfExists: {
+        'aws:MultiFactorAuthPresent': 'false',
+        'aws:PrincipalIsAWSService': 'false',
+        'aws:ViaAWSService': 'false',
+      },
+      ArnNotLike: {
+        'aws:PrincipalArn': [
+          'arn:aws:iam::*:role/AirGapSnapshotCopier',
+          'arn:aws:iam::*:role/AirGapRetention',
+        ],
+      },
+    });
+  });
+
+  it('refuses calls from outside access.allowedCidrs, except break-glass, which may come from anywhere', () => {
+    const s = statement('airgap-vault-organization', 'DenyPeopleOutsideAllowedNetworks');
+    expect(s?.Action).toEqual(['*']);
+    expect(s?.Condition?.['NotIpAddress']).toEqual({
+      'aws:SourceIp': ['203.0.113.0/24', '2001:db8:1234::/48'],
+    });
+    expect(s?.Condition?.['ArnNotLike']?.['aws:PrincipalArn']).toContain(
+      'arn:aws:iam::*:role/AirGapBreakGlass',
+    );
+    expect(sid(access([['allowedCidrs', []]]), 'DenyPeopleOutsideAllowedNetworks')).toBeUndefined();
+  });
+
+  it('break-glass is not exempt from MFA', () => {
+    expect(JSON.stringify(statement('airgap-vault-organization', 'DenyPeopleWithoutMfa'))).not.toContain(
+      'AirGapBreakGlass',
+    );
+  });
+
+  it('a configured break-glass role becomes every exception of both organizations', () => {
+    const g = access([['breakGlassRole', 'Emergency-Vault']]);
+    const text = JSON.stringify(g);
+    expect(text).toContain('arn:aws:iam::*:role/Emergency-Vault');
+    expect(text).not.toContain('AirGapBreakGlass');
+  });
+
+  it('exempts Identity Center sessions from MFA (never from the networks) only when configured', () => {
+    expect(JSON.stringify(all)).not.toContain(IDENTITY_CENTER_ROLES);
+    const g = access([['identityCenterEnforcesMfa', true]]);
+    expect(sid(g, 'DenyPeopleWithoutMfa')?.Condition?.['ArnNotLike']?.['aws:PrincipalArn']).toContain(
+      IDENTITY_CENTER_ROLES,
+    );
+    expect(JSON.stringify(sid(g, 'DenyPeopleOutsideAllowedNetworks'))).not.toContain('sso.amazonaws.com');
+  });
+
+  it(`fits the size limit with ${MAX_ALLOWED_CIDRS} of the longest IPv6 ranges`, () => {
+    const longest = Array.from(
+      { length: MAX_ALLOWED_CIDRS },
+      (_, i) => `2001:db8:ffff:ffff:ffff:ffff:ffff:${(0xff00 + i).toString(16)}/128`,
+    );
+    for (const g of access([
+      ['allowedCidrs', longest],
+      ['breakGlassRole', 'x'.repeat(64)],
+      ['identityCenterEnforcesMfa', true],
+    ])) {
+      expect(policySize(g.document), g.name).toBeLessThanOrEqual(POLICY_SIZE_LIMIT);
     }
   });
 });

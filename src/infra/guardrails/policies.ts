@@ -1,4 +1,5 @@
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { humanAccessStatements } from './human-access.js';
 
 /** AWS's limit on an SCP or RCP document, in characters. */
 export const POLICY_SIZE_LIMIT = 5120;
@@ -26,6 +27,19 @@ export interface Statement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
+/**
+ * What destroys AWS Backup recovery points or their protection: deletion, a shorter lifecycle, the vault, its
+ * lock, its access policy, its MPA team. Restores, copies and PutRestoreValidationResult stay allowed.
+ */
+const BACKUP_DESTRUCTIVE = [
+  'backup:DeleteRecoveryPoint',
+  'backup:UpdateRecoveryPointLifecycle',
+  'backup:DisassociateRecoveryPoint*',
+  'backup:DeleteBackupVault*',
+  'backup:PutBackupVaultLockConfiguration',
+  'backup:DisassociateBackupVaultMpaApprovalTeam',
+];
+
 const role = (name: string) => `arn:aws:iam::*:role/${name}`;
 
 /**
@@ -37,7 +51,7 @@ export function guardrails(config: Config): Guardrail[] {
     `arn:aws:s3:::${config.vault.bucketPrefix}-*`,
     `arn:aws:s3:::${config.vault.bucketPrefix}-*/*`,
   ];
-  const breakGlass = role(ROLE_NAMES.breakGlass);
+  const breakGlass = role(config.access.breakGlassRole);
   const vaultOrg = config.organizations.vault.id;
   const sourceOrg = config.organizations.source.id;
   const catalog = `arn:aws:dynamodb:*:*:table/${RESOURCE_NAMES.catalogTable(config)}`;
@@ -102,7 +116,8 @@ export function guardrails(config: Config): Guardrail[] {
           Condition: { ArnNotLike: { 'aws:PrincipalArn': role(ROLE_NAMES.retention) } },
         },
         {
-          // Tags carry each copy's retain-until date: changing them is changing retention.
+          // Tags carry each copy's retain-until date, which the retention sweeper obeys: rewriting one (adding a tag
+          // overwrites it) is shortening retention, so only the copier and the retention role tag snapshots.
           Sid: 'DenySnapshotChangesExceptAirGapRoles',
           Effect: 'Deny',
           Action: [
@@ -110,10 +125,12 @@ export function guardrails(config: Config): Guardrail[] {
             'ec2:Reset*',
             'ec2:Unlock*',
             'ec2:Disable*',
+            'ec2:CreateTags',
             'ec2:DeleteTags',
             'ec2:Import*',
             'rds:Modify*',
             'rds:Stop*',
+            'rds:AddTagsToResource',
             'rds:RemoveTagsFromResource',
           ],
           Resource: [
@@ -127,14 +144,21 @@ export function guardrails(config: Config): Guardrail[] {
           // Vault Lock is the final word on recovery points; this keeps even break-glass from trying.
           Sid: 'DenyBackupVaultTampering',
           Effect: 'Deny',
+          Action: BACKUP_DESTRUCTIVE,
+          Resource: '*',
+        },
+        {
+          // Who may copy in and restore is the vault access policy and the RAM share: changing either is break-glass.
+          Sid: 'DenyBackupAccessChangesExceptBreakGlass',
+          Effect: 'Deny',
           Action: [
-            'backup:Delete*',
-            'backup:Put*',
-            'backup:Update*',
-            'backup:Disassociate*',
-            'backup:Disable*',
+            'backup:PutBackupVaultAccessPolicy',
+            'ram:DeleteResourceShare',
+            'ram:DisassociateResourceShare',
+            'ram:UpdateResourceShare',
           ],
           Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
         },
         {
           Sid: 'DenyCatalogTampering',
@@ -204,8 +228,10 @@ export function guardrails(config: Config): Guardrail[] {
       kind: 'SCP',
       name: 'airgap-vault-organization',
       description:
-        'Stay in the organization; keep CloudTrail, Config and GuardDuty on; leave Air Gap Recover roles alone',
+        'People need MFA and an allowed network; stay in the organization; keep CloudTrail, Config and GuardDuty on; leave Air Gap Recover roles alone',
+      // In this SCP rather than a fifth: a root holds at most five SCPs, FullAWSAccess being one.
       document: doc([
+        ...humanAccessStatements(config),
         {
           Sid: 'DenyLeavingOrganization',
           Effect: 'Deny',
@@ -405,6 +431,20 @@ export function guardrails(config: Config): Guardrail[] {
               },
             ]
           : []),
+        {
+          // AWS Backup path, first and second layers: recovery points leave only by lifecycle expiry.
+          Sid: 'DenyBackupTamperingExceptBreakGlass',
+          Effect: 'Deny',
+          Action: [
+            ...BACKUP_DESTRUCTIVE,
+            'backup:PutBackupVaultAccessPolicy',
+            'backup:DeleteBackupPlan',
+            'backup:UpdateBackupPlan',
+            'backup:DeleteBackupSelection',
+          ],
+          Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
+        },
         {
           Sid: 'DenyChangingAirGapRoles',
           Effect: 'Deny',

@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { BackupRestoreAccess } from '../backup/backup-restore-access.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -125,5 +126,6 @@ export class RestoreStack extends Stack {
       nag.wildcard('Action::kms:GenerateDataKey*'),
       nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`),
     );
+    if (config.paths.backup) new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role });
   }
 }

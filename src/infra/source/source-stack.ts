@@ -13,6 +13,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -24,7 +25,10 @@ export function sourceParameters(config: Config, account: string): Record<string
   const names = protectedBuckets(config)
     .filter((b) => b.account === account)
     .map((b) => b.bucket);
-  return { [PROTECTED_BUCKETS_PARAMETER]: names.join(',') };
+  return {
+    [PROTECTED_BUCKETS_PARAMETER]: names.join(','),
+    ...(config.paths.backup ? backupPlanParameters(config, account) : {}),
+  };
 }
 
 /**
@@ -168,5 +172,7 @@ export class SourceStack extends Stack {
       },
       targets: [new targets.EventBus(bus)],
     });
+    if (config.paths.backup)
+      new SourceBackupPlan(this, 'Backup', { config, bucketArns: arns(''), hasBuckets });
   }
 }

@@ -1,17 +1,29 @@
 import {
   CopySnapshotCommand,
+  CreateVolumeCommand,
   DeleteSnapshotCommand,
+  DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
   EC2Client,
   LockSnapshotCommand,
   ModifySnapshotAttributeCommand,
   paginateDescribeSnapshots,
+  paginateDescribeVolumes,
   type Snapshot,
+  type Tag,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../aws/clients.js';
 import { TAGS } from '../../config/index.js';
 import type { CrossAccountCopy } from '../rds/snapshot-api.js';
-import type { CopyStatus, SharedSnapshot, SnapshotApi, VaultCopy } from '../snapshots/model.js';
+import type {
+  CopyStatus,
+  CopyTarget,
+  OwnedSnapshot,
+  SharedSnapshot,
+  SnapshotApi,
+  VaultCopy,
+} from '../snapshots/model.js';
 
 /** The sandbox swaps in these two (moto lists no snapshot shared with an account and has no LockSnapshot). */
 export interface EbsOverrides {
@@ -23,23 +35,64 @@ export interface EbsOverrides {
 const status = (s: Snapshot): CopyStatus =>
   s.State === 'completed' ? 'available' : s.State === 'error' ? 'failed' : 'pending';
 
-const tagsOf = (s: Snapshot) => Object.fromEntries((s.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
+const tagsOf = (s: { Tags?: Tag[] | undefined }) =>
+  Object.fromEntries((s.Tags ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
+const tagSpec = (type: 'snapshot' | 'volume', tags: Record<string, string>) => [
+  { ResourceType: type, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+];
 
 export const ebsSnapshotArn = (region: string, owner: string, id: string) =>
   `arn:aws:ec2:${region}:${owner}:snapshot/${id}`;
 
+/**
+ * A copied EBS snapshot gets an arbitrary volume id and its own start time, and tags are not visible to the
+ * accounts it is shared with: a copy made by the share step names its volume and time in its description.
+ */
+const copyDescription = (s: OwnedSnapshot) =>
+  `airgap share copy of ${s.arn} (volume ${s.resource.split('/').pop()}, taken ${s.createdAt.toISOString()})`;
+const DESCRIBED = /^airgap share copy of \S+ \(volume (vol-[0-9a-f]+), taken (\S+)\)$/;
+
+/** The volume and time a snapshot stands for: its own, or those its description carries. */
+function origin(s: Snapshot, region: string): { resource: string; createdAt: Date } {
+  const [, volume, taken] = DESCRIBED.exec(s.Description ?? '') ?? [];
+  return {
+    resource: `arn:aws:ec2:${region}:${s.OwnerId}:volume/${volume ?? s.VolumeId}`,
+    createdAt: taken ? new Date(taken) : (s.StartTime ?? new Date(0)),
+  };
+}
+
 export function toShared(s: Snapshot, region: string): SharedSnapshot {
+  const { resource, createdAt } = origin(s, region);
   return {
     service: 'ebs',
     arn: ebsSnapshotArn(region, s.OwnerId!, s.SnapshotId!),
     id: s.SnapshotId!,
     sourceAccount: s.OwnerId!,
     region,
-    sourceResource: `arn:aws:ec2:${region}:${s.OwnerId}:volume/${s.VolumeId}`,
-    createdAt: s.StartTime ?? new Date(0),
+    sourceResource: resource,
+    createdAt,
     encrypted: s.Encrypted ?? false,
     kmsKeyId: s.KmsKeyId,
     sizeGiB: s.VolumeSize ?? 1,
+  };
+}
+
+function toOwned(s: Snapshot, region: string): OwnedSnapshot {
+  const { resource, createdAt } = origin(s, region);
+  return {
+    service: 'ebs',
+    id: s.SnapshotId!,
+    arn: ebsSnapshotArn(region, s.OwnerId!, s.SnapshotId!),
+    account: s.OwnerId!,
+    region,
+    resource,
+    type: 'manual',
+    status: status(s),
+    createdAt,
+    encrypted: s.Encrypted ?? false,
+    kmsKeyId: s.KmsKeyId,
+    sizeGiB: s.VolumeSize ?? 1,
+    tags: tagsOf(s),
   };
 }
 
@@ -60,7 +113,11 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
     const input = {
       OwnerIds: ['self'],
       ...(filter.ids ? { SnapshotIds: filter.ids } : {}),
-      Filters: filter.sourceArn ? [{ Name: `tag:${TAGS.sourceArn}`, Values: [filter.sourceArn] }] : undefined,
+      // moto ignores OwnerIds; the owner-id filter keeps its public AMI snapshots out on the sandbox too.
+      Filters: [
+        { Name: 'owner-id', Values: [account] },
+        ...(filter.sourceArn ? [{ Name: `tag:${TAGS.sourceArn}`, Values: [filter.sourceArn] }] : []),
+      ],
     };
     try {
       for await (const page of paginateDescribeSnapshots({ client: ec2(account, region) }, input))
@@ -70,6 +127,25 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
       throw e;
     }
     return found;
+  };
+  const copy = async (id: string, sourceRegion: string, description: string, target: CopyTarget) => {
+    const out = await ec2(target.account, target.region).send(
+      new CopySnapshotCommand({
+        SourceSnapshotId: id,
+        SourceRegion: sourceRegion,
+        Encrypted: true,
+        KmsKeyId: target.kmsKeyArn,
+        Description: description,
+        TagSpecifications: tagSpec('snapshot', target.tags),
+      }),
+    );
+    const copied = out.SnapshotId!;
+    return {
+      id: copied,
+      arn: ebsSnapshotArn(target.region, target.account, copied),
+      status: 'pending' as const,
+      tags: target.tags,
+    };
   };
   return {
     service: 'ebs',
@@ -90,28 +166,7 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
     },
     async startCopy(shared, target) {
       if (overrides.crossAccountCopy) return overrides.crossAccountCopy(shared, target);
-      const out = await ec2(target.account, target.region).send(
-        new CopySnapshotCommand({
-          SourceSnapshotId: shared.id,
-          SourceRegion: shared.region,
-          Encrypted: true,
-          KmsKeyId: target.kmsKeyArn,
-          Description: `airgap vault copy of ${shared.arn}`,
-          TagSpecifications: [
-            {
-              ResourceType: 'snapshot',
-              Tags: Object.entries(target.tags).map(([Key, Value]) => ({ Key, Value })),
-            },
-          ],
-        }),
-      );
-      const id = out.SnapshotId!;
-      return {
-        id,
-        arn: ebsSnapshotArn(target.region, target.account, id),
-        status: 'pending',
-        tags: target.tags,
-      };
+      return copy(shared.id, shared.region, `airgap vault copy of ${shared.arn}`, target);
     },
     async describeCopy(account, region, id) {
       const s = (await describe(account, region, { ids: [id] }))[0];
@@ -141,6 +196,65 @@ export function ebsSnapshotApi(clients: AwsClients, overrides: EbsOverrides = {}
           UserIds: [account],
         }),
       );
+    },
+    async sharedWith(owner, region, id) {
+      const out = await ec2(owner, region).send(
+        new DescribeSnapshotAttributeCommand({ SnapshotId: id, Attribute: 'createVolumePermission' }),
+      );
+      return (out.CreateVolumePermissions ?? []).flatMap((p) => (p.UserId ? [p.UserId] : []));
+    },
+    async listResources(account, region) {
+      const out = [];
+      for await (const page of paginateDescribeVolumes({ client: ec2(account, region) }, {}))
+        for (const v of page.Volumes ?? [])
+          out.push({
+            service: 'ebs' as const,
+            arn: `arn:aws:ec2:${region}:${account}:volume/${v.VolumeId}`,
+            name: v.VolumeId!,
+            account,
+            region,
+            tags: tagsOf(v),
+            encrypted: v.Encrypted ?? false,
+            kmsKeyId: v.KmsKeyId,
+          });
+      return out;
+    },
+    async listOwned(account, region) {
+      return (await describe(account, region, {})).map((s) => toOwned(s, region));
+    },
+    async describeOwned(account, region, id) {
+      const s = (await describe(account, region, { ids: [id] }))[0];
+      return s ? toOwned(s, region) : undefined;
+    },
+    copyWithin: (source, target) => copy(source.id, source.region, copyDescription(source), target),
+    async findRestored(target) {
+      const out = await ec2(target.account, target.region).send(
+        new DescribeVolumesCommand({ Filters: [{ Name: 'tag:Name', Values: [target.name] }] }),
+      );
+      const v = out.Volumes?.[0];
+      return v
+        ? {
+            arn: `arn:aws:ec2:${target.region}:${target.account}:volume/${v.VolumeId}`,
+            id: v.VolumeId!,
+            status: v.State ?? 'unknown',
+            tags: tagsOf(v),
+          }
+        : undefined;
+    },
+    async restoreFrom(snapshot, target) {
+      const v = await ec2(target.account, target.region).send(
+        new CreateVolumeCommand({
+          SnapshotId: snapshot.id,
+          AvailabilityZone: `${target.region}a`,
+          TagSpecifications: tagSpec('volume', { ...target.tags, Name: target.name }),
+        }),
+      );
+      return {
+        arn: `arn:aws:ec2:${target.region}:${target.account}:volume/${v.VolumeId}`,
+        id: v.VolumeId!,
+        status: v.State ?? 'creating',
+        tags: target.tags,
+      };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CANARY_KEY } from './canary.js';
 import { selectAt } from './restore-plan.js';
 import type { Version } from './versions.js';
 
@@ -47,5 +48,11 @@ describe('restore selection (pure)', () => {
   it('threat #2: a ransomed overwrite after T is never chosen', async () => {
     const ransomed = [v('x', 'evil', 100), v('x', 'clean', 50)];
     expect(await collect(99, ransomed)).toEqual(['x@clean']);
+  });
+
+  it('never restores the canary `airgap status` writes: it is not workload', async () => {
+    expect(await collect(50, [v(CANARY_KEY, 'c2', 45), v(CANARY_KEY, 'c1', 15), v('d', 'd1', 10)])).toEqual([
+      'd@d1',
+    ]);
   });
 });

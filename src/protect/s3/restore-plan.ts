@@ -1,3 +1,4 @@
+import { isWorkloadKey } from './canary.js';
 import { byKey, type Pages } from './key-merge.js';
 import type { Version } from './versions.js';
 
@@ -11,10 +12,12 @@ export interface RestoreItem {
 
 /**
  * The state of a bucket at `at`: for each key the newest version written at or before `at`, unless that
- * newest entry is a delete marker (the key was deleted by then and stays absent). Pure and streaming.
+ * newest entry is a delete marker (the key was deleted by then and stays absent). Air Gap Recover's own
+ * objects (the status canary) are not workload and are never restored. Pure and streaming.
  */
 export async function* selectAt(versions: Pages<Version>, at: Date): AsyncGenerator<RestoreItem> {
   for await (const [key, history] of byKey(versions)) {
+    if (!isWorkloadKey(key)) continue;
     const asOf = history
       .filter((v) => v.lastModified.getTime() <= at.getTime())
       .sort((a, b) => b.lastModified.getTime() - a.lastModified.getTime())[0];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CANARY_KEY } from './canary.js';
 import { checkKey, type SourceVersion, type VaultVersion, type VerifyPolicy } from './verify-check.js';
+import { diffHistories } from './verify.js';
 
 const DAY = 86_400_000;
 const t0 = Date.UTC(2026, 10, 23, 6, 0, 0);
@@ -87,5 +89,17 @@ describe('verify: one key (pure)', () => {
     const marker = copy('m', { deleteMarker: true });
     const v = checkKey('k', [src('a')], [copy('a'), copy('ghost'), marker], policy);
     expect(v.findings).toEqual([expect.objectContaining({ kind: 'unexpected', versionId: 'vault-ghost' })]);
+  });
+
+  it('leaves the status canary out of the counts: a canary not yet in the vault is no missing workload', async () => {
+    async function* pages<T>(items: T[]) {
+      yield items;
+    }
+    const diff = await diffHistories(
+      pages([src('c1', t0 - DAY, { key: CANARY_KEY }), src('a')]),
+      pages([copy('a')]),
+      policy,
+    );
+    expect([diff.keys, diff.verified, diff.counts.missing, diff.ok]).toEqual([1, 1, 0, true]);
   });
 });

@@ -4,27 +4,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { AwsClients } from '../../aws/clients.js';
-import type { Catalog, CatalogEntry } from '../../catalog/catalog.js';
+import { memoryCatalog } from '../../../test/support/memory-catalog.js';
 import { snapshotApis } from './apis.js';
 import { runCopier } from './copier.js';
 import type { SharedSnapshot } from './model.js';
 
 const config = quickstart();
 const region = config.vault.region;
-
-function memoryCatalog(): Catalog {
-  const items = new Map<string, CatalogEntry>();
-  return {
-    list: () => Promise.resolve([...items.values()]),
-    get: (id: string) => Promise.resolve(items.get(id)),
-    record: (e: CatalogEntry) => Promise.resolve(items.get(e.id) ?? (items.set(e.id, e), e)),
-    setState: (id: string, state: CatalogEntry['state']) => {
-      const e = items.get(id);
-      if (e && e.state !== 'available') items.set(id, { ...e, state });
-      return Promise.resolve();
-    },
-  } as unknown as Catalog;
-}
 
 const shared = (n: number): SharedSnapshot => ({
   service: 'rds',

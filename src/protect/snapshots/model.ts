@@ -37,6 +37,55 @@ export interface CopyTarget {
   tags: Record<string, string>;
 }
 
+/** A DB instance, DB cluster or volume of a workload account, as the selection and the KMS preflight read it. */
+export interface SourceResource {
+  service: SnapshotService;
+  arn: string;
+  /** DB instance or cluster identifier, volume id: what `protect.<service>[].names` lists. */
+  name: string;
+  account: string;
+  region: string;
+  tags: Record<string, string>;
+  encrypted: boolean;
+  kmsKeyId: string | undefined;
+}
+
+/** A snapshot as its owner sees it: what the share step, the preflight and the restore read. */
+export interface OwnedSnapshot {
+  service: SnapshotService;
+  id: string;
+  arn: string;
+  account: string;
+  region: string;
+  /** The DB instance, cluster or volume ARN the snapshot was taken of. */
+  resource: string;
+  /** Only manual snapshots can be shared: automated and AWS Backup ones are copied to a manual one first. */
+  type: 'manual' | 'automated' | 'awsbackup';
+  status: CopyStatus;
+  createdAt: Date;
+  encrypted: boolean;
+  kmsKeyId: string | undefined;
+  sizeGiB: number;
+  tags: Record<string, string>;
+}
+
+/** What a restore creates from a snapshot in the restore account. */
+export interface RestoreTarget {
+  account: string;
+  region: string;
+  /** DB instance or cluster identifier; for EBS, the Name tag of the volume. */
+  name: string;
+  tags: Record<string, string>;
+}
+
+export interface RestoredResource {
+  arn: string;
+  /** DB instance or cluster identifier, volume id. */
+  id: string;
+  status: string;
+  tags: Record<string, string>;
+}
+
 /** The SDK operations one service needs; one implementation per service, the same on AWS and the sandbox. */
 export interface SnapshotApi {
   service: SnapshotService;
@@ -54,8 +103,18 @@ export interface SnapshotApi {
   lock(account: string, region: string, copyId: string, until: Date): Promise<'locked' | 'not-supported'>;
   listCopies(account: string, region: string): Promise<VaultCopy[]>;
   deleteCopy(account: string, region: string, copyId: string): Promise<void>;
-  /** Lets `account` copy the snapshot (restore path). */
+  /** Lets `account` copy the snapshot (the share step, the restore). */
   shareWith(owner: string, region: string, copyId: string, account: string): Promise<void>;
+  /** The accounts a snapshot is shared with. */
+  sharedWith(owner: string, region: string, id: string): Promise<string[]>;
+  listResources(account: string, region: string): Promise<SourceResource[]>;
+  listOwned(account: string, region: string): Promise<OwnedSnapshot[]>;
+  describeOwned(account: string, region: string, id: string): Promise<OwnedSnapshot | undefined>;
+  /** A copy inside the owner's account and region (the real API on AWS and on the sandbox alike). */
+  copyWithin(source: OwnedSnapshot, target: CopyTarget): Promise<VaultCopy>;
+  /** The resource restored under `target.name`, if it exists: how a re-run finds the restore already done. */
+  findRestored(target: RestoreTarget): Promise<RestoredResource | undefined>;
+  restoreFrom(snapshot: VaultCopy, target: RestoreTarget): Promise<RestoredResource>;
 }
 
 /** AWS error names that mean "not now, retry later": the copy stays queued (threats #14, #15, #19). */

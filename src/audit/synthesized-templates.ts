@@ -1,0 +1,28 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stackName, type Config } from '../config/index.js';
+import { InputError } from '../errors.js';
+import { synthesize, type SynthManifest } from '../infra/synth.js';
+import type { IntendedTemplates, Template } from './intent.js';
+
+/**
+ * The templates the config produces: read from what `airgap synth` wrote into `dir`, else synthesized now
+ * (without cdk-nag, which judges the templates and changes none of them).
+ */
+export function synthesizedTemplates(config: Config, dir?: string): IntendedTemplates {
+  if (dir && !existsSync(join(dir, 'airgap-manifest.json')))
+    throw new InputError([
+      `--templates ${dir}: no airgap-manifest.json there; run \`airgap synth --out ${dir}\` first`,
+    ]);
+  const out = dir ?? mkdtempSync(join(tmpdir(), 'airgap-audit-'));
+  const manifest: SynthManifest = dir
+    ? (JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest)
+    : synthesize(config, out, { nag: false });
+  const template = (role: string): Template => {
+    const entry = manifest.templates.find((t) => t.stackName === stackName(config, role));
+    if (!entry) throw new Error(`${out} holds no ${stackName(config, role)} template`);
+    return JSON.parse(readFileSync(join(out, entry.file), 'utf8')) as Template;
+  };
+  return { vault: template('vault'), restore: template('restore') };
+}

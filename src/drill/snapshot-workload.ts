@@ -1,0 +1,243 @@
+import { CreateSnapshotCommand, CreateVolumeCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { randomBytes } from 'node:crypto';
+import type { AwsClients } from '../aws/clients.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { RESOURCE_NAMES, TAGS, type Config, type Selector } from '../config/index.js';
+import { ebsSnapshotArn } from '../protect/ebs/snapshot-api.js';
+import { runCopier } from '../protect/snapshots/copier.js';
+import type { SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
+
+export const SNAPSHOT_SERVICES: readonly SnapshotService[] = ['rds', 'aurora', 'ebs'];
+
+/** One database or volume the drill created and snapshotted, as the manifest records it. */
+export interface SnapshotSeed {
+  service: SnapshotService;
+  account: string;
+  region: string;
+  /** DB instance id, DB cluster id or volume id. */
+  resourceId: string;
+  snapshotId: string;
+  snapshotArn: string;
+  engine?: string;
+  sizeGiB: number;
+  takenAt: string;
+}
+
+/** A seeded snapshot once it is safe in the vault: its vault copy, and when the drill saw it locked there. */
+export interface VaultedSnapshot extends SnapshotSeed {
+  vaultCopyId: string;
+  vaultCopyArn: string;
+  safeAt: string;
+}
+
+// Nobody logs in to a drill database: the password is random and never kept.
+const password = () => randomBytes(18).toString('base64url');
+
+const tagList = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/**
+ * What the config protects by snapshot, created and snapshotted once each, encrypted with the source share key
+ * and shared with the vault account: a resource per name, and one carrying the tags of a tag selector. `name`
+ * chooses the identifiers (the config's names on the sandbox; drill-only names elsewhere), and every resource and
+ * snapshot carries the drill tag, which is what clean-up looks for.
+ */
+export async function seedSnapshots(
+  clients: AwsClients,
+  config: Config,
+  apis: Record<SnapshotService, SnapshotApi>,
+  drill: {
+    id: string;
+    name: (service: SnapshotService, configured: string | undefined, n: number) => string;
+  },
+): Promise<SnapshotSeed[]> {
+  const seeds: SnapshotSeed[] = [];
+  const vault = config.organizations.vault.vaultAccount;
+  for (const service of SNAPSHOT_SERVICES) {
+    let n = 0;
+    for (const sel of config.protect[service]) {
+      const region = sel.region ?? config.organizations.source.regions[0]!;
+      const key = await shareKeyArn(clients, config, sel.account, region);
+      const tags = { ...sel.tags, [TAGS.drill]: drill.id };
+      const configured = [...(sel.names ?? []), ...(sel.arns ?? []).map((a) => a.split(/[:/]/).pop()!)];
+      const wanted = configured.length ? configured : [undefined];
+      for (const name of wanted) {
+        const seed = await SEEDERS[service](clients, sel, region, key, drill.name(service, name, n++), {
+          tags,
+          stamp: drill.id,
+        });
+        await apis[service].shareWith(seed.account, region, seed.snapshotId, vault);
+        seeds.push(seed);
+      }
+    }
+  }
+  return seeds;
+}
+
+async function shareKeyArn(clients: AwsClients, config: Config, account: string, region: string) {
+  const out = await clients
+    .for(KMSClient, account, region)
+    .send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.sourceKeyAlias(config) }));
+  return out.KeyMetadata!.Arn!;
+}
+
+type Seeder = (
+  clients: AwsClients,
+  sel: Selector,
+  region: string,
+  keyArn: string,
+  id: string,
+  opts: { tags: Record<string, string>; stamp: string },
+) => Promise<SnapshotSeed>;
+
+// The smallest of each kind: the drill proves the path, not the engine; sizes are what verification compares.
+const SEEDERS: Record<SnapshotService, Seeder> = {
+  async rds(clients, sel, region, keyArn, id, { tags, stamp }) {
+    const rds = clients.for(RDSClient, sel.account, region);
+    const db = await rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        Engine: 'postgres',
+        DBInstanceClass: 'db.t4g.micro',
+        AllocatedStorage: 20,
+        MasterUsername: 'drill',
+        MasterUserPassword: password(),
+        StorageEncrypted: true,
+        KmsKeyId: keyArn,
+        Tags: tagList(tags),
+      }),
+    );
+    const snap = await rds.send(
+      new CreateDBSnapshotCommand({
+        DBInstanceIdentifier: id,
+        DBSnapshotIdentifier: `${id}-${stamp}`,
+        Tags: tagList(tags),
+      }),
+    );
+    return {
+      service: 'rds',
+      account: sel.account,
+      region,
+      resourceId: id,
+      snapshotId: snap.DBSnapshot!.DBSnapshotIdentifier!,
+      snapshotArn: snap.DBSnapshot!.DBSnapshotArn!,
+      engine: db.DBInstance?.Engine ?? 'postgres',
+      sizeGiB: snap.DBSnapshot!.AllocatedStorage ?? 20,
+      takenAt: new Date().toISOString(),
+    };
+  },
+  async aurora(clients, sel, region, keyArn, id, { tags, stamp }) {
+    const rds = clients.for(RDSClient, sel.account, region);
+    const cluster = await rds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: id,
+        Engine: 'aurora-postgresql',
+        MasterUsername: 'drill',
+        MasterUserPassword: password(),
+        StorageEncrypted: true,
+        KmsKeyId: keyArn,
+        Tags: tagList(tags),
+      }),
+    );
+    const snap = await rds.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: id,
+        DBClusterSnapshotIdentifier: `${id}-${stamp}`,
+        Tags: tagList(tags),
+      }),
+    );
+    return {
+      service: 'aurora',
+      account: sel.account,
+      region,
+      resourceId: id,
+      snapshotId: snap.DBClusterSnapshot!.DBClusterSnapshotIdentifier!,
+      snapshotArn: snap.DBClusterSnapshot!.DBClusterSnapshotArn!,
+      engine: cluster.DBCluster?.Engine ?? 'aurora-postgresql',
+      sizeGiB: snap.DBClusterSnapshot!.AllocatedStorage || 1,
+      takenAt: new Date().toISOString(),
+    };
+  },
+  async ebs(clients, sel, region, keyArn, id, { tags }) {
+    const ec2 = clients.for(EC2Client, sel.account, region);
+    const named = { ...tags, Name: id };
+    const volume = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: `${region}a`,
+        Size: 1,
+        Encrypted: true,
+        KmsKeyId: keyArn,
+        TagSpecifications: [{ ResourceType: 'volume', Tags: tagList(named) }],
+      }),
+    );
+    const snap = await ec2.send(
+      new CreateSnapshotCommand({
+        VolumeId: volume.VolumeId!,
+        Description: `airgap drill ${id}`,
+        TagSpecifications: [{ ResourceType: 'snapshot', Tags: tagList(named) }],
+      }),
+    );
+    return {
+      service: 'ebs',
+      account: sel.account,
+      region,
+      resourceId: volume.VolumeId!,
+      snapshotId: snap.SnapshotId!,
+      snapshotArn: ebsSnapshotArn(region, sel.account, snap.SnapshotId!),
+      sizeGiB: snap.VolumeSize ?? volume.Size ?? 1,
+      takenAt: new Date().toISOString(),
+    };
+  },
+};
+
+/**
+ * Copies the seeded snapshots into the vault with the vault copier, as its schedule would, until each is locked in
+ * the vault or `deadline` passes (copies on AWS take minutes to hours). Returns what is safe and what is not.
+ */
+export async function vaultSnapshots(
+  ctx: { clients: AwsClients; config: Config; catalog: Catalog; apis: Record<SnapshotService, SnapshotApi> },
+  seeds: SnapshotSeed[],
+  opts: { deadline: number; pollMs: number },
+): Promise<{ vaulted: VaultedSnapshot[]; problems: string[] }> {
+  const vault = ctx.config.organizations.vault.vaultAccount;
+  const pending = new Map(seeds.map((s) => [s.snapshotArn, s]));
+  const vaulted: VaultedSnapshot[] = [];
+  const problems: string[] = [];
+  const regions = [...new Set(seeds.map((s) => s.region))];
+  for (;;) {
+    const shared = [];
+    for (const service of SNAPSHOT_SERVICES)
+      for (const region of regions)
+        shared.push(...(await ctx.apis[service].listShared(vault, region)).filter((s) => pending.has(s.arn)));
+    const report = await runCopier(ctx, shared);
+    for (const o of report.outcomes) {
+      const seed = pending.get(o.snapshot);
+      if (!seed) continue;
+      if ('entry' in o && o.entry.state === 'available') {
+        pending.delete(o.snapshot);
+        vaulted.push({
+          ...seed,
+          vaultCopyId: o.entry.vaultCopyId,
+          vaultCopyArn: o.entry.vaultCopyArn,
+          safeAt: new Date().toISOString(),
+        });
+      } else if (o.result === 'failed') {
+        pending.delete(o.snapshot);
+        problems.push(`${seed.snapshotArn}: vault copy failed: ${o.cause}`);
+      }
+    }
+    if (pending.size === 0 || Date.now() > opts.deadline) break;
+    await new Promise((r) => setTimeout(r, opts.pollMs));
+  }
+  for (const seed of pending.values())
+    problems.push(`${seed.snapshotArn}: not safe in the vault by the drill's deadline`);
+  return { vaulted, problems };
+}

@@ -1,0 +1,43 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ram from 'aws-cdk-lib/aws-ram';
+import type { Construct } from 'constructs';
+import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { backupVaultAccessPolicy } from './vault-access-policy.js';
+
+/**
+ * The air-gap account (vault organization, third layer): the logically air-gapped vault, always under a
+ * compliance Vault Lock, shared with the restore account through AWS RAM so restores never need the
+ * air-gap account's credentials.
+ *
+ * It keeps the AWS-owned key on purpose: with a customer managed key here, a restore through multi-party
+ * approval after losing the air-gap account could not decrypt, and the key would be one more thing to ransom.
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html
+ */
+export class AirGapStack extends Stack {
+  readonly vault: backup.CfnLogicallyAirGappedBackupVault;
+
+  constructor(scope: Construct, id: string, config: Config, props: StackProps) {
+    super(scope, id, props);
+    const b = config.backup;
+    this.vault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
+      backupVaultName: RESOURCE_NAMES.airGapVault(config),
+      minRetentionDays: b.airGapMinRetentionDays,
+      maxRetentionDays: b.airGapMaxRetentionDays,
+      accessPolicy: backupVaultAccessPolicy(
+        config.organizations.source.workloadAccounts.map((a) => a.id),
+      ).toJSON(),
+      ...(b.mpaApprovalTeamArn ? { mpaApprovalTeamArn: b.mpaApprovalTeamArn } : {}),
+    });
+    this.vault.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    new ram.CfnResourceShare(this, 'ShareWithRestoreAccount', {
+      name: `${RESOURCE_NAMES.airGapVault(config)}-restore`,
+      resourceArns: [this.vault.attrBackupVaultArn],
+      principals: [config.organizations.vault.restoreAccount],
+      // The restore account is in the vault organization: nobody outside it is ever a principal of this share.
+      allowExternalPrincipals: false,
+    });
+  }
+}
