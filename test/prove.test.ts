@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../src/infra/synth.js';
+import { attackCatalogue } from '../src/proof/attacks.js';
 import { authorize, type Decision } from '../src/proof/evaluate.js';
 import { loadModel, type ProofModel } from '../src/proof/model.js';
 import { principals, type Principal } from '../src/proof/principals.js';
@@ -145,6 +146,34 @@ describe('people in the vault organization: MFA and allow-listed networks (direc
     );
     expect(copier.allowed).toBe(true);
   });
+});
+
+describe('AWS Backup: the air-gapped vault survives the source organization', () => {
+  const BACKUP_ATTACKS = [
+    'backup:DeleteRecoveryPoint',
+    'backup:DeleteBackupVaultLockConfiguration',
+    'backup:PutBackupVaultAccessPolicy',
+    'backup:DeleteBackupVaultAccessPolicy',
+  ];
+  const backupAttacks = async (m: ProofModel) =>
+    (await attackCatalogue(m)).filter((a) => BACKUP_ATTACKS.includes(a.action));
+
+  it('threat #15/#21: no source principal deletes a recovery point, removes the Vault Lock or changes the access policy', async () => {
+    const m = fresh();
+    const attacks = await backupAttacks(m);
+    expect(attacks.map((a) => a.action).sort()).toEqual([...BACKUP_ATTACKS].sort());
+    // the recovery points are judged under the vault access policy that governs them
+    expect(attacks.find((a) => a.action === 'backup:DeleteRecoveryPoint')!.governedBy).toMatch(
+      /:backup-vault:/,
+    );
+    const source = principals(m).filter(
+      (p) => p.organization === 'source' || p.id === 'source-management-admin',
+    );
+    expect(source.length).toBeGreaterThanOrEqual(5);
+    for (const p of source)
+      for (const a of attacks)
+        expect([p.id, a.action, (await authorize(m, p, a)).allowed]).toEqual([p.id, a.action, false]);
+  }, 120_000);
 });
 
 describe('the proof can fail: mutations turn it red, naming the attack', () => {

@@ -11,6 +11,8 @@ export interface Attack {
   kind: AttackKind;
   /** False for actions that only read or add (new versions, new grants): judged for attackers only. */
   destructive: boolean;
+  /** The resource whose policy governs this one, when its ARN does not show it (a vault's recovery points). */
+  governedBy?: string;
 }
 
 /** What an attack is aimed at: a resource type of a service, and its ARN in the vault organization. */
@@ -20,6 +22,7 @@ interface Target {
   resourceType: string;
   arn: string;
   account: string;
+  governedBy?: string;
 }
 
 const DESTRUCTIVE_VERB =
@@ -42,7 +45,12 @@ export async function attackCatalogue(model: ProofModel): Promise<Attack[]> {
     seen.add(`${key}|${target.arn}`);
     if (!derived.has(key)) derived.set(key, actionsAimedAt(target));
     for (const a of await derived.get(key)!)
-      attacks.push({ ...a, resource: target.arn, resourceAccount: target.account });
+      attacks.push({
+        ...a,
+        resource: target.arn,
+        resourceAccount: target.account,
+        ...(target.governedBy ? { governedBy: target.governedBy } : {}),
+      });
   }
   return attacks;
 }
@@ -87,8 +95,10 @@ function targets(model: ProofModel): Target[] {
       out.push({
         service: 'backup',
         resourceType: 'recoveryPoint',
-        arn: `arn:aws:backup:${region}:${r.account}:recovery-point:any`,
+        // A recovery point's ARN names no vault: the vault access policy that governs it is given instead.
+        arn: `arn:aws:backup:${region}:${r.account}:recovery-point:${r.name}-any`,
         account: r.account,
+        governedBy: r.arn,
       });
     }
   }
