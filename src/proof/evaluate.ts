@@ -4,6 +4,7 @@ import {
   type DiscoveryContextKeyConstraint,
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
+import { withCachedCollators } from './collator-cache.js';
 import type { Policy, ProofModel, VaultResource } from './model.js';
 import type { Principal } from './principals.js';
 
@@ -53,6 +54,8 @@ export async function authorize(
     context?: Record<string, string | string[]>;
     /** A resource policy the model does not hold (a resource outside the vault, e.g. a source key). */
     resourcePolicy?: Policy;
+    /** The resource whose policy governs the request's, when its ARN does not show it. */
+    governedBy?: string;
   },
   mode: 'Discovery' | 'Strict' = 'Discovery',
 ): Promise<Decision> {
@@ -75,15 +78,21 @@ export async function authorize(
           },
         ]
       : [],
-    resourceControlPolicies: resourceOrg(model, request.resourceAccount)
-      ? [{ orgIdentifier: model.config.organizations.vault.id, policies: orgPolicies(model, 'vault', 'RCP') }]
-      : [],
-    resourcePolicy: request.resourcePolicy ?? resourcePolicyFor(model, request.resource),
+    resourceControlPolicies:
+      resourceOrg(model, request.resourceAccount) && RCP_SERVICES.has(request.action.split(':')[0]!)
+        ? [
+            {
+              orgIdentifier: model.config.organizations.vault.id,
+              policies: orgPolicies(model, 'vault', 'RCP'),
+            },
+          ]
+        : [],
+    resourcePolicy:
+      request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource),
   };
-  const result = await runSimulation(simulation, {
-    simulationMode: mode,
-    discoveryContextKeyConstraints: CONSTRAINTS,
-  });
+  const result = await withCachedCollators(() =>
+    runSimulation(simulation, { simulationMode: mode, discoveryContextKeyConstraints: CONSTRAINTS }),
+  );
   if (result.resultType === 'error') {
     throw new Error(
       `cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
@@ -117,6 +126,12 @@ function orgPolicies(model: ProofModel, organization: 'source' | 'vault', kind: 
     .filter((g) => g.organization === organization && g.kind === kind)
     .map((g) => ({ name: g.name, policy: g.document }));
 }
+
+/**
+ * The services RCPs apply to (threats.md note 4, [S29]); for any other (AWS Backup, EC2, RDS) an RCP protects
+ * nothing, and the evaluator would otherwise apply it to every request.
+ */
+const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager']);
 
 function resourceOrg(model: ProofModel, account: string): boolean {
   const v = model.config.organizations.vault;

@@ -1,6 +1,7 @@
 import { RESOURCE_NAMES, ROLE_NAMES, protectedBuckets } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { authorize } from './evaluate.js';
+import { group } from './grouping.js';
 import { vaultResource, type ProofModel } from './model.js';
 import { principals, type Principal } from './principals.js';
 
@@ -27,6 +28,8 @@ export interface ProofResult {
     judgedOn: 'every attack' | 'destructive attacks' | 'destroying data';
   }[];
   matrix: MatrixCell[];
+  /** Workload accounts proved through a representative whose policies are identical up to the account. */
+  groups: { representative: string; accounts: string[] }[];
   breaches: { principal: string; action: string; resource: string; why: string }[];
   positiveControls: ControlResult[];
   staticChecks: ControlResult[];
@@ -38,14 +41,13 @@ export async function prove(
   model: ProofModel,
   opts: { only?: (p: Principal) => boolean; mode?: 'Discovery' | 'Strict' } = {},
 ): Promise<ProofResult> {
-  const attacks = await attackCatalogue(model);
-  const everyone = principals(model);
-  const who = everyone.filter(opts.only ?? (() => true));
+  const grouping = group(model, principals(model), await attackCatalogue(model));
+  const who = grouping.principals.filter(opts.only ?? (() => true));
   const cells = new Map<string, MatrixCell>();
   const breaches: ProofResult['breaches'] = [];
   let evaluated = 0;
   for (const principal of who) {
-    for (const attack of attacks.filter((a) => judged(principal, a))) {
+    for (const attack of grouping.attacks.filter((a) => judged(principal, a))) {
       const decision = await authorize(model, principal, attack, opts.mode);
       evaluated++;
       const key = `${principal.id}|${attack.kind}`;
@@ -75,7 +77,7 @@ export async function prove(
       cells.set(key, cell);
     }
   }
-  const positiveControls = await positive(model, everyone);
+  const positiveControls = await positive(model, grouping.principals, grouping.evaluated);
   const staticChecks = checksOutsideTheEvaluator(model);
   return {
     passed:
@@ -92,6 +94,9 @@ export async function prove(
             : 'destructive attacks',
     })),
     matrix: [...cells.values()],
+    groups: [...grouping.represents]
+      .filter(([, members]) => members.length > 0)
+      .map(([representative, accounts]) => ({ representative, accounts })),
     breaches,
     positiveControls,
     staticChecks,
@@ -130,12 +135,17 @@ function destroysData(a: Attack): boolean {
   return /^kms:(ScheduleKeyDeletion|Disable|Delete|Import)/.test(a.action);
 }
 
-async function positive(model: ProofModel, who: Principal[]): Promise<ControlResult[]> {
+/** The legitimate flows, for every bucket of the accounts evaluated in full (a grouped account's are its representative's). */
+async function positive(
+  model: ProofModel,
+  who: Principal[],
+  accounts: Set<string>,
+): Promise<ControlResult[]> {
   const out: ControlResult[] = [];
   const { vault } = model.config.organizations;
   const region = model.config.vault.region;
   const key = vaultResource(model, 'key');
-  for (const bucket of protectedBuckets(model.config)) {
+  for (const bucket of protectedBuckets(model.config).filter((b) => accounts.has(b.account))) {
     const role = who.find((p) => p.arn === `arn:aws:iam::${bucket.account}:role/${ROLE_NAMES.replication}`);
     const vaultBucket = model.resources.find((r) => r.name === bucket.vaultBucket);
     if (!role || !vaultBucket) {

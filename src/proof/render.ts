@@ -16,6 +16,10 @@ export function renderProof(result: ProofResult, format: 'text' | 'md'): string 
     for (const b of result.breaches)
       lines.push(`${md ? '- ' : '  '}${b.principal}: ${b.action} on ${b.resource} (${b.why})`);
   }
+  for (const g of result.groups)
+    lines.push(
+      `${md ? '- ' : '  '}${g.accounts.length} workload account(s) proved through ${g.representative}, their policies identical up to the account: ${g.accounts.join(', ')}`,
+    );
   h('Matrix (principal x kind of attack -> outcome, decided by)');
   if (md) lines.push('| principal | attack kind | attempts | outcome | denied by |', '|---|---|---|---|---|');
   const labels = new Map(result.principals.map((p) => [p.id, p.label]));

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { quickstart } from '../../test/support/config.js';
+import type { Attack } from './attacks.js';
+import { group } from './grouping.js';
+import type { ProofModel } from './model.js';
+import { principals } from './principals.js';
+
+const ids = ['100000000002', '100000000005', '100000000006'];
+const config = quickstart([
+  [['organizations', 'source', 'workloadAccounts'], ids.map((id, i) => ({ id, name: `w${i}` }))],
+  [['protect', 's3'], ids.map((id, i) => ({ account: id, names: [`data-${i}`] }))],
+]);
+
+/** A model shaped like synth's: per account a replication role and a vault bucket whose policy names it. */
+function model(extra: (account: string) => object[] = () => []): ProofModel {
+  return {
+    config,
+    roles: ids.map((account, i) => ({
+      arn: `arn:aws:iam::${account}:role/AirGapReplication`,
+      account,
+      name: 'AirGapReplication',
+      organization: 'source' as const,
+      policies: [
+        {
+          name: 'replicate',
+          policy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 's3:ReplicateObject',
+                Resource: `arn:aws:s3:::airgap-vault-${account}-*/*`,
+              },
+              {
+                Effect: 'Allow',
+                Action: 's3:GetObjectVersionForReplication',
+                Resource: `arn:aws:s3:::data-${i}/*`,
+              },
+              ...extra(account),
+            ],
+          },
+        },
+      ],
+      trust: { Version: '2012-10-17', Statement: [] },
+    })),
+    resources: ids.map((account, i) => ({
+      kind: 'bucket' as const,
+      arn: `arn:aws:s3:::airgap-vault-${account}-data-${i}`,
+      account: '200000000002',
+      name: `airgap-vault-${account}-data-${i}`,
+      objectLock: { mode: 'COMPLIANCE', days: 30 },
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${account}:role/AirGapReplication` },
+            Action: 's3:ReplicateObject',
+            Resource: `arn:aws:s3:::airgap-vault-${account}-data-${i}/*`,
+          },
+        ],
+      },
+    })),
+    guardrails: [],
+  };
+}
+
+const attacksOn = (m: ProofModel): Attack[] =>
+  m.resources.map((r) => ({
+    action: 's3:DeleteObject',
+    resource: `${r.arn}/x`,
+    resourceAccount: r.account,
+    kind: 'delete' as const,
+    destructive: true,
+  }));
+
+describe('grouping of workload accounts (sound by a symmetry check, not by assumption)', () => {
+  it('groups accounts whose every policy differs only by account id and bucket name, keeping one sample member', () => {
+    const m = model();
+    const g = group(m, principals(m), attacksOn(m));
+    expect(g.represents.get('100000000002')).toEqual(['100000000005', '100000000006']);
+    expect(g.principals.some((p) => p.account === '100000000005')).toBe(false);
+    // The representative's own bucket and one sample member's remain; the third is covered by symmetry.
+    expect(g.attacks.map((a) => a.resource)).toEqual([
+      'arn:aws:s3:::airgap-vault-100000000002-data-0/x',
+      'arn:aws:s3:::airgap-vault-100000000005-data-1/x',
+    ]);
+  });
+
+  it('refuses to group an account whose role carries one statement more', () => {
+    const m = model((a) =>
+      a === '100000000006' ? [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] : [],
+    );
+    const g = group(m, principals(m), attacksOn(m));
+    expect(g.represents.get('100000000006')).toEqual([]);
+    expect(g.principals.some((p) => p.account === '100000000006')).toBe(true);
+    expect(g.attacks).toHaveLength(3);
+  });
+
+  it('refuses to group when a wildcard tells the accounts apart (a pattern on part of an account id)', () => {
+    const m = model();
+    m.guardrails.push({
+      organization: 'vault',
+      kind: 'SCP',
+      name: 'partial',
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'P',
+            Effect: 'Deny',
+            Action: ['s3:*'],
+            Resource: 'arn:aws:s3:::airgap-vault-1000000000*5-*',
+          },
+        ],
+      },
+    });
+    const g = group(m, principals(m), attacksOn(m));
+    // The pattern names account ...05 by part of its id: it stays on its own; ...06 still groups with ...02.
+    expect([...g.represents]).toEqual([
+      ['100000000002', ['100000000006']],
+      ['100000000005', []],
+    ]);
+  });
+});
+
+describe('grouping refuses a pattern that tells accounts apart by part of a name', () => {
+  it('keeps apart two accounts when one pattern of theirs also matches a third account’s bucket', () => {
+    // data-1* names bucket data-1 and also matches data-10: swapping accounts 1 and 2 would change what it matches.
+    const m = model();
+    const ten = { ...m.resources[0]!, arn: 'arn:aws:s3:::data-10', name: 'data-10', policy: undefined };
+    m.resources.push(ten);
+    m.roles[1]!.policies[0]!.policy.Statement.push({
+      Effect: 'Allow',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::data-1*',
+    });
+    m.roles[2]!.policies[0]!.policy.Statement.push({
+      Effect: 'Allow',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::data-2*',
+    });
+    const g = group(m, principals(m), [...attacksOn(m)]);
+    expect(g.represents.get('100000000005')).toEqual([]);
+  });
+});
