@@ -1,13 +1,31 @@
 /**
- * Metrics the vault publishes about itself, so alarms live in the vault account and not in a source
- * account an attacker controls (S3's own replication metrics are published in the source account).
+ * The metrics the vault publishes about itself: the one contract between the runtime that emits them (status
+ * canary, copier, restore, audit) and the alarms and dashboard that read them. They live in the vault account,
+ * not in a source account an attacker controls (S3's own replication metrics are published in the source).
+ * Each is published with exactly its dimensions (the last names the bucket or resource), so one Metrics Insights
+ * query over them covers every resource.
  */
 export const METRIC_NAMESPACE = 'AirGapRecover';
 
-/** Metric names and the dimension each is published with; the status canary and the copier emit them. */
 export const METRICS = {
-  replicationLag: { name: 'ReplicationLagSeconds', dimension: 'SourceBucket' },
-  replicationFailed: { name: 'ReplicationOperationsFailed', dimension: 'SourceBucket' },
-  copyFailures: { name: 'SnapshotCopyFailures', dimension: 'SourceResource' },
-  rpoBreaches: { name: 'RpoBreaches', dimension: 'Service' },
+  /** Status canary: seconds between writing the canary into a protected bucket and seeing it in the vault. */
+  replicationLag: { name: 'ReplicationLagSeconds', dimensions: ['SourceBucket'], unit: 'Seconds' },
+  /** S3 replication operations that failed, per protected bucket. */
+  replicationFailed: { name: 'ReplicationOperationsFailed', dimensions: ['SourceBucket'], unit: 'Count' },
+  /** Copier: snapshot copies into the vault that failed, per source resource ARN. */
+  copyFailures: { name: 'SnapshotCopyFailures', dimensions: ['SourceResource'], unit: 'Count' },
+  /** Status: protected resources without a vault copy within their RPO, per service. */
+  rpoBreaches: { name: 'RpoBreaches', dimensions: ['Service'], unit: 'Count' },
+  /** Status: age of the newest vault copy, per protected resource ARN (the RPO actually held). */
+  recoveryPointAge: {
+    name: 'RecoveryPointAgeMinutes',
+    dimensions: ['Service', 'ProtectedResource'],
+    unit: 'None',
+  },
+  /** Restore: restores (or restored items) that failed their check, per service. */
+  restoreFailures: { name: 'RestoreFailures', dimensions: ['Service'], unit: 'Count' },
+  /** Audit: controls that failed in a run, per deployment (config `name`). */
+  auditFailedControls: { name: 'AuditFailedControls', dimensions: ['Deployment'], unit: 'Count' },
 } as const;
+
+export type MetricKey = keyof typeof METRICS;

@@ -5,10 +5,7 @@ import type { Context } from 'aws-lambda';
 import { auditAlert, publishAlert } from '../audit/alert.js';
 import { audit } from '../audit/audit.js';
 import { AwsClients } from '../aws/clients.js';
-import { parseConfig, ROLE_NAMES } from '../config/index.js';
-
-/** The metric the dashboard's audit widget reads: failed controls of the last run, per deployment. */
-export const AUDIT_FAILED_CONTROLS = { name: 'AuditFailedControls', dimension: 'Deployment' } as const;
+import { METRICS, parseConfig, ROLE_NAMES } from '../config/index.js';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -35,8 +32,8 @@ export const handler = async (_event: unknown, context: Context) => {
   try {
     const report = await audit(clients, config);
     tracer.putAnnotation('failedControls', report.failed);
-    metrics.addDimension(AUDIT_FAILED_CONTROLS.dimension, config.name);
-    metrics.addMetric(AUDIT_FAILED_CONTROLS.name, MetricUnit.Count, report.failed);
+    metrics.addDimension(METRICS.auditFailedControls.dimensions[0], config.name);
+    metrics.addMetric(METRICS.auditFailedControls.name, MetricUnit.Count, report.failed);
     const alert = auditAlert(report, config.name);
     if (alert)
       await publishAlert(

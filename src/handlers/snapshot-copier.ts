@@ -67,7 +67,7 @@ export const handler = instrumented(
       if (o.result !== 'failed') continue;
       pt.logger.error('snapshot copy failed', { snapshot: o.snapshot, cause: o.cause });
       const metric = pt.metrics.singleMetric();
-      metric.addDimension(METRICS.copyFailures.dimension, o.snapshot);
+      metric.addDimension(METRICS.copyFailures.dimensions[0], o.snapshot);
       metric.addMetric(METRICS.copyFailures.name, MetricUnit.Count, 1);
     }
     const summary = summarize(report.outcomes, report.inFlight, attempt);

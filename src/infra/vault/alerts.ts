@@ -6,18 +6,22 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE, METRICS, RESOURCE_NAMES, type Config } from '../../config/index.js';
-
-type MetricKey = keyof typeof METRICS;
+import {
+  METRIC_NAMESPACE,
+  METRICS,
+  RESOURCE_NAMES,
+  type Config,
+  type MetricKey,
+} from '../../config/index.js';
 
 /**
  * One Metrics Insights query per metric, taking the worst value over every bucket or resource: the alarm
  * count stays four however many buckets are protected, and a newly protected bucket is covered at once.
  */
 export function worstOf(key: MetricKey, fn: 'MAX' | 'SUM'): cloudwatch.MathExpression {
-  const { name, dimension } = METRICS[key];
+  const { name, dimensions } = METRICS[key];
   return new cloudwatch.MathExpression({
-    expression: `SELECT ${fn}(${name}) FROM SCHEMA("${METRIC_NAMESPACE}", ${dimension})`,
+    expression: `SELECT ${fn}(${name}) FROM SCHEMA("${METRIC_NAMESPACE}", ${dimensions.join(', ')})`,
     period: Duration.minutes(5),
     label: name,
     usingMetrics: {},
