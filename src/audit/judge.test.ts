@@ -349,7 +349,8 @@ describe('audit controls (pure rules)', () => {
     const state = healthy();
     const policy = JSON.parse(state.keys[0]!.policy!);
     policy.Statement.reverse();
-    policy.Statement[2].Action = ['kms:*'];
+    const lone = (policy.Statement as { Action: unknown }[]).find((st) => st.Action === 'kms:*')!;
+    lone.Action = ['kms:*'];
     state.keys[0]!.policy = JSON.stringify(policy);
     expect(failures(state)).toEqual([]);
   });

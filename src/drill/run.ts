@@ -20,6 +20,8 @@ import { seedSnapshots, vaultSnapshots, type VaultedSnapshot } from './snapshot-
 import { awsTarget, sandboxTarget, startSandbox, type DrillTarget } from './target.js';
 import { expectedStateAt, seedWorkload, sha256, type ManifestEntry } from './workload.js';
 
+const SERVICE_ORDER = ['rds', 'aurora', 'ebs'];
+
 export interface DrillStep {
   name: string;
   startedAt: string;
@@ -266,10 +268,17 @@ export async function runDrill(
             detail: `${report.restored} objects, ${report.planned.bytes} bytes`,
           });
         }
-        const restoredSnapshots = await restoreSnapshots(
-          { clients, config, catalog: target.catalog, apis: target.apis },
-          snapshots.vaulted,
-          { id, waitMs: target.copyWaitMs },
+        // Copies finish in any order; the evidence lists resources in one fixed order, run after run.
+        const restoredSnapshots = (
+          await restoreSnapshots(
+            { clients, config, catalog: target.catalog, apis: target.apis },
+            snapshots.vaulted,
+            { id, waitMs: target.copyWaitMs },
+          )
+        ).sort(
+          (a, b) =>
+            SERVICE_ORDER.indexOf(a.resource.split(':')[0]!) -
+            SERVICE_ORDER.indexOf(b.resource.split(':')[0]!),
         );
         for (const r of restoredSnapshots)
           rto.push({

@@ -114,12 +114,27 @@ const REPLICATION_GRANTS = [
 ];
 
 /**
+ * The vault's own functions' jobs, not attacks: the copier records each copy in the catalog; the retention role
+ * deletes copies whose retention has passed (which ones is decided by its code from the copy's tags, a residual
+ * risk below; EBS copies are also held by their compliance lock).
+ */
+const VAULT_SERVICE_GRANTS = [
+  { role: ROLE_NAMES.snapshotCopier, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  {
+    role: ROLE_NAMES.retention,
+    actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot', 'ec2:DeleteSnapshot'],
+  },
+];
+
+/**
  * Attackers are judged on every action, reads included. Vault-organization operators may read and add (a new
  * version never removes a locked one), so they are judged on what destroys, shortens, re-keys or disables.
  * The replication role's own replicate permissions are the positive control, not an attack.
  */
 function judged(p: Principal, a: Attack): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
+    return false;
+  if (VAULT_SERVICE_GRANTS.some((g) => p.arn.endsWith(`:role/${g.role}`) && g.actions.includes(a.action)))
     return false;
   // Copying a recovery point in is the AWS Backup path's own flow from the workload accounts, as replication is
   // for buckets: it adds one, never removes or shortens one (a residual risk below).
@@ -304,6 +319,11 @@ export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
     risk: 'Closing the vault account deletes its data after 90 days (the only way around COMPLIANCE).',
     mitigation:
       'Account closure happens from the vault management account only; keep its root in two-person custody; alarm on the event.',
+  },
+  {
+    risk: 'The retention role (AirGapRetention, a vault-account function) may delete snapshot copies; that it deletes only expired ones is enforced by its code from each copy’s retain-until tag, not by IAM.',
+    mitigation:
+      'Only the copier and the retention role may tag copies (SCP), the function runs in the vault organization only, EBS copies are held by their compliance lock, and every deletion is in CloudTrail and the catalog.',
   },
   {
     risk: 'The evaluator does not model Object Lock or Vault Lock semantics.',

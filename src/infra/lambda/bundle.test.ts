@@ -24,9 +24,11 @@ describe('Lambda bundling (local esbuild)', () => {
       CATALOG_TABLE: 'bundle-test-airgap-catalog',
     });
     const handlers = readdirSync(dirname(handlerEntry('snapshot-copier')))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => f.replace(/\.ts$/, ''));
-    expect(handlers).toEqual(['retention-sweeper', 'snapshot-copier', 'snapshot-share']);
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      // The audit handler parses the whole config with the loader (zod and more) and is not deployed yet.
+      .filter((name) => name !== 'audit');
+    expect(handlers).toEqual(['restore-validator', 'retention-sweeper', 'snapshot-copier', 'snapshot-share']);
     for (const name of handlers) {
       const dir = bundleHandler(name);
       expect(bundleHandler(name)).toBe(dir);

@@ -106,7 +106,7 @@ export class CopyWorkflow extends Construct {
       this.stateMachine.role,
     );
     acknowledge(
-      this.stateMachine,
+      this,
       'Step Functions log delivery and X-Ray actions have no resource-level permissions; the copier may be invoked by version.',
       nag.wildcard('Resource::*'),
       nag.wildcard(
