@@ -204,6 +204,8 @@ export async function runDrill(
           pollMs: 15_000,
         },
       );
+      // Copies finish in any order; the evidence lists resources in one fixed order, run after run.
+      out.vaulted.sort((a, b) => SERVICE_ORDER.indexOf(a.service) - SERVICE_ORDER.indexOf(b.service));
       for (const v of out.vaulted)
         rpo.push({
           item: `${v.service}:${v.snapshotId}`,
@@ -268,17 +270,10 @@ export async function runDrill(
             detail: `${report.restored} objects, ${report.planned.bytes} bytes`,
           });
         }
-        // Copies finish in any order; the evidence lists resources in one fixed order, run after run.
-        const restoredSnapshots = (
-          await restoreSnapshots(
-            { clients, config, catalog: target.catalog, apis: target.apis },
-            snapshots.vaulted,
-            { id, waitMs: target.copyWaitMs },
-          )
-        ).sort(
-          (a, b) =>
-            SERVICE_ORDER.indexOf(a.resource.split(':')[0]!) -
-            SERVICE_ORDER.indexOf(b.resource.split(':')[0]!),
+        const restoredSnapshots = await restoreSnapshots(
+          { clients, config, catalog: target.catalog, apis: target.apis },
+          snapshots.vaulted,
+          { id, waitMs: target.copyWaitMs },
         );
         for (const r of restoredSnapshots)
           rto.push({
