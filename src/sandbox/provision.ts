@@ -8,7 +8,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
@@ -21,6 +21,7 @@ import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../co
 import { guardrails } from '../infra/guardrails/policies.js';
 import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { configureReplication } from '../protect/s3/replication.js';
+import { ensureKey } from './keys.js';
 
 export interface ProvisionReport {
   organizations: { source: string; vault: string };
@@ -48,11 +49,12 @@ export async function provisionSandbox(clients: AwsClients, config: Config): Pro
   const guardrailsAttached = await attachGuardrails(vaultOrgs, config);
   created.push(...guardrailsAttached.map((g) => `guardrail ${g}`));
 
-  const vaultKeyArn = await ensureKey(
+  const vaultKey = await ensureKey(
     clients.for(KMSClient, vault.vaultAccount, config.vault.region),
     RESOURCE_NAMES.vaultKeyAlias(config),
-    created,
   );
+  if (vaultKey.created) created.push(`vault key ${RESOURCE_NAMES.vaultKeyAlias(config)}`);
+  const vaultKeyArn = vaultKey.arn;
   const buckets: ProvisionReport['buckets'] = [];
   const vaultS3 = clients.for(S3Client, vault.vaultAccount, config.vault.region);
   for (const bucket of protectedBuckets(config)) {
@@ -139,15 +141,6 @@ async function attachGuardrails(orgs: OrganizationsClient, config: Config): Prom
     attached.push(g.name);
   }
   return attached;
-}
-
-async function ensureKey(kms: KMSClient, alias: string, created: string[]): Promise<string> {
-  const existing = await kms.send(new DescribeKeyCommand({ KeyId: alias })).catch(() => undefined);
-  if (existing?.KeyMetadata?.Arn) return existing.KeyMetadata.Arn;
-  const key = await kms.send(new CreateKeyCommand({ Description: 'Air Gap Recover vault key (sandbox)' }));
-  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }));
-  created.push(`vault key ${alias}`);
-  return key.KeyMetadata!.Arn!;
 }
 
 /** Creates the role unless it exists; true when it was created. */

@@ -1,7 +1,8 @@
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KMSClient } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/clients.js';
 import { vaultCatalog, type Catalog } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, type Config } from '../config/index.js';
+import { ensureKey } from './keys.js';
 
 /**
  * What the vault, source and restore stacks create for snapshot vaulting, made directly on the sandbox: the
@@ -22,11 +23,4 @@ export async function provisionSnapshotSandbox(clients: AwsClients, config: Conf
       await ensureKey(clients.for(KMSClient, w.id, region), RESOURCE_NAMES.sourceKeyAlias(config));
   }
   return catalog;
-}
-
-async function ensureKey(kms: KMSClient, alias: string): Promise<void> {
-  const existing = await kms.send(new DescribeKeyCommand({ KeyId: alias })).catch(() => undefined);
-  if (existing?.KeyMetadata?.Arn) return;
-  const key = await kms.send(new CreateKeyCommand({ Description: `${alias} (sandbox)` }));
-  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }));
 }

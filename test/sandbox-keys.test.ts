@@ -1,0 +1,18 @@
+import { KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
+import { describe, expect, it } from 'vitest';
+import { ensureKey } from '../src/sandbox/keys.js';
+import { useMoto } from './support/moto.js';
+
+describe('sandbox keys (moto)', () => {
+  const moto = useMoto();
+
+  it('two provisioners asking for the same key at once get one key under the alias, and neither fails (moto)', async () => {
+    const kms = moto.clients.for(KMSClient, '200000000002', 'us-east-1');
+    const alias = 'alias/race-airgap-vault';
+    const [a, b] = await Promise.all([ensureKey(kms, alias), ensureKey(kms, alias)]);
+    expect(a.arn).toBe(b.arn);
+    const aliases = await kms.send(new ListAliasesCommand({}));
+    expect(aliases.Aliases?.filter((x) => x.AliasName === alias)).toHaveLength(1);
+    expect(await ensureKey(kms, alias)).toEqual({ arn: a.arn, created: false });
+  });
+});
