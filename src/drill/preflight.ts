@@ -5,7 +5,7 @@ import { GetObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, RESOURCE_NAMES, type Config } from '../config/index.js';
-import { SNAPSHOT_SERVICES } from './snapshot-workload.js';
+import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 
 export interface PreflightCheck {
   check: string;

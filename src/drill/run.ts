@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
 import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
+import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
 import { checksOutsideTheEvaluator, type ControlResult } from '../proof/prove.js';
 import type { MotoServer } from '../sandbox/moto.js';
@@ -19,8 +20,6 @@ import { restoreSnapshots, verifyRestoredSnapshot } from './snapshot-restore.js'
 import { seedSnapshots, vaultSnapshots, type VaultedSnapshot } from './snapshot-workload.js';
 import { awsTarget, sandboxTarget, startSandbox, type DrillTarget } from './target.js';
 import { expectedStateAt, seedWorkload, sha256, type ManifestEntry } from './workload.js';
-
-const SERVICE_ORDER = ['rds', 'aurora', 'ebs'];
 
 export interface DrillStep {
   name: string;
@@ -205,7 +204,7 @@ export async function runDrill(
         },
       );
       // Copies finish in any order; the evidence lists resources in one fixed order, run after run.
-      out.vaulted.sort((a, b) => SERVICE_ORDER.indexOf(a.service) - SERVICE_ORDER.indexOf(b.service));
+      out.vaulted.sort((a, b) => SNAPSHOT_SERVICES.indexOf(a.service) - SNAPSHOT_SERVICES.indexOf(b.service));
       for (const v of out.vaulted)
         rpo.push({
           item: `${v.service}:${v.snapshotId}`,

@@ -14,9 +14,7 @@ import { RESOURCE_NAMES, TAGS, type Config, type Selector } from '../config/inde
 import { ebsSnapshotArn } from '../protect/ebs/snapshot-api.js';
 import { runCopier } from '../protect/snapshots/copier.js';
 import { shareWithVault } from '../protect/snapshots/share.js';
-import type { SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
-
-export const SNAPSHOT_SERVICES: readonly SnapshotService[] = ['rds', 'aurora', 'ebs'];
+import { SNAPSHOT_SERVICES, type SnapshotApi, type SnapshotService } from '../protect/snapshots/model.js';
 
 /** One database or volume the drill created and snapshotted, as the manifest records it. */
 export interface SnapshotSeed {

@@ -3,7 +3,7 @@ import { AwsClients } from '../aws/clients.js';
 import { ROLE_NAMES } from '../config/names.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import { sweepRetention } from '../protect/snapshots/retention-sweeper.js';
-import { SNAPSHOT_SERVICES } from '../protect/snapshots/triggers.js';
+import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { env, instrumented, powertools } from './support/powertools.js';
 
 export interface RetentionRunSummary {

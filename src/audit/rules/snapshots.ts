@@ -1,3 +1,4 @@
+import { SNAPSHOT_SERVICES } from '../../protect/snapshots/model.js';
 import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../model.js';
 
 /**
@@ -7,7 +8,7 @@ import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../mod
  */
 export const snapshotRules: RuleFamily = (state, config) => {
   const snapshotsProtected =
-    config.paths.vault && (['rds', 'aurora', 'ebs'] as const).some((s) => config.protect[s].length > 0);
+    config.paths.vault && SNAPSHOT_SERVICES.some((s) => config.protect[s].length > 0);
   if (!state.snapshots)
     return snapshotsProtected
       ? [fail('VAULT_SNAPSHOT_PRESENT', 'recovery-catalog', 'the recovery catalog table does not exist')]

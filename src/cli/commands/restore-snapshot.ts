@@ -3,7 +3,7 @@ import { vaultCatalog } from '../../catalog/catalog.js';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime } from '../../protect/s3/restore.js';
-import type { SnapshotService } from '../../protect/snapshots/model.js';
+import { SNAPSHOT_SERVICES, type SnapshotService } from '../../protect/snapshots/model.js';
 import { restoreSnapshot, type SnapshotRestoreReport } from '../../protect/snapshots/restore.js';
 import { snapshotApisFor } from '../../sandbox/snapshot-copy-emulator.js';
 import { awsClientsFor } from '../../sandbox/state.js';
@@ -18,7 +18,7 @@ const WHAT: Record<SnapshotService, string> = {
 
 /** `airgap restore rds|aurora|ebs`: one subcommand per snapshot service, the same options. */
 export function registerSnapshotRestoreCommands(restore: Command): void {
-  for (const service of ['rds', 'aurora', 'ebs'] as const)
+  for (const service of SNAPSHOT_SERVICES)
     restore
       .command(service)
       .description(`restore ${WHAT[service]} from a vault copy into the restore account`)

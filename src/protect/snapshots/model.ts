@@ -3,6 +3,9 @@ import type { CatalogService } from '../../catalog/catalog.js';
 /** Services vaulted by snapshot copy (EFS replicates, FSx goes through AWS Backup). */
 export type SnapshotService = Extract<CatalogService, 'rds' | 'aurora' | 'ebs'>;
 
+/** Every snapshot service, in the order commands, reports and evidence list them. */
+export const SNAPSHOT_SERVICES: readonly SnapshotService[] = ['rds', 'aurora', 'ebs'];
+
 /** A source snapshot the vault account can copy. */
 export interface SharedSnapshot {
   service: SnapshotService;

@@ -4,7 +4,13 @@ import type { Config } from '../../config/index.js';
 import { keyArnOf, readKeyFacts } from '../kms/key-facts.js';
 import { isShareable, judgeKey, type KeyFacts, type KeyVerdict } from '../kms/key-verdict.js';
 import { keyAdvice } from './key-advice.js';
-import type { OwnedSnapshot, SnapshotApi, SnapshotService, SourceResource } from './model.js';
+import {
+  SNAPSHOT_SERVICES,
+  type OwnedSnapshot,
+  type SnapshotApi,
+  type SnapshotService,
+  type SourceResource,
+} from './model.js';
 import { isProtected } from './selection.js';
 
 export interface PreflightFinding {
@@ -29,8 +35,6 @@ export interface PreflightContext {
   apis: Record<SnapshotService, SnapshotApi>;
 }
 
-const SERVICES: SnapshotService[] = ['rds', 'aurora', 'ebs'];
-
 /**
  * The KMS preflight, read-only: for every protected DB instance, cluster and volume and each of its snapshots,
  * whether the vault account will be able to copy it. Finds AWS-managed keys (never shareable), unencrypted
@@ -43,7 +47,7 @@ export async function preflight(ctx: PreflightContext): Promise<PreflightReport>
   const alias = RESOURCE_NAMES.sourceKeyAlias(ctx.config);
   const vaultAccount = ctx.config.organizations.vault.vaultAccount;
   const defaultRegion = ctx.config.organizations.source.regions[0]!;
-  for (const service of SERVICES) {
+  for (const service of SNAPSHOT_SERVICES) {
     const places = new Set(
       ctx.config.protect[service].map((s) => `${s.account}/${s.region ?? defaultRegion}`),
     );

@@ -1,6 +1,4 @@
-import type { SnapshotService } from './model.js';
-
-export const SNAPSHOT_SERVICES: readonly SnapshotService[] = ['rds', 'aurora', 'ebs'];
+import { SNAPSHOT_SERVICES, type SnapshotService } from './model.js';
 
 /** Which services and regions one copier run lists shared snapshots in. */
 export interface CopyScope {
