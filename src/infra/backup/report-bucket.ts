@@ -1,9 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { PRIVATE_BUCKET } from '../private-bucket.js';
 
 /** The service-linked role Backup Audit Manager delivers reports with, in every account. */
 const REPORTS_ROLE =
@@ -22,13 +22,9 @@ export class ReportBucket extends Construct {
   constructor(scope: Construct, id: string, props: { config: Config; account: string }) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...PRIVATE_BUCKET,
       bucketName: RESOURCE_NAMES.backupReportsBucket(props.config, props.account),
-      versioned: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { PRIVATE_BUCKET } from '../private-bucket.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { AccountBaseline } from './account-baseline.js';
 import { organizationTrailArn } from './watched-calls.js';
@@ -48,8 +49,8 @@ export class LogArchiveStack extends Stack {
       }),
     );
     this.bucket = new s3.Bucket(this, 'Logs', {
+      ...PRIVATE_BUCKET,
       bucketName: RESOURCE_NAMES.logArchiveBucket(config, this.account),
-      versioned: true,
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
         Duration.days(config.governance.logRetentionDays),
@@ -57,11 +58,7 @@ export class LogArchiveStack extends Stack {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
       minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const service = (name: string) => new iam.ServicePrincipal(`${name}.amazonaws.com`);
     const ownerControl = { 's3:x-amz-acl': 'bucket-owner-full-control' };

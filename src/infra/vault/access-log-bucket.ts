@@ -1,9 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { PRIVATE_BUCKET } from '../private-bucket.js';
 
 /** Receives the server access logs of vault buckets: who read or tried to change what. */
 export class AccessLogBucket extends Construct {
@@ -12,12 +12,8 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      versioned: true,
+      ...PRIVATE_BUCKET,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     // One statement for every vault bucket of the account, by name prefix: the policy size stays constant.
     this.bucket.addToResourcePolicy(

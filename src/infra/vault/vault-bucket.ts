@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ROLE_NAMES, type Config, type ProtectedBucket } from '../../config/index.js';
+import { PRIVATE_BUCKET } from '../private-bucket.js';
 
 /**
  * One Object Lock vault bucket per protected source bucket. The lock is the last line: COMPLIANCE mode
@@ -21,8 +22,8 @@ export class VaultBucket extends Construct {
     const { config, source, key } = props;
     const retention = config.vault.retention;
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...PRIVATE_BUCKET,
       bucketName: source.vaultBucket,
-      versioned: true,
       objectLockEnabled: true,
       objectLockDefaultRetention:
         retention.mode === 'COMPLIANCE'
@@ -31,11 +32,7 @@ export class VaultBucket extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
       minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     // Literal ARNs: the name is known at synth, and tokens would triple the template size per bucket.
     const bucketArn = `arn:aws:s3:::${source.vaultBucket}`;
