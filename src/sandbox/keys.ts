@@ -2,23 +2,26 @@ import {
   AlreadyExistsException,
   CreateAliasCommand,
   CreateKeyCommand,
-  DescribeKeyCommand,
   KMSClient,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-
-async function keyArn(kms: KMSClient, alias: string): Promise<string | undefined> {
-  const out = await kms.send(new DescribeKeyCommand({ KeyId: alias })).catch(() => undefined);
-  return out?.KeyMetadata?.Arn;
-}
+import type { AwsClients } from '../aws/clients.js';
+import { keyArnOf } from '../protect/kms/key-facts.js';
 
 /**
- * The sandbox key behind `alias`, created if absent. The S3 and snapshot provisioning run concurrently and both
- * need the vault key: when the other one names its key first, ours is retired and theirs is used.
+ * The sandbox key behind `alias` in one account and region, created if absent. The S3 and snapshot provisioning
+ * run concurrently and both need the vault key: when the other one names its key first, ours is retired and
+ * theirs is used.
  */
-export async function ensureKey(kms: KMSClient, alias: string): Promise<{ arn: string; created: boolean }> {
-  const existing = await keyArn(kms, alias);
+export async function ensureKey(
+  clients: AwsClients,
+  account: string,
+  region: string,
+  alias: string,
+): Promise<{ arn: string; created: boolean }> {
+  const existing = await keyArnOf(clients, account, region, alias);
   if (existing) return { arn: existing, created: false };
+  const kms = clients.for(KMSClient, account, region);
   const key = await kms.send(new CreateKeyCommand({ Description: `${alias} (sandbox)` }));
   try {
     await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }));
@@ -28,6 +31,6 @@ export async function ensureKey(kms: KMSClient, alias: string): Promise<{ arn: s
     await kms.send(
       new ScheduleKeyDeletionCommand({ KeyId: key.KeyMetadata!.KeyId!, PendingWindowInDays: 7 }),
     );
-    return { arn: (await keyArn(kms, alias))!, created: false };
+    return { arn: (await keyArnOf(clients, account, region, alias))!, created: false };
   }
 }

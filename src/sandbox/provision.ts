@@ -8,7 +8,6 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
@@ -50,7 +49,9 @@ export async function provisionSandbox(clients: AwsClients, config: Config): Pro
   created.push(...guardrailsAttached.map((g) => `guardrail ${g}`));
 
   const vaultKey = await ensureKey(
-    clients.for(KMSClient, vault.vaultAccount, config.vault.region),
+    clients,
+    vault.vaultAccount,
+    config.vault.region,
     RESOURCE_NAMES.vaultKeyAlias(config),
   );
   if (vaultKey.created) created.push(`vault key ${RESOURCE_NAMES.vaultKeyAlias(config)}`);

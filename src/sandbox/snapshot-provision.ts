@@ -1,4 +1,3 @@
-import { KMSClient } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/clients.js';
 import { vaultCatalog, type Catalog } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, type Config } from '../config/index.js';
@@ -14,13 +13,10 @@ export async function provisionSnapshotSandbox(clients: AwsClients, config: Conf
   const catalog = vaultCatalog(clients, config);
   await catalog.createForSandbox();
   for (const region of new Set([config.vault.region, ...source.regions])) {
-    await ensureKey(clients.for(KMSClient, vault.vaultAccount, region), RESOURCE_NAMES.vaultKeyAlias(config));
-    await ensureKey(
-      clients.for(KMSClient, vault.restoreAccount, region),
-      RESOURCE_NAMES.restoreKeyAlias(config),
-    );
+    await ensureKey(clients, vault.vaultAccount, region, RESOURCE_NAMES.vaultKeyAlias(config));
+    await ensureKey(clients, vault.restoreAccount, region, RESOURCE_NAMES.restoreKeyAlias(config));
     for (const w of source.workloadAccounts)
-      await ensureKey(clients.for(KMSClient, w.id, region), RESOURCE_NAMES.sourceKeyAlias(config));
+      await ensureKey(clients, w.id, region, RESOURCE_NAMES.sourceKeyAlias(config));
   }
   return catalog;
 }
