@@ -32,6 +32,10 @@ export const ROLE_NAMES = {
   copyWorkflowStart: 'AirGapCopyFlowStart',
   /** Vault organization: the role AWS Config records each account's configuration with. */
   configRecorder: 'AirGapConfigRecorder',
+  /** Source accounts: assumed by EFS to replicate protected file systems into their vault replicas. */
+  efsReplication: 'AirGapEfsReplication',
+  /** Vault account: the service role AWS Backup backs up the EFS replicas with. */
+  vaultBackup: 'AirGapVaultBackup',
 } as const;
 
 export type RoleKey = keyof typeof ROLE_NAMES;
@@ -48,6 +52,7 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'backupRestoreService',
   'copyWorkflow',
   'copyWorkflowStart',
+  'vaultBackup',
 ];
 
 export function roleArn(account: string, role: RoleKey): string {
@@ -82,6 +87,8 @@ export const RESOURCE_NAMES = {
   logArchiveBucket: (config: Config, account: string) =>
     `${config.name}-airgap-logs-${account}-${config.vault.region}`,
   organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
+  /** Vault account: the locked backup vault of the EFS replicas' recovery points, and its plan. */
+  efsReplicaBackupVault: (config: Named) => `${config.name}-airgap-efs-replicas`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quickstart, withWorkloadAccounts } from '../../../test/support/config.js';
 import { MAX_ALLOWED_CIDRS } from '../../config/access-schema.js';
-import { IDENTITY_CENTER_ROLES } from './human-access.js';
+import { IDENTITY_CENTER_ROLES, serviceRolePatterns } from './human-access.js';
 import { guardrails, POLICY_SIZE_LIMIT, policySize, type Guardrail } from './policies.js';
 
 const all = guardrails(quickstart());
@@ -91,7 +91,8 @@ describe('guardrail policies', () => {
         const exception = s.Condition?.['ArnNotLike']?.['aws:PrincipalArn'];
         if (exception)
           for (const arn of [exception].flat()) {
-            expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+$/);
+            // A trailing * only where one service role name is the prefix of another (serviceRolePatterns).
+            expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+\*?$/);
           }
         expect(s.Effect).toBe('Deny');
       }
@@ -164,11 +165,18 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapRetention',
           'arn:aws:iam::*:role/AirGapConfigRecorder',
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
-          'arn:aws:iam::*:role/AirGapCopyFlow',
-          'arn:aws:iam::*:role/AirGapCopyFlowStart',
+          'arn:aws:iam::*:role/AirGapCopyFlow*',
+          'arn:aws:iam::*:role/AirGapVaultBackup',
         ],
       },
     });
+  });
+
+  it('a service role name that others extend exempts them all by one pattern; unrelated names stay exact', () => {
+    expect(serviceRolePatterns(['AirGapCopyFlow', 'AirGapRetention', 'AirGapCopyFlowStart'])).toEqual([
+      'arn:aws:iam::*:role/AirGapCopyFlow*',
+      'arn:aws:iam::*:role/AirGapRetention',
+    ]);
   });
 
   it('refuses calls from outside access.allowedCidrs, except break-glass, which may come from anywhere', () => {

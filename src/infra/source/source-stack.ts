@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
 import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { EfsReplicationRole, efsReplicationParameters } from './efs-replication-role.js';
 import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -30,6 +31,7 @@ export function sourceParameters(config: Config, account: string): Record<string
   return {
     [PROTECTED_BUCKETS_PARAMETER]: names.join(','),
     ...snapshotShareParameters(config, account),
+    ...(config.paths.vault ? efsReplicationParameters(config, account) : {}),
     ...(config.paths.backup ? backupPlanParameters(config, account) : {}),
   };
 }
@@ -227,5 +229,6 @@ export class SourceStack extends Stack {
       Ref: PROTECTED_BUCKETS_PARAMETER,
     });
     new SnapshotShare(this, 'SnapshotShare', { config, shareKey });
+    if (config.paths.vault) new EfsReplicationRole(this, 'EfsReplication', config);
   }
 }
