@@ -4,6 +4,7 @@ import { registerBackupCommands } from './commands/backup.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCostCommands } from './commands/cost.js';
 import { registerDrillCommands } from './commands/drill.js';
+import { registerEfsCommands } from './commands/efs.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerProveCommands } from './commands/prove.js';
 import { registerRestoreCommands } from './commands/restore.js';
@@ -25,6 +26,7 @@ const registrations: ((program: Command) => void)[] = [
   registerSnapshotCommands,
   registerBackupCommands,
   registerCostCommands,
+  registerEfsCommands,
 ];
 
 export function buildProgram(): Command {
