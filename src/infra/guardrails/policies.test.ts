@@ -85,6 +85,21 @@ describe('guardrail policies', () => {
     );
   });
 
+  it('EFS replicas: inside the vault organization only break-glass deletes one, stops its replication or changes its protection', () => {
+    const s = statement('airgap-vault-data', 'DenyEfsReplicaChangesExceptBreakGlass');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        'elasticfilesystem:Delete*',
+        'elasticfilesystem:Update*',
+        'elasticfilesystem:Put*',
+      ]),
+    );
+    expect(s?.Resource).toBe('arn:aws:elasticfilesystem:*:200000000002:file-system/*');
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
+
   it('names every exception: no exception condition matches every principal', () => {
     for (const g of all) {
       for (const s of g.document.Statement) {

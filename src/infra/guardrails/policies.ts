@@ -62,7 +62,8 @@ export function guardrails(config: Config): Guardrail[] {
       organization: 'vault',
       kind: 'SCP',
       name: 'airgap-vault-data',
-      description: 'No deletion, retention change, policy change or replication change of vault buckets',
+      description:
+        'No deletion, retention change, policy change or replication change of vault buckets and EFS replicas',
       document: doc([
         {
           Sid: 'DenyVaultObjectDeletionAndRetentionChange',
@@ -94,6 +95,16 @@ export function guardrails(config: Config): Guardrail[] {
             's3:PauseReplication',
           ],
           Resource: vaultBuckets,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
+        },
+        {
+          // EFS replicas (the vault account's only file systems) are written by replication from the source
+          // organization: inside the vault organization nothing but break-glass deletes one, stops its
+          // replication or changes its protection. Not the restore account's: restores create file systems there.
+          Sid: 'DenyEfsReplicaChangesExceptBreakGlass',
+          Effect: 'Deny',
+          Action: ['elasticfilesystem:Delete*', 'elasticfilesystem:Put*', 'elasticfilesystem:Update*'],
+          Resource: `arn:aws:elasticfilesystem:*:${config.organizations.vault.vaultAccount}:file-system/*`,
           Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
         },
       ]),
