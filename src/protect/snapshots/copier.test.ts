@@ -25,7 +25,7 @@ const shared = (n: number): SharedSnapshot => ({
 });
 
 describe('copier back-pressure (client mock: moto cannot copy a shared snapshot nor report copy quotas)', () => {
-  it('copies each snapshot under the vault key of its own region, found by the alias there (client mock: moto cannot copy a shared snapshot)', async () => {
+  it("threat #18: copies each shared encrypted snapshot in its own region under that region's vault key, found by the alias there (client mock: moto cannot copy a shared snapshot)", async () => {
     const rds = mockClient(RDSClient);
     const kms = mockClient(KMSClient);
     kms.on(DescribeKeyCommand).callsFake(async (input: { KeyId: string }, getClient) => {
