@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { quickstart } from '../../test/support/config.js';
-import { InputError } from '../errors.js';
+import { quickstart, quickstartProblems } from '../../test/support/config.js';
 import { protectedFileSystems } from './plan.js';
 
 const W = '100000000002';
 
-function problems(edits: [(string | number)[], unknown][]): string[] {
-  try {
-    quickstart(edits);
-  } catch (e) {
-    if (e instanceof InputError) return e.lines;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = quickstartProblems;
 
 describe('config: EFS and FSx', () => {
   it('EFS file systems named by id or ARN become one replica each, in their own region', () => {

@@ -6,6 +6,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { quickstart } from '../../test/support/config.js';
+import { replicaDescription } from '../../test/support/efs-fixtures.js';
 import { AwsClients } from '../aws/clients.js';
 import { efsReader } from './efs-reader.js';
 import { evaluate } from './evaluate.js';
@@ -22,18 +23,15 @@ describe('EFS in airgap status (client mock: moto lacks EFS replication)', () =>
     const efs = mockClient(EFSClient);
     // Replicas of the first two file systems; the third has none deployed.
     efs.on(DescribeFileSystemsCommand).resolves({
-      FileSystems: ids.slice(0, 2).map((id, i) => ({
-        FileSystemId: `fs-replica${i}`,
-        FileSystemArn: `arn:aws:elasticfilesystem:us-east-1:${VAULT}:file-system/fs-replica${i}`,
-        Tags: [{ Key: 'airgap:source-arn', Value: source(id) }],
-        OwnerId: VAULT,
-        CreationToken: `t${i}`,
-        CreationTime: now,
-        LifeCycleState: 'available',
-        NumberOfMountTargets: 0,
-        SizeInBytes: { Value: 0 },
-        PerformanceMode: 'generalPurpose',
-      })),
+      FileSystems: ids
+        .slice(0, 2)
+        .map((id, i) =>
+          replicaDescription(
+            `fs-replica${i}`,
+            `arn:aws:elasticfilesystem:us-east-1:${VAULT}:file-system/fs-replica${i}`,
+            source(id),
+          ),
+        ),
     });
     efs
       .on(DescribeReplicationConfigurationsCommand, { FileSystemId: 'fs-replica0' })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
+import { InputError } from '../../src/errors.js';
 import type { Config } from '../../src/config/schema.js';
 
 export const QUICKSTART_PATH = new URL('../../examples/quickstart.yaml', import.meta.url);
@@ -28,4 +29,15 @@ export function withWorkloadAccounts(n: number): Config {
     [['paths', 'backup'], false],
     [['backup', 'airGappedVault'], false],
   ]);
+}
+
+/** The lines a quickstart config with these edits is rejected with (fails the test if it is accepted). */
+export function quickstartProblems(edits: Edits): string[] {
+  try {
+    quickstart(edits);
+  } catch (e) {
+    if (e instanceof InputError) return e.lines;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
 }

@@ -7,6 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
+import { replicaDescription } from '../../../test/support/efs-fixtures.js';
 import { AwsClients } from '../../aws/clients.js';
 import { protectedFileSystems } from '../../config/index.js';
 import { applyEfsReplicationPlan, efsReplicationPlan } from './replication.js';
@@ -31,18 +32,9 @@ const clients = () =>
 function efsMock(replicas: { n: number; source: string }[], replicating = new Map<string, string>()) {
   const efs = mockClient(EFSClient);
   efs.on(DescribeFileSystemsCommand).resolves({
-    FileSystems: replicas.map(({ n, source }) => ({
-      FileSystemId: `fs-0000000000000000${n}`,
-      FileSystemArn: replicaArn(n),
-      Tags: [{ Key: 'airgap:source-arn', Value: source }],
-      OwnerId: VAULT,
-      CreationToken: `t${n}`,
-      CreationTime: new Date(),
-      LifeCycleState: 'available',
-      NumberOfMountTargets: 0,
-      SizeInBytes: { Value: 0 },
-      PerformanceMode: 'generalPurpose',
-    })),
+    FileSystems: replicas.map(({ n, source }) =>
+      replicaDescription(`fs-0000000000000000${n}`, replicaArn(n), source),
+    ),
   });
   efs.on(DescribeReplicationConfigurationsCommand).callsFake(async (input: { FileSystemId: string }) => {
     const destination = replicating.get(input.FileSystemId);
