@@ -120,7 +120,13 @@ describe('guardrail policies', () => {
   it('threat #22: only break-glass changes a vault access policy or the RAM share of the air-gapped vault', () => {
     const s = statement('airgap-vault-recovery-points', 'DenyBackupAccessChangesExceptBreakGlass');
     expect(s?.Action).toEqual(
-      expect.arrayContaining(['backup:PutBackupVaultAccessPolicy', 'ram:DeleteResourceShare']),
+      expect.arrayContaining([
+        'backup:PutBackupVaultAccessPolicy',
+        'backup:PutBackupVaultSharingPolicy',
+        'backup:PutBackupVaultNotifications',
+        'backup:RevokeRestoreAccessBackupVault',
+        'ram:DeleteResourceShare',
+      ]),
     );
     expect(s?.Condition).toEqual({
       ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
