@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/cli/main.js';
 import { synthesize } from '../src/infra/synth.js';
 import type { ProofResult } from '../src/proof/prove.js';
@@ -28,6 +28,8 @@ beforeAll(() => {
   writeFileSync(file, JSON.stringify(scp));
 }, 120_000);
 
+// The failure's one line goes to stderr; what the tests read is the report.
+beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
 
 describe('airgap prove (in-process CLI) on templates whose key guardrail was weakened', () => {
@@ -61,7 +63,6 @@ describe('airgap prove (in-process CLI) on templates whose key guardrail was wea
   it('text on the terminal shows the same matrix and breaches, and exits 1', async () => {
     const printed: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void printed.push(a.join(' ')));
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await prove()).toBe(1);
     const text = printed.join('\n');
     const rows = [
