@@ -164,6 +164,7 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapRetention',
           'arn:aws:iam::*:role/AirGapConfigRecorder',
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
+          'arn:aws:iam::*:role/AirGapRestoreValidator',
           'arn:aws:iam::*:role/AirGapCopyFlow',
           'arn:aws:iam::*:role/AirGapCopyFlowStart',
         ],
