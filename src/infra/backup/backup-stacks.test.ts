@@ -41,7 +41,7 @@ const statements = (tpl: Template, type: string): PolicyStatement[] =>
   );
 
 describe('AWS Backup path: workload StackSet template', () => {
-  it('threat #9/#15: the local vault is Vault Lock compliance (min/max retention, 3 days of grace) with its own key', () => {
+  it('threat #9/#21: the local vault is Vault Lock compliance (min/max retention, 3 days of grace) with its own key', () => {
     t['workload']!.hasResourceProperties('AWS::Backup::BackupVault', {
       BackupVaultName: 'quickstart-airgap-local',
       EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('LocalVaultKey'), 'Arn'] },
@@ -57,7 +57,7 @@ describe('AWS Backup path: workload StackSet template', () => {
     });
   });
 
-  it('threat #15/#21: the vault access policy denies every principal deleting recovery points, lifecycles, the vault and its lock', () => {
+  it('threat #21: the vault access policy denies every principal deleting recovery points, lifecycles, the vault and its lock', () => {
     const deny = statements(t['workload']!, 'AWS::Backup::BackupVault').find(
       (s) => s.Sid === 'DenyRecoveryPointDeletionAndLockRemoval',
     );
@@ -397,7 +397,7 @@ describe('AWS Backup path: backup account and air-gap account', () => {
     });
   });
 
-  it('threat #15: the air-gapped vault lives in the air-gap account with min/max retention and the deny-deletion policy', () => {
+  it('threat #21: the air-gapped vault lives in the air-gap account with min/max retention and the deny-deletion policy', () => {
     expect(stacks['air-gap']!.instances.map((i) => i.account)).toEqual(['200000000003']);
     t['air-gap']!.hasResourceProperties('AWS::Backup::LogicallyAirGappedBackupVault', {
       BackupVaultName: 'quickstart-airgap-lag',

@@ -102,7 +102,7 @@ describe('guardrail policies', () => {
     expect(all.filter((g) => g.organization === 'vault' && g.kind === 'SCP').length).toBeLessThanOrEqual(4);
   });
 
-  it('threat #15/#21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
+  it('threat #21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
     const s = statement('airgap-vault-recovery-points', 'DenyBackupVaultTampering');
     expect(s?.Condition).toBeUndefined();
     expect(s?.Action).toEqual(
@@ -127,7 +127,7 @@ describe('guardrail policies', () => {
     });
   });
 
-  it('threat #15: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
+  it('threat #1/#21: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
     const s = statement('airgap-source-protection', 'DenyBackupTamperingExceptBreakGlass');
     expect(s?.Action).toEqual(
       expect.arrayContaining([

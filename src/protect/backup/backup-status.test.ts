@@ -196,7 +196,7 @@ describe('backup status read from the accounts (client mock: moto has no recover
     expect(report.layers.find((r) => r.resource === DB && r.layer === 'air-gapped')?.state).toBe(
       'never-reached',
     );
-    // threat #16: a compliance lock still in its grace time is not yet immutable; the air-gapped vault always is.
+    // threat #9: a compliance lock still in its grace time is not yet immutable; the air-gapped vault always is.
     expect(report.vaults.map((v) => [v.layer, v.immutable, v.lock])).toEqual([
       ['local', false, `${LOCAL!.name}: NOT YET IMMUTABLE until 2026-11-25T10:00:00.000Z`],
       ['backup-account', false, `${BACKUP!.name}: NOT YET IMMUTABLE until 2026-11-25T10:00:00.000Z`],

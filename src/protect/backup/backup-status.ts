@@ -36,7 +36,7 @@ export interface LayerStatus {
 export interface BackupStatusReport {
   at: string;
   outsideRpo: number;
-  /** Each vault's Vault Lock: immutable, NOT YET IMMUTABLE until its lock date (threat #16), or unlocked. */
+  /** Each vault's Vault Lock: immutable, NOT YET IMMUTABLE until its lock date (threat #9), or unlocked. */
   vaults: { layer: BackupLayer; vault: string; lock: string; immutable: boolean }[];
   layers: LayerStatus[];
   failedJobs: JobSummary[];
