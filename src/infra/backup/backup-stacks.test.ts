@@ -26,6 +26,42 @@ beforeAll(() => {
   t = Object.fromEntries(Object.entries(stacks).map(([role, s]) => [role, Template.fromStack(s.stack)]));
 });
 
+/** A standard vault under its compliance lock ([min, max, grace days]), retained, under its own retained, rotating key. */
+function expectLockedVault(tpl: Template, name: string, [min, max, grace]: [number, number, number]): void {
+  const [keyId] = Object.entries(
+    tpl.findResources('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp(name) },
+    }),
+  ).map(([id]) => id);
+  expect(keyId, `the key of ${name}`).toBeDefined();
+  tpl.hasResource('AWS::Backup::BackupVault', {
+    DeletionPolicy: 'Retain',
+    Properties: Match.objectLike({
+      BackupVaultName: name,
+      EncryptionKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      LockConfiguration: { MinRetentionDays: min, MaxRetentionDays: max, ChangeableForDays: grace },
+    }),
+  });
+}
+
+interface ReportPlan {
+  Properties: {
+    ReportSetting: { ReportTemplate: string; FrameworkArns?: unknown };
+    ReportDeliveryChannel: { S3BucketName: unknown };
+  };
+}
+const reportPlans = (tpl: Template) =>
+  Object.values(tpl.findResources('AWS::Backup::ReportPlan')) as ReportPlan[];
+/** Backup, copy and restore job reports, and control and resource compliance: by AWS's template names. */
+const JOB_AND_COMPLIANCE_REPORTS = [
+  'BACKUP_JOB_REPORT',
+  'CONTROL_COMPLIANCE_REPORT',
+  'COPY_JOB_REPORT',
+  'RESOURCE_COMPLIANCE_REPORT',
+  'RESTORE_JOB_REPORT',
+];
+
 interface PolicyStatement {
   Sid: string;
   Effect?: string;
@@ -42,19 +78,7 @@ const statements = (tpl: Template, type: string): PolicyStatement[] =>
 
 describe('AWS Backup path: workload StackSet template', () => {
   it('threat #9/#21: the local vault is Vault Lock compliance (min/max retention, 3 days of grace) with its own key', () => {
-    t['workload']!.hasResourceProperties('AWS::Backup::BackupVault', {
-      BackupVaultName: 'quickstart-airgap-local',
-      EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('LocalVaultKey'), 'Arn'] },
-      LockConfiguration: { MinRetentionDays: 7, MaxRetentionDays: 3650, ChangeableForDays: 3 },
-    });
-    t['workload']!.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
-    t['workload']!.hasResource('AWS::KMS::Key', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        EnableKeyRotation: true,
-        Description: Match.stringLikeRegexp('airgap-local'),
-      }),
-    });
+    expectLockedVault(t['workload']!, 'quickstart-airgap-local', [7, 3650, 3]);
   });
 
   it('threat #21: the vault access policy denies every principal deleting recovery points, lifecycles, the vault and its lock', () => {
@@ -254,18 +278,7 @@ describe('AWS Backup path: every option on (one build)', () => {
   });
 
   it('threat #9: Vault Lock min/max retention and grace days come from backup.vaultLock, in the backup account vault too', () => {
-    all['backup']!.hasResourceProperties('AWS::Backup::BackupVault', {
-      BackupVaultName: 'quickstart-airgap-backup',
-      LockConfiguration: { MinRetentionDays: 14, MaxRetentionDays: 400, ChangeableForDays: 5 },
-    });
-    all['backup']!.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
-    all['backup']!.hasResource('AWS::KMS::Key', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        EnableKeyRotation: true,
-        Description: Match.stringLikeRegexp('airgap-backup'),
-      }),
-    });
+    expectLockedVault(all['backup']!, 'quickstart-airgap-backup', [14, 400, 5]);
   });
 
   it('primary backup straight into a logically air-gapped local vault: its own range, no copies in, deletion denied; the plan writes there', () => {
@@ -359,19 +372,10 @@ describe('AWS Backup path: every option on (one build)', () => {
   });
 
   it('the backup account runs its own framework and report plans into its report bucket', () => {
-    const plans = Object.values(all['backup']!.findResources('AWS::Backup::ReportPlan')) as {
-      Properties: {
-        ReportSetting: { ReportTemplate: string };
-        ReportDeliveryChannel: { S3BucketName: unknown };
-      };
-    }[];
-    expect(plans.map((p) => p.Properties.ReportSetting.ReportTemplate).sort()).toEqual([
-      'BACKUP_JOB_REPORT',
-      'CONTROL_COMPLIANCE_REPORT',
-      'COPY_JOB_REPORT',
-      'RESOURCE_COMPLIANCE_REPORT',
-      'RESTORE_JOB_REPORT',
-    ]);
+    const plans = reportPlans(all['backup']!);
+    expect(plans.map((p) => p.Properties.ReportSetting.ReportTemplate).sort()).toEqual(
+      JOB_AND_COMPLIANCE_REPORTS,
+    );
     for (const p of plans)
       expect(JSON.stringify(p.Properties.ReportDeliveryChannel.S3BucketName)).toMatch(/ReportsBucket/);
   });
@@ -553,19 +557,10 @@ describe('AWS Backup path: Backup Audit Manager', () => {
   });
 
   it('every workload account reports backup, copy and restore jobs and compliance into the backup account bucket', () => {
-    const plans = Object.values(t['workload']!.findResources('AWS::Backup::ReportPlan')) as {
-      Properties: {
-        ReportSetting: { ReportTemplate: string; FrameworkArns?: unknown };
-        ReportDeliveryChannel: { S3BucketName: string };
-      };
-    }[];
-    expect(plans.map((p) => p.Properties.ReportSetting.ReportTemplate).sort()).toEqual([
-      'BACKUP_JOB_REPORT',
-      'CONTROL_COMPLIANCE_REPORT',
-      'COPY_JOB_REPORT',
-      'RESOURCE_COMPLIANCE_REPORT',
-      'RESTORE_JOB_REPORT',
-    ]);
+    const plans = reportPlans(t['workload']!);
+    expect(plans.map((p) => p.Properties.ReportSetting.ReportTemplate).sort()).toEqual(
+      JOB_AND_COMPLIANCE_REPORTS,
+    );
     for (const p of plans) {
       expect(p.Properties.ReportDeliveryChannel.S3BucketName).toBe('quickstart-airgap-reports-100000000003');
       expect(p.Properties.ReportSetting.FrameworkArns === undefined).toBe(
