@@ -22,6 +22,9 @@ writeFileSync(
   quickstartYaml([[['protect', 'efs'], [{ account: W, names: ['fs-0123456789abcdef0'] }]]]),
 );
 
+const configureReplication = (...args: string[]) =>
+  run(['node', 'airgap', 'efs', 'configure-replication', '--config', file, ...args]);
+
 let efs: ReturnType<typeof mockClient> | undefined;
 afterEach(() => {
   efs?.restore();
@@ -32,17 +35,7 @@ describe('airgap efs configure-replication (in-process CLI; client mock: moto la
   it('exits 2 with one line naming the protected file systems when --file-system is not one, calling nothing', async () => {
     efs = mockClient(EFSClient);
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const argv = [
-      'node',
-      'airgap',
-      'efs',
-      'configure-replication',
-      '--config',
-      file,
-      '--file-system',
-      'fs-99999999',
-    ];
-    expect(await run(argv)).toBe(2);
+    expect(await configureReplication('--file-system', 'fs-99999999')).toBe(2);
     expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
       `--file-system fs-99999999: not a protected EFS file system of ${file}; protected: fs-0123456789abcdef0`,
     ]);
@@ -58,18 +51,7 @@ describe('airgap efs configure-replication (in-process CLI; client mock: moto la
       .on(DescribeReplicationConfigurationsCommand)
       .rejects(Object.assign(new Error('none'), { name: 'ReplicationNotFound' }));
     const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    const argv = [
-      'node',
-      'airgap',
-      'efs',
-      'configure-replication',
-      '--config',
-      file,
-      '--dry-run',
-      '--output',
-      'json',
-    ];
-    expect(await run(argv)).toBe(0);
+    expect(await configureReplication('--dry-run', '--output', 'json')).toBe(0);
     expect(JSON.parse(String(out.mock.calls[0]![0]))).toEqual({
       dryRun: true,
       steps: [
