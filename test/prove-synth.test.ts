@@ -35,8 +35,11 @@ describe('synthesis for the proof skips Lambda bundling, soundly', () => {
   it('templates differ in the Lambda code location only', () => {
     const functions = manifest.templates.flatMap((t) =>
       Object.values(
-        (JSON.parse(readFileSync(join(full, t.file), 'utf8')) as { Resources: Record<string, { Type: string }> })
-          .Resources,
+        (
+          JSON.parse(readFileSync(join(full, t.file), 'utf8')) as {
+            Resources: Record<string, { Type: string }>;
+          }
+        ).Resources,
       ).filter((r) => r.Type === 'AWS::Lambda::Function'),
     );
     expect(functions.length).toBeGreaterThan(0);

@@ -91,7 +91,7 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
     expect(attempts).toBeGreaterThan(200);
   });
 
-  it('positive controls: replication, the copier with the vault key, restores and AWS Backup copies are allowed', () => {
+  it('threat #22 (restores): positive controls for replication, the copier with the vault key, restores and AWS Backup copies are allowed', () => {
     expect(full.positiveControls.map((c) => [c.name, c.passed])).toEqual([
       ['replication role replicates into airgap-vault-100000000002-payments-invoices', true],
       ['replication role encrypts replicas with the vault key', true],
@@ -108,7 +108,7 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
     ]);
   });
 
-  it('threat #5: the vault bucket owner’s root cannot change the bucket policy (SCP)', async () => {
+  it('the vault bucket owner’s root cannot change the bucket policy (SCP)', async () => {
     const m = fresh();
     const root = principals(m).find((p) => p.id === 'vault-root')!;
     const bucket = vaultResource(m, 'bucket')!;
@@ -120,6 +120,121 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
     expect(d.allowed).toBe(false);
     expect(d.decidedBy).toContain('scp:airgap-vault-data/DenyVaultBucketChangesExceptBreakGlass');
   });
+});
+
+describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mode: any condition that could hold, holds)', () => {
+  const as = (m: ProofModel, id: string) => principals(m).find((p) => p.id === id)!;
+  const on = (r: { arn: string; account: string }, action: string, suffix = '') => ({
+    action,
+    resource: `${r.arn}${suffix}`,
+    resourceAccount: r.account,
+  });
+  const denied = async (m: ProofModel, who: string[], calls: ReturnType<typeof on>[]) => {
+    const out: string[] = [];
+    for (const id of who)
+      for (const c of calls) if ((await authorize(m, as(m, id), c)).allowed) out.push(`${id} ${c.action}`);
+    return out;
+  };
+
+  it('threat #1/#2: a source administrator or root deletes, overwrites (SSE-C included) or re-configures no vault version', async () => {
+    const m = fresh();
+    const bucket = vaultResource(m, 'bucket')!;
+    const calls = [
+      on(bucket, 's3:DeleteObjectVersion', '/any-key'),
+      on(bucket, 's3:PutObject', '/any-key'),
+      on(bucket, 's3:PutLifecycleConfiguration'),
+      on(bucket, 's3:PutBucketPolicy'),
+      on(bucket, 's3:DeleteBucket'),
+    ];
+    expect(
+      await denied(
+        m,
+        ['source-admin:100000000002', 'source-root:100000000002', 'source-management-admin'],
+        calls,
+      ),
+    ).toEqual([]);
+    // What a compromised source can still do is replicate new versions in: listed, never hidden.
+    expect(full.residualRisks.map((r) => r.risk).join(' ')).toMatch(/replicate new \(ransomed\) versions/);
+  });
+
+  it('threat #6: the vault root and administrator delete no COMPLIANCE version, with or without the bypass', async () => {
+    const m = fresh();
+    const bucket = vaultResource(m, 'bucket')!;
+    const calls = [
+      on(bucket, 's3:DeleteObjectVersion', '/any-key'),
+      on(bucket, 's3:BypassGovernanceRetention', '/any-key'),
+      on(bucket, 's3:PutObjectRetention', '/any-key'),
+    ];
+    expect(await denied(m, ['vault-root', 'vault-admin', 'break-glass'], calls)).toEqual([]);
+  });
+
+  it('threat #11: nobody in the vault organization, break-glass included, schedules the vault key’s deletion or disables it', async () => {
+    const m = fresh();
+    const key = vaultResource(m, 'key')!;
+    const calls = [on(key, 'kms:ScheduleKeyDeletion'), on(key, 'kms:DisableKey')];
+    expect(await denied(m, ['vault-root', 'vault-admin', 'break-glass'], calls)).toEqual([]);
+    const d = await authorize(m, as(m, 'vault-admin'), calls[0]!);
+    expect(d.decidedBy).toContain('scp:airgap-vault-keys/DenyKeyDestruction');
+  });
+
+  it('threat #21: the air-gap account’s administrator and the vault root delete no recovery point of the air-gapped vault', async () => {
+    const m = fresh();
+    const lag = airGapped(m);
+    const point = {
+      action: 'backup:DeleteRecoveryPoint',
+      resource: `arn:aws:backup:us-east-1:${lag.account}:recovery-point:any`,
+      resourceAccount: lag.account,
+      governedBy: lag.arn,
+    };
+    expect(
+      await denied(
+        m,
+        ['air-gap-admin', 'vault-root', 'break-glass'],
+        [point, on(lag, 'backup:DeleteBackupVault')],
+      ),
+    ).toEqual([]);
+  });
+
+  it('threat #25: vault members do not leave the organization, stop the trail or delete the detector', async () => {
+    const m = fresh();
+    const vault = config.organizations.vault.vaultAccount;
+    const calls = [
+      { action: 'organizations:LeaveOrganization', resource: '*', resourceAccount: vault },
+      {
+        action: 'cloudtrail:StopLogging',
+        resource: `arn:aws:cloudtrail:us-east-1:${vault}:trail/quickstart-airgap`,
+        resourceAccount: vault,
+      },
+      {
+        action: 'guardduty:DeleteDetector',
+        resource: `arn:aws:guardduty:us-east-1:${vault}:detector/vault`,
+        resourceAccount: vault,
+      },
+    ];
+    expect(await denied(m, ['vault-root', 'vault-admin', 'air-gap-admin', 'restore-admin'], calls)).toEqual(
+      [],
+    );
+  });
+
+  it('threat #26: no source principal assumes a role of the vault organization (no trust path)', async () => {
+    const m = fresh();
+    const source = principals(m).filter(
+      (p) => p.organization === 'source' || p.id === 'source-management-admin',
+    );
+    const assumed: string[] = [];
+    for (const role of m.roles.filter((r) => r.organization === 'vault'))
+      for (const p of source) {
+        const d = await authorize(m, p, {
+          action: 'sts:AssumeRole',
+          resource: role.arn,
+          resourceAccount: role.account,
+          resourcePolicy: role.trust,
+        });
+        if (d.allowed) assumed.push(`${p.id} -> ${role.name}`);
+      }
+    expect(m.roles.filter((r) => r.organization === 'vault').length).toBeGreaterThan(5);
+    expect(assumed).toEqual([]);
+  }, 120_000);
 });
 
 describe('people in the vault organization: MFA and allow-listed networks (direct calls, Strict mode)', () => {
@@ -192,7 +307,7 @@ describe('AWS Backup: the air-gapped vault survives the source organization', ()
   const backupAttacks = async (m: ProofModel) =>
     (await attackCatalogue(m)).filter((a) => BACKUP_ATTACKS.includes(a.action));
 
-  it('threat #15/#21: no source principal deletes a recovery point, removes the Vault Lock or changes the access policy', async () => {
+  it('threat #21: no source principal deletes a recovery point, removes the Vault Lock or changes the access policy', async () => {
     const m = fresh();
     const attacks = await backupAttacks(m);
     expect(attacks.map((a) => a.action).sort()).toEqual([...BACKUP_ATTACKS].sort());
@@ -216,7 +331,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
       .filter((g) => g.organization === 'vault' && g.kind === 'SCP')
       .flatMap((g) => g.document.Statement.map((s) => ({ policy: g.name, sid: s.Sid })));
 
-  it('threat #8-#12, #25: dropping any vault SCP statement lets a vault or air-gap administrator without MFA through', async () => {
+  it('threat #11, #21, #25: dropping any vault SCP statement lets a vault or air-gap administrator without MFA through', async () => {
     const results: Record<string, string | null> = {};
     for (const { policy, sid } of vaultScpStatements(fresh())) {
       const m = fresh();
@@ -246,7 +361,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     ]);
   }, 300_000);
 
-  it('threat #5/#21: a bucket policy widened to the source organization is caught (with the RCP layer absent)', async () => {
+  it('threat #1: a bucket policy widened to the source organization is caught (with the RCP layer absent)', async () => {
     const m = withoutRcps(fresh());
     const bucket = vaultResource(m, 'bucket')!;
     bucket.policy.Statement = bucket.policy.Statement.filter(
@@ -293,7 +408,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     expect(r.breaches.filter((b) => b.action === 'kms:Decrypt')).toEqual([]);
   }, 60_000);
 
-  it('threat #6/#7: Object Lock switched to GOVERNANCE fails the lock check', async () => {
+  it('threat #7: Object Lock switched to GOVERNANCE fails the lock check', async () => {
     const m = fresh();
     vaultResource(m, 'bucket')!.objectLock = { mode: 'GOVERNANCE', days: 30 };
     const r = await prove(m, { only: () => false });
@@ -323,7 +438,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     ]);
   });
 
-  it('threat #20/#21: a vault access policy that no longer admits the workload account fails the copy control', async () => {
+  it('a vault access policy that no longer admits the workload account fails the AWS Backup copy control', async () => {
     const m = fresh();
     const lag = airGapped(m);
     lag.policy.Statement = lag.policy.Statement.filter(
