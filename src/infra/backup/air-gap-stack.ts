@@ -3,6 +3,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { AuditReadRole } from '../governance/audit-read-role.js';
 import { backupVaultAccessPolicy } from './vault-access-policy.js';
 
 /**
@@ -21,6 +22,11 @@ export class AirGapStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
     super(scope, id, props);
     const b = config.backup;
+    new AuditReadRole(this, 'AuditRead', {
+      config,
+      account: config.organizations.vault.airGapAccount!,
+      reads: { logging: true, backup: true },
+    });
     this.vault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
       backupVaultName: RESOURCE_NAMES.airGapVault(config),
       minRetentionDays: b.airGapMinRetentionDays,

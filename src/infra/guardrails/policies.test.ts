@@ -166,6 +166,7 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
           'arn:aws:iam::*:role/AirGapCopyFlow',
           'arn:aws:iam::*:role/AirGapCopyFlowStart',
+          'arn:aws:iam::*:role/AirGapAuditor',
         ],
       },
     });

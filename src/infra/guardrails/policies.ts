@@ -1,4 +1,5 @@
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../../config/names.js';
 import { humanAccessStatements } from './human-access.js';
 
 /** AWS's limit on an SCP or RCP document, in characters. */
