@@ -3,6 +3,7 @@ import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
 import { backupPathStacks } from './backup/backup-path-stacks.js';
+import { GlobalEventsStack, needsGlobalEvents } from './governance/global-events-stack.js';
 import { GovernanceStack } from './governance/governance-stack.js';
 import { LogArchiveStack } from './governance/log-archive-stack.js';
 import { GOVERNANCE_REGION } from './governance/watched-calls.js';
@@ -57,6 +58,15 @@ export function buildApp(
 
   const core = new VaultStack(app, stackName(config, 'vault'), config, props(vault.vaultAccount));
   const stacks: RoleStack[] = [{ role: 'vault', stack: core, instances: here(vault.vaultAccount) }];
+  if (needsGlobalEvents(config))
+    stacks.push({
+      role: 'vault',
+      stack: new GlobalEventsStack(app, stackName(config, 'vault-global'), config, {
+        env: { account: vault.vaultAccount, region: GOVERNANCE_REGION },
+        synthesizer: assetSynthesizer(config, vault.vaultAccount),
+      }),
+      instances: [{ account: vault.vaultAccount, region: GOVERNANCE_REGION, parameters: {} }],
+    });
   const buckets = config.paths.vault ? protectedBuckets(config) : [];
   for (let i = 0; i * BUCKETS_PER_STACK < buckets.length; i++) {
     const stack = new VaultBucketsStack(app, stackName(config, `vault-buckets-${i + 1}`), {
