@@ -43,6 +43,12 @@ const BACKUP_DESTRUCTIVE = [
 
 const role = (name: string) => `arn:aws:iam::*:role/${name}`;
 
+/** The roles StackSets deploy with in each account: self-managed, and service-managed (Organizations). */
+export const STACKSET_EXECUTION_ROLES = [
+  role('AWSCloudFormationStackSetExecutionRole'),
+  role('stacksets-exec-*'),
+];
+
 /**
  * The guardrails of both organizations. Every exception is one named role (retention, break-glass, copier),
  * never a wildcard; AWS evaluates them before any identity or resource policy, the vault root included.
@@ -451,7 +457,19 @@ export function guardrails(config: Config): Guardrail[] {
           Effect: 'Deny',
           Action: ['iam:*'],
           Resource: ['arn:aws:iam::*:role/AirGap*'],
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [breakGlass, ...STACKSET_EXECUTION_ROLES] } },
+        },
+        {
+          // The StackSet deploys (and updates) the source template's roles with its execution role, through
+          // CloudFormation only: the role called directly is refused like everyone else.
+          Sid: 'DenyStackSetRoleOutsideCloudFormation',
+          Effect: 'Deny',
+          Action: ['iam:*'],
+          Resource: ['arn:aws:iam::*:role/AirGap*'],
+          Condition: {
+            ArnLike: { 'aws:PrincipalArn': STACKSET_EXECUTION_ROLES },
+            'ForAllValues:StringNotEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
+          },
         },
       ]),
     },
