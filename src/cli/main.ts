@@ -4,6 +4,7 @@ import { registerBackupCommands } from './commands/backup.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCostCommands } from './commands/cost.js';
 import { registerDrillCommands } from './commands/drill.js';
+import { registerEfsCommands } from './commands/efs.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerProveCommands } from './commands/prove.js';
 import { registerRestoreCommands } from './commands/restore.js';
@@ -25,6 +26,7 @@ const registrations: ((program: Command) => void)[] = [
   registerSnapshotCommands,
   registerBackupCommands,
   registerCostCommands,
+  registerEfsCommands,
 ];
 
 export function buildProgram(): Command {
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
       'Air Gap Recover: keep AWS data recoverable after a fully compromised production organization.',
     )
     .showHelpAfterError()
+    // A group's own options come before its subcommand: `restore --from backup` and `restore rds --from <id>`.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of registrations) register(program);
   return program;

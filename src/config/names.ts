@@ -28,6 +28,8 @@ export const ROLE_NAMES = {
   backupService: 'AirGapBackupService',
   /** Restore account: the service role AWS Backup assumes to create restored resources (passed by the restore role). */
   backupRestoreService: 'AirGapBackupRestoreService',
+  /** Restore account: the restore testing validation function (checks restored resources, reports to AWS Backup). */
+  restoreValidator: 'AirGapRestoreValidator',
   /** Vault organization: the default name of the break-glass path for humans (access.breakGlassRole). */
   breakGlass: 'AirGapBreakGlass',
   /** Vault account: the Step Functions copy workflow, and EventBridge starting it (service roles, named for the SCPs). */
@@ -35,6 +37,10 @@ export const ROLE_NAMES = {
   copyWorkflowStart: 'AirGapCopyFlowStart',
   /** Vault organization: the role AWS Config records each account's configuration with. */
   configRecorder: 'AirGapConfigRecorder',
+  /** Source accounts: assumed by EFS to replicate protected file systems into their vault replicas. */
+  efsReplication: 'AirGapEfsReplication',
+  /** Vault account: the service role AWS Backup backs up the EFS replicas with. */
+  vaultBackup: 'AirGapVaultBackup',
 } as const;
 
 export type RoleKey = keyof typeof ROLE_NAMES;
@@ -49,9 +55,11 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'retention',
   'configRecorder',
   'backupRestoreService',
+  'restoreValidator',
   'copyWorkflow',
   'copyWorkflowStart',
   'auditor',
+  'vaultBackup',
 ];
 
 export function roleArn(account: string, role: RoleKey): string {
@@ -86,6 +94,8 @@ export const RESOURCE_NAMES = {
   logArchiveBucket: (config: Config, account: string) =>
     `${config.name}-airgap-logs-${account}-${config.vault.region}`,
   organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
+  /** Vault account: the locked backup vault of the EFS replicas' recovery points, and its plan. */
+  efsReplicaBackupVault: (config: Named) => `${config.name}-airgap-efs-replicas`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

@@ -100,3 +100,46 @@ export function findProtectedBucket(config: Config, bucket: string): ProtectedBu
 export function protectedServices(config: Config): Service[] {
   return SERVICES.filter((s) => config.protect[s].length > 0);
 }
+
+/**
+ * Regions that need a vault key: the vault region, and every region whose snapshots the vault path copies.
+ * Shared encrypted snapshots can only be copied in their own region, under a key of that region.
+ */
+export function vaultKeyRegions(config: Config): string[] {
+  const regions = new Set([config.vault.region]);
+  if (config.paths.vault)
+    for (const service of ['rds', 'aurora', 'ebs'] as const)
+      for (const sel of config.protect[service])
+        regions.add(sel.region ?? config.organizations.source.regions[0]!);
+  return [...regions];
+}
+
+export interface ProtectedFileSystem {
+  account: string;
+  region: string;
+  /** The source file system id (fs-...). */
+  id: string;
+  arn: string;
+}
+
+/**
+ * The EFS file systems the vault path replicates: each named one gets its own replica in the vault account,
+ * created at deploy, so only names and ARNs select (a tag selector names nothing a template could create).
+ */
+export function protectedFileSystems(config: Config): ProtectedFileSystem[] {
+  if (!config.paths.vault) return [];
+  return config.protect.efs.flatMap((sel) => {
+    const region = sel.region ?? config.organizations.source.regions[0]!;
+    const byName = (sel.names ?? []).map((id) => ({
+      account: sel.account,
+      region,
+      id,
+      arn: `arn:aws:elasticfilesystem:${region}:${sel.account}:file-system/${id}`,
+    }));
+    const byArn = (sel.arns ?? []).map((arn) => {
+      const [, , , at = region, account = sel.account, rest = ''] = arn.split(':');
+      return { account, region: at, id: rest.replace(/^file-system\//, ''), arn };
+    });
+    return [...byName, ...byArn];
+  });
+}

@@ -93,8 +93,16 @@ const Protect = z
     rds: z.array(Selector).default([]).describe('RDS DB instances.'),
     aurora: z.array(Selector).default([]).describe('Aurora DB clusters.'),
     ebs: z.array(Selector).default([]).describe('EBS volumes.'),
-    efs: z.array(Selector).default([]).describe('EFS file systems.'),
-    fsx: z.array(Selector).default([]).describe('FSx file systems.'),
+    efs: z
+      .array(Selector)
+      .default([])
+      .describe(
+        'EFS file systems. Vault path: each, named by id (fs-...) or ARN, replicates into its own replica in the vault account, backed up there into a locked vault.',
+      ),
+    fsx: z
+      .array(Selector)
+      .default([])
+      .describe('FSx file systems: protected on the AWS Backup path only (needs paths.backup: true).'),
   })
   .describe('What to protect, per service.');
 

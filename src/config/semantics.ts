@@ -1,4 +1,5 @@
 import { BACKUP_TAG_SLOTS, BACKUP_TAGS_PER_SLOT, backupRegion } from './backup.js';
+import { checkFileSystems } from './file-system-semantics.js';
 import { checkGovernance } from './governance-semantics.js';
 import { formatPath } from './path.js';
 import { SERVICES, type Config } from './schema.js';
@@ -112,6 +113,7 @@ export function checkSemantics(config: Config): Problem[] {
   }
   problems.push(...checkBackup(config));
   problems.push(...checkGovernance(config));
+  problems.push(...checkFileSystems(config));
   if (!config.paths.vault && !config.paths.backup) {
     problems.push({
       path: ['paths'],

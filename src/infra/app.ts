@@ -1,7 +1,14 @@
 import { App, Validations, type Stack } from 'aws-cdk-lib';
-import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
+import {
+  protectedBuckets,
+  protectedFileSystems,
+  stackName,
+  vaultKeyRegions,
+  type AccountRole,
+  type Config,
+} from '../config/index.js';
 import { backupPathStacks } from './backup/backup-path-stacks.js';
 import { GlobalEventsStack, needsGlobalEvents } from './governance/global-events-stack.js';
 import { GovernanceStack } from './governance/governance-stack.js';
@@ -12,6 +19,8 @@ import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
 import { SourceStack, sourceParameters } from './source/source-stack.js';
 import { BUCKETS_PER_STACK, VaultBucketsStack } from './vault/vault-buckets-stack.js';
+import { EfsReplicasStack } from './vault/efs-replicas-stack.js';
+import { VaultKeyStack } from './vault/vault-key-stack.js';
 import { VaultStack } from './vault/vault-stack.js';
 
 /** Where one template goes: an account and region, with its CloudFormation parameter values. */
@@ -35,7 +44,7 @@ export interface RoleStack {
 export function buildApp(
   config: Config,
   outdir: string,
-  opts: { nag?: boolean; validate?: boolean } = {},
+  opts: { nag?: boolean; validate?: boolean; bundle?: boolean } = {},
 ): { app: App; stacks: RoleStack[] } {
   const app = new App({
     outdir,
@@ -46,6 +55,8 @@ export function buildApp(
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
       // CloudFormation's own limits (resources, mappings, sizes) fail synth instead of the deploy.
       [VALIDATE_AGAINST_DEFAULT_RULES]: true,
+      // No stack bundles its Lambda code: for the isolation proof, which reads policies only.
+      ...(opts.bundle === false ? { [BUNDLING_STACKS]: [] } : {}),
     },
   });
   const { vault, source } = config.organizations;
@@ -73,6 +84,27 @@ export function buildApp(
       key: core.key.key,
     });
     stacks.push({ role: 'vault', stack, instances: here(vault.vaultAccount) });
+  }
+  const fileSystems = protectedFileSystems(config);
+  if (fileSystems.length > 0) {
+    const stack = new EfsReplicasStack(app, stackName(config, 'vault-efs'), {
+      ...props(vault.vaultAccount),
+      config,
+      fileSystems,
+      key: core.key.key,
+    });
+    stacks.push({ role: 'vault', stack, instances: here(vault.vaultAccount) });
+  }
+  for (const at of vaultKeyRegions(config).filter((r) => r !== region)) {
+    const stack = new VaultKeyStack(app, stackName(config, `vault-key-${at}`), config, {
+      env: { account: vault.vaultAccount, region: at },
+      synthesizer: assetSynthesizer(config, vault.vaultAccount),
+    });
+    stacks.push({
+      role: 'vault',
+      stack,
+      instances: [{ account: vault.vaultAccount, region: at, parameters: {} }],
+    });
   }
   stacks.push(
     {

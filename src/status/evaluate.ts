@@ -1,4 +1,10 @@
-import { protectedBuckets, SERVICES, type Config, type Service } from '../config/index.js';
+import {
+  protectedBuckets,
+  protectedFileSystems,
+  SERVICES,
+  type Config,
+  type Service,
+} from '../config/index.js';
 import type { CopyObservation, ProtectionPath } from './model.js';
 
 export type ResourceState = 'never-reached' | 'outside-rpo' | 'within-rpo';
@@ -39,6 +45,8 @@ export function expectedResources(config: Config): Expected[] {
   if (config.paths.vault)
     for (const b of protectedBuckets(config))
       out.push({ service: 's3', resource: b.bucket, account: b.account, path: 's3-replication' });
+  for (const fs of protectedFileSystems(config))
+    out.push({ service: 'efs', resource: fs.arn, account: fs.account, path: 'efs-replication' });
   for (const service of SERVICES.filter((s) => s !== 's3'))
     for (const sel of config.protect[service]) {
       const region = sel.region ?? config.organizations.source.regions[0]!;

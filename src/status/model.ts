@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { Config, Service } from '../config/index.js';
 
-export type ProtectionPath = 's3-replication' | 'snapshot-copy' | 'aws-backup';
+export type ProtectionPath = 's3-replication' | 'snapshot-copy' | 'efs-replication' | 'aws-backup';
 
 /**
  * What one path reader saw of one resource's copies in the vault. Readers are small and per path, so the

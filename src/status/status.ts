@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { Config } from '../config/index.js';
 import { backupReader } from './backup-reader.js';
+import { efsReader } from './efs-reader.js';
 import { evaluate, type StatusReport } from './evaluate.js';
 import type { PathReader } from './model.js';
 import { s3Reader } from './s3-reader.js';
@@ -9,7 +10,7 @@ import { snapshotReader } from './snapshot-reader.js';
 /** The readers of the paths the config turns on. */
 export function pathReaders(config: Config, opts: { writeCanary: boolean }): PathReader[] {
   const readers: PathReader[] = [];
-  if (config.paths.vault) readers.push(s3Reader(opts), snapshotReader);
+  if (config.paths.vault) readers.push(s3Reader(opts), snapshotReader, efsReader);
   if (config.paths.backup) readers.push(backupReader);
   return readers;
 }
@@ -26,13 +27,17 @@ export async function vaultStatus(
   return evaluate(config, observed, now);
 }
 
-/** The snapshot path alone: per protected DB, cluster and volume, its newest vault copy against the RPO. */
+/**
+ * The snapshot path alone: per protected DB, cluster and volume, its newest vault copy against the RPO; per
+ * protected EFS file system, its replica's last sync.
+ */
 export async function snapshotStatus(
   clients: AwsClients,
   config: Config,
   now = new Date(),
 ): Promise<StatusReport> {
-  return evaluate(config, await snapshotReader(clients, config), now, ['snapshot-copy']);
+  const observed = [...(await snapshotReader(clients, config)), ...(await efsReader(clients, config))];
+  return evaluate(config, observed, now, ['snapshot-copy', 'efs-replication']);
 }
 
 export function renderStatus(report: StatusReport): string {

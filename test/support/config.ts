@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
+import { InputError } from '../../src/errors.js';
 import type { Config } from '../../src/config/schema.js';
 
 export const QUICKSTART_PATH = new URL('../../examples/quickstart.yaml', import.meta.url);
@@ -27,5 +28,33 @@ export function withWorkloadAccounts(n: number): Config {
     [['protect'], { s3: accounts.map((a) => ({ account: a.id, names: [`data-${a.name}`] })) }],
     [['paths', 'backup'], false],
     [['backup', 'airGappedVault'], false],
+  ]);
+}
+
+/** The lines a quickstart config with these edits is rejected with (fails the test if it is accepted). */
+export function quickstartProblems(edits: Edits): string[] {
+  try {
+    quickstart(edits);
+  } catch (e) {
+    if (e instanceof InputError) return e.lines;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+/** Every AWS Backup option on at once, with numbers other than the defaults: for assertions, cdk-nag and cfn-lint. */
+export function everyBackupOption(): Config {
+  return quickstart([
+    [['vault', 'region'], 'us-west-2'],
+    [['backup', 'primaryToAirGap'], true],
+    [['backup', 'continuousS3'], true],
+    [['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::200000000001:approval-team/abc123'],
+    [['backup', 'schedule'], 'cron(0 */6 ? * * *)'],
+    [['backup', 'vaultLock'], { minRetentionDays: 14, maxRetentionDays: 400, changeableForDays: 5 }],
+    [['backup', 'localRetentionDays'], 21],
+    [['backup', 'backupAccountRetentionDays'], 30],
+    [['backup', 'airGapMinRetentionDays'], 21],
+    [['backup', 'airGapMaxRetentionDays'], 500],
+    [['backup', 'airGapRetentionDays'], 60],
   ]);
 }

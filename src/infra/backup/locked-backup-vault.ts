@@ -10,6 +10,8 @@ export interface LockedBackupVaultProps {
   name: string;
   /** Accounts whose copy jobs may write into this vault. */
   copyFromAccounts: string[];
+  /** Retention range of the lock; default: `backup.vaultLock`. */
+  retention?: { minRetentionDays: number; maxRetentionDays: number };
 }
 
 /**
@@ -25,7 +27,7 @@ export class LockedBackupVault extends Construct {
 
   constructor(scope: Construct, id: string, props: LockedBackupVaultProps) {
     super(scope, id);
-    const lock = props.config.backup.vaultLock;
+    const lock = { ...props.config.backup.vaultLock, ...props.retention };
     this.key = new kms.Key(this, 'Key', {
       description: `Air Gap Recover: encrypts the recovery points of backup vault ${props.name}`,
       enableKeyRotation: true,

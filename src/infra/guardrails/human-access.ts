@@ -19,6 +19,18 @@ export const IDENTITY_CENTER_ROLES = 'arn:aws:iam::*:role/aws-reserved/sso.amazo
 const role = (name: string) => `arn:aws:iam::*:role/${name}`;
 
 /**
+ * The service roles as ARN patterns, a name that others extend standing for them all (`AirGapCopyFlow*` for the
+ * workflow and its starter): the list is repeated in two statements of an SCP near its 5,120-character limit.
+ * The wildcard admits no one new: a person creating another AirGap* role cannot give it a policy, since the
+ * same SCP denies putting or attaching policies on AirGap* roles to all but break-glass.
+ */
+export function serviceRolePatterns(names: readonly string[]): string[] {
+  const extended = (name: string) => names.some((other) => other !== name && other.startsWith(name));
+  const covered = (name: string) => names.some((other) => other !== name && name.startsWith(other));
+  return names.filter((n) => !covered(n)).map((n) => role(extended(n) ? `${n}*` : n));
+}
+
+/**
  * Every call by a person in the vault organization needs MFA and, when `access.allowedCidrs` is set, an
  * allow-listed source address. Not people: AWS services (a service principal, or a service acting for a caller
  * who already passed these checks: aws:ViaAWSService) and the project's service roles, by name. The break-glass
@@ -26,7 +38,7 @@ const role = (name: string) => `arn:aws:iam::*:role/${name}`;
  */
 export function humanAccessStatements(config: Config): Statement[] {
   const { access } = config;
-  const serviceRoles = VAULT_SERVICE_ROLES.map((key) => role(ROLE_NAMES[key]));
+  const serviceRoles = serviceRolePatterns(VAULT_SERVICE_ROLES.map((key) => ROLE_NAMES[key]));
   const notAService = { 'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false' };
   const statements: Statement[] = [
     {

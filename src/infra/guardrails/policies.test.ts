@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quickstart, withWorkloadAccounts } from '../../../test/support/config.js';
 import { MAX_ALLOWED_CIDRS } from '../../config/access-schema.js';
-import { IDENTITY_CENTER_ROLES } from './human-access.js';
+import { IDENTITY_CENTER_ROLES, serviceRolePatterns } from './human-access.js';
 import {
   guardrails,
   POLICY_SIZE_LIMIT,
@@ -91,6 +91,21 @@ describe('guardrail policies', () => {
     );
   });
 
+  it('EFS replicas: inside the vault organization only break-glass deletes one, stops its replication or changes its protection', () => {
+    const s = statement('airgap-vault-data', 'DenyEfsReplicaChangesExceptBreakGlass');
+    expect(s?.Action).toEqual(
+      expect.arrayContaining([
+        'elasticfilesystem:Delete*',
+        'elasticfilesystem:Update*',
+        'elasticfilesystem:Put*',
+      ]),
+    );
+    expect(s?.Resource).toBe('arn:aws:elasticfilesystem:*:200000000002:file-system/*');
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
+
   it('names every exception: no exception condition matches every principal', () => {
     for (const g of all) {
       for (const s of g.document.Statement) {
@@ -101,7 +116,8 @@ describe('guardrail policies', () => {
             // CloudFormation only, which the next statement enforces).
             if (g.name === 'airgap-source-protection' && s.Sid === 'DenyChangingAirGapRoles')
               if (STACKSET_EXECUTION_ROLES.includes(arn)) continue;
-            expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+$/);
+            // A trailing * only where one service role name is the prefix of another (serviceRolePatterns).
+            expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+\*?$/);
           }
         expect(s.Effect).toBe('Deny');
       }
@@ -126,7 +142,7 @@ describe('guardrail policies', () => {
     expect(all.filter((g) => g.organization === 'vault' && g.kind === 'SCP').length).toBeLessThanOrEqual(4);
   });
 
-  it('threat #15/#21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
+  it('threat #21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
     const s = statement('airgap-vault-recovery-points', 'DenyBackupVaultTampering');
     expect(s?.Condition).toBeUndefined();
     expect(s?.Action).toEqual(
@@ -144,14 +160,20 @@ describe('guardrail policies', () => {
   it('threat #22: only break-glass changes a vault access policy or the RAM share of the air-gapped vault', () => {
     const s = statement('airgap-vault-recovery-points', 'DenyBackupAccessChangesExceptBreakGlass');
     expect(s?.Action).toEqual(
-      expect.arrayContaining(['backup:PutBackupVaultAccessPolicy', 'ram:DeleteResourceShare']),
+      expect.arrayContaining([
+        'backup:PutBackupVaultAccessPolicy',
+        'backup:PutBackupVaultSharingPolicy',
+        'backup:PutBackupVaultNotifications',
+        'backup:RevokeRestoreAccessBackupVault',
+        'ram:DeleteResourceShare',
+      ]),
     );
     expect(s?.Condition).toEqual({
       ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
     });
   });
 
-  it('threat #15: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
+  it('threat #1/#21: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
     const s = statement('airgap-source-protection', 'DenyBackupTamperingExceptBreakGlass');
     expect(s?.Action).toEqual(
       expect.arrayContaining([
@@ -188,12 +210,20 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapRetention',
           'arn:aws:iam::*:role/AirGapConfigRecorder',
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
-          'arn:aws:iam::*:role/AirGapCopyFlow',
-          'arn:aws:iam::*:role/AirGapCopyFlowStart',
+          'arn:aws:iam::*:role/AirGapRestoreValidator',
+          'arn:aws:iam::*:role/AirGapCopyFlow*',
           'arn:aws:iam::*:role/AirGapAuditor',
+          'arn:aws:iam::*:role/AirGapVaultBackup',
         ],
       },
     });
+  });
+
+  it('a service role name that others extend exempts them all by one pattern; unrelated names stay exact', () => {
+    expect(serviceRolePatterns(['AirGapCopyFlow', 'AirGapRetention', 'AirGapCopyFlowStart'])).toEqual([
+      'arn:aws:iam::*:role/AirGapCopyFlow*',
+      'arn:aws:iam::*:role/AirGapRetention',
+    ]);
   });
 
   it('refuses calls from outside access.allowedCidrs, except break-glass, which may come from anywhere', () => {

@@ -69,7 +69,8 @@ export function guardrails(config: Config): Guardrail[] {
       organization: 'vault',
       kind: 'SCP',
       name: 'airgap-vault-data',
-      description: 'No deletion, retention change, policy change or replication change of vault buckets',
+      description:
+        'No deletion, retention change, policy change or replication change of vault buckets and EFS replicas',
       document: doc([
         {
           Sid: 'DenyVaultObjectDeletionAndRetentionChange',
@@ -101,6 +102,16 @@ export function guardrails(config: Config): Guardrail[] {
             's3:PauseReplication',
           ],
           Resource: vaultBuckets,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
+        },
+        {
+          // EFS replicas (the vault account's only file systems) are written by replication from the source
+          // organization: inside the vault organization nothing but break-glass deletes one, stops its
+          // replication or changes its protection. Not the restore account's: restores create file systems there.
+          Sid: 'DenyEfsReplicaChangesExceptBreakGlass',
+          Effect: 'Deny',
+          Action: ['elasticfilesystem:Delete*', 'elasticfilesystem:Put*', 'elasticfilesystem:Update*'],
+          Resource: `arn:aws:elasticfilesystem:*:${config.organizations.vault.vaultAccount}:file-system/*`,
           Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
         },
       ]),
@@ -156,10 +167,17 @@ export function guardrails(config: Config): Guardrail[] {
         },
         {
           // Who may copy in and restore is the vault access policy and the RAM share: changing either is break-glass.
+          // So are the vault's sharing policy, its notifications (how anyone hears of a job), restore access granted
+          // through MPA, and the recovery points' search index (the isolation proof found the air-gap account's
+          // administrator could change them).
           Sid: 'DenyBackupAccessChangesExceptBreakGlass',
           Effect: 'Deny',
           Action: [
             'backup:PutBackupVaultAccessPolicy',
+            'backup:PutBackupVaultSharingPolicy',
+            'backup:PutBackupVaultNotifications',
+            'backup:RevokeRestoreAccessBackupVault',
+            'backup:UpdateRecoveryPointIndexSettings',
             'ram:DeleteResourceShare',
             'ram:DisassociateResourceShare',
             'ram:UpdateResourceShare',

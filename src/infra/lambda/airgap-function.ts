@@ -11,7 +11,7 @@ import { dependOnRolePolicyOnly } from '../depends-on.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { METRIC_NAMESPACE } from '../../config/index.js';
 import { settingsPartName, settingsPath, splitSettings } from '../../config/settings.js';
-import { bundleHandler } from './bundle.js';
+import { handlerAsset } from './bundle.js';
 
 export interface AirgapFunctionProps {
   config: Config;
@@ -89,7 +89,7 @@ export class AirgapFunction extends NodejsFunction {
     });
     super(scope, id, {
       description: props.description,
-      code: lambda.Code.fromAsset(bundleHandler(props.handler)),
+      code: lambda.Code.fromAsset(handlerAsset(props.handler, Stack.of(scope).bundlingRequired)),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,

@@ -17,6 +17,7 @@ import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-
 import { AuditReadRole, auditReadStatements } from '../governance/audit-read-role.js';
 import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { EfsReplicationRole, efsReplicationParameters } from './efs-replication-role.js';
 import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -31,6 +32,7 @@ export function sourceParameters(config: Config, account: string): Record<string
   return {
     [PROTECTED_BUCKETS_PARAMETER]: names.join(','),
     ...snapshotShareParameters(config, account),
+    ...(config.paths.vault ? efsReplicationParameters(config, account) : {}),
     ...(config.paths.backup ? backupPlanParameters(config, account) : {}),
   };
 }
@@ -239,5 +241,6 @@ export class SourceStack extends Stack {
       statements: auditReadStatements(config, Aws.ACCOUNT_ID, { buckets: arns('') }),
     });
     (bucketReads.node.defaultChild as CfnResource).cfnOptions.condition = hasBuckets;
+    if (config.paths.vault) new EfsReplicationRole(this, 'EfsReplication', config);
   }
 }

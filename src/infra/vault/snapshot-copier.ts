@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, vaultKeyRegions, type Config } from '../../config/index.js';
 import type { CopierSettings } from '../../handlers/snapshot-copier.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
@@ -113,6 +113,7 @@ export class SnapshotCopier extends Construct {
               actions: ['kms:DescribeKey'],
               resources: [key.keyArn],
             }),
+            ...regionalKeyStatements(config),
             new iam.PolicyStatement({
               sid: 'DecryptSharedSnapshotsThroughServices',
               actions: ['kms:DescribeKey', 'kms:CreateGrant', 'kms:Decrypt', 'kms:ReEncryptFrom'],
@@ -128,6 +129,13 @@ export class SnapshotCopier extends Construct {
         }),
       },
     });
+    acknowledge(
+      this.role,
+      'The vault keys of the other regions live in their own stacks: named by account, region and alias (kms:ResourceAliases).',
+      ...vaultKeyRegions(config)
+        .filter((r) => r !== config.vault.region)
+        .map((r) => nag.wildcard(`Resource::arn:aws:kms:${r}:${vault}:key/*`)),
+    );
     acknowledge(
       this.role,
       'Describe calls have no resource scope; copies read source snapshots of any source account (the SCP and the source key policy decide which); vault copies are airgap-* or, for EBS, AWS-assigned ids in the vault account; source keys only through RDS and EC2.',
@@ -198,4 +206,43 @@ export class SnapshotCopier extends Construct {
       cloudwatch.TreatMissingData.NOT_BREACHING,
     );
   }
+}
+
+/**
+ * The vault keys of the other regions with protected snapshots (`VaultKeyStack`s): a stack cannot reference a
+ * resource of another region, so each is named by the vault account, its region and the vault key alias.
+ */
+function regionalKeyStatements(config: Config): iam.PolicyStatement[] {
+  const vault = config.organizations.vault.vaultAccount;
+  const regions = vaultKeyRegions(config).filter((r) => r !== config.vault.region);
+  if (regions.length === 0) return [];
+  const keys = regions.map((r) => `arn:aws:kms:${r}:${vault}:key/*`);
+  const alias = {
+    'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.vaultKeyAlias(config) },
+  };
+  return [
+    new iam.PolicyStatement({
+      sid: 'EncryptCopiesWithRegionalVaultKeys',
+      actions: [
+        'kms:DescribeKey',
+        'kms:CreateGrant',
+        'kms:Decrypt',
+        'kms:ReEncrypt*',
+        'kms:GenerateDataKey*',
+      ],
+      resources: keys,
+      conditions: {
+        ...alias,
+        StringEquals: {
+          'kms:ViaService': regions.flatMap((r) => [`rds.${r}.amazonaws.com`, `ec2.${r}.amazonaws.com`]),
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'FindRegionalVaultKeysByAlias',
+      actions: ['kms:DescribeKey'],
+      resources: keys,
+      conditions: alias,
+    }),
+  ];
 }

@@ -25,6 +25,55 @@ const shared = (n: number): SharedSnapshot => ({
 });
 
 describe('copier back-pressure (client mock: moto cannot copy a shared snapshot nor report copy quotas)', () => {
+  it("threat #18: copies each shared encrypted snapshot in its own region under that region's vault key, found by the alias there (client mock: moto cannot copy a shared snapshot)", async () => {
+    const rds = mockClient(RDSClient);
+    const kms = mockClient(KMSClient);
+    kms.on(DescribeKeyCommand).callsFake(async (input: { KeyId: string }, getClient) => {
+      const at = await getClient().config.region();
+      expect(input.KeyId).toBe('alias/quickstart-airgap-vault');
+      return { KeyMetadata: { KeyId: `k-${at}`, Arn: `arn:aws:kms:${at}:200000000002:key/k-${at}` } };
+    });
+    rds
+      .on(DescribeDBSnapshotsCommand)
+      .rejects(Object.assign(new Error('nf'), { name: 'DBSnapshotNotFound' }));
+    rds
+      .on(CopyDBSnapshotCommand)
+      .callsFake(async (input: { TargetDBSnapshotIdentifier: string }, getClient) => {
+        const at = await getClient().config.region();
+        return {
+          DBSnapshot: {
+            DBSnapshotIdentifier: input.TargetDBSnapshotIdentifier,
+            DBSnapshotArn: `arn:aws:rds:${at}:200000000002:snapshot:${input.TargetDBSnapshotIdentifier}`,
+            Status: 'creating',
+          },
+        };
+      });
+    const clients = new AwsClients({
+      region,
+      roleName: 'r',
+      baseCredentials: { accessKeyId: 'a', secretAccessKey: 's' },
+    });
+    const inRegion = (at: string, n: number): SharedSnapshot => ({
+      ...shared(n),
+      region: at,
+      arn: `arn:aws:rds:${at}:100000000002:snapshot:db${n}-s`,
+      sourceResource: `arn:aws:rds:${at}:100000000002:db:db${n}`,
+    });
+    await runCopier({ clients, config, catalog: memoryCatalog(), apis: snapshotApis(clients) }, [
+      inRegion('eu-west-1', 1),
+      inRegion('us-east-1', 2),
+    ]);
+    const keys = rds
+      .commandCalls(CopyDBSnapshotCommand)
+      .map((c) => [c.args[0].input.SourceDBSnapshotIdentifier?.split(':')[3], c.args[0].input.KmsKeyId]);
+    expect(keys.sort()).toEqual([
+      ['eu-west-1', 'arn:aws:kms:eu-west-1:200000000002:key/k-eu-west-1'],
+      ['us-east-1', 'arn:aws:kms:us-east-1:200000000002:key/k-us-east-1'],
+    ]);
+    rds.restore();
+    kms.restore();
+  });
+
   it('threats #14/#15/#19: ResourceLimitExceeded defers the rest of the region, records nothing, duplicates nothing', async () => {
     const rds = mockClient(RDSClient);
     const kms = mockClient(KMSClient);

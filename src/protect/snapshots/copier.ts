@@ -45,7 +45,11 @@ export function vaultCopyId(sourceArn: string): string {
   return `airgap-${catalogId(sourceArn)}`;
 }
 
-/** The vault key's ARN in one region (copies take a key ARN; an alias would resolve in the caller's account). */
+/**
+ * The vault key of one region, by its alias there (every region's vault key has the same alias): a copy is made
+ * in its snapshot's region and must be encrypted under that region's key. Copies take a key ARN, since an alias
+ * would resolve in the caller's account.
+ */
 export async function vaultKeyArn(
   clients: AwsClients,
   config: CopierConfig,
@@ -56,7 +60,7 @@ export async function vaultKeyArn(
   const arn = await keyArnOf(clients, vault, region, alias);
   if (!arn)
     throw new Error(
-      `vault key ${alias} not found in account ${vault} ${region}: deploy the vault stack there`,
+      `vault key ${alias} not found in account ${vault} ${region}: deploy the vault key of ${region} there (airgap synth writes it for every region with protected snapshots)`,
     );
   return arn;
 }
