@@ -1,4 +1,5 @@
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
 import { resolve, type IntrinsicContext } from '../proof/intrinsics.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- CloudFormation and IAM documents are untyped JSON. */

@@ -9,6 +9,7 @@ import { intentFromTemplates } from './intent.js';
 import { synthesizedTemplates } from './synthesized-templates.js';
 import { BACKUP_AUDIT_MANAGER_CONTROLS } from './rules/backup.js';
 import type { AuditState } from './model.js';
+import { quickstart } from '../../test/support/config.js';
 
 const config = parseConfig(
   readFileSync(new URL('../../examples/quickstart.yaml', import.meta.url), 'utf8'),
@@ -183,6 +184,16 @@ describe('audit controls (pure rules)', () => {
     ['CLOUDTRAIL_LOGGING', (s) => (s.logging[0]!.trailsLogging = []), /no trail is logging/],
     ['CONFIG_RECORDING', (s) => (s.logging[0]!.configRecording = false), /no configuration recorder/],
     [
+      'GUARDDUTY_ENABLED',
+      (s) => (s.logging[0]!.guardDutyEnabled = false),
+      /no GuardDuty detector is enabled/,
+    ],
+    [
+      'GUARDRAIL_RCP (threat #25: detached from the root)',
+      (s) => (s.policies!.find((p) => p.kind === 'RCP')!.targets = ['ou-elsewhere']),
+      /not attached to the organization root \(attached to ou-elsewhere\)/,
+    ],
+    [
       'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
       (s) => (s.backup!.plans[0]!.selectedResources = []),
       /no backup plan selects it/,
@@ -322,6 +333,35 @@ describe('audit controls (pure rules)', () => {
       expect(found[0]).toMatch(new RegExp(`^${control.split(' ')[0]}: `));
       expect(found[0]).toMatch(reason);
     });
+
+  it('every control passes on the healthy state and has a failing case above', () => {
+    const report = judge(healthy(), config);
+    const byControl = new Map<string, Set<string>>();
+    for (const f of report.findings)
+      byControl.set(f.control, (byControl.get(f.control) ?? new Set()).add(f.status));
+    const broken = new Set([
+      ...cases.map(([name]) => name.split(' ')[0]!),
+      // Fails only with the vault in another region than the source: its own test below.
+      'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
+    ]);
+    // Judged only with the templates at hand, which the healthy state carries: they pass too.
+    const summary = [...byControl].map(([control, statuses]) => [
+      control,
+      [...statuses].join(','),
+      broken.has(control),
+    ]);
+    expect(summary.filter(([, statuses, failing]) => statuses !== 'pass' || !failing)).toEqual([]);
+  });
+
+  it('BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION fails when the vault is in another region and no rule copies there', () => {
+    const elsewhere = quickstart([[['vault', 'region'], 'us-west-2']]);
+    const state = healthy();
+    state.backup!.plans[0]!.rules[0]!.copyTo = ['arn:aws:backup:us-east-1:200000000003:backup-vault:airgap'];
+    const found = judge(state, elsewhere).findings.filter(
+      (f) => f.control === 'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
+    );
+    expect(found.map((f) => [f.status, f.reason])).toEqual([['fail', 'no rule copies to another region']]);
+  });
 
   it('GUARDRAIL_SCP is not applicable, not passed, when the vault organization cannot be read', () => {
     const state = healthy();

@@ -41,14 +41,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
-import {
-  accountsByRole,
-  protectedBuckets,
-  RESOURCE_NAMES,
-  ROLE_NAMES,
-  type Config,
-  type ProtectedBucket,
-} from '../config/index.js';
+import type { Config } from '../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
+import { accountsByRole, protectedBuckets, type ProtectedBucket } from '../config/plan.js';
 import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import type { SnapshotService } from '../protect/snapshots/model.js';

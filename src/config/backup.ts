@@ -1,5 +1,6 @@
 import { RESOURCE_NAMES } from './names.js';
-import { SERVICES, type Config, type Service } from './schema.js';
+import type { Config } from './schema.js';
+import { SERVICES, type Service } from './services.js';
 
 /** The three layers of the AWS Backup path (seed 001), in the order a recovery point travels. */
 export type BackupLayer = 'local' | 'backup-account' | 'air-gapped';

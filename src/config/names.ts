@@ -15,7 +15,10 @@ export const ROLE_NAMES = {
   snapshotCopier: 'AirGapSnapshotCopier',
   /** Vault account: the one principal the SCPs let delete expired vault copies. */
   retention: 'AirGapRetention',
-  /** Vault account: read-only checks (status, verify, audit). */
+  /**
+   * Vault account: the scheduled drift audit's function role; every other audited account: its read role, trusted
+   * by that function role only.
+   */
   auditor: 'AirGapAuditor',
   /** Restore account: restores vault data into this account. */
   restore: 'AirGapRestore',
@@ -55,6 +58,7 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'restoreValidator',
   'copyWorkflow',
   'copyWorkflowStart',
+  'auditor',
   'vaultBackup',
 ];
 

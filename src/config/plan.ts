@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Config, Service } from './schema.js';
-import { SERVICES } from './schema.js';
+import type { Config } from './schema.js';
+import { SERVICES, type Service } from './services.js';
 
 /** The account roles of a config, each once: stacks, sandbox accounts and proofs are all keyed by them. */
 export type AccountRole =

@@ -85,8 +85,7 @@ const Selector = z
   })
   .describe('Which resources of one account to protect: by name, ARN and/or tag.');
 
-export const SERVICES = ['s3', 'rds', 'aurora', 'ebs', 'efs', 'fsx'] as const;
-export type Service = (typeof SERVICES)[number];
+export { SERVICES, type Service } from './services.js';
 
 const Protect = z
   .strictObject({

@@ -12,34 +12,56 @@ const perService = z.strictObject({
 });
 
 /** A region's published prices, as `src/cost/prices/<region>.json` holds them (USD, per GiB-month or GiB). */
-export const priceSheetSchema = z.strictObject({
-  region: z.string(),
-  currency: z.literal('USD'),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  note: z.string(),
-  sources: z.record(z.string(), z.string().min(1)),
-  s3: z.strictObject({
-    standardGiBMonth: z.number(),
-    putPer1000: z.number(),
-    interRegionTransferGiB: z.number(),
-    replicationTimeControlGiB: z.number(),
-    batchReplicationPerJob: z.number(),
-    batchReplicationPerMillionObjects: z.number(),
-  }),
-  snapshots: z.strictObject({
-    ebsStandardGiBMonth: z.number(),
-    ebsArchiveGiBMonth: z.number(),
-    ebsArchiveMinimumDays: z.number().int(),
-    ebsArchiveRetrievalGiB: z.number(),
-    rdsGiBMonth: z.number(),
-    auroraGiBMonth: z.number(),
-  }),
-  backup: z.strictObject({
-    warmGiBMonth: perService,
-    airGappedGiBMonth: perService,
-    crossRegionTransferGiB: z.number(),
-  }),
-});
+export const priceSheetSchema = z
+  .strictObject({
+    region: z.string(),
+    currency: z.literal('USD'),
+    asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    note: z.string(),
+    sources: z.record(z.string(), z.string().min(1)),
+    /**
+     * Prices checked against a published AWS page, by path (`snapshots.ebsArchiveGiBMonth`): when and where. A price
+     * not listed has not been re-checked since it was entered.
+     */
+    verified: z.record(
+      z.string(),
+      z.strictObject({ on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), against: z.string().min(1) }),
+    ),
+    s3: z.strictObject({
+      standardGiBMonth: z.number(),
+      putPer1000: z.number(),
+      interRegionTransferGiB: z.number(),
+      replicationTimeControlGiB: z.number(),
+      batchReplicationPerJob: z.number(),
+      batchReplicationPerMillionObjects: z.number(),
+    }),
+    snapshots: z.strictObject({
+      ebsStandardGiBMonth: z.number(),
+      ebsArchiveGiBMonth: z.number(),
+      ebsArchiveMinimumDays: z.number().int(),
+      ebsArchiveRetrievalGiB: z.number(),
+      rdsGiBMonth: z.number(),
+      auroraGiBMonth: z.number(),
+    }),
+    backup: z.strictObject({
+      warmGiBMonth: perService,
+      airGappedGiBMonth: perService,
+      crossRegionTransferGiB: z.number(),
+    }),
+  })
+  .superRefine((sheet, ctx) => {
+    for (const path of Object.keys(sheet.verified)) {
+      const value = path
+        .split('.')
+        .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], sheet);
+      if (typeof value !== 'number')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verified', path],
+          message: `${path} is not a price of this file`,
+        });
+    }
+  });
 
 export type PriceSheet = z.infer<typeof priceSheetSchema>;
 

@@ -1,55 +1,65 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Context } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { auditAlert, publishAlert } from '../audit/alert.js';
 import { audit } from '../audit/audit.js';
 import { AwsClients } from '../aws/clients.js';
-import { METRICS, parseConfig, ROLE_NAMES } from '../config/index.js';
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
-const logger = new Logger();
-const metrics = new Metrics();
-const tracer = new Tracer();
-// The deployed config travels in the function's environment and is validated like a file would be.
-const config = parseConfig(env('AIRGAP_CONFIG'), 'AIRGAP_CONFIG');
-const topicArn = env('ALERT_TOPIC_ARN');
-const clients = new AwsClients({ region: config.vault.region, roleName: ROLE_NAMES.auditor });
+import type { Config } from '../config/index.js';
+import { METRICS } from '../config/metrics.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
+import { instrumented, powertools } from './support/powertools.js';
+import { fromSettings } from './support/settings.js';
 
 /**
- * The scheduled drift audit: the same checks as `airgap audit`, read-only, with an SNS alert naming every failed
- * control. The key policy and restore role need the synthesized templates, so they are judged by the CLI run;
- * here they read "not applicable".
+ * The audit function's settings in SSM Parameter Store (src/infra/vault/scheduled-audit.ts writes them): the
+ * deployment's config, validated and completed with its defaults when `airgap synth` loaded it.
  */
-export const handler = async (_event: unknown, context: Context) => {
-  logger.addContext(context);
-  tracer.annotateColdStart();
-  try {
-    const report = await audit(clients, config);
-    tracer.putAnnotation('failedControls', report.failed);
-    metrics.addDimension(METRICS.auditFailedControls.dimensions[0], config.name);
-    metrics.addMetric(METRICS.auditFailedControls.name, MetricUnit.Count, report.failed);
-    const alert = auditAlert(report, config.name);
-    if (alert)
-      await publishAlert(
-        clients,
-        config.organizations.vault.vaultAccount,
-        config.vault.region,
-        topicArn,
-        alert,
-      );
-    const summary = { failed: report.failed, passed: report.passed, notApplicable: report.notApplicable };
-    logger.info('audit run', { ...summary, failures: report.findings.filter((f) => f.status === 'fail') });
-    return summary;
-  } catch (e) {
-    logger.error('audit run failed', e as Error);
-    throw e;
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};
+export interface AuditSettings {
+  config: Config;
+}
+
+export interface AuditRunSummary {
+  failed: number;
+  passed: number;
+  notApplicable: number;
+  /** Whether an alert went to the alerts topic (only when a control failed). */
+  alerted: boolean;
+}
+
+const pt = powertools();
+const context = fromSettings(pt.tracer, ({ config }: AuditSettings) => {
+  const vault = config.organizations.vault.vaultAccount;
+  const region = config.vault.region;
+  // AirGapAuditor is this function's role in the vault account and the read role it assumes everywhere else.
+  const clients = new AwsClients({ region, roleName: ROLE_NAMES.auditor, homeAccount: vault });
+  const topicArn = `arn:aws:sns:${region}:${vault}:${RESOURCE_NAMES.alertTopic(config)}`;
+  return { config, clients, topicArn };
+});
+
+/**
+ * The scheduled drift audit: the same checks as `airgap audit`, read-only, publishing the failed-control count
+ * the dashboard and its alarm read and one SNS alert naming every failed control. The key policy and the restore
+ * role are held to the synthesized templates, which only the CLI run has; here they read "not applicable".
+ */
+export const handler = instrumented(pt, async (): Promise<AuditRunSummary> => {
+  const { config, clients, topicArn } = await context();
+  const report = await audit(clients, config);
+  pt.tracer.putAnnotation('failedControls', report.failed);
+  pt.metrics.addDimension(METRICS.auditFailedControls.dimensions[0], config.name);
+  pt.metrics.addMetric(METRICS.auditFailedControls.name, MetricUnit.Count, report.failed);
+  const alert = auditAlert(report, config.name);
+  if (alert)
+    await publishAlert(
+      clients,
+      config.organizations.vault.vaultAccount,
+      config.vault.region,
+      topicArn,
+      alert,
+    );
+  const failures = report.findings.filter((f) => f.status === 'fail');
+  pt.logger.info('audit run', { failed: report.failed, passed: report.passed, failures });
+  return {
+    failed: report.failed,
+    passed: report.passed,
+    notApplicable: report.notApplicable,
+    alerted: alert !== undefined,
+  };
+});

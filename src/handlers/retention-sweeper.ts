@@ -4,7 +4,8 @@ import { ROLE_NAMES } from '../config/names.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import { sweepRetention } from '../protect/snapshots/retention-sweeper.js';
 import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
-import { env, instrumented, powertools } from './support/powertools.js';
+import { instrumented, powertools } from './support/powertools.js';
+import { fromSettings } from './support/settings.js';
 
 export interface RetentionRunSummary {
   deleted: number;
@@ -12,19 +13,28 @@ export interface RetentionRunSummary {
   malformed: number;
 }
 
+/** The sweeper's settings in SSM Parameter Store (src/infra/vault/retention-sweeper.ts writes them). */
+export interface SweeperSettings {
+  vaultAccount: string;
+  region: string;
+  /** The vault copies are made in the source regions. */
+  sourceRegions: string[];
+}
+
 const pt = powertools();
-const vault = env('VAULT_ACCOUNT');
-const regions = env('SOURCE_REGIONS').split(',');
-// The function's role is AirGapRetention, the one principal the vault SCP lets delete a vault copy.
-const clients = new AwsClients({
-  region: env('AWS_REGION'),
-  roleName: ROLE_NAMES.retention,
-  homeAccount: vault,
+const context = fromSettings(pt.tracer, (s: SweeperSettings) => {
+  // The function's role is AirGapRetention, the one principal the vault SCP lets delete a vault copy.
+  const clients = new AwsClients({
+    region: s.region,
+    roleName: ROLE_NAMES.retention,
+    homeAccount: s.vaultAccount,
+  });
+  return { clients, apis: snapshotApis(clients), vault: s.vaultAccount, regions: s.sourceRegions };
 });
-const apis = snapshotApis(clients);
 
 /** The scheduled retention sweep: deletes vault copies whose retain-until has passed, in every copy region. */
 export const handler = instrumented(pt, async (): Promise<RetentionRunSummary> => {
+  const { clients, apis, vault, regions } = await context();
   const now = new Date();
   const summary: RetentionRunSummary = { deleted: 0, kept: 0, malformed: 0 };
   for (const service of SNAPSHOT_SERVICES)

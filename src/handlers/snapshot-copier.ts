@@ -6,7 +6,8 @@ import { METRICS } from '../config/metrics.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import { runCopier, type CopierContext, type CopyOutcome } from '../protect/snapshots/copier.js';
 import { backoffSeconds, copyScope, type CopierInput } from '../protect/snapshots/triggers.js';
-import { env, instrumented, powertools } from './support/powertools.js';
+import { instrumented, powertools } from './support/powertools.js';
+import { fromSettings } from './support/settings.js';
 
 /** What one run did, by outcome; the copy workflow waits and runs again while anything is pending. */
 export interface CopierRunSummary {
@@ -22,21 +23,36 @@ export interface CopierRunSummary {
   waitSeconds: number;
 }
 
+/** The copier's settings in SSM Parameter Store (src/infra/vault/snapshot-copier.ts writes them). */
+export interface CopierSettings {
+  deployment: string;
+  vaultAccount: string;
+  /** Where the copies are made (the vault region) and where the source snapshots are. */
+  region: string;
+  sourceRegions: string[];
+  retentionDays: number;
+  catalogTable: string;
+}
+
 const pt = powertools();
-const vault = env('VAULT_ACCOUNT');
-const region = env('AWS_REGION');
-const sourceRegions = env('SOURCE_REGIONS').split(',');
-const clients = new AwsClients({ region, roleName: ROLE_NAMES.snapshotCopier, homeAccount: vault });
-const ctx: CopierContext = {
-  clients,
-  config: {
-    name: env('AIRGAP_DEPLOYMENT'),
-    organizations: { vault: { vaultAccount: vault } },
-    vault: { retention: { days: Number(env('RETENTION_DAYS')) } },
-  },
-  catalog: new Catalog({ clients, account: vault, region, table: env('CATALOG_TABLE') }),
-  apis: snapshotApis(clients),
-};
+const context = fromSettings(pt.tracer, (s: CopierSettings) => {
+  const clients = new AwsClients({
+    region: s.region,
+    roleName: ROLE_NAMES.snapshotCopier,
+    homeAccount: s.vaultAccount,
+  });
+  const ctx: CopierContext = {
+    clients,
+    config: {
+      name: s.deployment,
+      organizations: { vault: { vaultAccount: s.vaultAccount } },
+      vault: { retention: { days: s.retentionDays } },
+    },
+    catalog: new Catalog({ clients, account: s.vaultAccount, region: s.region, table: s.catalogTable }),
+    apis: snapshotApis(clients),
+  };
+  return { ctx, vault: s.vaultAccount, sourceRegions: s.sourceRegions };
+});
 
 function summarize(outcomes: CopyOutcome[], inFlight: number, attempt: number): CopierRunSummary {
   const count = (r: CopyOutcome['result']) => outcomes.filter((o) => o.result === r).length;
@@ -59,6 +75,7 @@ function summarize(outcomes: CopyOutcome[], inFlight: number, attempt: number): 
 export const handler = instrumented(
   pt,
   async ({ event, attempt }: CopierInput): Promise<CopierRunSummary> => {
+    const { ctx, vault, sourceRegions } = await context();
     const scope = copyScope(event, sourceRegions);
     const lists = scope.services.flatMap((s) => scope.regions.map((r) => ctx.apis[s].listShared(vault, r)));
     const shared = (await Promise.all(lists)).flat();

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outDir } from '../../test/support/outdir.js';
 import { quickstart, withWorkloadAccounts } from '../../test/support/config.js';
+import { resolve } from '../proof/intrinsics.js';
 import { buildApp, type RoleStack } from './app.js';
 
 // Synthesized once per file (without cdk-nag, which test/synth.test.ts runs) and shared: synth is the slow part.
@@ -211,8 +212,8 @@ describe('vault stack', () => {
   });
 
   it('alarm count does not grow with the number of protected buckets: one query covers every bucket', () => {
-    // Four S3 and snapshot metric queries, plus copier, sweeper and copy-workflow failures: 8 for any bucket count.
-    vault.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // Four S3 and snapshot metric queries, plus copier, sweeper, copy-workflow and audit failures: 9 for any bucket count.
+    vault.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     vault.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 15 * 60,
       TreatMissingData: 'breaching',
@@ -228,13 +229,33 @@ describe('source stack (one StackSet template)', () => {
       Runtime: 'nodejs22.x',
       Code: { S3Bucket: { 'Fn::Sub': 'airgap-assets-100000000001-${AWS::Region}' }, S3Key: Match.anyValue() },
       Environment: {
-        Variables: Match.objectLike({
-          PROTECT: { Ref: 'SnapshotSelectors' },
-          HOME_ACCOUNT: { Ref: 'AWS::AccountId' },
-          VAULT_ACCOUNT: config.organizations.vault.vaultAccount,
-        }),
+        Variables: Match.objectLike({ AIRGAP_SETTINGS: '/airgap/quickstart/snapshot-share/settings' }),
       },
     });
+    // The settings parameter embeds the instance's selectors as JSON: resolved as one instance would be, it parses.
+    const [param] = Object.values(
+      source.findResources('AWS::SSM::Parameter', {
+        Properties: { Name: '/airgap/quickstart/snapshot-share/settings/000' },
+      }),
+    ) as { Properties: { Value: unknown; Tier: string } }[];
+    const selectors = JSON.stringify({ rds: [{ account: '100000000002', names: ['orders'] }] });
+    const value = resolve(param!.Properties.Value, {
+      account: '100000000002',
+      region: 'eu-west-1',
+      refs: {},
+      mappings: {},
+      parameters: { SnapshotSelectors: selectors },
+      exports: {},
+    });
+    expect(JSON.parse(value as string)).toEqual({
+      deployment: 'quickstart',
+      homeAccount: '100000000002',
+      region: 'eu-west-1',
+      vaultAccount: config.organizations.vault.vaultAccount,
+      sourceRegions: config.organizations.source.regions,
+      protect: JSON.parse(selectors),
+    });
+    expect(param!.Properties.Tier).toBe('Intelligent-Tiering');
     source.hasResourceProperties('AWS::IAM::Role', { RoleName: 'AirGapSnapshotSharer' });
     source.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),

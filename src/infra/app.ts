@@ -10,6 +10,7 @@ import {
   type Config,
 } from '../config/index.js';
 import { backupPathStacks } from './backup/backup-path-stacks.js';
+import { GlobalEventsStack, needsGlobalEvents } from './governance/global-events-stack.js';
 import { GovernanceStack } from './governance/governance-stack.js';
 import { LogArchiveStack } from './governance/log-archive-stack.js';
 import { GOVERNANCE_REGION } from './governance/watched-calls.js';
@@ -68,6 +69,12 @@ export function buildApp(
 
   const core = new VaultStack(app, stackName(config, 'vault'), config, props(vault.vaultAccount));
   const stacks: RoleStack[] = [{ role: 'vault', stack: core, instances: here(vault.vaultAccount) }];
+  if (needsGlobalEvents(config))
+    stacks.push(
+      placed(config, 'vault', vault.vaultAccount, GOVERNANCE_REGION, (p) => {
+        return new GlobalEventsStack(app, stackName(config, 'vault-global'), config, p);
+      }),
+    );
   const buckets = config.paths.vault ? protectedBuckets(config) : [];
   for (let i = 0; i * BUCKETS_PER_STACK < buckets.length; i++) {
     const stack = new VaultBucketsStack(app, stackName(config, `vault-buckets-${i + 1}`), {
@@ -136,22 +143,31 @@ function governanceStacks(app: App, config: Config): RoleStack[] {
   const { vault } = config.organizations;
   const out: RoleStack[] = [];
   if (!config.governance.controlTower && vault.logArchiveAccount) {
-    out.push({
-      role: 'log-archive',
-      stack: new LogArchiveStack(app, stackName(config, 'log-archive'), config, {
-        env: { account: vault.logArchiveAccount, region: config.vault.region },
-        synthesizer: assetSynthesizer(config, vault.logArchiveAccount),
+    out.push(
+      placed(config, 'log-archive', vault.logArchiveAccount, config.vault.region, (p) => {
+        return new LogArchiveStack(app, stackName(config, 'log-archive'), config, p);
       }),
-      instances: [{ account: vault.logArchiveAccount, region: config.vault.region, parameters: {} }],
-    });
+    );
   }
-  out.push({
-    role: 'vault-management',
-    stack: new GovernanceStack(app, stackName(config, 'governance'), config, {
-      env: { account: vault.managementAccount, region: GOVERNANCE_REGION },
-      synthesizer: assetSynthesizer(config, vault.managementAccount),
+  out.push(
+    placed(config, 'vault-management', vault.managementAccount, GOVERNANCE_REGION, (p) => {
+      return new GovernanceStack(app, stackName(config, 'governance'), config, p);
     }),
-    instances: [{ account: vault.managementAccount, region: GOVERNANCE_REGION, parameters: {} }],
-  });
+  );
   return out;
+}
+
+/** One stack in one account and region, its code published there, deployed once there. */
+function placed(
+  config: Config,
+  role: AccountRole,
+  account: string,
+  region: string,
+  make: (props: { env: { account: string; region: string }; synthesizer: Stack['synthesizer'] }) => Stack,
+): RoleStack {
+  return {
+    role,
+    stack: make({ env: { account, region }, synthesizer: assetSynthesizer(config, account) }),
+    instances: [{ account, region, parameters: {} }],
+  };
 }

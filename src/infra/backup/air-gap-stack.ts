@@ -4,6 +4,7 @@ import * as ram from 'aws-cdk-lib/aws-ram';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { AccountBaseline } from '../governance/account-baseline.js';
+import { AuditReadRole } from '../governance/audit-read-role.js';
 import { backupVaultAccessPolicy } from './vault-access-policy.js';
 
 /**
@@ -24,6 +25,11 @@ export class AirGapStack extends Stack {
     super(scope, id, props);
     const b = config.backup;
     new AccountBaseline(this, 'Baseline', { config });
+    new AuditReadRole(this, 'AuditRead', {
+      config,
+      account: config.organizations.vault.airGapAccount!,
+      reads: { logging: true, backup: true },
+    });
     this.vault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
       backupVaultName: RESOURCE_NAMES.airGapVault(config),
       minRetentionDays: b.airGapMinRetentionDays,

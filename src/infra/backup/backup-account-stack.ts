@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { AuditReadRole } from '../governance/audit-read-role.js';
 import { BackupAudit } from './backup-audit.js';
 import { LockedBackupVault } from './locked-backup-vault.js';
 import { ReportBucket } from './report-bucket.js';
@@ -17,6 +18,7 @@ export class BackupAccountStack extends Stack {
     props: StackProps & { env: { account: string } },
   ) {
     super(scope, id, props);
+    new AuditReadRole(this, 'AuditRead', { config, account: props.env.account, reads: { backup: true } });
     new LockedBackupVault(this, 'BackupVault', {
       config,
       name: RESOURCE_NAMES.backupAccountVault(config),

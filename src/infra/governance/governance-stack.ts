@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { AccountBaseline } from './account-baseline.js';
+import { AuditReadRole } from './audit-read-role.js';
 import { callPattern } from './watched-calls.js';
 
 /**
@@ -30,6 +31,12 @@ export class GovernanceStack extends Stack {
       targets: [new targets.EventBus(vaultBus)],
     });
     new AccountBaseline(this, 'Baseline', { config });
+    // The vault organization's guardrails can be read only here (or from a delegated administrator).
+    new AuditReadRole(this, 'AuditRead', {
+      config,
+      account: vault.managementAccount,
+      reads: { organizations: true, logging: true },
+    });
     if (config.governance.controlTower || !vault.logArchiveAccount) return;
 
     const trail = new cloudtrail.CfnTrail(this, 'OrganizationTrail', {

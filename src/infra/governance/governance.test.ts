@@ -173,6 +173,28 @@ describe('alerts on the calls an attacker makes', () => {
     });
   });
 
+  it('break-glass use through the global STS endpoint (delivered in us-east-1 only) alerts when the vault is in another region', () => {
+    const elsewhere = build(quickstart([[['vault', 'region'], 'eu-west-1']]), 'vault-eu');
+    const global = elsewhere.find((s) => s.stack.stackName === 'quickstart-airgap-vault-global');
+    expect(global?.instances).toEqual([{ account: '200000000002', region: 'us-east-1', parameters: {} }]);
+    const t = Template.fromStack(global!.stack);
+    expect(rule(t, 'quickstart-airgap-break-glass-use')['EventPattern']).toMatchObject({
+      source: ['aws.sts'],
+      detail: {
+        eventName: ['AssumeRole'],
+        requestParameters: { roleArn: [{ suffix: ':role/AirGapBreakGlass' }] },
+      },
+    });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'quickstart-airgap-break-glass-use',
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Topic') } })],
+    });
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email' });
+    // The vault region's own rule stays for the regional STS endpoints; with the vault in us-east-1 it sees both.
+    expect(rule(template(elsewhere, 'vault'), 'quickstart-airgap-break-glass-use')).toBeDefined();
+    expect(stacks.map((s) => s.stack.stackName)).not.toContain('quickstart-airgap-vault-global');
+  });
+
   it('threat #3/#4: replication or lifecycle changes of protected buckets are forwarded by each source account and alert in the vault', () => {
     const source = template(stacks, 'source');
     const forward = rule(source, 'quickstart-airgap-protected-bucket-changes');

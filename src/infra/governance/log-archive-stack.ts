@@ -7,6 +7,7 @@ import { RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { PRIVATE_BUCKET } from '../private-bucket.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { AccountBaseline } from './account-baseline.js';
+import { AuditReadRole } from './audit-read-role.js';
 import { organizationTrailArn } from './watched-calls.js';
 
 /**
@@ -20,6 +21,11 @@ export class LogArchiveStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
     super(scope, id, props);
     const vaultOrg = config.organizations.vault.id;
+    new AuditReadRole(this, 'AuditRead', {
+      config,
+      account: config.organizations.vault.logArchiveAccount!,
+      reads: { logging: true },
+    });
     const trail = organizationTrailArn(config);
     const key = new kms.Key(this, 'LogKey', {
       alias: RESOURCE_NAMES.logKeyAlias(config),

@@ -1,4 +1,5 @@
-import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
+import { ROLE_NAMES, VAULT_SERVICE_ROLES } from '../../config/names.js';
 import type { Statement } from './policies.js';
 
 /** What a person may still do without MFA: set up an MFA device and trade a code for an MFA session. */

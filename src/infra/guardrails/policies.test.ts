@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { quickstart, withWorkloadAccounts } from '../../../test/support/config.js';
 import { MAX_ALLOWED_CIDRS } from '../../config/access-schema.js';
 import { IDENTITY_CENTER_ROLES, serviceRolePatterns } from './human-access.js';
-import { guardrails, POLICY_SIZE_LIMIT, policySize, type Guardrail } from './policies.js';
+import {
+  guardrails,
+  POLICY_SIZE_LIMIT,
+  policySize,
+  STACKSET_EXECUTION_ROLES,
+  type Guardrail,
+} from './policies.js';
 
 const all = guardrails(quickstart());
 const byName = (name: string): Guardrail => {
@@ -106,12 +112,30 @@ describe('guardrail policies', () => {
         const exception = s.Condition?.['ArnNotLike']?.['aws:PrincipalArn'];
         if (exception)
           for (const arn of [exception].flat()) {
+            // The one exception outside the project's names: the StackSet deploying the source roles (through
+            // CloudFormation only, which the next statement enforces).
+            if (g.name === 'airgap-source-protection' && s.Sid === 'DenyChangingAirGapRoles')
+              if (STACKSET_EXECUTION_ROLES.includes(arn)) continue;
             // A trailing * only where one service role name is the prefix of another (serviceRolePatterns).
             expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+\*?$/);
           }
         expect(s.Effect).toBe('Deny');
       }
     }
+  });
+
+  it('the source SCP lets only the StackSet execution roles, through CloudFormation, change the project roles', () => {
+    expect(statement('airgap-source-protection', 'DenyStackSetRoleOutsideCloudFormation')?.Condition).toEqual(
+      {
+        ArnLike: {
+          'aws:PrincipalArn': [
+            'arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole',
+            'arn:aws:iam::*:role/stacksets-exec-*',
+          ],
+        },
+        'ForAllValues:StringNotEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
+      },
+    );
   });
 
   it('the vault organization has at most four SCPs: a root holds five, FullAWSAccess being one', () => {
@@ -188,6 +212,7 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
           'arn:aws:iam::*:role/AirGapRestoreValidator',
           'arn:aws:iam::*:role/AirGapCopyFlow*',
+          'arn:aws:iam::*:role/AirGapAuditor',
           'arn:aws:iam::*:role/AirGapVaultBackup',
         ],
       },

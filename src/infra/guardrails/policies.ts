@@ -1,4 +1,5 @@
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../../config/names.js';
 import { humanAccessStatements } from './human-access.js';
 
 /** AWS's limit on an SCP or RCP document, in characters. */
@@ -41,6 +42,12 @@ const BACKUP_DESTRUCTIVE = [
 ];
 
 const role = (name: string) => `arn:aws:iam::*:role/${name}`;
+
+/** The roles StackSets deploy with in each account: self-managed, and service-managed (Organizations). */
+export const STACKSET_EXECUTION_ROLES = [
+  role('AWSCloudFormationStackSetExecutionRole'),
+  role('stacksets-exec-*'),
+];
 
 /**
  * The guardrails of both organizations. Every exception is one named role (retention, break-glass, copier),
@@ -468,7 +475,19 @@ export function guardrails(config: Config): Guardrail[] {
           Effect: 'Deny',
           Action: ['iam:*'],
           Resource: ['arn:aws:iam::*:role/AirGap*'],
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [breakGlass, ...STACKSET_EXECUTION_ROLES] } },
+        },
+        {
+          // The StackSet deploys (and updates) the source template's roles with its execution role, through
+          // CloudFormation only: the role called directly is refused like everyone else.
+          Sid: 'DenyStackSetRoleOutsideCloudFormation',
+          Effect: 'Deny',
+          Action: ['iam:*'],
+          Resource: ['arn:aws:iam::*:role/AirGap*'],
+          Condition: {
+            ArnLike: { 'aws:PrincipalArn': STACKSET_EXECUTION_ROLES },
+            'ForAllValues:StringNotEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
+          },
         },
       ]),
     },

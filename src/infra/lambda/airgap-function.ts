@@ -1,14 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { Config } from '../../config/index.js';
 import { dependOnRolePolicyOnly } from '../depends-on.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { METRIC_NAMESPACE } from '../../config/index.js';
+import { settingsPartName, settingsPath, splitSettings } from '../../config/settings.js';
 import { handlerAsset } from './bundle.js';
 
 export interface AirgapFunctionProps {
@@ -21,7 +23,12 @@ export interface AirgapFunctionProps {
    * adds only writing to its own log group and X-Ray traces.
    */
   role: iam.Role;
-  environment?: Record<string, string>;
+  /**
+   * The function's settings (accounts, regions, table names, the config): stored in SSM Parameter Store under
+   * `settingsPath`, read by the handler with Powertools Parameters (`src/handlers/support/settings.ts`). An object
+   * is stored as JSON; a string is JSON text that may hold CloudFormation references (a StackSet parameter).
+   */
+  settings?: object | string;
   /** @default Duration.minutes(5) */
   timeout?: Duration;
   /** @default 512 */
@@ -96,10 +103,13 @@ export class AirgapFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: `airgap-${props.handler}`,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         AIRGAP_DEPLOYMENT: props.config.name,
-        ...props.environment,
+        ...(props.settings === undefined
+          ? {}
+          : { AIRGAP_SETTINGS: settingsPath(props.config.name, props.handler) }),
       },
     });
     this.logs = logGroup;
+    if (props.settings !== undefined) this.storeSettings(props, props.settings);
     props.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteOwnLogs',
@@ -123,6 +133,35 @@ export class AirgapFunction extends NodejsFunction {
       this,
       'Runtime pinned to Node.js 22 (the project supports and tests Node 22); moving runtimes is a deliberate change.',
       nag.lambdaRuntime,
+    );
+  }
+
+  /**
+   * One standard parameter per 4 KB of settings, and the role may read exactly that path. JSON holding a
+   * CloudFormation reference has no length before deployment, so it goes into one parameter that Parameter Store
+   * makes advanced (8 KB) only when it has to.
+   */
+  private storeSettings(props: AirgapFunctionProps, settings: object | string): void {
+    const path = settingsPath(props.config.name, props.handler);
+    const text = typeof settings === 'string' ? settings : JSON.stringify(settings);
+    const resolved = !Token.isUnresolved(text);
+    const parts = resolved ? splitSettings(text) : [text];
+    parts.forEach(
+      (value, i) =>
+        new ssm.StringParameter(this, `Settings${i}`, {
+          parameterName: settingsPartName(path, i),
+          stringValue: value,
+          description: i === 0 ? `Air Gap Recover: settings of the ${props.handler} function` : undefined,
+          tier: resolved ? ssm.ParameterTier.STANDARD : ssm.ParameterTier.INTELLIGENT_TIERING,
+        }),
+    );
+    const { region, account } = Stack.of(this);
+    props.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOwnSettings',
+        actions: ['ssm:GetParametersByPath'],
+        resources: [`arn:aws:ssm:${region}:${account}:parameter${path}`],
+      }),
     );
   }
 }

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { BackupRestoreAccess } from '../backup/backup-restore-access.js';
 import { AccountBaseline } from '../governance/account-baseline.js';
+import { AuditReadRole } from '../governance/audit-read-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -19,6 +20,11 @@ export class RestoreStack extends Stack {
     super(scope, id, props);
     const vault = config.organizations.vault;
     new AccountBaseline(this, 'Baseline', { config });
+    new AuditReadRole(this, 'AuditRead', {
+      config,
+      account: vault.restoreAccount,
+      reads: { logging: true, restore: true, backup: config.paths.backup },
+    });
     const key = new kms.Key(this, 'RestoreKey', {
       alias: RESOURCE_NAMES.restoreKeyAlias(config),
       description: 'Air Gap Recover: encrypts restored snapshots, databases and volumes',

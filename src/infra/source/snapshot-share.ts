@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ROLE_NAMES, type Config } from '../../config/index.js';
+import type { ShareSettings } from '../../handlers/snapshot-share.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { SNAPSHOT_EVENT_PATTERN } from '../vault/snapshot-copier.js';
@@ -24,6 +25,21 @@ export function snapshotShareParameters(config: Config, account: string): Record
       `protect.rds/aurora/ebs selectors of account ${account} are ${value.length} characters as the ${SNAPSHOT_SELECTORS_PARAMETER} parameter, over CloudFormation's ${PARAMETER_VALUE_LIMIT}: select by tags instead of long name lists`,
     );
   return { [SNAPSHOT_SELECTORS_PARAMETER]: value };
+}
+
+/**
+ * The share function's settings as JSON text: the instance's selectors parameter is JSON already, so it goes in as
+ * a value, not as a string (CloudFormation cannot escape a string it substitutes).
+ */
+function shareSettings(config: Config, selectors: string): string {
+  const fixed: Omit<ShareSettings, 'protect'> = {
+    deployment: config.name,
+    homeAccount: Aws.ACCOUNT_ID,
+    region: Aws.REGION,
+    vaultAccount: config.organizations.vault.vaultAccount,
+    sourceRegions: config.organizations.source.regions,
+  };
+  return `${JSON.stringify(fixed).slice(0, -1)},"protect":${selectors}}`;
 }
 
 /**
@@ -133,12 +149,7 @@ export class SnapshotShare extends Construct {
       description: 'Air Gap Recover: shares new snapshots of protected resources with the vault account',
       role,
       logKey: shareKey,
-      environment: {
-        HOME_ACCOUNT: account,
-        VAULT_ACCOUNT: config.organizations.vault.vaultAccount,
-        SOURCE_REGIONS: config.organizations.source.regions.join(','),
-        PROTECT: selectors.valueAsString,
-      },
+      settings: shareSettings(config, selectors.valueAsString),
       reservedConcurrentExecutions: 5,
     });
     acknowledge(

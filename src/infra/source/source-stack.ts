@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
+import { AuditReadRole, auditReadStatements } from '../governance/audit-read-role.js';
 import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { EfsReplicationRole, efsReplicationParameters } from './efs-replication-role.js';
@@ -229,6 +230,17 @@ export class SourceStack extends Stack {
       Ref: PROTECTED_BUCKETS_PARAMETER,
     });
     new SnapshotShare(this, 'SnapshotShare', { config, shareKey });
+    const auditRead = new AuditReadRole(this, 'AuditRead', {
+      config,
+      account: Aws.ACCOUNT_ID,
+      reads: { backup: config.paths.backup },
+    });
+    // Apart, under the instance's condition: with no protected bucket the list would be no ARN at all.
+    const bucketReads = new iam.Policy(this, 'AuditReadBuckets', {
+      roles: [auditRead.role],
+      statements: auditReadStatements(config, Aws.ACCOUNT_ID, { buckets: arns('') }),
+    });
+    (bucketReads.node.defaultChild as CfnResource).cfnOptions.condition = hasBuckets;
     if (config.paths.vault) new EfsReplicationRole(this, 'EfsReplication', config);
   }
 }

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ROLE_NAMES, TAGS, type Config } from '../../config/index.js';
+import type { SweeperSettings } from '../../handlers/retention-sweeper.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
@@ -69,10 +70,11 @@ export class RetentionSweeper extends Construct {
       role,
       logKey: key,
       timeout: Duration.minutes(15),
-      environment: {
-        VAULT_ACCOUNT: vault,
-        SOURCE_REGIONS: config.organizations.source.regions.join(','),
-      },
+      settings: {
+        vaultAccount: vault,
+        region: config.vault.region,
+        sourceRegions: config.organizations.source.regions,
+      } satisfies SweeperSettings,
     });
     acknowledge(
       this.fn,

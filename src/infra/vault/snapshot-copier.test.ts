@@ -24,13 +24,41 @@ describe('vault copier function (AirgapFunction)', () => {
         S3Key: Match.stringLikeRegexp('^quickstart/'),
       },
       Environment: {
-        Variables: Match.objectLike({
+        Variables: {
           POWERTOOLS_SERVICE_NAME: 'airgap-snapshot-copier',
           POWERTOOLS_METRICS_NAMESPACE: 'AirGapRecover',
-          VAULT_ACCOUNT: '200000000002',
-          SOURCE_REGIONS: 'us-east-1',
-          RETENTION_DAYS: '30',
-        }),
+          AIRGAP_DEPLOYMENT: 'quickstart',
+          AIRGAP_SETTINGS: '/airgap/quickstart/snapshot-copier/settings',
+        },
+      },
+    });
+  });
+
+  it('keeps its settings in SSM Parameter Store, readable by its own role only at its own path', () => {
+    vault.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/airgap/quickstart/snapshot-copier/settings/000',
+      Type: 'String',
+      Tier: 'Standard',
+      Value: JSON.stringify({
+        deployment: 'quickstart',
+        vaultAccount: '200000000002',
+        region: 'us-east-1',
+        sourceRegions: ['us-east-1'],
+        retentionDays: 30,
+        catalogTable: 'quickstart-airgap-catalog',
+      }),
+    });
+    vault.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('SnapshotCopierRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ReadOwnSettings',
+            Action: 'ssm:GetParametersByPath',
+            Resource:
+              'arn:aws:ssm:us-east-1:200000000002:parameter/airgap/quickstart/snapshot-copier/settings',
+          }),
+        ]),
       },
     });
   });

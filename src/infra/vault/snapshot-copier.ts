@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RESOURCE_NAMES, ROLE_NAMES, vaultKeyRegions, type Config } from '../../config/index.js';
+import type { CopierSettings } from '../../handlers/snapshot-copier.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
@@ -157,12 +158,14 @@ export class SnapshotCopier extends Construct {
       role: this.role,
       logKey: key,
       timeout: Duration.minutes(10),
-      environment: {
-        VAULT_ACCOUNT: vault,
-        SOURCE_REGIONS: regions.join(','),
-        RETENTION_DAYS: String(config.vault.retention.days),
-        CATALOG_TABLE: table.tableName,
-      },
+      settings: {
+        deployment: config.name,
+        vaultAccount: vault,
+        region: config.vault.region,
+        sourceRegions: regions,
+        retentionDays: config.vault.retention.days,
+        catalogTable: RESOURCE_NAMES.catalogTable(config),
+      } satisfies CopierSettings,
     });
     acknowledge(
       this.fn,

@@ -11,7 +11,8 @@ import {
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../aws/clients.js';
-import { RESOURCE_NAMES, ROLE_NAMES, type Config, type ProtectedBucket } from '../../config/index.js';
+import type { Config, ProtectedBucket } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../../config/names.js';
 
 export const REPLICATION_RULE_ID = 'airgap-vault';
 
