@@ -82,6 +82,12 @@ export const RESOURCE_NAMES = {
   logArchiveBucket: (config: Config, account: string) =>
     `${config.name}-airgap-logs-${account}-${config.vault.region}`,
   organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
+  /**
+   * Drill reports in the vault account, under Object Lock: outside the vault-bucket prefix the SCPs freeze, so
+   * the operator may add evidence to it (and nobody may remove any).
+   */
+  evidenceBucket: (config: Config) =>
+    `${config.name}-airgap-evidence-${config.organizations.vault.vaultAccount}`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

@@ -6,14 +6,16 @@ import { AttackAlerts } from '../governance/attack-alerts.js';
 import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
+import { EvidenceBucket } from './evidence-bucket.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { SnapshotCopier } from './snapshot-copier.js';
 import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
 
 /**
- * The vault account's core: the vault key, the catalog, the event bus, alerts and the dashboard. Vault
- * buckets live in `VaultBucketsStack`s beside it, so the 500-resource stack limit never caps the bucket count.
+ * The vault account's core: the vault key, the catalog, the event bus, alerts, the dashboard and the drill's
+ * evidence bucket. Vault buckets live in `VaultBucketsStack`s beside it, so the 500-resource stack limit never
+ * caps the bucket count.
  */
 export class VaultStack extends Stack {
   readonly key: VaultKey;
@@ -35,6 +37,7 @@ export class VaultStack extends Stack {
     });
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
+    new EvidenceBucket(this, 'Evidence', config);
     new AccountBaseline(this, 'Baseline', { config });
   }
 }
