@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../src/infra/synth.js';
 import { loadModel } from '../src/proof/model.js';
-import { prove } from '../src/proof/prove.js';
+import { PROOF_SYNTH, prove } from '../src/proof/prove.js';
 import { quickstart, withWorkloadAccounts } from '../test/support/config.js';
 import { fmt, timeIt } from './support.js';
 
@@ -22,7 +22,7 @@ for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-prove-'));
   try {
     const cpu = process.cpuUsage();
-    const synth = await timeIt(() => synthesize(config, dir, { nag: false, validate: false }));
+    const synth = await timeIt(() => synthesize(config, dir, PROOF_SYNTH));
     const discovery = await timeIt(() => prove(loadModel(config, dir)));
     const used = process.cpuUsage(cpu);
     if (!discovery.value.passed) throw new Error(`the ${size} proof failed`);

@@ -17,7 +17,7 @@ import { run } from '../src/cli/main.js';
 const BUCKET = 'arn:aws:s3:::payments-invoices';
 const argv = (...args: string[]) => ['node', 'airgap', ...args, '--config', 'examples/quickstart.yaml'];
 
-describe('airgap backup status and restore backup (in-process CLI; client mock: moto has no recovery points, jobs or restores)', () => {
+describe('airgap backup status and restore --from backup (in-process CLI; client mock: moto has no recovery points, jobs or restores)', () => {
   const backup = mockClient(BackupClient);
   const kms = mockClient(KMSClient);
   const s3 = mockClient(S3Client);
@@ -63,11 +63,12 @@ describe('airgap backup status and restore backup (in-process CLI; client mock: 
     expect(report.layers.length).toBeGreaterThan(0);
   });
 
-  it('restore backup --dry-run exits 0 and starts nothing; a target outside the restore prefix exits 2', async () => {
+  it('restore --from backup --dry-run exits 0 and starts nothing; a target outside the restore prefix exits 2', async () => {
     const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const dry = argv(
       'restore',
+      '--from',
       'backup',
       '--resource',
       'payments-invoices',
@@ -79,5 +80,51 @@ describe('airgap backup status and restore backup (in-process CLI; client mock: 
     expect(JSON.parse(String(out.mock.calls.at(-1)![0]))).toMatchObject({ dryRun: true, resource: BUCKET });
     expect(await run([...dry, '--to', 'prod-bucket'])).toBe(2);
     expect(backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
+  });
+
+  it('restore without a kind or --from, with another --from, or without --resource/--recovery-point exits 2 naming what is missing', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await run(argv('restore'))).toBe(2);
+    expect(String(errors.mock.calls.at(-1)![0])).toMatch(
+      /airgap restore s3\|rds\|aurora\|ebs .*airgap restore --from backup/,
+    );
+    expect(
+      await run(argv('restore', '--from', 'vault', '--resource', 'x', '--recovery-point', 'latest')),
+    ).toBe(2);
+    expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(
+      /--from <source>' argument 'vault' is invalid\. Allowed choices are backup/,
+    );
+    expect(await run(argv('restore', '--from', 'backup', '--resource', 'payments-invoices'))).toBe(2);
+    expect(String(errors.mock.calls.at(-1)![0])).toBe(
+      'restore --from backup: missing --recovery-point <arn|latest>',
+    );
+    expect(backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
+  });
+
+  it('one form only: `restore backup` is not a command; `restore aurora --from <id>` keeps its own --from', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(
+      await run(argv('restore', 'backup', '--resource', 'payments-invoices', '--recovery-point', 'latest')),
+    ).toBe(2);
+    expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/too many arguments|unknown command/);
+    stderr.mockClear();
+    // Reaching the config loader (a missing file) proves the subcommand, not the group, took --from.
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(
+      await run([
+        'node',
+        'airgap',
+        'restore',
+        'aurora',
+        '--from',
+        'payments-ledger',
+        '--config',
+        'no-such.yaml',
+      ]),
+    ).toBe(2);
+    expect(stderr.mock.calls.map((c) => String(c[0])).join('')).not.toMatch(/required option/);
+    expect(String(errors.mock.calls.at(-1)![0])).toMatch(/no-such\.yaml/);
   });
 });

@@ -14,8 +14,11 @@ const config = quickstart();
 const dir = mkdtempSync(join(tmpdir(), 'airgap-prove-'));
 let full: ProofResult;
 const fresh = (): ProofModel => loadModel(config, dir);
-const onlyVaultOperators = { only: (p: { id: string }) => p.id === 'vault-admin' || p.id === 'break-glass' };
+const onlyVaultOperators = {
+  only: (p: { id: string }) => ['vault-admin', 'air-gap-admin', 'break-glass'].includes(p.id),
+};
 const onlySourceAdmin = { only: (p: { id: string }) => p.id.startsWith('source-admin:') };
+const airGapped = (m: ProofModel) => m.resources.find((r) => r.name === 'quickstart-airgap-lag')!;
 const withoutRcps = (m: ProofModel) => ({ ...m, guardrails: m.guardrails.filter((g) => g.kind !== 'RCP') });
 
 beforeAll(async () => {
@@ -39,11 +42,34 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
         'role:100000000002:AirGapReplication',
         'vault-admin',
         'vault-root',
+        'backup-admin',
+        'air-gap-admin',
         'restore-admin',
         'role:200000000004:AirGapRestore',
+        'role:200000000004:AirGapBackupRestoreService',
+        'role:200000000002:AirGapSnapshotCopier',
+        'role:200000000002:AirGapRetention',
         'outsider',
       ]),
     );
+  });
+
+  it('every role the templates create, in either organization, is a principal, with its attached policies', () => {
+    const m = fresh();
+    const ids = new Set(principals(m).map((p) => p.id));
+    expect(m.roles.length).toBeGreaterThan(10);
+    expect(m.roles.filter((r) => !ids.has(`role:${r.account}:${r.name}`))).toEqual([]);
+    // CDK puts what `addToPrincipalPolicy` adds into an AWS::IAM::Policy beside the role: it is part of the role.
+    const restore = m.roles.find((r) => r.name === 'AirGapRestore')!;
+    expect(restore.policies.flatMap((p) => p.policy.Statement.map((s: { Sid?: string }) => s.Sid))).toContain(
+      'RestoreFromSharedAirGappedVault',
+    );
+  });
+
+  it('the air-gap account administrator appears only where the air-gapped vault is deployed', () => {
+    const m = loadModel(config, dir);
+    m.config = quickstart([[['backup', 'airGappedVault'], false]]);
+    expect(principals(m).map((p) => p.id)).not.toContain('air-gap-admin');
   });
 
   it('covers every kind of attack, derived from the action catalogue (hundreds of actions per principal)', () => {
@@ -65,12 +91,20 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
     expect(attempts).toBeGreaterThan(200);
   });
 
-  it('positive controls: replication, replica encryption and restore are allowed', () => {
+  it('positive controls: replication, the copier with the vault key, restores and AWS Backup copies are allowed', () => {
     expect(full.positiveControls.map((c) => [c.name, c.passed])).toEqual([
       ['replication role replicates into airgap-vault-100000000002-payments-invoices', true],
       ['replication role encrypts replicas with the vault key', true],
+      ['copier copies a shared snapshot into a vault copy', true],
+      ['copier encrypts the copy with the vault key (kms:CreateGrant, through EC2)', true],
+      [
+        'copier encrypts the copy with the vault key (kms:GenerateDataKeyWithoutPlaintext, through EC2)',
+        true,
+      ],
       ['restore role reads vault versions', true],
       ['restore role decrypts vault data through S3', true],
+      ['restore role restores from quickstart-airgap-lag (shared through AWS RAM)', true],
+      ["AWS Backup copies 100000000002's recovery points into quickstart-airgap-lag", true],
     ]);
   });
 
@@ -182,7 +216,7 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
       .filter((g) => g.organization === 'vault' && g.kind === 'SCP')
       .flatMap((g) => g.document.Statement.map((s) => ({ policy: g.name, sid: s.Sid })));
 
-  it('threat #8-#12, #25: dropping any vault SCP statement lets a vault administrator without MFA through', async () => {
+  it('threat #8-#12, #25: dropping any vault SCP statement lets a vault or air-gap administrator without MFA through', async () => {
     const results: Record<string, string | null> = {};
     for (const { policy, sid } of vaultScpStatements(fresh())) {
       const m = fresh();
@@ -198,10 +232,6 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
         .filter(([, breach]) => breach === null)
         .map(([name]) => name),
     ).toEqual([
-      // the air-gapped vault sits in the air-gap account, where the matrix has no operator of its own yet; from
-      // the vault account its vault access policy and cross-account rules already refuse both statements' actions.
-      'airgap-vault-recovery-points/DenyBackupVaultTampering',
-      'airgap-vault-recovery-points/DenyBackupAccessChangesExceptBreakGlass',
       // break-glass may rewrite a key policy, only not in the form that locks everyone out: a request flag the
       // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy.
       'airgap-vault-keys/DenyKeyPolicyLockoutBypass',
@@ -279,6 +309,91 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     expect(r.passed).toBe(false);
     expect(r.positiveControls.find((c) => !c.passed)?.name).toMatch(/replicates into/);
   });
+
+  it('threat #22: without the RAM share the restore role cannot restore from the air-gapped vault, and the proof says so', async () => {
+    const m = fresh();
+    const lag = airGapped(m);
+    lag.policy.Statement = lag.policy.Statement.filter((s: { Sid: string }) => !s.Sid.startsWith('RamShare'));
+    const r = await prove(m, { only: () => false });
+    expect(r.passed).toBe(false);
+    expect(r.positiveControls.filter((c) => !c.passed).map((c) => c.name)).toEqual([
+      'restore role restores from quickstart-airgap-lag (shared through AWS RAM)',
+    ]);
+  });
+
+  it('threat #20/#21: a vault access policy that no longer admits the workload account fails the copy control', async () => {
+    const m = fresh();
+    const lag = airGapped(m);
+    lag.policy.Statement = lag.policy.Statement.filter(
+      (s: { Sid: string }) => s.Sid !== 'AllowCopyInFromNamedAccounts',
+    );
+    const r = await prove(m, { only: () => false });
+    expect(r.positiveControls.filter((c) => !c.passed).map((c) => c.name)).toEqual([
+      "AWS Backup copies 100000000002's recovery points into quickstart-airgap-lag",
+    ]);
+  });
+
+  it('threat #9: a Vault Lock weaker than required (air-gapped vault under 7 days) fails the lock check', async () => {
+    const m = fresh();
+    airGapped(m).vaultLock = { minDays: 1, maxDays: 3650, changeableForDays: 0 };
+    const r = await prove(m, { only: () => false });
+    expect(r.passed).toBe(false);
+    expect(r.staticChecks.filter((c) => !c.passed).map((c) => c.name)).toEqual([
+      'Vault Lock of quickstart-airgap-lag',
+    ]);
+  });
+});
+
+describe('the air-gapped vault’s access policy is load-bearing: widening it turns the proof red, naming the attack', () => {
+  const attackers = {
+    only: (p: { id: string }) =>
+      ['source-admin:100000000002', 'source-management-admin', 'outsider'].includes(p.id),
+  };
+  const allow = (action: string, condition?: object) => ({
+    Sid: 'Widened',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: action,
+    Resource: '*',
+    ...(condition ? { Condition: condition } : {}),
+  });
+
+  it('threat #21: the source organization allowed to rewrite the access policy', async () => {
+    const m = fresh();
+    airGapped(m).policy.Statement.push(
+      allow('backup:PutBackupVaultAccessPolicy', {
+        StringEquals: { 'aws:PrincipalOrgID': config.organizations.source.id },
+      }),
+    );
+    const r = await prove(m, attackers);
+    expect(r.passed).toBe(false);
+    expect(r.breaches).toContainEqual(
+      expect.objectContaining({
+        principal: 'source management account administrator',
+        action: 'backup:PutBackupVaultAccessPolicy',
+        resource: airGapped(m).arn,
+      }),
+    );
+  }, 120_000);
+
+  it('threat #21: the denial of recovery-point deletion dropped and deletion allowed to anyone', async () => {
+    const m = fresh();
+    const lag = airGapped(m);
+    lag.policy.Statement = [
+      ...lag.policy.Statement.filter(
+        (s: { Sid: string }) => s.Sid !== 'DenyRecoveryPointDeletionAndLockRemoval',
+      ),
+      allow('backup:DeleteRecoveryPoint'),
+    ];
+    const r = await prove(m, attackers);
+    expect(r.passed).toBe(false);
+    const deletions = r.breaches.filter((b) => b.action === 'backup:DeleteRecoveryPoint');
+    expect(deletions.map((b) => b.principal).sort()).toEqual([
+      'principal outside both organizations',
+      'source management account administrator',
+    ]);
+    expect(deletions[0]!.resource).toMatch(/:200000000003:recovery-point:/);
+  }, 120_000);
 });
 
 describe('equal-shape workload accounts are proved through one representative, soundly', () => {

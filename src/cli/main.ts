@@ -33,6 +33,8 @@ export function buildProgram(): Command {
       'Air Gap Recover: keep AWS data recoverable after a fully compromised production organization.',
     )
     .showHelpAfterError()
+    // A group's own options come before its subcommand: `restore --from backup` and `restore rds --from <id>`.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of registrations) register(program);
   return program;

@@ -25,6 +25,8 @@ export const ROLE_NAMES = {
   backupService: 'AirGapBackupService',
   /** Restore account: the service role AWS Backup assumes to create restored resources (passed by the restore role). */
   backupRestoreService: 'AirGapBackupRestoreService',
+  /** Restore account: the restore testing validation function (checks restored resources, reports to AWS Backup). */
+  restoreValidator: 'AirGapRestoreValidator',
   /** Vault organization: the default name of the break-glass path for humans (access.breakGlassRole). */
   breakGlass: 'AirGapBreakGlass',
   /** Vault account: the Step Functions copy workflow, and EventBridge starting it (service roles, named for the SCPs). */
@@ -46,6 +48,7 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'retention',
   'configRecorder',
   'backupRestoreService',
+  'restoreValidator',
   'copyWorkflow',
   'copyWorkflowStart',
 ];

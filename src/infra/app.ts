@@ -1,5 +1,5 @@
 import { App, Validations, type Stack } from 'aws-cdk-lib';
-import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { protectedBuckets, stackName, type AccountRole, type Config } from '../config/index.js';
 import { backupPathStacks } from './backup/backup-path-stacks.js';
@@ -34,7 +34,7 @@ export interface RoleStack {
 export function buildApp(
   config: Config,
   outdir: string,
-  opts: { nag?: boolean; validate?: boolean } = {},
+  opts: { nag?: boolean; validate?: boolean; bundle?: boolean } = {},
 ): { app: App; stacks: RoleStack[] } {
   const app = new App({
     outdir,
@@ -45,6 +45,8 @@ export function buildApp(
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
       // CloudFormation's own limits (resources, mappings, sizes) fail synth instead of the deploy.
       [VALIDATE_AGAINST_DEFAULT_RULES]: true,
+      // No stack bundles its Lambda code: for the isolation proof, which reads policies only.
+      ...(opts.bundle === false ? { [BUNDLING_STACKS]: [] } : {}),
     },
   });
   const { vault, source } = config.organizations;

@@ -28,7 +28,7 @@ export interface SynthManifest {
 export function synthesize(
   config: Config,
   outDir: string,
-  opts: { nag?: boolean; validate?: boolean } = {},
+  opts: { nag?: boolean; validate?: boolean; bundle?: boolean } = {},
 ): SynthManifest {
   const { app, stacks } = buildApp(config, outDir, opts);
   const assembly = app.synth({ validateOnSynthesis: true });

@@ -7,6 +7,7 @@ import {
 import { withCachedCollators } from './collator-cache.js';
 import type { Policy, ProofModel, VaultResource } from './model.js';
 import type { Principal } from './principals.js';
+import { glob } from './wildcard.js';
 
 export interface Decision {
   allowed: boolean;
@@ -46,17 +47,29 @@ const CONSTRAINTS: DiscoveryContextKeyConstraint[] = AUTHORITATIVE_KEYS.map((key
 export async function authorize(
   model: ProofModel,
   principal: Principal,
-  request: {
-    action: string;
-    resource: string;
-    resourceAccount: string;
-    /** Facts of the request (headers, via-service); in Discovery mode, keys not given stay open. */
-    context?: Record<string, string | string[]>;
-    /** A resource policy the model does not hold (a resource outside the vault, e.g. a source key). */
-    resourcePolicy?: Policy;
-    /** The resource whose policy governs the request's, when its ARN does not show it. */
-    governedBy?: string;
-  },
+  request: Request,
+  mode: 'Discovery' | 'Strict' = 'Discovery',
+): Promise<Decision> {
+  return mayAllow(model, principal, request) ? simulate(model, principal, request, mode) : NO_ALLOW;
+}
+
+export interface Request {
+  action: string;
+  resource: string;
+  resourceAccount: string;
+  /** Facts of the request (headers, via-service); in Discovery mode, keys not given stay open. */
+  context?: Record<string, string | string[]>;
+  /** A resource policy the model does not hold (a resource outside the vault, e.g. a source key). */
+  resourcePolicy?: Policy;
+  /** The resource whose policy governs the request's, when its ARN does not show it. */
+  governedBy?: string;
+}
+
+/** The whole evaluation by iam-simulate, without the shortcut `authorize` takes first. */
+export async function simulate(
+  model: ProofModel,
+  principal: Principal,
+  request: Request,
   mode: 'Discovery' | 'Strict' = 'Discovery',
 ): Promise<Decision> {
   const simulation: Simulation = {
@@ -87,8 +100,7 @@ export async function authorize(
             },
           ]
         : [],
-    resourcePolicy:
-      request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource),
+    resourcePolicy: resourcePolicyOf(model, request),
   };
   const result = await withCachedCollators(() =>
     runSimulation(simulation, { simulationMode: mode, discoveryContextKeyConstraints: CONSTRAINTS }),
@@ -108,6 +120,43 @@ export async function authorize(
       : `${d.policyType}:no-allow`,
   );
   return { allowed: false, decidedBy: reasons.length ? reasons : ['implicit deny'] };
+}
+
+const NO_ALLOW: Decision = {
+  allowed: false,
+  decidedBy: ['no-allow: no identity or resource policy names it'],
+};
+
+/**
+ * Whether any Allow statement of the principal's identity policies or the resource's policy names the action
+ * (NotAction counts as naming every action). Without one AWS allows nothing, whatever the conditions, SCPs or
+ * RCPs (which only take away), so `authorize` skips the simulation: about half the matrix, the service roles'
+ * policies naming a few actions each. test/prove-shortcut.test.ts shows iam-simulate denies every call it skips.
+ */
+export function mayAllow(model: ProofModel, principal: Principal, request: Request): boolean {
+  const policies = [...principal.policies.map((p) => p.policy), resourcePolicyOf(model, request)];
+  return policies.some((policy) => allowPatterns(policy).some((p) => p.test(request.action)));
+}
+
+function resourcePolicyOf(model: ProofModel, request: Request): Policy | undefined {
+  return request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource);
+}
+
+const patternsOf = new Map<string, RegExp[]>();
+/** Action patterns of a policy's Allow statements, cached by the policy's text (tests mutate policies in place). */
+function allowPatterns(policy: Policy | undefined): RegExp[] {
+  if (!policy || typeof policy !== 'object') return [];
+  const text = JSON.stringify(policy);
+  let patterns = patternsOf.get(text);
+  if (!patterns) {
+    const statements: Policy[] = [policy.Statement ?? []].flat();
+    patterns = statements
+      .filter((st) => st.Effect === 'Allow')
+      .flatMap((st): string[] => (st.NotAction !== undefined ? ['*'] : [st.Action ?? []].flat()))
+      .map((a) => glob(a, true));
+    patternsOf.set(text, patterns);
+  }
+  return patterns;
 }
 
 function identityContext(p: Principal): Record<string, string> {

@@ -2,6 +2,7 @@ import { protectedBuckets } from '../config/index.js';
 import type { Attack } from './attacks.js';
 import type { ProofModel } from './model.js';
 import type { Principal } from './principals.js';
+import { glob } from './wildcard.js';
 
 export interface Grouping {
   /** One principal per shape: those of grouped accounts are covered by their representative's. */
@@ -294,19 +295,3 @@ const arnParts = (s: string) => {
 };
 const matchesAll = (patterns: string[], values: string[], fold: boolean) =>
   patterns.length === values.length && patterns.every((p, i) => glob(p, fold).test(values[i]!));
-
-const globs = new Map<string, RegExp>();
-/** An IAM wildcard pattern (`*` any run, `?` one character) as an anchored regex, optionally case-folded. */
-function glob(pattern: string, fold: boolean): RegExp {
-  const key = `${fold ? 'i' : 's'}${pattern}`;
-  let re = globs.get(key);
-  if (!re) {
-    const body = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, fold ? 'is' : 's');
-    globs.set(key, re);
-  }
-  return re;
-}

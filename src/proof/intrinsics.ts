@@ -3,6 +3,9 @@
  * proof evaluates the policies that would exist once deployed. Unknown intrinsics are an error, never
  * skipped: a policy the proof cannot read is a policy it cannot vouch for.
  */
+/** Attributes that name a resource's ARN: `Arn`, and AWS Backup's own name for a vault's. */
+const ARN_ATTRIBUTES = new Set(['Arn', 'BackupVaultArn']);
+
 export interface IntrinsicContext {
   account: string;
   region: string;
@@ -28,7 +31,7 @@ export function resolve(value: unknown, ctx: IntrinsicContext): unknown {
         const [id, attr] = arg as [string, string];
         const target = ctx.refs[id];
         if (!target) throw new Error(`Fn::GetAtt of unknown resource ${id}`);
-        if (attr !== 'Arn') throw new Error(`Fn::GetAtt ${id}.${attr} is not modelled`);
+        if (!ARN_ATTRIBUTES.has(attr)) throw new Error(`Fn::GetAtt ${id}.${attr} is not modelled`);
         return target.arn;
       }
       case 'Fn::Join': {

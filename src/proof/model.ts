@@ -152,6 +152,8 @@ function readTemplate(
       policiesOf.set(`bucket:${bucket}`, resolve(r.Properties!['PolicyDocument'], ctx));
     }
   }
+  const shares: Record<string, unknown>[] = [];
+  const attached: { roles: string[]; name: string; policy: Policy }[] = [];
   for (const [id, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::S3::Bucket' && p['ObjectLockEnabled']) {
@@ -199,6 +201,15 @@ function readTemplate(
             }
           : null,
       });
+    } else if (r.Type === 'AWS::RAM::ResourceShare') {
+      shares.push(p);
+    } else if (r.Type === 'AWS::IAM::Policy') {
+      // A policy attached to roles (CDK's DefaultPolicy of every `addToPrincipalPolicy`): part of their identity.
+      attached.push({
+        roles: resolve(p['Roles'] ?? [], ctx) as string[],
+        name: p['PolicyName'] as string,
+        policy: resolve(p['PolicyDocument'], ctx),
+      });
     } else if (r.Type === 'AWS::IAM::Role') {
       const policies = (
         (p['Policies'] as { PolicyName: string; PolicyDocument: unknown }[] | undefined) ?? []
@@ -215,5 +226,47 @@ function readTemplate(
         trust: resolve(p['AssumeRolePolicyDocument'], ctx),
       });
     }
+  }
+  for (const a of attached)
+    for (const role of model.roles.filter((r) => r.account === account && a.roles.includes(r.name)))
+      role.policies.push({ name: a.name, policy: a.policy });
+  for (const share of shares) shareVault(model, share, ctx);
+}
+
+/**
+ * What AWS RAM's managed permission for a shared backup vault lets the accounts it is shared with do: find the
+ * vault and its recovery points and restore from them. The share is a resource-side grant the vault access
+ * policy does not show, so it is added to that policy as the statement it amounts to; the access policy's
+ * denials still apply.
+ */
+export const RAM_BACKUP_VAULT_ACTIONS = [
+  'backup:DescribeBackupVault',
+  'backup:DescribeRecoveryPoint',
+  'backup:GetRecoveryPointRestoreMetadata',
+  'backup:ListRecoveryPointsByBackupVault',
+  'backup:StartRestoreJob',
+];
+
+function shareVault(model: ProofModel, share: Record<string, unknown>, ctx: IntrinsicContext): void {
+  const arns = resolve(share['ResourceArns'] ?? [], ctx) as string[];
+  const accounts = resolve(share['Principals'] ?? [], ctx) as string[];
+  // An organization or OU as principal would widen the share beyond accounts the proof names.
+  const other = accounts.find((a) => !/^\d{12}$/.test(a));
+  if (other) throw new Error(`RAM share to ${other} is not modelled: the proof reads shares with accounts`);
+  for (const vault of model.resources.filter((r) => r.kind === 'backup-vault' && arns.includes(r.arn))) {
+    vault.policy = {
+      Version: '2012-10-17',
+      ...vault.policy,
+      Statement: [
+        ...((vault.policy?.Statement as unknown[] | undefined) ?? []),
+        {
+          Sid: `RamShare${String(resolve(share['Name'], ctx)).replace(/[^A-Za-z0-9]/g, '')}`,
+          Effect: 'Allow',
+          Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+          Action: RAM_BACKUP_VAULT_ACTIONS,
+          Resource: '*',
+        },
+      ],
+    };
   }
 }

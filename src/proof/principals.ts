@@ -83,6 +83,15 @@ export function principals(model: ProofModel): Principal[] {
     admin('restore-admin', 'restore account administrator without MFA', vault.restoreAccount, 'vault', {
       trust: 'vault-operator',
     }),
+    // The AWS Backup path's third layer, where it is deployed: whoever runs the air-gap account must not empty its
+    // vault either.
+    ...(vault.airGapAccount && model.config.paths.backup && model.config.backup.airGappedVault
+      ? [
+          admin('air-gap-admin', 'air-gap account administrator without MFA', vault.airGapAccount, 'vault', {
+            trust: 'vault-operator',
+          }),
+        ]
+      : []),
     admin('break-glass', 'vault break-glass role (with MFA)', vault.vaultAccount, 'vault', {
       arn: `arn:aws:iam::${vault.vaultAccount}:role/${model.config.access.breakGlassRole}`,
       mfa: true,

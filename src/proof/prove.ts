@@ -1,9 +1,12 @@
-import { RESOURCE_NAMES, ROLE_NAMES, protectedBuckets } from '../config/index.js';
+import { ROLE_NAMES } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { authorize } from './evaluate.js';
 import { group } from './grouping.js';
-import { vaultResource, type ProofModel } from './model.js';
+import type { ProofModel } from './model.js';
+import { positiveControls, type ControlResult } from './positive-controls.js';
 import { principals, type Principal } from './principals.js';
+
+export type { ControlResult };
 
 export interface MatrixCell {
   principal: string;
@@ -11,12 +14,6 @@ export interface MatrixCell {
   attempts: number;
   allowed: { action: string; resource: string; why: string }[];
   deniedBy: string[];
-}
-
-export interface ControlResult {
-  name: string;
-  passed: boolean;
-  detail: string;
 }
 
 export interface ProofResult {
@@ -35,6 +32,9 @@ export interface ProofResult {
   staticChecks: ControlResult[];
   residualRisks: { risk: string; mitigation: string }[];
 }
+
+/** How `airgap prove` synthesizes: the proof reads policies, so without cdk-nag, the rules check or Lambda bundling. */
+export const PROOF_SYNTH = { nag: false, validate: false, bundle: false } as const;
 
 /** Every attack of the catalogue by every principal of the threat model, plus positive controls and the static checks. */
 export async function prove(
@@ -77,11 +77,10 @@ export async function prove(
       cells.set(key, cell);
     }
   }
-  const positiveControls = await positive(model, grouping.principals, grouping.evaluated);
+  const positive = await positiveControls(model, grouping.principals, grouping.evaluated);
   const staticChecks = checksOutsideTheEvaluator(model);
   return {
-    passed:
-      breaches.length === 0 && positiveControls.every((c) => c.passed) && staticChecks.every((c) => c.passed),
+    passed: breaches.length === 0 && positive.every((c) => c.passed) && staticChecks.every((c) => c.passed),
     evaluated,
     principals: who.map((p) => ({
       id: p.id,
@@ -98,7 +97,7 @@ export async function prove(
       .filter(([, members]) => members.length > 0)
       .map(([representative, accounts]) => ({ representative, accounts })),
     breaches,
-    positiveControls,
+    positiveControls: positive,
     staticChecks,
     residualRisks: RESIDUAL_RISKS,
   };
@@ -148,120 +147,6 @@ function destroysData(a: Attack): boolean {
   if (a.kind === 'retention') return !/^[a-z0-9-]+:(Get|List)/.test(a.action);
   if (a.kind === 'delete' && /:s3:::.+\/|snapshot|recovery-point/.test(a.resource)) return true;
   return /^kms:(ScheduleKeyDeletion|Disable|Delete|Import)/.test(a.action);
-}
-
-/** The legitimate flows, for every bucket of the accounts evaluated in full (a grouped account's are its representative's). */
-async function positive(
-  model: ProofModel,
-  who: Principal[],
-  accounts: Set<string>,
-): Promise<ControlResult[]> {
-  const out: ControlResult[] = [];
-  const { vault } = model.config.organizations;
-  const region = model.config.vault.region;
-  const key = vaultResource(model, 'key');
-  for (const bucket of protectedBuckets(model.config).filter((b) => accounts.has(b.account))) {
-    const role = who.find((p) => p.arn === `arn:aws:iam::${bucket.account}:role/${ROLE_NAMES.replication}`);
-    const vaultBucket = model.resources.find((r) => r.name === bucket.vaultBucket);
-    if (!role || !vaultBucket) {
-      out.push({
-        name: `replication into ${bucket.vaultBucket}`,
-        passed: false,
-        detail: 'replication role or vault bucket missing from the templates',
-      });
-      continue;
-    }
-    const object = `${vaultBucket.arn}/any-key`;
-    const write = await authorize(
-      model,
-      role,
-      { action: 's3:ReplicateObject', resource: object, resourceAccount: vault.vaultAccount },
-      'Strict',
-    );
-    out.push({
-      name: `replication role replicates into ${bucket.vaultBucket}`,
-      passed: write.allowed,
-      detail: write.decidedBy.join('; '),
-    });
-    if (key) {
-      const encrypt = await authorize(
-        model,
-        role,
-        {
-          action: 'kms:GenerateDataKey',
-          resource: key.arn,
-          resourceAccount: vault.vaultAccount,
-          context: {
-            'kms:ViaService': `s3.${region}.amazonaws.com`,
-            'kms:EncryptionContext:aws:s3:arn': object,
-            'kms:ResourceAliases': [RESOURCE_NAMES.vaultKeyAlias(model.config)],
-          },
-        },
-        // iam-simulate 0.1.173 drops the kms:EncryptionContext:aws:s3:arn key from requests, so Strict mode would
-        // deny for a missing key; Discovery evaluates that one condition as satisfiable, as S3 satisfies it.
-        'Discovery',
-      );
-      out.push({
-        name: `replication role encrypts replicas with the vault key`,
-        passed: encrypt.allowed,
-        detail: `${encrypt.decidedBy.join('; ')} (encryption-context condition taken as S3 sets it)`,
-      });
-    }
-  }
-  const restore = who.find(
-    (p) => p.arn === `arn:aws:iam::${vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
-  );
-  const firstBucket = vaultResource(model, 'bucket');
-  if (restore && firstBucket) {
-    const read = await authorize(
-      model,
-      restore,
-      {
-        action: 's3:GetObjectVersion',
-        resource: `${firstBucket.arn}/any-key`,
-        resourceAccount: vault.vaultAccount,
-        context: personOnAllowedNetwork(model),
-      },
-      'Strict',
-    );
-    out.push({
-      name: 'restore role reads vault versions',
-      passed: read.allowed,
-      detail: read.decidedBy.join('; '),
-    });
-    if (key) {
-      const decrypt = await authorize(
-        model,
-        restore,
-        {
-          action: 'kms:Decrypt',
-          resource: key.arn,
-          resourceAccount: vault.vaultAccount,
-          // S3 calls KMS for the restore role's request: a call through an AWS service.
-          context: { 'kms:ViaService': `s3.${region}.amazonaws.com`, 'aws:ViaAWSService': 'true' },
-        },
-        'Strict',
-      );
-      out.push({
-        name: 'restore role decrypts vault data through S3',
-        passed: decrypt.allowed,
-        detail: decrypt.decidedBy.join('; '),
-      });
-    }
-  } else {
-    out.push({
-      name: 'restore role reads vault versions',
-      passed: false,
-      detail: 'restore role or vault bucket missing from the templates',
-    });
-  }
-  return out;
-}
-
-/** A restore is a person's direct call, with MFA, from the first allow-listed network of `access.allowedCidrs`. */
-function personOnAllowedNetwork(model: ProofModel): Record<string, string> {
-  const cidr = model.config.access.allowedCidrs[0];
-  return { 'aws:ViaAWSService': 'false', ...(cidr ? { 'aws:SourceIp': cidr.split('/')[0]! } : {}) };
 }
 
 /** What IAM evaluation cannot see: the service locks themselves. */

@@ -29,3 +29,20 @@ export function withWorkloadAccounts(n: number): Config {
     [['backup', 'airGappedVault'], false],
   ]);
 }
+
+/** Every AWS Backup option on at once, with numbers other than the defaults: for assertions, cdk-nag and cfn-lint. */
+export function everyBackupOption(): Config {
+  return quickstart([
+    [['vault', 'region'], 'us-west-2'],
+    [['backup', 'primaryToAirGap'], true],
+    [['backup', 'continuousS3'], true],
+    [['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::200000000001:approval-team/abc123'],
+    [['backup', 'schedule'], 'cron(0 */6 ? * * *)'],
+    [['backup', 'vaultLock'], { minRetentionDays: 14, maxRetentionDays: 400, changeableForDays: 5 }],
+    [['backup', 'localRetentionDays'], 21],
+    [['backup', 'backupAccountRetentionDays'], 30],
+    [['backup', 'airGapMinRetentionDays'], 21],
+    [['backup', 'airGapMaxRetentionDays'], 500],
+    [['backup', 'airGapRetentionDays'], 60],
+  ]);
+}

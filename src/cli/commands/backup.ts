@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed, InputError } from '../../errors.js';
 import { backupStatus, renderBackupStatus } from '../../protect/backup/backup-status.js';
@@ -8,7 +8,7 @@ import { configOption, outputOption } from '../options.js';
 
 const endpointHelp = 'AWS endpoint override (default: AWS_ENDPOINT_URL, else the running sandbox)';
 
-/** The AWS Backup path (seed 001): what each layer holds. Restores are `airgap restore backup`. */
+/** The AWS Backup path (seed 001): what each layer holds. Restores are `airgap restore --from backup`. */
 export function registerBackupCommands(program: Command): void {
   const backup = program
     .command('backup')
@@ -36,21 +36,43 @@ export function registerBackupCommands(program: Command): void {
     });
 }
 
-/** `airgap restore backup`: from the air-gapped vault, through its RAM share, into the restore account. */
-export function registerBackupRestoreCommand(restore: Command): void {
+/** The restore sources `airgap restore --from` takes; the vault path's restores are subcommands (s3, rds, …). */
+const RESTORE_SOURCES = ['backup'] as const;
+
+interface BackupRestoreFlags {
+  config: string;
+  from?: string;
+  resource?: string;
+  recoveryPoint?: string;
+  to?: string;
+  subnetGroup?: string;
+  securityGroups?: string;
+  dryRun?: boolean;
+  endpoint?: string;
+  output: string;
+}
+
+/**
+ * `airgap restore --from backup --recovery-point ARN|latest --resource …`: from the logically air-gapped vault,
+ * through its RAM share, into the restore account. The options sit on the `restore` group itself, before any
+ * subcommand (positional options), so `restore rds --from <id>` keeps its own `--from`.
+ */
+export function addBackupRestoreOptions(restore: Command): void {
   restore
-    .command('backup')
-    .description(
-      'restore an S3 bucket or Aurora cluster from the logically air-gapped vault into the restore account (a new bucket or cluster)',
-    )
     .addOption(configOption())
-    .requiredOption(
-      '--resource <arn|name>',
-      'the protected resource: its ARN, or the bucket name or cluster id',
+    .addOption(
+      new Option(
+        '--from <source>',
+        'backup: restore from the logically air-gapped vault (AWS Backup path)',
+      ).choices(RESTORE_SOURCES),
     )
-    .requiredOption(
+    .option(
+      '--resource <arn|name>',
+      'with --from backup: the protected resource, its ARN or the bucket name or cluster id',
+    )
+    .option(
       '--recovery-point <arn|latest>',
-      'a recovery point ARN of the air-gapped vault, or latest',
+      'with --from backup: a recovery point ARN of the air-gapped vault, or latest',
     )
     .option('--to <name>', 'target bucket or cluster (airgap-restore-…); default: source name and point time')
     .option(
@@ -61,30 +83,32 @@ export function registerBackupRestoreCommand(restore: Command): void {
     .option('--dry-run', 'print the restore request and change nothing')
     .option('--endpoint <url>', endpointHelp)
     .addOption(outputOption())
-    .action(
-      async (opts: {
-        config: string;
-        resource: string;
-        recoveryPoint: string;
-        to?: string;
-        subnetGroup?: string;
-        securityGroups?: string;
-        dryRun?: boolean;
-        endpoint?: string;
-        output: string;
-      }) => {
-        const config = loadConfig(opts.config);
-        const report = await restoreFromBackup(awsClientsFor(config, { endpoint: opts.endpoint }), config, {
-          resource: opts.resource,
-          recoveryPoint: opts.recoveryPoint,
-          to: opts.to,
-          subnetGroup: opts.subnetGroup,
-          securityGroups: opts.securityGroups?.split(',').filter(Boolean),
-          dryRun: opts.dryRun ?? false,
-        });
-        console.log(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderRestore(report));
-      },
-    );
+    .action(async (opts: BackupRestoreFlags) => {
+      if (!opts.from)
+        throw new InputError([
+          'restore: say what to restore: airgap restore s3|rds|aurora|ebs … (vault path), or airgap restore --from backup --resource R --recovery-point ARN|latest (AWS Backup path)',
+        ]);
+      const missing = [
+        ...(opts.resource ? [] : ['--resource <arn|name>']),
+        ...(opts.recoveryPoint ? [] : ['--recovery-point <arn|latest>']),
+      ];
+      if (missing.length > 0)
+        throw new InputError([`restore --from backup: missing ${missing.join(' and ')}`]);
+      const config = loadConfig(opts.config);
+      if (!config.paths.backup)
+        throw new InputError([
+          `${opts.config}: paths.backup is off: there is no AWS Backup path to restore from`,
+        ]);
+      const report = await restoreFromBackup(awsClientsFor(config, { endpoint: opts.endpoint }), config, {
+        resource: opts.resource!,
+        recoveryPoint: opts.recoveryPoint!,
+        to: opts.to,
+        subnetGroup: opts.subnetGroup,
+        securityGroups: opts.securityGroups?.split(',').filter(Boolean),
+        dryRun: opts.dryRun ?? false,
+      });
+      console.log(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderRestore(report));
+    });
 }
 
 function renderRestore(r: BackupRestoreReport): string {

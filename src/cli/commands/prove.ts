@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
 import { synthesize } from '../../infra/synth.js';
 import { loadModel } from '../../proof/model.js';
-import { prove } from '../../proof/prove.js';
+import { PROOF_SYNTH, prove } from '../../proof/prove.js';
 import { renderProof } from '../../proof/render.js';
 import { configOption, outputOption } from '../options.js';
 
@@ -24,8 +24,9 @@ export function registerProveCommands(program: Command): void {
       async (opts: { config: string; templates?: string; output: 'text' | 'json' | 'md'; out?: string }) => {
         const config = loadConfig(opts.config);
         const dir = opts.templates ?? mkdtempSync(join(tmpdir(), 'airgap-prove-'));
-        // The proof reads policies, not deploy readiness: no cdk-nag, no CloudFormation rules check (seconds each).
-        if (!opts.templates) synthesize(config, dir, { nag: false, validate: false });
+        // The proof reads policies, not deploy readiness or code: no cdk-nag, no CloudFormation rules check, no
+        // Lambda bundling (seconds each; test/prove-synth.test.ts shows the proof reads the same model without them).
+        if (!opts.templates) synthesize(config, dir, PROOF_SYNTH);
         const result = await prove(loadModel(config, dir));
         const text =
           opts.output === 'json' ? JSON.stringify(result, null, 2) : renderProof(result, opts.output);

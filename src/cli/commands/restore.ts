@@ -4,15 +4,22 @@ import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
-import { registerBackupRestoreCommand } from './backup.js';
+import { addBackupRestoreOptions } from './backup.js';
 import { registerSnapshotRestoreCommands } from './restore-snapshot.js';
 import { onProtectedBucket, positiveInt, protectedBucketOf } from './s3.js';
 
-/** The `restore` group: one subcommand per kind of vault data. */
+/**
+ * The `restore` group: one subcommand per kind of vault data (vault path), and `--from backup` for the AWS Backup
+ * path, whose recovery points hold any of its resource types.
+ */
 export function registerRestoreCommands(program: Command): void {
-  const restore = program.command('restore').description('restore vault data into the restore account');
+  const restore = program
+    .command('restore')
+    .description(
+      'restore into the restore account: s3|rds|aurora|ebs from the vault, or --from backup from the air-gapped AWS Backup vault',
+    );
+  addBackupRestoreOptions(restore);
   registerSnapshotRestoreCommands(restore);
-  registerBackupRestoreCommand(restore);
   onProtectedBucket(
     restore
       .command('s3')

@@ -3,12 +3,14 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { AccountBaseline } from '../governance/account-baseline.js';
 import { backupVaultAccessPolicy } from './vault-access-policy.js';
 
 /**
  * The air-gap account (vault organization, third layer): the logically air-gapped vault, always under a
  * compliance Vault Lock, shared with the restore account through AWS RAM so restores never need the
- * air-gap account's credentials.
+ * air-gap account's credentials. Like every vault-organization account a template deploys to, it runs the account
+ * baseline (GuardDuty, a Config recorder into the log archive).
  *
  * It keeps the AWS-owned key on purpose: with a customer managed key here, a restore through multi-party
  * approval after losing the air-gap account could not decrypt, and the key would be one more thing to ransom.
@@ -21,6 +23,7 @@ export class AirGapStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
     super(scope, id, props);
     const b = config.backup;
+    new AccountBaseline(this, 'Baseline', { config });
     this.vault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
       backupVaultName: RESOURCE_NAMES.airGapVault(config),
       minRetentionDays: b.airGapMinRetentionDays,

@@ -1,4 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { backupRegion, ROLE_NAMES, type Config } from '../../config/index.js';
 import { RESTORE_BUCKET_PREFIX } from '../restore/restore-stack.js';
@@ -11,7 +12,11 @@ import { RestoreTesting } from './restore-testing.js';
  * and pass that service role (and nothing else).
  */
 export class BackupRestoreAccess extends Construct {
-  constructor(scope: Construct, id: string, props: { config: Config; restoreRole: iam.Role }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { config: Config; restoreRole: iam.Role; restoreKey: kms.Key },
+  ) {
     super(scope, id);
     const { config, restoreRole } = props;
     const service = new iam.Role(this, 'ServiceRole', {
@@ -75,6 +80,10 @@ export class BackupRestoreAccess extends Construct {
       nag.wildcard('Resource::*'),
     );
     if (config.backup.restoreTesting && config.backup.airGappedVault)
-      new RestoreTesting(this, 'RestoreTesting', { config, serviceRoleArn: service.roleArn });
+      new RestoreTesting(this, 'RestoreTesting', {
+        config,
+        serviceRoleArn: service.roleArn,
+        logKey: props.restoreKey,
+      });
   }
 }

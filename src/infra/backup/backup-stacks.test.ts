@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outDir } from '../../../test/support/outdir.js';
-import { quickstart } from '../../../test/support/config.js';
+import { everyBackupOption, quickstart } from '../../../test/support/config.js';
 import { BACKUP_AUDIT_MANAGER_CONTROLS } from '../../audit/rules/backup.js';
 import type { Config } from '../../config/index.js';
 import { buildApp, type RoleStack } from '../app.js';
@@ -26,6 +26,42 @@ beforeAll(() => {
   t = Object.fromEntries(Object.entries(stacks).map(([role, s]) => [role, Template.fromStack(s.stack)]));
 });
 
+/** A standard vault under its compliance lock ([min, max, grace days]), retained, under its own retained, rotating key. */
+function expectLockedVault(tpl: Template, name: string, [min, max, grace]: [number, number, number]): void {
+  const [keyId] = Object.entries(
+    tpl.findResources('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp(name) },
+    }),
+  ).map(([id]) => id);
+  expect(keyId, `the key of ${name}`).toBeDefined();
+  tpl.hasResource('AWS::Backup::BackupVault', {
+    DeletionPolicy: 'Retain',
+    Properties: Match.objectLike({
+      BackupVaultName: name,
+      EncryptionKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      LockConfiguration: { MinRetentionDays: min, MaxRetentionDays: max, ChangeableForDays: grace },
+    }),
+  });
+}
+
+interface ReportPlan {
+  Properties: {
+    ReportSetting: { ReportTemplate: string; FrameworkArns?: unknown };
+    ReportDeliveryChannel: { S3BucketName: unknown };
+  };
+}
+const reportPlans = (tpl: Template) =>
+  Object.values(tpl.findResources('AWS::Backup::ReportPlan')) as ReportPlan[];
+/** Backup, copy and restore job reports, and control and resource compliance: by AWS's template names. */
+const JOB_AND_COMPLIANCE_REPORTS = [
+  'BACKUP_JOB_REPORT',
+  'CONTROL_COMPLIANCE_REPORT',
+  'COPY_JOB_REPORT',
+  'RESOURCE_COMPLIANCE_REPORT',
+  'RESTORE_JOB_REPORT',
+];
+
 interface PolicyStatement {
   Sid: string;
   Effect?: string;
@@ -41,23 +77,11 @@ const statements = (tpl: Template, type: string): PolicyStatement[] =>
   );
 
 describe('AWS Backup path: workload StackSet template', () => {
-  it('threat #9/#15: the local vault is Vault Lock compliance (min/max retention, 3 days of grace) with its own key', () => {
-    t['workload']!.hasResourceProperties('AWS::Backup::BackupVault', {
-      BackupVaultName: 'quickstart-airgap-local',
-      EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('LocalVaultKey'), 'Arn'] },
-      LockConfiguration: { MinRetentionDays: 7, MaxRetentionDays: 3650, ChangeableForDays: 3 },
-    });
-    t['workload']!.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
-    t['workload']!.hasResource('AWS::KMS::Key', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        EnableKeyRotation: true,
-        Description: Match.stringLikeRegexp('airgap-local'),
-      }),
-    });
+  it('threat #9/#21: the local vault is Vault Lock compliance (min/max retention, 3 days of grace) with its own key', () => {
+    expectLockedVault(t['workload']!, 'quickstart-airgap-local', [7, 3650, 3]);
   });
 
-  it('threat #15/#21: the vault access policy denies every principal deleting recovery points, lifecycles, the vault and its lock', () => {
+  it('threat #21: the vault access policy denies every principal deleting recovery points, lifecycles, the vault and its lock', () => {
     const deny = statements(t['workload']!, 'AWS::Backup::BackupVault').find(
       (s) => s.Sid === 'DenyRecoveryPointDeletionAndLockRemoval',
     );
@@ -246,6 +270,117 @@ describe('AWS Backup path: workload StackSet template', () => {
   });
 });
 
+describe('AWS Backup path: every option on (one build)', () => {
+  const TEAM = 'arn:aws:mpa::200000000001:approval-team/abc123';
+  let all: Record<string, Template>;
+  beforeAll(() => {
+    all = templates(everyBackupOption());
+  });
+
+  it('threat #9: Vault Lock min/max retention and grace days come from backup.vaultLock, in the backup account vault too', () => {
+    expectLockedVault(all['backup']!, 'quickstart-airgap-backup', [14, 400, 5]);
+  });
+
+  it('primary backup straight into a logically air-gapped local vault: its own range, no copies in, deletion denied; the plan writes there', () => {
+    const wl = all['workload']!;
+    wl.resourceCountIs('AWS::Backup::BackupVault', 0);
+    wl.hasResource('AWS::Backup::LogicallyAirGappedBackupVault', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BackupVaultName: 'quickstart-airgap-local',
+        MinRetentionDays: 21,
+        MaxRetentionDays: 500,
+      }),
+    });
+    const policy = statements(wl, 'AWS::Backup::LogicallyAirGappedBackupVault');
+    expect(policy.find((s) => s.Sid === 'DenyRecoveryPointDeletionAndLockRemoval')?.Effect).toBe('Deny');
+    expect(policy.find((s) => s.Sid === 'AllowCopyInFromNamedAccounts')).toBeUndefined();
+    expect(policy.find((s) => s.Sid === 'DenyCopyInFromAnyOtherAccount')?.Condition).toBeUndefined();
+    const rules = Object.values(wl.findResources('AWS::Backup::BackupPlan')).flatMap(
+      (p) =>
+        (p as { Properties: { BackupPlan: { BackupPlanRule: { TargetBackupVault: string }[] } } }).Properties
+          .BackupPlan.BackupPlanRule,
+    );
+    expect(rules.map((r) => r.TargetBackupVault)).toEqual([
+      'quickstart-airgap-local',
+      'quickstart-airgap-local',
+    ]);
+  });
+
+  it('the air-gapped vault in another region: the workload plan copies there and the framework adds the cross-region control', () => {
+    all['workload']!.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          Match.objectLike({
+            CopyActions: Match.arrayWith([
+              Match.objectLike({
+                DestinationBackupVaultArn:
+                  'arn:aws:backup:us-west-2:200000000003:backup-vault:quickstart-airgap-lag',
+              }),
+            ]),
+          }),
+        ],
+      },
+    });
+    const c = controls(all['workload']!);
+    expect(params(c['BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION'])).toEqual({ crossRegionList: 'us-west-2' });
+    // The issue's ten controls, each by the name AWS gives it.
+    expect(Object.keys(c).sort()).toEqual([
+      'BACKUP_LAST_RECOVERY_POINT_CREATED',
+      'BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK',
+      'BACKUP_RECOVERY_POINT_ENCRYPTED',
+      'BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED',
+      'BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK',
+      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
+      'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK',
+      'BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT',
+      'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
+      'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET',
+    ]);
+    // With the primary backup in the local air-gapped vault, the lock control judges that vault's range.
+    expect(params(c['BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK'])).toEqual({
+      minRetentionDays: '21',
+      maxRetentionDays: '500',
+    });
+  });
+
+  it('threat #23: the air-gapped vault keeps the AWS-owned key (no CMK to ransom or lose with the account) and carries the MPA team', () => {
+    all['air-gap']!.hasResourceProperties('AWS::Backup::LogicallyAirGappedBackupVault', {
+      BackupVaultName: 'quickstart-airgap-lag',
+      EncryptionKeyArn: Match.absent(),
+      MpaApprovalTeamArn: TEAM,
+    });
+    all['air-gap']!.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  it('S3 continuous backup: its own plan into the local vault, with the schedule and local retention of the config', () => {
+    all['workload']!.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanName: 'quickstart-airgap-s3-continuous',
+        BackupPlanRule: [
+          {
+            RuleName: 'airgap-s3-continuous',
+            TargetBackupVault: 'quickstart-airgap-local',
+            ScheduleExpression: 'cron(0 */6 ? * * *)',
+            EnableContinuousBackup: true,
+            Lifecycle: { DeleteAfterDays: 21 },
+            RecoveryPointTags: { 'airgap:deployment': 'quickstart' },
+          },
+        ],
+      },
+    });
+  });
+
+  it('the backup account runs its own framework and report plans into its report bucket', () => {
+    const plans = reportPlans(all['backup']!);
+    expect(plans.map((p) => p.Properties.ReportSetting.ReportTemplate).sort()).toEqual(
+      JOB_AND_COMPLIANCE_REPORTS,
+    );
+    for (const p of plans)
+      expect(JSON.stringify(p.Properties.ReportDeliveryChannel.S3BucketName)).toMatch(/ReportsBucket/);
+  });
+});
+
 describe('AWS Backup path: backup account and air-gap account', () => {
   it('threat #20: the backup account vault is locked, has its own key, and accepts copies only from the workload accounts', () => {
     const b = t['backup']!;
@@ -266,7 +401,7 @@ describe('AWS Backup path: backup account and air-gap account', () => {
     });
   });
 
-  it('threat #15: the air-gapped vault lives in the air-gap account with min/max retention and the deny-deletion policy', () => {
+  it('threat #21: the air-gapped vault lives in the air-gap account with min/max retention and the deny-deletion policy', () => {
     expect(stacks['air-gap']!.instances.map((i) => i.account)).toEqual(['200000000003']);
     t['air-gap']!.hasResourceProperties('AWS::Backup::LogicallyAirGappedBackupVault', {
       BackupVaultName: 'quickstart-airgap-lag',
@@ -422,19 +557,10 @@ describe('AWS Backup path: Backup Audit Manager', () => {
   });
 
   it('every workload account reports backup, copy and restore jobs and compliance into the backup account bucket', () => {
-    const plans = Object.values(t['workload']!.findResources('AWS::Backup::ReportPlan')) as {
-      Properties: {
-        ReportSetting: { ReportTemplate: string; FrameworkArns?: unknown };
-        ReportDeliveryChannel: { S3BucketName: string };
-      };
-    }[];
-    expect(plans.map((p) => p.Properties.ReportSetting.ReportTemplate).sort()).toEqual([
-      'BACKUP_JOB_REPORT',
-      'CONTROL_COMPLIANCE_REPORT',
-      'COPY_JOB_REPORT',
-      'RESOURCE_COMPLIANCE_REPORT',
-      'RESTORE_JOB_REPORT',
-    ]);
+    const plans = reportPlans(t['workload']!);
+    expect(plans.map((p) => p.Properties.ReportSetting.ReportTemplate).sort()).toEqual(
+      JOB_AND_COMPLIANCE_REPORTS,
+    );
     for (const p of plans) {
       expect(p.Properties.ReportDeliveryChannel.S3BucketName).toBe('quickstart-airgap-reports-100000000003');
       expect(p.Properties.ReportSetting.FrameworkArns === undefined).toBe(
@@ -512,10 +638,122 @@ describe('AWS Backup path: restore testing in the restore account', () => {
       expect(JSON.stringify(s.Properties.IamRoleArn)).toMatch(/BackupRestoreServiceRole/);
   });
 
-  it('backup.restoreTesting: false leaves it out', () => {
-    templates(quickstart([[['backup', 'restoreTesting'], false]]))['restore']!.resourceCountIs(
-      'AWS::Backup::RestoreTestingPlan',
-      0,
+  it('each selection keeps the restored resource for the validation window before AWS Backup deletes it', () => {
+    const selections = Object.values(t['restore']!.findResources('AWS::Backup::RestoreTestingSelection')) as {
+      Properties: { ValidationWindowHours?: number };
+    }[];
+    expect(selections.map((s) => s.Properties.ValidationWindowHours)).toEqual([2, 2]);
+  });
+
+  it('the validation function runs on every completed restore of this restore testing plan, and only those', () => {
+    const r = t['restore']!;
+    const [rule] = Object.values(
+      r.findResources('AWS::Events::Rule', {
+        Properties: { Name: 'quickstart-airgap-restore-test-completed' },
+      }),
+    ) as { Properties: { EventPattern: unknown; Targets: { Arn: unknown; RetryPolicy: unknown }[] } }[];
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ['aws.backup'],
+      'detail-type': ['Restore Job State Change'],
+      detail: {
+        status: ['COMPLETED'],
+        restoreTestingPlanArn: [
+          { 'Fn::GetAtt': [expect.stringMatching(/RestoreTestingPlan/), 'RestoreTestingPlanArn'] },
+        ],
+      },
+    });
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/ValidatorFunction/), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+      }),
+    ]);
+    r.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('ValidatorFunction'), 'Arn'] },
+    });
+  });
+
+  it('the validation function is the bundled restore-validator handler (AirgapFunction: Node.js 22, arm64, X-Ray), code in the restore account asset bucket, logs under the restore key', () => {
+    const r = t['restore']!;
+    r.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('ValidatorRole'), 'Arn'] },
+      Code: {
+        S3Bucket: 'airgap-assets-200000000004-us-east-1',
+        S3Key: Match.stringLikeRegexp('^quickstart/'),
+      },
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'airgap-restore-validator' }),
+      },
+    });
+    r.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/airgap/quickstart/restore-validator',
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('RestoreKey'), 'Arn'] },
+    });
+  });
+
+  it('threat #30: the validator role only reports results and reads what restores create in this account; it changes nothing', () => {
+    const [role] = Object.values(
+      t['restore']!.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AirGapRestoreValidator' } }),
+    ) as {
+      Properties: {
+        AssumeRolePolicyDocument: unknown;
+        Policies: {
+          PolicyDocument: {
+            Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+          };
+        }[];
+      };
+    }[];
+    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('lambda.amazonaws.com');
+    const granted = role!.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(granted).toEqual([
+      {
+        Sid: 'ReportRestoreTestValidation',
+        Effect: 'Allow',
+        Action: 'backup:PutRestoreValidationResult',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+      },
+      {
+        Sid: 'ListBucketsOfThisAccount',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: 'arn:aws:s3:::*',
+        Condition: { StringEquals: { 's3:ResourceAccount': '200000000004' } },
+      },
+      {
+        Sid: 'DescribeClustersOfThisAccount',
+        Effect: 'Allow',
+        Action: 'rds:DescribeDBClusters',
+        Resource: 'arn:aws:rds:us-east-1:200000000004:cluster:*',
+      },
+    ]);
+    // What AirgapFunction adds: its own log group and X-Ray traces, nothing else.
+    const added = Object.values(
+      t['restore']!.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ValidatorRole') }] },
+      }),
+    ).flatMap((p) =>
+      (
+        p as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } }
+      ).Properties.PolicyDocument.Statement.flatMap((s) => s.Action),
     );
+    expect([...new Set(added)].sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('backup.restoreTesting: false leaves out the plan, the validation function and its rule', () => {
+    const r = templates(quickstart([[['backup', 'restoreTesting'], false]]))['restore']!;
+    r.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
+    r.resourceCountIs('AWS::Lambda::Function', 0);
+    r.resourceCountIs('AWS::Events::Rule', 0);
   });
 });

@@ -1,6 +1,8 @@
 import * as backup from 'aws-cdk-lib/aws-backup';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { backupVaults, SERVICES, type Config } from '../../config/index.js';
+import { RestoreValidator, VALIDATION_WINDOW_HOURS } from './restore-validator.js';
 
 /** What restore testing restores, by AWS Backup's protected resource type: seed 001's two services. */
 const TESTED: Partial<Record<(typeof SERVICES)[number], string>> = { s3: 'S3', aurora: 'Aurora' };
@@ -8,14 +10,20 @@ const TESTED: Partial<Record<(typeof SERVICES)[number], string>> = { s3: 'S3', a
 /**
  * AWS Backup restore testing in the restore account: weekly, the newest recovery point of each protected S3
  * bucket and Aurora cluster in the RAM-shared air-gapped vault is restored there with the restore service role,
- * and AWS Backup records how long it took (the restore time that Backup Audit Manager judges).
+ * and AWS Backup records how long it took (the restore time that Backup Audit Manager judges). The validation
+ * function checks each restored resource within the validation window and reports the verdict to AWS Backup.
  *
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html
  */
 export class RestoreTesting extends Construct {
   readonly plan: backup.CfnRestoreTestingPlan;
+  readonly validator: RestoreValidator;
 
-  constructor(scope: Construct, id: string, props: { config: Config; serviceRoleArn: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { config: Config; serviceRoleArn: string; logKey: kms.Key },
+  ) {
     super(scope, id);
     const { config } = props;
     const vaults = [
@@ -48,8 +56,14 @@ export class RestoreTesting extends Construct {
         protectedResourceType: type,
         iamRoleArn: props.serviceRoleArn,
         protectedResourceArns: ['*'],
+        validationWindowHours: VALIDATION_WINDOW_HOURS,
       });
       selection.addResourceDependency(this.plan);
     }
+    this.validator = new RestoreValidator(this, 'Validator', {
+      config,
+      planArn: this.plan.attrRestoreTestingPlanArn,
+      logKey: props.logKey,
+    });
   }
 }

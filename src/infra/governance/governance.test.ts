@@ -94,7 +94,7 @@ describe('logging of the vault organization', () => {
   });
 
   it('threat #25: GuardDuty and a Config recorder delivering to the log archive in every vault-organization stack', () => {
-    for (const name of ['vault', 'restore', 'log-archive', 'governance']) {
+    for (const name of ['vault', 'restore', 'log-archive', 'governance', 'air-gap']) {
       const t = template(stacks, name);
       t.hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true });
       t.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
@@ -126,7 +126,7 @@ describe('logging of the vault organization', () => {
   it('every vault-organization role an AWS service assumes is exempt from the human-access SCP by name', () => {
     const exempt = VAULT_SERVICE_ROLES.map((k) => ROLE_NAMES[k]);
     // SCPs do not bind the management account, so its roles need no exemption.
-    for (const s of stacks.filter((x) => ['vault', 'restore', 'log-archive'].includes(x.role))) {
+    for (const s of stacks.filter((x) => ['vault', 'restore', 'log-archive', 'air-gap'].includes(x.role))) {
       const roles = Template.fromStack(s.stack).findResources('AWS::IAM::Role');
       for (const [id, r] of Object.entries(roles)) {
         const props = (r as { Properties: { RoleName?: string; AssumeRolePolicyDocument: object } })

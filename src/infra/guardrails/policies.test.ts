@@ -115,7 +115,7 @@ describe('guardrail policies', () => {
     expect(all.filter((g) => g.organization === 'vault' && g.kind === 'SCP').length).toBeLessThanOrEqual(4);
   });
 
-  it('threat #15/#21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
+  it('threat #21: no vault-organization principal, break-glass included, deletes recovery points or removes a Vault Lock', () => {
     const s = statement('airgap-vault-recovery-points', 'DenyBackupVaultTampering');
     expect(s?.Condition).toBeUndefined();
     expect(s?.Action).toEqual(
@@ -133,14 +133,20 @@ describe('guardrail policies', () => {
   it('threat #22: only break-glass changes a vault access policy or the RAM share of the air-gapped vault', () => {
     const s = statement('airgap-vault-recovery-points', 'DenyBackupAccessChangesExceptBreakGlass');
     expect(s?.Action).toEqual(
-      expect.arrayContaining(['backup:PutBackupVaultAccessPolicy', 'ram:DeleteResourceShare']),
+      expect.arrayContaining([
+        'backup:PutBackupVaultAccessPolicy',
+        'backup:PutBackupVaultSharingPolicy',
+        'backup:PutBackupVaultNotifications',
+        'backup:RevokeRestoreAccessBackupVault',
+        'ram:DeleteResourceShare',
+      ]),
     );
     expect(s?.Condition).toEqual({
       ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
     });
   });
 
-  it('threat #15: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
+  it('threat #1/#21: in the source organization only break-glass touches AWS Backup vaults, locks, plans and recovery points', () => {
     const s = statement('airgap-source-protection', 'DenyBackupTamperingExceptBreakGlass');
     expect(s?.Action).toEqual(
       expect.arrayContaining([
@@ -177,6 +183,7 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapRetention',
           'arn:aws:iam::*:role/AirGapConfigRecorder',
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
+          'arn:aws:iam::*:role/AirGapRestoreValidator',
           'arn:aws:iam::*:role/AirGapCopyFlow',
           'arn:aws:iam::*:role/AirGapCopyFlowStart',
         ],

@@ -161,10 +161,17 @@ export function guardrails(config: Config): Guardrail[] {
         },
         {
           // Who may copy in and restore is the vault access policy and the RAM share: changing either is break-glass.
+          // So are the vault's sharing policy, its notifications (how anyone hears of a job), restore access granted
+          // through MPA, and the recovery points' search index (the isolation proof found the air-gap account's
+          // administrator could change them).
           Sid: 'DenyBackupAccessChangesExceptBreakGlass',
           Effect: 'Deny',
           Action: [
             'backup:PutBackupVaultAccessPolicy',
+            'backup:PutBackupVaultSharingPolicy',
+            'backup:PutBackupVaultNotifications',
+            'backup:RevokeRestoreAccessBackupVault',
+            'backup:UpdateRecoveryPointIndexSettings',
             'ram:DeleteResourceShare',
             'ram:DisassociateResourceShare',
             'ram:UpdateResourceShare',

@@ -9,7 +9,7 @@ import type { Config } from '../../config/index.js';
 import { dependOnRolePolicyOnly } from '../depends-on.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { METRIC_NAMESPACE } from '../../config/index.js';
-import { bundleHandler } from './bundle.js';
+import { handlerAsset } from './bundle.js';
 
 export interface AirgapFunctionProps {
   config: Config;
@@ -82,7 +82,7 @@ export class AirgapFunction extends NodejsFunction {
     });
     super(scope, id, {
       description: props.description,
-      code: lambda.Code.fromAsset(bundleHandler(props.handler)),
+      code: lambda.Code.fromAsset(handlerAsset(props.handler, Stack.of(scope).bundlingRequired)),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,

@@ -33,8 +33,9 @@ describe('Lambda bundling (local esbuild)', () => {
       const dir = bundleHandler(name);
       expect(bundleHandler(name)).toBe(dir);
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      // The CDK and the config loader stay out of the runtime bundle: they are megabytes nobody runs.
+      // The CDK and the config loader (zod) stay out of the runtime bundle: they are megabytes nobody runs.
       expect(code).not.toContain('aws-cdk-lib');
+      expect(code, `${name} bundles zod`).not.toContain('ZodError');
       const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: unknown };
       expect(typeof mod.handler).toBe('function');
     }

@@ -7,6 +7,15 @@ import { buildSync } from 'esbuild';
 const HANDLERS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'handlers');
 const bundles = new Map<string, string>();
 
+/**
+ * What a function's code asset is made from: the handler bundled by esbuild, or, where the stack is synthesized
+ * without bundling (CDK's `aws:cdk:bundling-stacks` context set to none, as `airgap prove` does: it reads
+ * policies, never code), the handler's source folder as it is. The templates then differ only in the asset hash.
+ */
+export function handlerAsset(name: string, bundle: boolean): string {
+  return bundle ? bundleHandler(name) : dirname(handlerEntry(name));
+}
+
 /** `src/handlers/<name>.ts` under vitest and tsx, `dist/handlers/<name>.js` once built. */
 export function handlerEntry(name: string): string {
   for (const ext of ['.ts', '.js']) {

@@ -131,6 +131,7 @@ export class RestoreStack extends Stack {
       nag.wildcard('Action::kms:GenerateDataKey*'),
       nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`),
     );
-    if (config.paths.backup) new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role });
+    if (config.paths.backup)
+      new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role, restoreKey: key });
   }
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { AwsClients } from '../../aws/clients.js';
 import { backupVaults } from '../../config/index.js';
-import { backupStatus, evaluateBackupStatus, type VaultRead } from './backup-status.js';
+import { backupStatus, evaluateBackupStatus, renderBackupStatus, type VaultRead } from './backup-status.js';
 import { toRecoveryPoint } from './recovery-points.js';
 
 const config = quickstart();
@@ -74,6 +74,27 @@ describe('backup status: per resource and layer against the RPO (pure)', () => {
       ['backup-account', 'never-reached'],
       ['air-gapped', 'never-reached'],
       ['local', 'within-rpo'],
+    ]);
+  });
+
+  it('threat #24: a source gone silent (closed, suspended) keeps its older points in every layer, each now outside the RPO', () => {
+    const lastBackup = minutesAgo(3 * 24 * 60);
+    const report = evaluateBackupStatus(
+      config,
+      [
+        read(LOCAL, point(DB, lastBackup)),
+        read(BACKUP, point(DB, lastBackup, copyFrom)),
+        read(LAG, point(DB, lastBackup, copyFrom)),
+      ],
+      [],
+      now,
+    );
+    expect(
+      report.layers.filter((r) => r.resource === DB).map((r) => [r.layer, r.state, r.ageMinutes]),
+    ).toEqual([
+      ['local', 'outside-rpo', 4320],
+      ['backup-account', 'outside-rpo', 4320],
+      ['air-gapped', 'outside-rpo', 4320],
     ]);
   });
 
@@ -175,11 +196,46 @@ describe('backup status read from the accounts (client mock: moto has no recover
     expect(report.layers.find((r) => r.resource === DB && r.layer === 'air-gapped')?.state).toBe(
       'never-reached',
     );
-    // threat #16: a compliance lock still in its grace time is not yet immutable; the air-gapped vault always is.
+    // threat #9: a compliance lock still in its grace time is not yet immutable; the air-gapped vault always is.
     expect(report.vaults.map((v) => [v.layer, v.immutable, v.lock])).toEqual([
       ['local', false, `${LOCAL!.name}: NOT YET IMMUTABLE until 2026-11-25T10:00:00.000Z`],
       ['backup-account', false, `${BACKUP!.name}: NOT YET IMMUTABLE until 2026-11-25T10:00:00.000Z`],
       ['air-gapped', true, expect.stringMatching(/immutable since/)],
     ]);
+  });
+  it('threat #24: a workload account that cannot be read (suspended) is reported unreadable; the backup-account and air-gapped layers are still read', async () => {
+    const suspended = Object.assign(new Error('The AWS account is suspended'), {
+      name: 'AccessDeniedException',
+    });
+    backup.on(DescribeBackupVaultCommand).callsFake((input: { BackupVaultName: string }) => {
+      if (input.BackupVaultName === LOCAL!.name) throw suspended;
+      return input.BackupVaultName === LAG!.name
+        ? { BackupVaultName: LAG!.name, VaultType: 'LOGICALLY_AIR_GAPPED_BACKUP_VAULT' }
+        : { BackupVaultName: input.BackupVaultName, Locked: true, LockDate: new Date(0) };
+    });
+    backup.on(ListRecoveryPointsByBackupVaultCommand).callsFake((input: { BackupVaultName: string }) => ({
+      RecoveryPoints: [point(DB, minutesAgo(60), input.BackupVaultName === LOCAL!.name ? {} : copyFrom)],
+    }));
+    backup.on(ListBackupJobsCommand).rejects(suspended);
+    backup.on(ListCopyJobsCommand).rejects(suspended);
+
+    const report = await backupStatus(clients, config, now);
+    expect(report.layers.filter((r) => r.resource === DB).map((r) => [r.layer, r.state])).toEqual([
+      ['local', 'unreadable'],
+      ['backup-account', 'within-rpo'],
+      ['air-gapped', 'within-rpo'],
+    ]);
+    expect(report.unreadable).toEqual([
+      `vault ${LOCAL!.arn}: AccessDeniedException: The AWS account is suspended`,
+      'jobs of 100000000002: AccessDeniedException: The AWS account is suspended',
+    ]);
+    expect(report.vaults[0]).toEqual({
+      layer: 'local',
+      vault: LOCAL!.arn,
+      lock: `${LOCAL!.name}: UNREADABLE`,
+      immutable: false,
+    });
+    expect(report.outsideRpo).toBeGreaterThanOrEqual(3);
+    expect(renderBackupStatus(report)).toMatch(/FAIL {2}local +arn:aws:rds:.*payments-db: VAULT UNREADABLE/);
   });
 });

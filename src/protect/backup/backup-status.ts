@@ -15,7 +15,8 @@ import { jobsNeedingAttention, type JobSummary } from './jobs.js';
 import { listRecoveryPoints, newestByResource, type RecoveryPoint } from './recovery-points.js';
 import { describeLockState, vaultLockState, type VaultLockState } from './vault-lock.js';
 
-export type LayerState = 'never-reached' | 'outside-rpo' | 'within-rpo';
+/** `unreadable`: the layer's vault could not be read (its account closed, suspended or unreachable: threat #24). */
+export type LayerState = 'unreadable' | 'never-reached' | 'outside-rpo' | 'within-rpo';
 
 /** One protected resource in one layer of the AWS Backup path. */
 export interface LayerStatus {
@@ -35,19 +36,19 @@ export interface LayerStatus {
 export interface BackupStatusReport {
   at: string;
   outsideRpo: number;
-  /** Each vault's Vault Lock: immutable, NOT YET IMMUTABLE until its lock date (threat #16), or unlocked. */
+  /** Each vault's Vault Lock: immutable, NOT YET IMMUTABLE until its lock date (threat #9), or unlocked. */
   vaults: { layer: BackupLayer; vault: string; lock: string; immutable: boolean }[];
   layers: LayerStatus[];
   failedJobs: JobSummary[];
   runningJobs: JobSummary[];
+  /** Vaults and job listings that could not be read, with the error: the rest is reported all the same. */
+  unreadable: string[];
 }
 
-/** What was read from one vault. */
-export interface VaultRead {
-  vault: BackupVaultRef;
-  points: RecoveryPoint[];
-  lock: VaultLockState;
-}
+/** What was read from one vault, or why it could not be. */
+export type VaultRead =
+  | { vault: BackupVaultRef; points: RecoveryPoint[]; lock: VaultLockState }
+  | { vault: BackupVaultRef; error: string };
 
 /** How far back failed and running jobs are listed. */
 export const JOBS_WINDOW_HOURS = 24;
@@ -62,8 +63,10 @@ export function evaluateBackupStatus(
   reads: VaultRead[],
   jobs: JobSummary[],
   now: Date,
+  jobErrors: string[] = [],
 ): BackupStatusReport {
-  const byVault = new Map(reads.map((r) => [r.vault.arn, r.points]));
+  const byVault = new Map(reads.flatMap((r) => ('points' in r ? [[r.vault.arn, r.points] as const] : [])));
+  const failedVaults = new Map(reads.flatMap((r) => ('error' in r ? [[r.vault.arn, r.error] as const] : [])));
   const rows: LayerStatus[] = [];
   for (const { id: account } of config.organizations.source.workloadAccounts) {
     const layers = backupVaults(config, account);
@@ -87,7 +90,13 @@ export function evaluateBackupStatus(
           account,
           layer: layer.layer,
           vault: layer.arn,
-          state: age === undefined ? 'never-reached' : age > rpo ? 'outside-rpo' : 'within-rpo',
+          state: failedVaults.has(layer.arn)
+            ? 'unreadable'
+            : age === undefined
+              ? 'never-reached'
+              : age > rpo
+                ? 'outside-rpo'
+                : 'within-rpo',
           recoveryPoint: newest?.arn,
           newestAt: newest?.createdAt.toISOString(),
           ageMinutes: age,
@@ -97,7 +106,12 @@ export function evaluateBackupStatus(
       }
     }
   }
-  const order: Record<LayerState, number> = { 'never-reached': 0, 'outside-rpo': 1, 'within-rpo': 2 };
+  const order: Record<LayerState, number> = {
+    unreadable: 0,
+    'never-reached': 1,
+    'outside-rpo': 2,
+    'within-rpo': 3,
+  };
   const path: Record<BackupLayer, number> = { local: 0, 'backup-account': 1, 'air-gapped': 2 };
   rows.sort(
     (a, b) =>
@@ -113,16 +127,24 @@ export function evaluateBackupStatus(
       .map((r) => ({
         layer: r.vault.layer,
         vault: r.vault.arn,
-        lock: describeLockState(r.lock),
-        immutable: r.lock.state === 'IMMUTABLE',
+        lock: 'lock' in r ? describeLockState(r.lock) : `${r.vault.name}: UNREADABLE`,
+        immutable: 'lock' in r && r.lock.state === 'IMMUTABLE',
       })),
     layers: rows,
     failedJobs: jobs.filter((j) => j.outcome === 'failed'),
     runningJobs: jobs.filter((j) => j.outcome === 'running'),
+    unreadable: [
+      ...reads.flatMap((r) => ('error' in r ? [`vault ${r.vault.arn}: ${r.error}`] : [])),
+      ...jobErrors,
+    ],
   };
 }
 
-/** Reads every vault of the path (each once: the backup-account and air-gapped vaults are shared) and the jobs. */
+/**
+ * Reads every vault of the path (each once: the backup-account and air-gapped vaults are shared) and the jobs. A
+ * vault or account that cannot be read (closed, suspended, role gone: threat #24) is reported as unreadable with
+ * the error, and every other layer is still read: a silent source must not hide the air-gapped copies.
+ */
 export async function backupStatus(
   clients: AwsClients,
   config: Config,
@@ -134,21 +156,34 @@ export async function backupStatus(
   const reads: VaultRead[] = [];
   await mapBounded([...vaults.values()], 8, async (vault) => {
     const backup = clients.for(BackupClient, vault.account, vault.region);
-    const described = await backup.send(new DescribeBackupVaultCommand({ BackupVaultName: vault.name }));
-    reads.push({
-      vault,
-      points: await listRecoveryPoints(backup, vault),
-      lock: vaultLockState(described, now),
-    });
+    try {
+      const described = await backup.send(new DescribeBackupVaultCommand({ BackupVaultName: vault.name }));
+      reads.push({
+        vault,
+        points: await listRecoveryPoints(backup, vault),
+        lock: vaultLockState(described, now),
+      });
+    } catch (e) {
+      reads.push({ vault, error: errorLine(e) });
+    }
   });
   const jobs: JobSummary[] = [];
+  const jobErrors: string[] = [];
   const since = new Date(now.getTime() - JOBS_WINDOW_HOURS * 3_600_000);
   await mapBounded(config.organizations.source.workloadAccounts, 8, async ({ id }) => {
-    jobs.push(
-      ...(await jobsNeedingAttention(clients.for(BackupClient, id, backupRegion(config)), id, since)),
-    );
+    try {
+      jobs.push(
+        ...(await jobsNeedingAttention(clients.for(BackupClient, id, backupRegion(config)), id, since)),
+      );
+    } catch (e) {
+      jobErrors.push(`jobs of ${id}: ${errorLine(e)}`);
+    }
   });
-  return evaluateBackupStatus(config, reads, jobs, now);
+  return evaluateBackupStatus(config, reads, jobs, now, jobErrors);
+}
+
+function errorLine(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 export function renderBackupStatus(report: BackupStatusReport): string {
@@ -157,7 +192,12 @@ export function renderBackupStatus(report: BackupStatusReport): string {
   );
   lines.push(
     ...report.layers.map((r) => {
-      const age = r.ageMinutes === undefined ? 'NO RECOVERY POINT' : `${r.ageMinutes} min old`;
+      const age =
+        r.state === 'unreadable'
+          ? 'VAULT UNREADABLE'
+          : r.ageMinutes === undefined
+            ? 'NO RECOVERY POINT'
+            : `${r.ageMinutes} min old`;
       const mark = r.state === 'within-rpo' ? 'ok  ' : 'FAIL';
       const kept = r.retentionDays === undefined ? '' : `, kept ${r.retentionDays} d`;
       return `${mark}  ${r.layer.padEnd(14)} ${r.resource}: ${age} (RPO ${r.rpoMinutes} min${kept})`;
@@ -168,6 +208,7 @@ export function renderBackupStatus(report: BackupStatusReport): string {
   if (report.failedJobs.length)
     lines.push(`failed jobs (last ${JOBS_WINDOW_HOURS} h):`, ...report.failedJobs.map(job));
   if (report.runningJobs.length) lines.push('running jobs:', ...report.runningJobs.map(job));
+  if (report.unreadable.length) lines.push('could not read:', ...report.unreadable.map((u) => `  ${u}`));
   lines.push(
     report.outsideRpo === 0
       ? `all ${report.layers.length} resource layers within their RPO (${report.at})`

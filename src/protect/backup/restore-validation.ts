@@ -5,24 +5,34 @@ import {
 } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
-
 /** The part of AWS Backup's "Restore Job State Change" event a restore test validation needs. */
-const RestoreJobDetail = z.object({
-  restoreJobId: z.string().min(1),
-  status: z.string(),
-  createdResourceArn: z.string().optional(),
-  resourceType: z.string().optional(),
-  restoreTestingPlanArn: z.string().optional(),
-});
-export type RestoreTestJob = z.infer<typeof RestoreJobDetail>;
+export interface RestoreTestJob {
+  restoreJobId: string;
+  status: string;
+  createdResourceArn?: string | undefined;
+  resourceType?: string | undefined;
+  restoreTestingPlanArn?: string | undefined;
+}
 
-/** A completed restore of a restore testing plan, or undefined for every other restore job event. */
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * A completed restore of a restore testing plan, or undefined for every other restore job event. Read by hand,
+ * not with a schema library: the function's bundle stays small and this is five optional strings.
+ */
 export function restoreTestJob(detail: unknown): RestoreTestJob | undefined {
-  const parsed = RestoreJobDetail.safeParse(detail);
-  if (!parsed.success || parsed.data.status !== 'COMPLETED' || !parsed.data.restoreTestingPlanArn)
-    return undefined;
-  return parsed.data;
+  if (typeof detail !== 'object' || detail === null) return undefined;
+  const d = detail as Record<string, unknown>;
+  const restoreJobId = text(d['restoreJobId']);
+  const restoreTestingPlanArn = text(d['restoreTestingPlanArn']);
+  if (!restoreJobId || d['status'] !== 'COMPLETED' || !restoreTestingPlanArn) return undefined;
+  return {
+    restoreJobId,
+    status: 'COMPLETED',
+    createdResourceArn: text(d['createdResourceArn']),
+    resourceType: text(d['resourceType']),
+    restoreTestingPlanArn,
+  };
 }
 
 export interface Verdict {

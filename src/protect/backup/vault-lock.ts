@@ -1,6 +1,6 @@
 import type { DescribeBackupVaultOutput } from '@aws-sdk/client-backup';
 
-/** Whether a backup vault's recovery points are immutable now (threat #9, #16). */
+/** Whether a backup vault's recovery points are immutable now (threat #9). */
 export type VaultLockState =
   | { state: 'IMMUTABLE'; vault: string; since: Date }
   | { state: 'NOT_YET_IMMUTABLE'; vault: string; until: Date }
