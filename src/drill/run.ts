@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   protectedBuckets,
   RESOURCE_NAMES,
@@ -25,10 +25,11 @@ import type { CleanUpReport } from './cleanup.js';
 import { keepEvidence, type KeptEvidence } from './evidence-store.js';
 import type { PreflightCheck } from './preflight.js';
 import { runSnapshotAttacks } from './snapshot-attacks.js';
+import { verifyRestoredObjects, type Verification } from './restored-objects.js';
 import { restoreSnapshots, verifyRestoredSnapshot } from './snapshot-restore.js';
 import { seedSnapshots, vaultSnapshots, type VaultedSnapshot } from './snapshot-workload.js';
 import { awsTarget, sandboxTarget, startSandbox, type DrillTarget } from './target.js';
-import { expectedStateAt, seedWorkload, sha256, type ManifestEntry } from './workload.js';
+import { expectedStateAt, seedWorkload, type ManifestEntry } from './workload.js';
 
 export interface DrillStep {
   name: string;
@@ -53,13 +54,7 @@ export interface DrillEvidence {
   attacks: AttackRecord[];
   restore: Omit<S3RestoreReport, 'items'>[];
   snapshotRestores: SnapshotRestoreReport[];
-  verification: {
-    resource: string;
-    expected: number;
-    restored: number;
-    matched: number;
-    problems: string[];
-  }[];
+  verification: Verification[];
   lockChecks: ControlResult[];
   /** Read-only checks of the real accounts (AWS target); empty on the sandbox. */
   preflight: PreflightCheck[];
@@ -313,31 +308,13 @@ export async function runDrill(
           pointInTime,
           config.replication.deleteMarkerReplication,
         );
-        const restoreS3 = clients.for(S3Client, report.targetAccount, config.vault.region);
-        const problems: string[] = [];
-        let matched = 0;
-        for (const [key, entry] of expected) {
-          const got = await restoreS3
-            .send(new GetObjectCommand({ Bucket: report.target, Key: key }))
-            .catch(() => undefined);
-          if (!got) {
-            problems.push(`${key}: missing from the restore`);
-            continue;
-          }
-          const digest = sha256(await got.Body!.transformToByteArray());
-          if (digest === entry.sha256) matched++;
-          else problems.push(`${key}: SHA-256 ${digest} differs from the manifest's ${entry.sha256}`);
-        }
-        for (const item of report.items)
-          if (!expected.has(item.key)) problems.push(`${item.key}: restored but not in the manifest's state`);
-        problems.push(...report.failed.map((f) => `${f.key}: restore failed: ${f.reason}`));
-        out.push({
-          resource: `s3://${report.source}`,
-          expected: expected.size,
-          restored: report.items.length,
-          matched,
-          problems,
-        });
+        out.push(
+          await verifyRestoredObjects(
+            clients.for(S3Client, report.targetAccount, config.vault.region),
+            report,
+            expected,
+          ),
+        );
       }
       for (const [n, r] of restoredSnapshots.entries()) {
         const problems = await verifyRestoredSnapshot(clients, snapshots.vaulted[n]!, r);
