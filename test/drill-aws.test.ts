@@ -20,26 +20,13 @@ import type { WrittenReport } from '../src/report/drill-report.js';
 import { ensureLockedBucket } from '../src/sandbox/locked-bucket.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
-import { quickstart } from './support/config.js';
+import { ownAccounts, quickstart } from './support/config.js';
 import { useMoto } from './support/moto.js';
 
-const W = '610000000002';
-const VAULT = '620000000002';
-const RESTORE = '620000000004';
+const accounts = ownAccounts('61', '62');
+const { workload: W, vault: VAULT, restore: RESTORE } = accounts;
 const TRUSTS_NOBODY = JSON.stringify({ Version: '2012-10-17', Statement: [] });
-const config = quickstart([
-  [['organizations', 'source', 'managementAccount'], '610000000001'],
-  [['organizations', 'source', 'workloadAccounts', 0, 'id'], W],
-  [['organizations', 'source', 'backupAccount'], '610000000003'],
-  [['organizations', 'vault', 'managementAccount'], '620000000001'],
-  [['organizations', 'vault', 'vaultAccount'], VAULT],
-  [['organizations', 'vault', 'airGapAccount'], '620000000003'],
-  [['organizations', 'vault', 'restoreAccount'], RESTORE],
-  [['protect', 's3', 0, 'account'], W],
-  [['protect', 'rds', 0, 'account'], W],
-  [['protect', 'aurora', 0, 'account'], W],
-  [['protect', 'ebs', 0, 'account'], W],
-]);
+const config = quickstart(accounts.edits);
 const region = config.vault.region;
 const evidenceBucket = RESOURCE_NAMES.evidenceBucket(config);
 
@@ -228,14 +215,8 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
 
   it('refuses to start when the preflight fails, naming the check, and creates nothing', async () => {
     const missing = quickstart([
-      ...([
-        [['organizations', 'source', 'managementAccount'], '610000000001'],
-        [['organizations', 'source', 'workloadAccounts', 0, 'id'], W],
-        [['organizations', 'vault', 'managementAccount'], '620000000001'],
-        [['organizations', 'vault', 'vaultAccount'], VAULT],
-        [['organizations', 'vault', 'restoreAccount'], '620000000004'],
-        [['protect'], { s3: [{ account: W, names: ['payments-invoices', 'never-deployed'] }] }],
-      ] as [(string | number)[], unknown][]),
+      ...accounts.edits,
+      [['protect'], { s3: [{ account: W, names: ['payments-invoices', 'never-deployed'] }] }],
     ]);
     const before = await moto.clients.for(RDSClient, W, region).send(new DescribeDBInstancesCommand({}));
     const run = runDrill(missing, { target: 'aws', endpoint: moto.server.endpoint, templates });

@@ -139,6 +139,15 @@ const dbSeeder =
     };
   };
 
+/** What every drill database has: encrypted under the share key, tagged, a master password nobody keeps. */
+const underShareKey = (keyArn: string, tags: Record<string, string>) => ({
+  MasterUsername: 'drill',
+  MasterUserPassword: password(),
+  StorageEncrypted: true,
+  KmsKeyId: keyArn,
+  Tags: tagList(tags),
+});
+
 // The smallest of each kind: the drill proves the path, not the engine; sizes are what verification compares.
 const SEEDERS: Record<SnapshotService, Seeder> = {
   rds: dbSeeder(INSTANCE, async (rds, id, keyArn, tags) => {
@@ -148,11 +157,7 @@ const SEEDERS: Record<SnapshotService, Seeder> = {
         Engine: 'postgres',
         DBInstanceClass: 'db.t4g.micro',
         AllocatedStorage: 20,
-        MasterUsername: 'drill',
-        MasterUserPassword: password(),
-        StorageEncrypted: true,
-        KmsKeyId: keyArn,
-        Tags: tagList(tags),
+        ...underShareKey(keyArn, tags),
       }),
     );
     return db.DBInstance?.Engine ?? 'postgres';
@@ -162,11 +167,7 @@ const SEEDERS: Record<SnapshotService, Seeder> = {
       new CreateDBClusterCommand({
         DBClusterIdentifier: id,
         Engine: 'aurora-postgresql',
-        MasterUsername: 'drill',
-        MasterUserPassword: password(),
-        StorageEncrypted: true,
-        KmsKeyId: keyArn,
-        Tags: tagList(tags),
+        ...underShareKey(keyArn, tags),
       }),
     );
     return cluster.DBCluster?.Engine ?? 'aurora-postgresql';
