@@ -17,7 +17,7 @@ import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
 import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
 import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
-import { checksOutsideTheEvaluator, type ControlResult } from '../proof/prove.js';
+import { checksOutsideTheEvaluator, PROOF_SYNTH, type ControlResult } from '../proof/prove.js';
 import type { MotoServer } from '../sandbox/moto.js';
 import { reportName, writeDrillReport, type WrittenReport } from '../report/drill-report.js';
 import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './attacks.js';
@@ -405,7 +405,8 @@ function modelFor(config: Config, templates: string | undefined): ProofModel {
     return loadModel(config, templates);
   }
   const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
-  synthesize(config, dir, { nag: false });
+  // As `airgap prove` synthesizes: the model is policies, which neither cdk-nag nor Lambda bundling changes.
+  synthesize(config, dir, PROOF_SYNTH);
   return loadModel(config, dir);
 }
 
