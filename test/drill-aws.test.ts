@@ -1,44 +1,34 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CreateVolumeCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import {
-  CreateBucketCommand,
-  HeadObjectCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  PutObjectLockConfigurationCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AwsClients } from '../src/aws/clients.js';
+import { preflight, type PreflightCheck } from '../src/drill/preflight.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
+import { keepEvidence, type KeptEvidence } from '../src/drill/evidence-store.js';
 import { CheckFailed } from '../src/errors.js';
-import { evidenceBucketName } from '../src/drill/preflight.js';
 import { runDrill, type DrillEvidence } from '../src/drill/run.js';
 import { synthesize } from '../src/infra/synth.js';
 import type { WrittenReport } from '../src/report/drill-report.js';
+import { ensureLockedBucket } from '../src/sandbox/locked-bucket.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
-import { quickstart } from './support/config.js';
+import { ownAccounts, quickstart } from './support/config.js';
 import { useMoto } from './support/moto.js';
 
-const W = '610000000002';
-const VAULT = '620000000002';
-const config = quickstart([
-  [['organizations', 'source', 'managementAccount'], '610000000001'],
-  [['organizations', 'source', 'workloadAccounts', 0, 'id'], W],
-  [['organizations', 'source', 'backupAccount'], '610000000003'],
-  [['organizations', 'vault', 'managementAccount'], '620000000001'],
-  [['organizations', 'vault', 'vaultAccount'], VAULT],
-  [['organizations', 'vault', 'airGapAccount'], '620000000003'],
-  [['organizations', 'vault', 'restoreAccount'], '620000000004'],
-  [['protect', 's3', 0, 'account'], W],
-  [['protect', 'rds', 0, 'account'], W],
-  [['protect', 'aurora', 0, 'account'], W],
-  [['protect', 'ebs', 0, 'account'], W],
-]);
+const accounts = ownAccounts('61', '62');
+const { workload: W, vault: VAULT, restore: RESTORE } = accounts;
+const TRUSTS_NOBODY = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+const config = quickstart(accounts.edits);
 const region = config.vault.region;
+const evidenceBucket = RESOURCE_NAMES.evidenceBucket(config);
 
 /**
  * `--target aws` against moto through the endpoint override, as if it were AWS: the test deploys what the stacks
@@ -52,6 +42,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
   const templates = mkdtempSync(join(tmpdir(), 'airgap-aws-drill-'));
   let evidence: DrillEvidence;
   let report: WrittenReport | undefined;
+  let kept: KeptEvidence[];
   let production: { volume: string };
 
   beforeAll(async () => {
@@ -63,18 +54,14 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
       await clients
         .for(OrganizationsClient, account)
         .send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const vaultS3 = clients.for(S3Client, VAULT, region);
-    const evidenceBucket = evidenceBucketName(config);
-    await vaultS3.send(new CreateBucketCommand({ Bucket: evidenceBucket, ObjectLockEnabledForBucket: true }));
-    await vaultS3.send(
-      new PutObjectLockConfigurationCommand({
-        Bucket: evidenceBucket,
-        ObjectLockConfiguration: {
-          ObjectLockEnabled: 'Enabled',
-          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
-        },
-      }),
-    );
+    await ensureLockedBucket(clients.for(S3Client, VAULT, region), evidenceBucket, {
+      mode: 'COMPLIANCE',
+      days: config.vault.retention.days,
+    });
+    // The restore stack's role (the sandbox provisioning has no use for it).
+    await clients
+      .for(IAMClient, RESTORE)
+      .send(new CreateRoleCommand({ RoleName: ROLE_NAMES.restore, AssumeRolePolicyDocument: TRUSTS_NOBODY }));
     // Production, untagged: the drill must leave every one of these alone.
     await clients.for(S3Client, W, region).send(
       new PutObjectCommand({
@@ -106,7 +93,11 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
 
     process.env['AWS_ACCESS_KEY_ID'] = 'AKIAAIRGAPOPERATOR00';
     process.env['AWS_SECRET_ACCESS_KEY'] = 'operator';
-    ({ evidence, report } = await runDrill(config, {
+    ({
+      evidence,
+      report,
+      kept = [],
+    } = await runDrill(config, {
       target: 'aws',
       endpoint: moto.server.endpoint,
       templates,
@@ -139,7 +130,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
         expect.stringContaining(`:db:airgap-drill-${evidence.id}-rds-0`),
         expect.stringContaining(`:cluster:airgap-drill-${evidence.id}-aurora-0`),
         expect.stringMatching(/^vol-/),
-        expect.stringMatching(/^s3:\/\/airgap-restore-drill-\d+$/),
+        `s3://airgap-restore-${evidence.id}-s3-0`,
       ]),
     );
   });
@@ -181,32 +172,51 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
     expect(vols.Volumes?.map((v) => v.VolumeId)).toEqual([production.volume]);
   });
 
-  it('keeps every evidence file in the evidence bucket under Object Lock COMPLIANCE', async () => {
+  it('keeps every report file in the evidence bucket, locked COMPLIANCE by the bucket default (moto)', async () => {
     expect(evidence.evidenceStore).toBe(
-      `s3://${evidenceBucketName(config)}/drill-${evidence.startedAt.replace(/[:.]/g, '-')}/`,
+      `s3://${evidenceBucket}/drill-${evidence.startedAt.replace(/[:.]/g, '-')}/`,
+    );
+    expect(kept.map((k) => [k.uri.split('/').pop(), k.outcome])).toEqual(
+      report!.files.map((f) => [f.file, 'added']),
     );
     const s3 = moto.clients.for(S3Client, VAULT, region);
-    for (const f of report!.files.filter((x) => x.file !== 'evidence.json')) {
+    for (const f of report!.files) {
       const head = await s3.send(
-        new HeadObjectCommand({
-          Bucket: evidenceBucketName(config),
-          Key: `${report!.dir.split('/').pop()}/${f.file}`,
-        }),
+        new HeadObjectCommand({ Bucket: evidenceBucket, Key: `${basename(report!.dir)}/${f.file}` }),
       );
       expect(head.ObjectLockMode).toBe('COMPLIANCE');
+      expect(head.ObjectLockRetainUntilDate!.getTime()).toBeGreaterThan(
+        Date.now() + (config.vault.retention.days - 1) * 86_400_000,
+      );
     }
+  });
+
+  it('re-keeping the same report is no error and writes no second version (moto)', async () => {
+    const s3 = moto.clients.for(S3Client, VAULT, region);
+    const versions = async () =>
+      (await s3.send(new ListObjectVersionsCommand({ Bucket: evidenceBucket }))).Versions?.length;
+    const before = await versions();
+    const again = await keepEvidence(moto.clients, config, report!);
+    expect(again.map((k) => k.outcome)).toEqual(report!.files.map(() => 'already kept'));
+    expect(await versions()).toBe(before);
+  });
+
+  it('never overwrites kept evidence with other content, and says which file (moto)', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'airgap-aws-reports-'));
+    const dir = join(copy, basename(report!.dir));
+    cpSync(report!.dir, dir, { recursive: true });
+    writeFileSync(join(dir, 'report.md'), '# rewritten\n');
+    const rewrite = keepEvidence(moto.clients, config, { ...report!, dir });
+    await expect(rewrite).rejects.toBeInstanceOf(CheckFailed);
+    await expect(rewrite).rejects.toThrow(
+      /report\.md is already kept with SHA-256 .*evidence is never overwritten/,
+    );
   });
 
   it('refuses to start when the preflight fails, naming the check, and creates nothing', async () => {
     const missing = quickstart([
-      ...([
-        [['organizations', 'source', 'managementAccount'], '610000000001'],
-        [['organizations', 'source', 'workloadAccounts', 0, 'id'], W],
-        [['organizations', 'vault', 'managementAccount'], '620000000001'],
-        [['organizations', 'vault', 'vaultAccount'], VAULT],
-        [['organizations', 'vault', 'restoreAccount'], '620000000004'],
-        [['protect'], { s3: [{ account: W, names: ['payments-invoices', 'never-deployed'] }] }],
-      ] as [(string | number)[], unknown][]),
+      ...accounts.edits,
+      [['protect'], { s3: [{ account: W, names: ['payments-invoices', 'never-deployed'] }] }],
     ]);
     const before = await moto.clients.for(RDSClient, W, region).send(new DescribeDBInstancesCommand({}));
     const run = runDrill(missing, { target: 'aws', endpoint: moto.server.endpoint, templates });
@@ -215,4 +225,87 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
     const after = await moto.clients.for(RDSClient, W, region).send(new DescribeDBInstancesCommand({}));
     expect(after.DBInstances).toHaveLength(before.DBInstances!.length);
   }, 60_000);
+
+  describe('a missing precondition is one line naming it and what puts it in place; nothing is created', () => {
+    const operatorOn = (endpoint: string) =>
+      new AwsClients({ region, roleName: ROLE_NAMES.operator, endpoint });
+    const failed = (checks: PreflightCheck[]) =>
+      checks.filter((c) => !c.passed).map((c) => `${c.check}: ${c.detail}`);
+
+    it('accounts where nothing is deployed: each stack’s missing piece named with its stack (moto)', async () => {
+      const bare = quickstart([
+        [['organizations', 'source', 'workloadAccounts', 0, 'id'], '630000000002'],
+        [['organizations', 'vault', 'vaultAccount'], '640000000002'],
+        [['organizations', 'vault', 'restoreAccount'], '640000000004'],
+        [['protect', 's3', 0, 'account'], '630000000002'],
+        [['protect', 'rds', 0, 'account'], '630000000002'],
+        [['protect', 'aurora', 0, 'account'], '630000000002'],
+        [['protect', 'ebs', 0, 'account'], '630000000002'],
+      ]);
+      const lines = failed(await preflight(operatorOn(moto.server.endpoint), bare));
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^vault bucket of payments-invoices: NoSuchBucket: .*; deploy quickstart-airgap-vault-buckets-1 \(airgap synth\) in account 640000000002$/,
+          ),
+          expect.stringMatching(
+            /^replication of payments-invoices into the vault: .*; run `airgap s3 configure-replication --bucket payments-invoices`$/,
+          ),
+          expect.stringMatching(
+            /^evidence bucket: .*; deploy quickstart-airgap-vault \(airgap synth\) in account 640000000002$/,
+          ),
+          expect.stringMatching(
+            /^vault key in us-east-1: NotFoundException: .*; deploy quickstart-airgap-vault /,
+          ),
+          expect.stringMatching(
+            /^restore key in us-east-1: NotFoundException: .*; deploy quickstart-airgap-restore /,
+          ),
+          expect.stringMatching(
+            /^snapshot share key of 630000000002 in us-east-1: .*; add account 630000000002 \(us-east-1\) to the quickstart-airgap-source StackSet$/,
+          ),
+          expect.stringMatching(
+            /^recovery catalog: ResourceNotFoundException: .*; deploy quickstart-airgap-vault /,
+          ),
+          expect.stringMatching(
+            /^restore role AirGapRestore: NoSuchEntity.*; deploy quickstart-airgap-restore /,
+          ),
+        ]),
+      );
+      for (const line of lines) expect(line).not.toContain('\n');
+      expect(new Set(lines).size).toBe(lines.length);
+    });
+
+    it('an account whose operator role cannot be assumed: one line with the trust fix, none of its other checks (moto; client mock: moto never refuses AssumeRole)', async () => {
+      const clients = operatorOn(moto.server.endpoint);
+      const sts = mockClient(clients.for(STSClient, RESTORE));
+      sts
+        .on(GetCallerIdentityCommand)
+        .rejects(
+          Object.assign(
+            new Error(
+              `User: arn:aws:sts::${VAULT}:assumed-role/ops/me is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${RESTORE}:role/AirGapOperator`,
+            ),
+            { name: 'AccessDenied' },
+          ),
+        );
+      try {
+        const lines = failed(await preflight(clients, config));
+        expect(lines).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^account ${RESTORE} answers through arn:aws:iam::${RESTORE}:role/AirGapOperator: AccessDenied: .*; create AirGapOperator in account ${RESTORE} with a trust policy that lets .* assume it$`,
+            ),
+          ),
+        ]);
+      } finally {
+        sts.restore();
+      }
+    });
+
+    it('credentials that do not answer at all: a single line, no check per account (moto endpoint closed)', async () => {
+      const lines = failed(await preflight(operatorOn('http://127.0.0.1:9'), config));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^AWS credentials: .*may assume AirGapOperator in every account$/);
+    }, 60_000);
+  });
 });

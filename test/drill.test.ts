@@ -1,23 +1,45 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { RESOURCE_NAMES } from '../src/config/index.js';
+import type { KeptEvidence } from '../src/drill/evidence-store.js';
 import { runDrill, type DrillEvidence } from '../src/drill/run.js';
 import { synthesize } from '../src/infra/synth.js';
-import { writeDrillReport, type WrittenReport } from '../src/report/drill-report.js';
+import type { WrittenReport } from '../src/report/drill-report.js';
+import type { MotoServer } from '../src/sandbox/moto.js';
+import { sandboxClients } from '../src/sandbox/session.js';
 import { launchChromium } from './support/browser.js';
 import { quickstart } from './support/config.js';
 
 describe('airgap drill on the quickstart (sandbox: moto, replication emulated)', () => {
   let evidence: DrillEvidence;
   let report: WrittenReport;
+  let kept: KeptEvidence[];
+  let server: MotoServer | undefined;
 
   beforeAll(async () => {
-    ({ evidence } = await runDrill(quickstart(), { keys: 12 }));
-    report = writeDrillReport(evidence, mkdtempSync(join(tmpdir(), 'airgap-reports-')));
+    // Kept running so the evidence bucket can be read back; stopped below.
+    let written: WrittenReport | undefined;
+    ({
+      evidence,
+      report: written,
+      kept = [],
+      server,
+    } = await runDrill(quickstart(), {
+      keys: 12,
+      reportDir: mkdtempSync(join(tmpdir(), 'airgap-reports-')),
+      evidenceBucket: true,
+      keep: true,
+    }));
+    report = written!;
   }, 240_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('passes: no attack reaches the vault, every restored object matches the manifest', () => {
     expect(evidence.verdict).toEqual({ passed: true, reasons: [] });
@@ -138,6 +160,32 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
           .update(readFileSync(join(report.dir, a.file)))
           .digest('hex'),
       ).toBe(a.sha256);
+    }
+  });
+
+  it('--evidence-bucket: the sandbox keeps every report file in the vault evidence bucket, locked COMPLIANCE (moto)', async () => {
+    const config = quickstart();
+    const bucket = RESOURCE_NAMES.evidenceBucket(config);
+    expect(evidence.evidenceStore).toBe(`s3://${bucket}/${basename(report.dir)}/`);
+    expect(kept.map((k) => k.outcome)).toEqual(report.files.map(() => 'added'));
+    const vault = sandboxClients(server!.endpoint, config.vault.region).for(
+      S3Client,
+      config.organizations.vault.vaultAccount,
+    );
+    for (const f of report.files) {
+      const head = await vault.send(
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: `${basename(report.dir)}/${f.file}`,
+          ChecksumMode: 'ENABLED',
+        }),
+      );
+      expect(head.ObjectLockMode).toBe('COMPLIANCE');
+      expect(Buffer.from(head.ChecksumSHA256!, 'base64').toString('hex')).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(report.dir, f.file)))
+          .digest('hex'),
+      );
     }
   });
 

@@ -23,20 +23,14 @@ import { snapshotApis } from '../src/protect/snapshots/apis.js';
 import { sweepRetention } from '../src/protect/snapshots/retention-sweeper.js';
 import { SANDBOX_BASE_CREDENTIALS } from '../src/sandbox/session.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
-import { quickstart } from './support/config.js';
+import { ownAccounts, quickstart } from './support/config.js';
 import { useMoto } from './support/moto.js';
 import { dbInstance, sharedEbsSnapshot } from './support/snapshot-fixtures.js';
 
-const W = '510000000002';
-const VAULT = '520000000002';
+const accounts = ownAccounts('51', '52');
+const { workload: W, vault: VAULT } = accounts;
 const config = quickstart([
-  [['organizations', 'source', 'managementAccount'], '510000000001'],
-  [['organizations', 'source', 'workloadAccounts', 0, 'id'], W],
-  [['organizations', 'source', 'backupAccount'], '510000000003'],
-  [['organizations', 'vault', 'managementAccount'], '520000000001'],
-  [['organizations', 'vault', 'vaultAccount'], VAULT],
-  [['organizations', 'vault', 'airGapAccount'], '520000000003'],
-  [['organizations', 'vault', 'restoreAccount'], '520000000004'],
+  ...accounts.edits,
   [
     ['protect'],
     {

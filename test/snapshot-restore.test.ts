@@ -25,22 +25,15 @@ import { restoreCopyId } from '../src/protect/snapshots/restore-plan.js';
 import { restoreSnapshot, type SnapshotRestoreContext } from '../src/protect/snapshots/restore.js';
 import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
-import { quickstart, quickstartYaml } from './support/config.js';
+import { ownAccounts, quickstart, quickstartYaml } from './support/config.js';
 import { useMoto } from './support/moto.js';
 import { dbInstance, sharedEbsSnapshot } from './support/snapshot-fixtures.js';
 import { recordCommands } from './support/recording.js';
 
-const W = '550000000002';
-const VAULT = '560000000002';
-const RESTORE = '560000000004';
+const accounts = ownAccounts('55', '56');
+const { workload: W, vault: VAULT, restore: RESTORE } = accounts;
 const edits: Parameters<typeof quickstart>[0] = [
-  [['organizations', 'source', 'managementAccount'], '550000000001'],
-  [['organizations', 'source', 'workloadAccounts', 0, 'id'], W],
-  [['organizations', 'source', 'backupAccount'], '550000000003'],
-  [['organizations', 'vault', 'managementAccount'], '560000000001'],
-  [['organizations', 'vault', 'vaultAccount'], VAULT],
-  [['organizations', 'vault', 'airGapAccount'], '560000000003'],
-  [['organizations', 'vault', 'restoreAccount'], RESTORE],
+  ...accounts.edits,
   [
     ['protect'],
     {

@@ -96,6 +96,12 @@ export const RESOURCE_NAMES = {
   organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
   /** Vault account: the locked backup vault of the EFS replicas' recovery points, and its plan. */
   efsReplicaBackupVault: (config: Named) => `${config.name}-airgap-efs-replicas`,
+  /**
+   * Drill reports in the vault account, under Object Lock: outside the vault-bucket prefix the SCPs freeze, so
+   * the operator may add evidence to it (and nobody may remove any).
+   */
+  evidenceBucket: (config: Config) =>
+    `${config.name}-airgap-evidence-${config.organizations.vault.vaultAccount}`,
 } as const;
 
 /** Tags that every vault copy carries (snapshots, recovery points), read by retention, status and restore. */

@@ -15,7 +15,6 @@ import {
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
   RDSClient,
-  type Tag,
 } from '@aws-sdk/client-rds';
 import {
   DeleteBucketCommand,
@@ -27,124 +26,237 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, TAGS, type Config } from '../config/index.js';
+import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { listVersions } from '../protect/s3/versions.js';
 
 /** The S3 key prefix of one drill's objects on AWS: it carries the drill id, so it never names production keys. */
 export const drillPrefix = (id: string) => `airgap-drill/${id}/`;
 
-const carries = (tags: { Key?: string; Value?: string }[] | undefined, id: string) =>
+/** What clean-up deleted, and each thing it could not delete or list, with AWS's reason. */
+export interface CleanUpReport {
+  deleted: string[];
+  failed: { resource: string; error: string }[];
+}
+
+type TagLike = { Key?: string; Value?: string };
+
+/** One resource a listing found: its name in the report, whether it is this drill's, and how to delete it. */
+interface Found {
+  name: string;
+  mine(): boolean | Promise<boolean>;
+  remove(): Promise<unknown>;
+}
+
+const carries = (tags: TagLike[] | undefined, id: string) =>
   (tags ?? []).some((t) => t.Key === TAGS.drill && t.Value === id);
+
+const why = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
 
 /**
  * Deletes what one drill created on AWS, found by its drill tag and nothing else: databases, clusters, volumes and
  * their snapshots in the workload and restore accounts, the drill's object versions in the protected buckets, and
  * the restore buckets. Vault copies stay: they are locked, and expire by retention like any other copy.
- * Returns what it deleted.
+ * A failure never stops it: every resource is tried, and each one it could not delete (or list) is reported.
  */
-export async function cleanUpDrill(clients: AwsClients, config: Config, id: string): Promise<string[]> {
-  const deleted: string[] = [];
+export async function cleanUpDrill(clients: AwsClients, config: Config, id: string): Promise<CleanUpReport> {
+  const report: CleanUpReport = { deleted: [], failed: [] };
   const { source, vault } = config.organizations;
-  const places = new Map<string, Set<string>>();
+  const regions = [...new Set([config.vault.region, ...source.regions])];
   for (const account of [...source.workloadAccounts.map((w) => w.id), vault.restoreAccount])
-    places.set(account, new Set([config.vault.region, ...source.regions]));
-  for (const [account, regions] of places)
     for (const region of regions) {
-      deleted.push(...(await cleanUpRds(clients.for(RDSClient, account, region), id)));
-      deleted.push(...(await cleanUpEc2(clients.for(EC2Client, account, region), id)));
+      const rds = clients.for(RDSClient, account, region);
+      const ec2 = clients.for(EC2Client, account, region);
+      // Instances before their clusters: AWS deletes a cluster only once its instances are deleting.
+      for (const [what, list] of [...rdsListings(rds, id), ...ec2Listings(ec2, id)])
+        await sweep(report, `${what} in ${account}/${region}`, list);
     }
-  for (const b of protectedBuckets(config))
-    deleted.push(...(await cleanUpObjects(clients.for(S3Client, b.account, b.region), b.bucket, id)));
-  deleted.push(
-    ...(await cleanUpBuckets(clients.for(S3Client, vault.restoreAccount, config.vault.region), id)),
-  );
-  return deleted;
+  for (const b of protectedBuckets(config)) {
+    const s3 = clients.for(S3Client, b.account, b.region);
+    await sweep(report, `objects of s3://${b.bucket}`, () => drillObjects(s3, b.bucket, id));
+  }
+  const restoreS3 = clients.for(S3Client, vault.restoreAccount, config.vault.region);
+  await sweep(report, `restore buckets in ${vault.restoreAccount}`, () => restoreBuckets(restoreS3, id));
+  return report;
 }
 
-async function cleanUpRds(rds: RDSClient, id: string): Promise<string[]> {
-  const out: string[] = [];
-  const mine = (tags: Tag[] | undefined) => carries(tags, id);
-  for await (const page of paginateDescribeDBInstances({ client: rds }, {}))
-    for (const db of (page.DBInstances ?? []).filter((d) => mine(d.TagList))) {
-      await rds.send(
-        new DeleteDBInstanceCommand({
-          DBInstanceIdentifier: db.DBInstanceIdentifier!,
-          SkipFinalSnapshot: true,
-          DeleteAutomatedBackups: true,
-        }),
-      );
-      out.push(db.DBInstanceArn!);
-    }
-  for await (const page of paginateDescribeDBClusters({ client: rds }, {}))
-    for (const c of (page.DBClusters ?? []).filter((d) => mine(d.TagList))) {
-      await rds.send(
-        new DeleteDBClusterCommand({ DBClusterIdentifier: c.DBClusterIdentifier!, SkipFinalSnapshot: true }),
-      );
-      out.push(c.DBClusterArn!);
-    }
-  for await (const page of paginateDescribeDBSnapshots({ client: rds }, { SnapshotType: 'manual' }))
-    for (const s of (page.DBSnapshots ?? []).filter((d) => mine(d.TagList))) {
-      await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: s.DBSnapshotIdentifier! }));
-      out.push(s.DBSnapshotArn!);
-    }
-  for await (const page of paginateDescribeDBClusterSnapshots({ client: rds }, { SnapshotType: 'manual' }))
-    for (const s of (page.DBClusterSnapshots ?? []).filter((d) => mine(d.TagList))) {
-      await rds.send(
-        new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: s.DBClusterSnapshotIdentifier! }),
-      );
-      out.push(s.DBClusterSnapshotArn!);
-    }
-  return out;
+async function sweep(report: CleanUpReport, what: string, list: () => AsyncIterable<Found[]>) {
+  try {
+    for await (const page of list())
+      for (const f of page) {
+        try {
+          if (!(await f.mine())) continue;
+          await f.remove();
+          report.deleted.push(f.name);
+        } catch (e) {
+          report.failed.push({ resource: f.name, error: why(e) });
+        }
+      }
+  } catch (e) {
+    report.failed.push({ resource: `${what} (listing)`, error: why(e) });
+  }
 }
 
-async function cleanUpEc2(ec2: EC2Client, id: string): Promise<string[]> {
-  const out: string[] = [];
+type Listing = [what: string, list: () => AsyncIterable<Found[]>];
+
+function rdsListings(rds: RDSClient, id: string): Listing[] {
+  const client = { client: rds };
+  const manual = { SnapshotType: 'manual' };
+  return [
+    [
+      'DB instances',
+      () =>
+        pages(
+          paginateDescribeDBInstances(client, {}),
+          (p) => p.DBInstances,
+          (d) => ({
+            name: d.DBInstanceArn!,
+            mine: () => carries(d.TagList, id),
+            remove: () =>
+              rds.send(
+                new DeleteDBInstanceCommand({
+                  DBInstanceIdentifier: d.DBInstanceIdentifier!,
+                  SkipFinalSnapshot: true,
+                  DeleteAutomatedBackups: true,
+                }),
+              ),
+          }),
+        ),
+    ],
+    [
+      'DB clusters',
+      () =>
+        pages(
+          paginateDescribeDBClusters(client, {}),
+          (p) => p.DBClusters,
+          (c) => ({
+            name: c.DBClusterArn!,
+            mine: () => carries(c.TagList, id),
+            remove: () =>
+              rds.send(
+                new DeleteDBClusterCommand({
+                  DBClusterIdentifier: c.DBClusterIdentifier!,
+                  SkipFinalSnapshot: true,
+                }),
+              ),
+          }),
+        ),
+    ],
+    [
+      'DB snapshots',
+      () =>
+        pages(
+          paginateDescribeDBSnapshots(client, manual),
+          (p) => p.DBSnapshots,
+          (s) => ({
+            name: s.DBSnapshotArn!,
+            mine: () => carries(s.TagList, id),
+            remove: () =>
+              rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: s.DBSnapshotIdentifier! })),
+          }),
+        ),
+    ],
+    [
+      'DB cluster snapshots',
+      () =>
+        pages(
+          paginateDescribeDBClusterSnapshots(client, manual),
+          (p) => p.DBClusterSnapshots,
+          (s) => ({
+            name: s.DBClusterSnapshotArn!,
+            mine: () => carries(s.TagList, id),
+            remove: () =>
+              rds.send(
+                new DeleteDBClusterSnapshotCommand({
+                  DBClusterSnapshotIdentifier: s.DBClusterSnapshotIdentifier!,
+                }),
+              ),
+          }),
+        ),
+    ],
+  ];
+}
+
+function ec2Listings(ec2: EC2Client, id: string): Listing[] {
   const Filters = [{ Name: `tag:${TAGS.drill}`, Values: [id] }];
-  for await (const page of paginateDescribeSnapshots({ client: ec2 }, { OwnerIds: ['self'], Filters }))
-    for (const s of (page.Snapshots ?? []).filter((x) => carries(x.Tags, id))) {
-      await ec2.send(new DeleteSnapshotCommand({ SnapshotId: s.SnapshotId! }));
-      out.push(s.SnapshotId!);
-    }
-  for await (const page of paginateDescribeVolumes({ client: ec2 }, { Filters }))
-    for (const v of (page.Volumes ?? []).filter((x) => carries(x.Tags, id))) {
-      await ec2.send(new DeleteVolumeCommand({ VolumeId: v.VolumeId! }));
-      out.push(v.VolumeId!);
-    }
-  return out;
+  return [
+    [
+      'EBS snapshots',
+      () =>
+        pages(
+          paginateDescribeSnapshots({ client: ec2 }, { OwnerIds: ['self'], Filters }),
+          (p) => p.Snapshots,
+          (s) => ({
+            name: s.SnapshotId!,
+            // The filter asks AWS for tagged ones; the check holds even where a filter is ignored.
+            mine: () => carries(s.Tags, id),
+            remove: () => ec2.send(new DeleteSnapshotCommand({ SnapshotId: s.SnapshotId! })),
+          }),
+        ),
+    ],
+    [
+      'EBS volumes',
+      () =>
+        pages(
+          paginateDescribeVolumes({ client: ec2 }, { Filters }),
+          (p) => p.Volumes,
+          (v) => ({
+            name: v.VolumeId!,
+            mine: () => carries(v.Tags, id),
+            remove: () => ec2.send(new DeleteVolumeCommand({ VolumeId: v.VolumeId! })),
+          }),
+        ),
+    ],
+  ];
+}
+
+async function* pages<P, T>(
+  paginator: AsyncIterable<P>,
+  items: (page: P) => T[] | undefined,
+  found: (item: T) => Found,
+): AsyncGenerator<Found[]> {
+  for await (const page of paginator) yield (items(page) ?? []).map(found);
 }
 
 /**
  * The drill's versions in a production bucket: only under the drill's own prefix, and of those only versions
- * carrying its tag (delete markers carry no tags: under that prefix, every marker is the drill's own).
+ * carrying its tag (delete markers carry no tags: under that prefix, which holds the drill id, every marker is
+ * the drill's own).
  */
-async function cleanUpObjects(s3: S3Client, bucket: string, id: string): Promise<string[]> {
-  const out: string[] = [];
+async function* drillObjects(s3: S3Client, bucket: string, id: string): AsyncGenerator<Found[]> {
   for await (const page of listVersions(s3, bucket, drillPrefix(id)))
-    for (const v of page) {
-      if (!v.deleteMarker) {
-        const tags = await s3.send(
-          new GetObjectTaggingCommand({ Bucket: bucket, Key: v.key, VersionId: v.versionId }),
-        );
-        if (!carries(tags.TagSet, id)) continue;
-      }
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.key, VersionId: v.versionId }));
-      out.push(`s3://${bucket}/${v.key}@${v.versionId}`);
-    }
-  return out;
+    yield page.map((v) => ({
+      name: `s3://${bucket}/${v.key}@${v.versionId}`,
+      mine: async () =>
+        v.deleteMarker ||
+        carries(
+          (await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: v.key, VersionId: v.versionId })))
+            .TagSet,
+          id,
+        ),
+      remove: () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.key, VersionId: v.versionId })),
+    }));
 }
 
-async function cleanUpBuckets(s3: S3Client, id: string): Promise<string[]> {
-  const out: string[] = [];
+/** Restore buckets (the only ones named so) tagged with the drill id, emptied then deleted; no other bucket is read. */
+async function* restoreBuckets(s3: S3Client, id: string): AsyncGenerator<Found[]> {
   const { Buckets } = await s3.send(new ListBucketsCommand({}));
-  for (const b of Buckets ?? []) {
-    const tags = await s3
-      .send(new GetBucketTaggingCommand({ Bucket: b.Name! }))
-      .catch(() => ({ TagSet: [] }));
-    if (!carries(tags.TagSet, id)) continue;
-    for await (const page of listVersions(s3, b.Name!))
-      for (const v of page)
-        await s3.send(new DeleteObjectCommand({ Bucket: b.Name!, Key: v.key, VersionId: v.versionId }));
-    await s3.send(new DeleteBucketCommand({ Bucket: b.Name! }));
-    out.push(`s3://${b.Name!}`);
-  }
-  return out;
+  yield (Buckets ?? [])
+    .filter((b) => b.Name?.startsWith(RESTORE_BUCKET_PREFIX))
+    .map((b) => ({
+      name: `s3://${b.Name!}`,
+      mine: async () => {
+        const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: b.Name! })).catch((e: unknown) => {
+          // A bucket without tags is not the drill's; any other error is one to report.
+          if ((e as Error).name === 'NoSuchTagSet') return { TagSet: [] };
+          throw e;
+        });
+        return carries(tags.TagSet, id);
+      },
+      remove: async () => {
+        for await (const page of listVersions(s3, b.Name!))
+          for (const v of page)
+            await s3.send(new DeleteObjectCommand({ Bucket: b.Name!, Key: v.key, VersionId: v.versionId }));
+        await s3.send(new DeleteBucketCommand({ Bucket: b.Name! }));
+      },
+    }));
 }

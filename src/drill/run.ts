@@ -1,25 +1,35 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
-import { protectedBuckets, TAGS, type Config, type Service, SERVICES } from '../config/index.js';
+import { PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  protectedBuckets,
+  RESOURCE_NAMES,
+  TAGS,
+  type Config,
+  type Service,
+  SERVICES,
+} from '../config/index.js';
 import { InputError } from '../errors.js';
+import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
 import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
 import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
-import { checksOutsideTheEvaluator, type ControlResult } from '../proof/prove.js';
+import { checksOutsideTheEvaluator, PROOF_SYNTH, type ControlResult } from '../proof/prove.js';
 import type { MotoServer } from '../sandbox/moto.js';
 import { reportName, writeDrillReport, type WrittenReport } from '../report/drill-report.js';
 import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './attacks.js';
-import { keepEvidence } from './evidence-store.js';
-import { evidenceBucketName, type PreflightCheck } from './preflight.js';
+import type { CleanUpReport } from './cleanup.js';
+import { keepEvidence, type KeptEvidence } from './evidence-store.js';
+import type { PreflightCheck } from './preflight.js';
 import { runSnapshotAttacks } from './snapshot-attacks.js';
+import { verifyRestoredObjects, type Verification } from './restored-objects.js';
 import { restoreSnapshots, verifyRestoredSnapshot } from './snapshot-restore.js';
 import { seedSnapshots, vaultSnapshots, type VaultedSnapshot } from './snapshot-workload.js';
 import { awsTarget, sandboxTarget, startSandbox, type DrillTarget } from './target.js';
-import { expectedStateAt, seedWorkload, sha256, type ManifestEntry } from './workload.js';
+import { expectedStateAt, seedWorkload, type ManifestEntry } from './workload.js';
 
 export interface DrillStep {
   name: string;
@@ -44,18 +54,14 @@ export interface DrillEvidence {
   attacks: AttackRecord[];
   restore: Omit<S3RestoreReport, 'items'>[];
   snapshotRestores: SnapshotRestoreReport[];
-  verification: {
-    resource: string;
-    expected: number;
-    restored: number;
-    matched: number;
-    problems: string[];
-  }[];
+  verification: Verification[];
   lockChecks: ControlResult[];
   /** Read-only checks of the real accounts (AWS target); empty on the sandbox. */
   preflight: PreflightCheck[];
   /** What clean-up deleted. */
   cleanedUp: string[];
+  /** What clean-up could not delete (or list), with AWS's reason: left for the operator to delete. */
+  cleanUpFailures: CleanUpReport['failed'];
   /** Where the evidence is kept under Object Lock (AWS target). */
   evidenceStore?: string;
   coverage: { service: Service; exercised: boolean; note: string }[];
@@ -74,6 +80,8 @@ export interface DrillOptions {
   waitMs?: { replication?: number; copy?: number };
   /** Keep the sandbox running afterwards (its endpoint is returned), or the drill's resources on AWS. */
   keep?: boolean;
+  /** On the sandbox: keep the report in the vault account's evidence bucket too, as on AWS (where it always is). */
+  evidenceBucket?: boolean;
   /** Write the report there (`<dir>/drill-<time>/`); on AWS also into the evidence bucket. */
   reportDir?: string;
   progress?: (line: string) => void;
@@ -91,7 +99,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runDrill(
   config: Config,
   opts: DrillOptions = {},
-): Promise<{ evidence: DrillEvidence; report?: WrittenReport; server?: MotoServer }> {
+): Promise<{ evidence: DrillEvidence; report?: WrittenReport; kept?: KeptEvidence[]; server?: MotoServer }> {
   const log = opts.progress ?? (() => undefined);
   const steps: DrillStep[] = [];
   const started = new Date();
@@ -121,7 +129,7 @@ export async function runDrill(
     onAws ? 'prepare: preflight of the accounts' : 'prepare: sandbox and accounts',
     async () => {
       const t = starting
-        ? await sandboxTarget(config, await starting)
+        ? await sandboxTarget(config, await starting, { evidenceBucket: opts.evidenceBucket ?? false })
         : await awsTarget(config, {
             id,
             endpoint: opts.endpoint,
@@ -142,7 +150,7 @@ export async function runDrill(
     prefix: target.prefix,
     sendsProductionAttacks: target.sendsProductionAttacks,
   };
-  const cleanedUp: string[] = [];
+  const cleanUp: CleanUpReport = { deleted: [], failed: [] };
   try {
     const manifest: ManifestEntry[] = [];
     const rpo: DrillEvidence['rpo'] = [];
@@ -253,7 +261,7 @@ export async function runDrill(
           const t0 = Date.now();
           const report = await restoreBucket(clients, config, b, {
             at: pointInTime,
-            to: `airgap-restore-drill-${Date.now()}`,
+            to: `${RESTORE_BUCKET_PREFIX}${id}-s3-${restores.length}`,
             ...(scope.prefix ? { prefix: scope.prefix } : {}),
           });
           await clients.for(S3Client, report.targetAccount, config.vault.region).send(
@@ -300,31 +308,13 @@ export async function runDrill(
           pointInTime,
           config.replication.deleteMarkerReplication,
         );
-        const restoreS3 = clients.for(S3Client, report.targetAccount, config.vault.region);
-        const problems: string[] = [];
-        let matched = 0;
-        for (const [key, entry] of expected) {
-          const got = await restoreS3
-            .send(new GetObjectCommand({ Bucket: report.target, Key: key }))
-            .catch(() => undefined);
-          if (!got) {
-            problems.push(`${key}: missing from the restore`);
-            continue;
-          }
-          const digest = sha256(await got.Body!.transformToByteArray());
-          if (digest === entry.sha256) matched++;
-          else problems.push(`${key}: SHA-256 ${digest} differs from the manifest's ${entry.sha256}`);
-        }
-        for (const item of report.items)
-          if (!expected.has(item.key)) problems.push(`${item.key}: restored but not in the manifest's state`);
-        problems.push(...report.failed.map((f) => `${f.key}: restore failed: ${f.reason}`));
-        out.push({
-          resource: `s3://${report.source}`,
-          expected: expected.size,
-          restored: report.items.length,
-          matched,
-          problems,
-        });
+        out.push(
+          await verifyRestoredObjects(
+            clients.for(S3Client, report.targetAccount, config.vault.region),
+            report,
+            expected,
+          ),
+        );
       }
       for (const [n, r] of restoredSnapshots.entries()) {
         const problems = await verifyRestoredSnapshot(clients, snapshots.vaulted[n]!, r);
@@ -342,8 +332,13 @@ export async function runDrill(
     const lockChecks = checksOutsideTheEvaluator(model);
     if (!opts.keep)
       await step('clean up: what the drill created', async () => {
-        cleanedUp.push(...(await target.cleanUp()));
-        return [null, `${cleanedUp.length} resources deleted`];
+        const done = await target.cleanUp();
+        cleanUp.deleted.push(...done.deleted);
+        cleanUp.failed.push(...done.failed);
+        return [
+          null,
+          `${done.deleted.length} resources deleted${done.failed.length ? `, ${done.failed.length} could not be` : ''}`,
+        ];
       });
     const reasons = [
       ...attacks
@@ -353,6 +348,7 @@ export async function runDrill(
       ...notReplicated,
       ...snapshots.problems,
       ...verification.flatMap((v) => v.problems.map((p) => `${v.resource}: ${p}`)),
+      ...cleanUp.failed.map((f) => `clean-up: ${f.resource} is left: ${f.error}`),
     ];
     const evidence: DrillEvidence = {
       tool: 'airgap drill',
@@ -375,22 +371,27 @@ export async function runDrill(
       verification,
       lockChecks,
       preflight: target.preflight,
-      cleanedUp,
+      cleanedUp: cleanUp.deleted,
+      cleanUpFailures: cleanUp.failed,
       coverage: SERVICES.map((service) => ({ service, ...coverageOf(config, service) })),
       manifest,
       snapshots: snapshots.vaulted,
     };
-    if (!opts.reportDir)
-      return { evidence, ...(opts.keep && target.server ? { server: target.server } : {}) };
-    if (target.kind === 'aws')
-      evidence.evidenceStore = `s3://${evidenceBucketName(config)}/${reportName(evidence)}/`;
+    const running = opts.keep && target.server ? { server: target.server } : {};
+    if (!opts.reportDir) return { evidence, ...running };
+    if (target.keepsEvidence)
+      evidence.evidenceStore = `s3://${RESOURCE_NAMES.evidenceBucket(config)}/${reportName(evidence)}/`;
     const report = writeDrillReport(evidence, opts.reportDir);
-    if (target.kind === 'aws') await keepEvidence(clients, config, report);
-    return { evidence, report, ...(opts.keep && target.server ? { server: target.server } : {}) };
+    if (!target.keepsEvidence) return { evidence, report, ...running };
+    const stored = await keepEvidence(clients, config, report);
+    log(`evidence kept in ${evidence.evidenceStore} under Object Lock COMPLIANCE`);
+    return { evidence, report, kept: stored, ...running };
   } catch (e) {
     // The drill's own failure is the one to report; clean-up does what it can.
     if (!opts.keep) await target.cleanUp().catch(() => undefined);
     throw e;
+  } finally {
+    if (!opts.keep) await target.close();
   }
 }
 
@@ -404,7 +405,8 @@ function modelFor(config: Config, templates: string | undefined): ProofModel {
     return loadModel(config, templates);
   }
   const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
-  synthesize(config, dir, { nag: false });
+  // As `airgap prove` synthesizes: the model is policies, which neither cdk-nag nor Lambda bundling changes.
+  synthesize(config, dir, PROOF_SYNTH);
   return loadModel(config, dir);
 }
 

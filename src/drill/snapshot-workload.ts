@@ -1,17 +1,12 @@
 import { CreateSnapshotCommand, CreateVolumeCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import {
-  CreateDBClusterCommand,
-  CreateDBClusterSnapshotCommand,
-  CreateDBInstanceCommand,
-  CreateDBSnapshotCommand,
-  RDSClient,
-} from '@aws-sdk/client-rds';
+import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { randomBytes } from 'node:crypto';
 import type { AwsClients } from '../aws/clients.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, TAGS, type Config, type Selector } from '../config/index.js';
 import { ebsSnapshotArn } from '../protect/ebs/snapshot-api.js';
+import { CLUSTER, INSTANCE, tagList, type Kind } from '../protect/rds/kinds.js';
 import { runCopier } from '../protect/snapshots/copier.js';
 import { shareWithVault } from '../protect/snapshots/share.js';
 import { SNAPSHOT_SERVICES, type SnapshotApi, type SnapshotService } from '../protect/snapshots/model.js';
@@ -39,9 +34,6 @@ export interface VaultedSnapshot extends SnapshotSeed {
 
 // Nobody logs in to a drill database: the password is random and never kept.
 const password = () => randomBytes(18).toString('base64url');
-
-const tagList = (tags: Record<string, string>) =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /**
  * What the config protects by snapshot, created and snapshotted once each, encrypted with the source share key,
@@ -121,74 +113,65 @@ type Seeder = (
   opts: { tags: Record<string, string>; stamp: string },
 ) => Promise<SnapshotSeed>;
 
+/**
+ * A database seeder: the instance or cluster created by `create` (which returns its engine), then snapshotted with
+ * its kind's own call. Instances and clusters differ in nothing else the drill needs.
+ */
+const dbSeeder =
+  (
+    kind: Kind,
+    create: (rds: RDSClient, id: string, keyArn: string, tags: Record<string, string>) => Promise<string>,
+  ): Seeder =>
+  async (clients, sel, region, keyArn, id, { tags, stamp }) => {
+    const rds = clients.for(RDSClient, sel.account, region);
+    const engine = await create(rds, id, keyArn, tags);
+    const snap = await kind.snapshot(rds, id, `${id}-${stamp}`, tags);
+    return {
+      service: kind.service,
+      account: sel.account,
+      region,
+      resourceId: id,
+      snapshotId: snap.id,
+      snapshotArn: snap.arn,
+      engine,
+      sizeGiB: snap.sizeGiB,
+      takenAt: new Date().toISOString(),
+    };
+  };
+
+/** What every drill database has: encrypted under the share key, tagged, a master password nobody keeps. */
+const underShareKey = (keyArn: string, tags: Record<string, string>) => ({
+  MasterUsername: 'drill',
+  MasterUserPassword: password(),
+  StorageEncrypted: true,
+  KmsKeyId: keyArn,
+  Tags: tagList(tags),
+});
+
 // The smallest of each kind: the drill proves the path, not the engine; sizes are what verification compares.
 const SEEDERS: Record<SnapshotService, Seeder> = {
-  async rds(clients, sel, region, keyArn, id, { tags, stamp }) {
-    const rds = clients.for(RDSClient, sel.account, region);
+  rds: dbSeeder(INSTANCE, async (rds, id, keyArn, tags) => {
     const db = await rds.send(
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: id,
         Engine: 'postgres',
         DBInstanceClass: 'db.t4g.micro',
         AllocatedStorage: 20,
-        MasterUsername: 'drill',
-        MasterUserPassword: password(),
-        StorageEncrypted: true,
-        KmsKeyId: keyArn,
-        Tags: tagList(tags),
+        ...underShareKey(keyArn, tags),
       }),
     );
-    const snap = await rds.send(
-      new CreateDBSnapshotCommand({
-        DBInstanceIdentifier: id,
-        DBSnapshotIdentifier: `${id}-${stamp}`,
-        Tags: tagList(tags),
-      }),
-    );
-    return {
-      service: 'rds',
-      account: sel.account,
-      region,
-      resourceId: id,
-      snapshotId: snap.DBSnapshot!.DBSnapshotIdentifier!,
-      snapshotArn: snap.DBSnapshot!.DBSnapshotArn!,
-      engine: db.DBInstance?.Engine ?? 'postgres',
-      sizeGiB: snap.DBSnapshot!.AllocatedStorage ?? 20,
-      takenAt: new Date().toISOString(),
-    };
-  },
-  async aurora(clients, sel, region, keyArn, id, { tags, stamp }) {
-    const rds = clients.for(RDSClient, sel.account, region);
+    return db.DBInstance?.Engine ?? 'postgres';
+  }),
+  aurora: dbSeeder(CLUSTER, async (rds, id, keyArn, tags) => {
     const cluster = await rds.send(
       new CreateDBClusterCommand({
         DBClusterIdentifier: id,
         Engine: 'aurora-postgresql',
-        MasterUsername: 'drill',
-        MasterUserPassword: password(),
-        StorageEncrypted: true,
-        KmsKeyId: keyArn,
-        Tags: tagList(tags),
+        ...underShareKey(keyArn, tags),
       }),
     );
-    const snap = await rds.send(
-      new CreateDBClusterSnapshotCommand({
-        DBClusterIdentifier: id,
-        DBClusterSnapshotIdentifier: `${id}-${stamp}`,
-        Tags: tagList(tags),
-      }),
-    );
-    return {
-      service: 'aurora',
-      account: sel.account,
-      region,
-      resourceId: id,
-      snapshotId: snap.DBClusterSnapshot!.DBClusterSnapshotIdentifier!,
-      snapshotArn: snap.DBClusterSnapshot!.DBClusterSnapshotArn!,
-      engine: cluster.DBCluster?.Engine ?? 'aurora-postgresql',
-      sizeGiB: snap.DBClusterSnapshot!.AllocatedStorage || 1,
-      takenAt: new Date().toISOString(),
-    };
-  },
+    return cluster.DBCluster?.Engine ?? 'aurora-postgresql';
+  }),
   async ebs(clients, sel, region, keyArn, id, { tags }) {
     const ec2 = clients.for(EC2Client, sel.account, region);
     const named = { ...tags, Name: id };

@@ -10,9 +10,10 @@ import { startMoto, type MotoServer } from '../sandbox/moto.js';
 import { provisionSandbox } from '../sandbox/provision.js';
 import { emulateReplication } from '../sandbox/replication-emulator.js';
 import { sandboxClients } from '../sandbox/session.js';
+import { ensureLockedBucket } from '../sandbox/locked-bucket.js';
 import { emulatedSnapshotApis } from '../sandbox/snapshot-copy-emulator.js';
 import { provisionSnapshotSandbox } from '../sandbox/snapshot-provision.js';
-import { cleanUpDrill, drillPrefix } from './cleanup.js';
+import { cleanUpDrill, drillPrefix, type CleanUpReport } from './cleanup.js';
 import { preflight, type PreflightCheck } from './preflight.js';
 import type { ManifestEntry } from './workload.js';
 
@@ -41,8 +42,12 @@ export interface DrillTarget {
   /** Brings the manifest's new versions into the vault (or waits for S3 replication to) and says when each was safe. */
   replicate(manifest: ManifestEntry[]): Promise<Vaulted[]>;
   preflight: PreflightCheck[];
-  /** Deletes what the drill created; returns what it deleted. */
-  cleanUp(): Promise<string[]>;
+  /** Deletes what the drill created, trying everything; says what it deleted and what it could not. */
+  cleanUp(): Promise<CleanUpReport>;
+  /** Whether the report goes into the vault account's evidence bucket too (always on AWS). */
+  keepsEvidence: boolean;
+  /** Ends the target once the evidence is kept (stops the sandbox's moto_server). */
+  close(): Promise<void>;
   server?: MotoServer;
 }
 
@@ -50,11 +55,22 @@ export interface DrillTarget {
  * The sandbox: a fresh moto_server provisioned as the stacks would, with the two EMULATIONS moto needs (S3
  * replication, cross-account snapshot copy). The drill's names are the config's own: the sandbox is production.
  */
-export async function sandboxTarget(config: Config, server: MotoServer): Promise<DrillTarget> {
+export async function sandboxTarget(
+  config: Config,
+  server: MotoServer,
+  opts: { evidenceBucket: boolean },
+): Promise<DrillTarget> {
   const clients = sandboxClients(server.endpoint, config.vault.region);
+  const vaultS3 = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);
   const [, catalog] = await Promise.all([
     provisionSandbox(clients, config),
     provisionSnapshotSandbox(clients, config),
+    // As the vault stack creates it: COMPLIANCE for the vault's retention.
+    opts.evidenceBucket &&
+      ensureLockedBucket(vaultS3, RESOURCE_NAMES.evidenceBucket(config), {
+        mode: 'COMPLIANCE',
+        days: config.vault.retention.days,
+      }),
   ]).catch(async (e: unknown) => {
     await server.stop();
     throw e;
@@ -77,10 +93,11 @@ export async function sandboxTarget(config: Config, server: MotoServer): Promise
       );
     },
     preflight: [],
-    cleanUp: async () => {
-      await server.stop();
-      return [`moto_server ${server.pid}`];
-    },
+    // The whole sandbox goes, once the report is kept.
+    cleanUp: () =>
+      Promise.resolve({ deleted: [`the sandbox (moto_server ${server.pid}), after the report`], failed: [] }),
+    keepsEvidence: opts.evidenceBucket,
+    close: () => server.stop(),
     server,
   };
 }
@@ -147,6 +164,8 @@ export async function awsTarget(
     },
     preflight: checks,
     cleanUp: () => cleanUpDrill(clients, config, opts.id),
+    keepsEvidence: true,
+    close: () => Promise.resolve(),
   };
 }
 

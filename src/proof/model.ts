@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accountsByRole, type Config } from '../config/index.js';
+import { accountsByRole, protectedBuckets, type Config } from '../config/index.js';
 import type { Guardrail, PolicyDocument } from '../infra/guardrails/policies.js';
 import type { StackInstance } from '../infra/app.js';
 import type { SynthManifest } from '../infra/synth.js';
@@ -51,11 +51,15 @@ interface Template {
 
 /**
  * The vault account's first resource of a kind (the vault key, a vault bucket): the log archive and restore
- * accounts hold keys and locked buckets too, and the manifest deploys the log archive first.
+ * accounts hold keys and locked buckets too, and the manifest deploys the log archive first. A bucket is one that
+ * receives a protected bucket, not the drill's evidence bucket beside them.
  */
 export function vaultResource(model: ProofModel, kind: VaultResource['kind']): VaultResource | undefined {
   const account = model.config.organizations.vault.vaultAccount;
-  return model.resources.find((r) => r.kind === kind && r.account === account);
+  const vaultBuckets = new Set(protectedBuckets(model.config).map((b) => b.vaultBucket));
+  return model.resources.find(
+    (r) => r.kind === kind && r.account === account && (kind !== 'bucket' || vaultBuckets.has(r.name)),
+  );
 }
 
 /** Reads the templates and guardrails of a synth output folder into the proof model. */

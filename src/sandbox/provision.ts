@@ -12,7 +12,6 @@ import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
   PutBucketVersioningCommand,
-  PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
@@ -21,6 +20,7 @@ import { guardrails } from '../infra/guardrails/policies.js';
 import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { configureReplication } from '../protect/s3/replication.js';
 import { ensureKey } from './keys.js';
+import { ensureLockedBucket } from './locked-bucket.js';
 
 export interface ProvisionReport {
   organizations: { source: string; vault: string };
@@ -59,22 +59,8 @@ export async function provisionSandbox(clients: AwsClients, config: Config): Pro
   const buckets: ProvisionReport['buckets'] = [];
   const vaultS3 = clients.for(S3Client, vault.vaultAccount, config.vault.region);
   for (const bucket of protectedBuckets(config)) {
-    if (!(await bucketExists(vaultS3, bucket.vaultBucket))) {
+    if (await ensureLockedBucket(vaultS3, bucket.vaultBucket, config.vault.retention)) {
       created.push(`vault bucket ${bucket.vaultBucket}`);
-      await vaultS3.send(
-        new CreateBucketCommand({ Bucket: bucket.vaultBucket, ObjectLockEnabledForBucket: true }),
-      );
-      await vaultS3.send(
-        new PutObjectLockConfigurationCommand({
-          Bucket: bucket.vaultBucket,
-          ObjectLockConfiguration: {
-            ObjectLockEnabled: 'Enabled',
-            Rule: {
-              DefaultRetention: { Mode: config.vault.retention.mode, Days: config.vault.retention.days },
-            },
-          },
-        }),
-      );
       await vaultS3.send(
         new PutBucketEncryptionCommand({
           Bucket: bucket.vaultBucket,

@@ -20,6 +20,35 @@ export function quickstart(edits: Edits = []): Config {
   return parseConfig(quickstartYaml(edits), 'quickstart.yaml');
 }
 
+/**
+ * Account ids of a test file's own, as edits of the quickstart: `<source>000000000N` in the source organization and
+ * `<vault>000000000N` in the vault one, N in the quickstart's order; the workload account's selectors move with it.
+ * moto keeps organizations across resets, so files that create them never share ids.
+ */
+export function ownAccounts(source: string, vault: string) {
+  const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(12 - prefix.length, '0')}`;
+  const ids = {
+    workload: id(source, 2),
+    vault: id(vault, 2),
+    restore: id(vault, 4),
+  };
+  const edits: Edits = [
+    [['organizations', 'source', 'managementAccount'], id(source, 1)],
+    [['organizations', 'source', 'workloadAccounts', 0, 'id'], ids.workload],
+    [['organizations', 'source', 'backupAccount'], id(source, 3)],
+    [['organizations', 'vault', 'managementAccount'], id(vault, 1)],
+    [['organizations', 'vault', 'vaultAccount'], ids.vault],
+    [['organizations', 'vault', 'airGapAccount'], id(vault, 3)],
+    [['organizations', 'vault', 'restoreAccount'], ids.restore],
+    [['organizations', 'vault', 'logArchiveAccount'], id(vault, 5)],
+    ...(['s3', 'rds', 'aurora', 'ebs'] as const).map((service): Edits[number] => [
+      ['protect', service, 0, 'account'],
+      ids.workload,
+    ]),
+  ];
+  return { ...ids, edits };
+}
+
 /** A config with `n` workload accounts, each protecting one bucket: for scale tests and benchmarks. */
 export function withWorkloadAccounts(n: number): Config {
   const accounts = Array.from({ length: n }, (_, i) => ({ id: String(300000000000 + i), name: `w${i}` }));

@@ -27,6 +27,10 @@ export function registerDrillCommands(program: Command): void {
     )
     .option('--report-dir <dir>', 'where reports/drill-<time>/ goes', 'reports')
     .option(
+      '--evidence-bucket',
+      "on the sandbox: also keep the report in the vault account's evidence bucket under Object Lock, as --target aws always does",
+    )
+    .option(
       '--templates <dir>',
       'authorize attacks against this synth output (what you deployed) instead of a fresh synth',
     )
@@ -37,6 +41,7 @@ export function registerDrillCommands(program: Command): void {
         target: 'sandbox' | 'aws';
         endpoint?: string;
         keep?: boolean;
+        evidenceBucket?: boolean;
         reportDir: string;
         templates?: string;
         output: string;
@@ -49,6 +54,7 @@ export function registerDrillCommands(program: Command): void {
         const { evidence, report, server } = await runDrill(config, {
           target: opts.target,
           keep: opts.keep ?? false,
+          evidenceBucket: opts.evidenceBucket ?? false,
           reportDir: opts.reportDir,
           ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
           ...(opts.templates ? { templates: opts.templates } : {}),

@@ -46,6 +46,19 @@ describe('guardrail policies', () => {
     });
   });
 
+  it('drill evidence: nobody deletes or shortens it; in the vault organization only break-glass changes more than adding files', () => {
+    const evidence = 'arn:aws:s3:::quickstart-airgap-evidence-200000000002';
+    expect(statement('airgap-vault-data', 'DenyVaultObjectDeletionAndRetentionChange')?.Resource).toEqual(
+      expect.arrayContaining([evidence, `${evidence}/*`]),
+    );
+    const s = statement('airgap-vault-data', 'DenyEvidenceChangesExceptAddingFiles');
+    expect(s?.NotAction).toEqual(['s3:PutObject', 's3:Get*', 's3:List*']);
+    expect(s?.Resource).toEqual([evidence, `${evidence}/*`]);
+    expect(s?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
+  });
+
   it('threat #12: only the retention role may delete snapshot copies', () => {
     expect(
       statement('airgap-vault-recovery-points', 'DenySnapshotDeletionExceptRetentionRole')?.Condition,

@@ -58,6 +58,8 @@ export function guardrails(config: Config): Guardrail[] {
     `arn:aws:s3:::${config.vault.bucketPrefix}-*`,
     `arn:aws:s3:::${config.vault.bucketPrefix}-*/*`,
   ];
+  const evidence = `arn:aws:s3:::${RESOURCE_NAMES.evidenceBucket(config)}`;
+  const evidenceBucket = [evidence, `${evidence}/*`];
   const breakGlass = role(config.access.breakGlassRole);
   const vaultOrg = config.organizations.vault.id;
   const sourceOrg = config.organizations.source.id;
@@ -70,7 +72,7 @@ export function guardrails(config: Config): Guardrail[] {
       kind: 'SCP',
       name: 'airgap-vault-data',
       description:
-        'No deletion, retention change, policy change or replication change of vault buckets and EFS replicas',
+        'No deletion, retention change, policy change or replication change of vault buckets, EFS replicas or drill evidence',
       document: doc([
         {
           Sid: 'DenyVaultObjectDeletionAndRetentionChange',
@@ -83,7 +85,7 @@ export function guardrails(config: Config): Guardrail[] {
             's3:PutLifecycleConfiguration',
             's3:PutBucketObjectLockConfiguration',
           ],
-          Resource: vaultBuckets,
+          Resource: [...vaultBuckets, ...evidenceBucket],
         },
         {
           // Every write to a vault bucket arrives by replication from the source organization, so inside the
@@ -112,6 +114,15 @@ export function guardrails(config: Config): Guardrail[] {
           Effect: 'Deny',
           Action: ['elasticfilesystem:Delete*', 'elasticfilesystem:Put*', 'elasticfilesystem:Update*'],
           Resource: `arn:aws:elasticfilesystem:*:${config.organizations.vault.vaultAccount}:file-system/*`,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
+        },
+        {
+          // The drill's evidence bucket takes new files (its bucket policy names the one role that adds them) and
+          // nothing else: no other write, delete or reconfiguration inside the vault organization but break-glass.
+          Sid: 'DenyEvidenceChangesExceptAddingFiles',
+          Effect: 'Deny',
+          NotAction: ['s3:PutObject', 's3:Get*', 's3:List*'],
+          Resource: evidenceBucket,
           Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
         },
       ]),

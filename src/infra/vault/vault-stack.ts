@@ -6,6 +6,7 @@ import { AttackAlerts } from '../governance/attack-alerts.js';
 import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
+import { EvidenceBucket } from './evidence-bucket.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { ScheduledAudit } from './scheduled-audit.js';
 import { SnapshotCopier } from './snapshot-copier.js';
@@ -13,8 +14,9 @@ import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
 
 /**
- * The vault account's core: the vault key, the catalog, the event bus, alerts and the dashboard. Vault
- * buckets live in `VaultBucketsStack`s beside it, so the 500-resource stack limit never caps the bucket count.
+ * The vault account's core: the vault key, the catalog, the event bus, alerts, the dashboard and the drill's
+ * evidence bucket. Vault buckets live in `VaultBucketsStack`s beside it, so the 500-resource stack limit never
+ * caps the bucket count.
  */
 export class VaultStack extends Stack {
   readonly key: VaultKey;
@@ -37,6 +39,7 @@ export class VaultStack extends Stack {
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
     new ScheduledAudit(this, 'Audit', { config, key, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
+    new EvidenceBucket(this, 'Evidence', config);
     new AccountBaseline(this, 'Baseline', { config });
   }
 }

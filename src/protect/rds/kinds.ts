@@ -1,7 +1,9 @@
 import {
   CopyDBClusterSnapshotCommand,
   CopyDBSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
   DeleteDBClusterSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBClusterSnapshotAttributesCommand,
@@ -20,6 +22,7 @@ import {
   type DBClusterSnapshot,
   type DBInstance,
   type DBSnapshot,
+  type DBSnapshotAttribute,
   type RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds';
@@ -95,6 +98,13 @@ export interface Kind {
     region: string,
     owner: string,
   ): Promise<RdsSnapshot[]>;
+  /** Takes a manual snapshot of a DB instance or cluster. */
+  snapshot(
+    rds: RDSClient,
+    resourceId: string,
+    id: string,
+    tags: Record<string, string>,
+  ): Promise<RdsSnapshot>;
   copy(rds: RDSClient, sourceArn: string, target: CopyTarget): Promise<RdsSnapshot>;
   remove(rds: RDSClient, id: string): Promise<void>;
   share(rds: RDSClient, id: string, account: string): Promise<void>;
@@ -102,6 +112,86 @@ export interface Kind {
   resources(rds: RDSClient, region: string, owner: string): Promise<SourceResource[]>;
   findRestored(rds: RDSClient, name: string): Promise<RestoredResource | undefined>;
   restore(rds: RDSClient, snapshot: RdsSnapshot, target: RestoreTarget): Promise<RestoredResource>;
+}
+
+/**
+ * RDS names every snapshot request and field after its noun: DescribeDBSnapshots and DescribeDBClusterSnapshots,
+ * `DBSnapshotIdentifier` and `DBClusterSnapshotIdentifier`, `SourceDB…`, `…Arn`, `…AttributesResult`. So a
+ * kind's snapshot calls are its noun, its commands and how it reads one snapshot; the calls themselves are one.
+ */
+interface SnapshotTable<S> {
+  noun: 'DBSnapshot' | 'DBClusterSnapshot';
+  /** The field naming the snapshotted resource: DBInstanceIdentifier or DBClusterIdentifier. */
+  resourceKey: 'DBInstanceIdentifier' | 'DBClusterIdentifier';
+  commands: Record<'describe' | 'create' | 'copy' | 'remove' | 'share' | 'attributes', RdsCommand>;
+  from(s: S, region: string, owner: string): RdsSnapshot;
+}
+
+type RdsCommand = new (input: never) => object;
+type Output = Record<string, unknown>;
+
+/** One request of a table's commands; the field names the table's noun gives are the SDK's own. */
+function send(rds: RDSClient, Command: RdsCommand, input: Record<string, unknown>): Promise<Output> {
+  const sendAny = rds.send.bind(rds) as unknown as (command: object) => Promise<Output>;
+  return sendAny(new Command(input as never));
+}
+
+const placeOf = (arn: string) => {
+  const [, , , region, owner] = arn.split(':');
+  return { region: region!, owner: owner! };
+};
+
+function snapshotCalls<S>(
+  t: SnapshotTable<S>,
+): Omit<Kind, 'service' | 'resources' | 'findRestored' | 'restore'> {
+  const id = `${t.noun}Identifier`;
+  const one = (out: Output, region: string, owner: string) => t.from(out[t.noun] as S, region, owner);
+  return {
+    async describe(rds, { id: wanted, shared }, region, owner) {
+      const out = await send(
+        rds,
+        t.commands.describe,
+        shared ? { SnapshotType: 'shared', IncludeShared: true } : { [id]: wanted },
+      );
+      return ((out[`${t.noun}s`] ?? []) as S[]).map((s) =>
+        t.from(s, region, ownerOf((s as Output)[`${t.noun}Arn`] as string | undefined) ?? owner),
+      );
+    },
+    async snapshot(rds, resourceId, snapshotId, tags) {
+      const out = await send(rds, t.commands.create, {
+        [t.resourceKey]: resourceId,
+        [id]: snapshotId,
+        Tags: tagList(tags),
+      });
+      const { region, owner } = placeOf((out[t.noun] as Output)[`${t.noun}Arn`] as string);
+      return one(out, region, owner);
+    },
+    async copy(rds, sourceArn, target) {
+      const out = await send(rds, t.commands.copy, {
+        [`Source${id}`]: sourceArn,
+        [`Target${id}`]: target.id,
+        KmsKeyId: target.kmsKeyArn,
+        Tags: tagList(target.tags),
+      });
+      return one(out, target.region, target.account);
+    },
+    async remove(rds, snapshotId) {
+      await send(rds, t.commands.remove, { [id]: snapshotId });
+    },
+    async share(rds, snapshotId, account) {
+      await send(rds, t.commands.share, {
+        [id]: snapshotId,
+        AttributeName: 'restore',
+        ValuesToAdd: [account],
+      });
+    },
+    async sharedWith(rds, snapshotId) {
+      const out = await send(rds, t.commands.attributes, { [id]: snapshotId });
+      const result = out[`${t.noun}AttributesResult`] as Output | undefined;
+      const attrs = (result?.[`${t.noun}Attributes`] ?? []) as DBSnapshotAttribute[];
+      return attrs.find((a) => a.AttributeName === 'restore')?.AttributeValues ?? [];
+    },
+  };
 }
 
 const isNotFound = (e: unknown) => /NotFound/.test((e as Error).name);
@@ -135,42 +225,19 @@ const clusterResource = (c: DBCluster, region: string, owner: string): SourceRes
 
 export const INSTANCE: Kind = {
   service: 'rds',
-  async describe(rds, { id, shared }, region, owner) {
-    const out = await rds.send(
-      new DescribeDBSnapshotsCommand(
-        shared ? { SnapshotType: 'shared', IncludeShared: true } : { DBSnapshotIdentifier: id },
-      ),
-    );
-    return (out.DBSnapshots ?? []).map((s) => fromInstance(s, region, ownerOf(s.DBSnapshotArn) ?? owner));
-  },
-  async copy(rds, sourceArn, t) {
-    const out = await rds.send(
-      new CopyDBSnapshotCommand({
-        SourceDBSnapshotIdentifier: sourceArn,
-        TargetDBSnapshotIdentifier: t.id,
-        KmsKeyId: t.kmsKeyArn,
-        Tags: tagList(t.tags),
-      }),
-    );
-    return fromInstance(out.DBSnapshot!, t.region, t.account);
-  },
-  async remove(rds, id) {
-    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }));
-  },
-  async share(rds, id, account) {
-    await rds.send(
-      new ModifyDBSnapshotAttributeCommand({
-        DBSnapshotIdentifier: id,
-        AttributeName: 'restore',
-        ValuesToAdd: [account],
-      }),
-    );
-  },
-  async sharedWith(rds, id) {
-    const out = await rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }));
-    const attrs = out.DBSnapshotAttributesResult?.DBSnapshotAttributes ?? [];
-    return attrs.find((a) => a.AttributeName === 'restore')?.AttributeValues ?? [];
-  },
+  ...snapshotCalls<DBSnapshot>({
+    noun: 'DBSnapshot',
+    resourceKey: 'DBInstanceIdentifier',
+    commands: {
+      describe: DescribeDBSnapshotsCommand,
+      create: CreateDBSnapshotCommand,
+      copy: CopyDBSnapshotCommand,
+      remove: DeleteDBSnapshotCommand,
+      share: ModifyDBSnapshotAttributeCommand,
+      attributes: DescribeDBSnapshotAttributesCommand,
+    },
+    from: fromInstance,
+  }),
   async resources(rds, region, owner) {
     const out: SourceResource[] = [];
     for await (const page of paginateDescribeDBInstances({ client: rds }, {}))
@@ -209,46 +276,19 @@ export const INSTANCE: Kind = {
 
 export const CLUSTER: Kind = {
   service: 'aurora',
-  async describe(rds, { id, shared }, region, owner) {
-    const out = await rds.send(
-      new DescribeDBClusterSnapshotsCommand(
-        shared ? { SnapshotType: 'shared', IncludeShared: true } : { DBClusterSnapshotIdentifier: id },
-      ),
-    );
-    return (out.DBClusterSnapshots ?? []).map((s) =>
-      fromCluster(s, region, ownerOf(s.DBClusterSnapshotArn) ?? owner),
-    );
-  },
-  async copy(rds, sourceArn, t) {
-    const out = await rds.send(
-      new CopyDBClusterSnapshotCommand({
-        SourceDBClusterSnapshotIdentifier: sourceArn,
-        TargetDBClusterSnapshotIdentifier: t.id,
-        KmsKeyId: t.kmsKeyArn,
-        Tags: tagList(t.tags),
-      }),
-    );
-    return fromCluster(out.DBClusterSnapshot!, t.region, t.account);
-  },
-  async remove(rds, id) {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }));
-  },
-  async share(rds, id, account) {
-    await rds.send(
-      new ModifyDBClusterSnapshotAttributeCommand({
-        DBClusterSnapshotIdentifier: id,
-        AttributeName: 'restore',
-        ValuesToAdd: [account],
-      }),
-    );
-  },
-  async sharedWith(rds, id) {
-    const out = await rds.send(
-      new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }),
-    );
-    const attrs = out.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes ?? [];
-    return attrs.find((a) => a.AttributeName === 'restore')?.AttributeValues ?? [];
-  },
+  ...snapshotCalls<DBClusterSnapshot>({
+    noun: 'DBClusterSnapshot',
+    resourceKey: 'DBClusterIdentifier',
+    commands: {
+      describe: DescribeDBClusterSnapshotsCommand,
+      create: CreateDBClusterSnapshotCommand,
+      copy: CopyDBClusterSnapshotCommand,
+      remove: DeleteDBClusterSnapshotCommand,
+      share: ModifyDBClusterSnapshotAttributeCommand,
+      attributes: DescribeDBClusterSnapshotAttributesCommand,
+    },
+    from: fromCluster,
+  }),
   async resources(rds, region, owner) {
     const out: SourceResource[] = [];
     for await (const page of paginateDescribeDBClusters({ client: rds }, {}))
