@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ROLE_NAMES } from './names.js';
 
-/** The most ranges `access.allowedCidrs` takes: 46 of the longest IPv6 ranges still fit the SCP size limit. */
-export const MAX_ALLOWED_CIDRS = 46;
+/** The most ranges `access.allowedCidrs` takes: 50 of the longest IPv6 ranges still fit the SCP size limit. */
+export const MAX_ALLOWED_CIDRS = 50;
 
 const CIDR_FORMATS = [z.cidrv4(), z.cidrv6()];
 const Cidr = z.string().refine((v) => CIDR_FORMATS.some((f) => f.safeParse(v).success), {

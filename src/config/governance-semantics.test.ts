@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument, type Document } from 'yaml';
 import { QUICKSTART_PATH, quickstart } from '../../test/support/config.js';
 import { InputError } from '../errors.js';
+import { MAX_ALLOWED_CIDRS } from './access-schema.js';
 import { parseConfig } from './load.js';
 
 function problems(edits: [string, unknown][]): string[] {
@@ -51,8 +52,8 @@ describe('config: access (human access to the vault organization)', () => {
     expect(problems([['allowedCidrs', ['203.0.113.0/24', '203.0.113.0/24']]])[0]).toMatch(
       /allowedCidrs\[1\]: 203\.0\.113\.0\/24 is listed twice/,
     );
-    const many = Array.from({ length: 47 }, (_, i) => `198.51.${i}.0/24`);
-    expect(problems([['allowedCidrs', many]])[0]).toContain('must list at most 46 ranges');
+    const many = Array.from({ length: MAX_ALLOWED_CIDRS + 1 }, (_, i) => `198.51.${i}.0/24`);
+    expect(problems([['allowedCidrs', many]])[0]).toContain(`must list at most ${MAX_ALLOWED_CIDRS} ranges`);
   });
 
   it('refuses a service role of the project as the break-glass role, and a name IAM would refuse', () => {

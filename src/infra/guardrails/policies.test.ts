@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quickstart, withWorkloadAccounts } from '../../../test/support/config.js';
 import { MAX_ALLOWED_CIDRS } from '../../config/access-schema.js';
+import { glob } from '../../proof/wildcard.js';
 import { IDENTITY_CENTER_ROLES, serviceRolePatterns } from './human-access.js';
 import {
   guardrails,
@@ -237,6 +238,23 @@ describe('human access to the vault organization (SCP)', () => {
       'arn:aws:iam::*:role/AirGapCopyFlow*',
       'arn:aws:iam::*:role/AirGapRetention',
     ]);
+  });
+
+  it('nobody but break-glass creates a role with a service role name: it would pass the rules for people unasked', () => {
+    // The MFA and network rules exempt service roles by name (AirGapCopyFlow* included), in every vault account.
+    const created = 'arn:aws:iam::222222222222:role/AirGapCopyFlowUnasked';
+    const denies = all
+      .filter((g) => g.organization === 'vault' && g.kind === 'SCP')
+      .flatMap((g) => g.document.Statement)
+      .filter(
+        (s) =>
+          s.Effect === 'Deny' &&
+          [s.Action ?? []].flat().some((a) => glob(a, true).test('iam:CreateRole')) &&
+          [s.Resource ?? []].flat().some((r) => glob(r, false).test(created)),
+      );
+    expect(denies.map((s) => s.Condition)).toContainEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+    });
   });
 
   it('refuses calls from outside access.allowedCidrs, except break-glass, which may come from anywhere', () => {
