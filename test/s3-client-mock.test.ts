@@ -143,6 +143,30 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       s3.on(HeadBucketCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
     };
     const at = new Date('2026-11-23T06:00:00Z');
+    /** A re-run into a target holding a same-size SSE-KMS copy of k (other ETag), stored SHA-256 `targetSha`. */
+    const resumeOfKmsCopy = (targetSha: string) => {
+      vaultHolds(3, '"11111111111111111111111111111111"');
+      s3.on(HeadBucketCommand).resolves({});
+      s3.on(ListObjectVersionsCommand, { Bucket: 'airgap-restore-x' }).resolves({
+        Versions: [
+          {
+            Key: 'k',
+            VersionId: 't1',
+            Size: 3,
+            ETag: '"22222222222222222222222222222222"',
+            LastModified: when,
+          },
+        ],
+      });
+      s3.on(HeadObjectCommand, { Bucket: bucket.vaultBucket }).resolves({
+        ContentLength: 3,
+        ChecksumSHA256: 'sha',
+      });
+      s3.on(HeadObjectCommand, { Bucket: 'airgap-restore-x' }).resolves({
+        ContentLength: 3,
+        ChecksumSHA256: targetSha,
+      });
+    };
 
     it('threat #30: reports FAILED for a key whose checksum after copy differs, never restored (client mock: moto never verifies checksums)', async () => {
       vaultHolds(3);
@@ -204,6 +228,23 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         'v-a',
         'v-b',
       ]);
+    });
+
+    it('threat #32: a resumed restore of an SSE-KMS vault skips keys already copied, though their ETags differ, by comparing SHA-256 (client mock: moto gives SSE-KMS copies MD5 ETags)', async () => {
+      resumeOfKmsCopy('sha');
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report).toMatchObject({ restored: 0, skippedAlreadyRestored: 1, failed: [] });
+      expect(report.items[0]?.checksum).toBe('ChecksumSHA256:sha');
+      expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
+    });
+
+    it('threat #32: a resumed restore copies a key whose SHA-256 in the target differs from the vault version (client mock)', async () => {
+      resumeOfKmsCopy('other');
+      s3.on(CopyObjectCommand).resolves({
+        CopyObjectResult: { ETag: '"33333333333333333333333333333333"', ChecksumSHA256: 'sha' },
+      });
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report).toMatchObject({ restored: 1, skippedAlreadyRestored: 0, failed: [] });
     });
 
     it('threat #15: restore retries 503 SlowDown on a copy and restores the key once (client mock: moto never throttles)', async () => {

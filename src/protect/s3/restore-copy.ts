@@ -107,6 +107,43 @@ export async function copyRestoreItem(
   throw new Error('no checksum common to the vault version and its copy: the copy could not be checked');
 }
 
+/**
+ * Whether the target's current object already holds the vault version's bytes, when the listed ETags cannot
+ * say so (SSE-KMS ETags are not digests, so a copy's ETag never equals its source's): both sides' stored
+ * checksums of one algorithm must be equal. Two HEADs instead of a copy, so a resumed restore of an SSE-KMS
+ * vault does not copy every key again. Returns the matching checksum, or undefined (then the key is copied).
+ */
+export async function restoredByChecksum(
+  vault: { s3: S3Client; bucket: string },
+  target: { s3: S3Client; bucket: string },
+  item: RestoreItem,
+  retry?: RetryOptions,
+): Promise<string | undefined> {
+  const head = (side: { s3: S3Client; bucket: string }, versionId?: string) =>
+    retryThrottled(
+      () =>
+        side.s3.send(
+          new HeadObjectCommand({
+            Bucket: side.bucket,
+            Key: item.key,
+            ...(versionId ? { VersionId: versionId } : {}),
+            ChecksumMode: 'ENABLED',
+          }),
+        ),
+      retry,
+    );
+  const [want, got] = (await Promise.all([head(vault, item.versionId), head(target)])) as [
+    Checksums,
+    Checksums,
+  ];
+  for (const field of CHECKSUM_FIELDS) {
+    const w = want[field];
+    const g = got[field];
+    if (w && g) return w === g ? `${field}:${w}` : undefined;
+  }
+  return undefined;
+}
+
 function isMd5Etag(etag: string | undefined): boolean {
   return etag !== undefined && /^"[0-9a-f]{32}"$/.test(etag);
 }

@@ -11,7 +11,7 @@ import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
 import type { RetryOptions } from '../../util/retry.js';
 import { bucketExists } from './bucket-exists.js';
-import { copyRestoreItem, type CopyCheck } from './restore-copy.js';
+import { copyRestoreItem, restoredByChecksum, type CopyCheck } from './restore-copy.js';
 import { selectAt, type RestoreItem } from './restore-plan.js';
 import { listVersions } from './versions.js';
 
@@ -88,8 +88,8 @@ export async function planRestore(
  * copy. Keys deleted before T are simply not written, so the restore never deletes anything and its role
  * needs no delete permission (the versioning nuance of the AWS Backup POC: restoring into a versioned bucket
  * that already holds newer versions would need deletes; a fresh target does not). Re-running resumes: a key
- * the target already holds with the planned content is skipped. A target holding other keys is refused
- * unless `force` (threat #32).
+ * the target already holds with the planned content (same ETag, or else the same stored checksum: SSE-KMS ETags
+ * differ between copies) is skipped. A target holding other keys is refused unless `force` (threat #32).
  */
 export async function restoreBucket(
   clients: AwsClients,
@@ -143,13 +143,19 @@ export async function restoreBucket(
   await mapBounded(plan, opts.concurrency ?? 64, async (item) => {
     try {
       const there = existing.get(item.key);
-      if (there && there.size === item.size && there.etag === item.etag) {
+      const sameSize = there !== undefined && there.size === item.size;
+      const restoredAs = !sameSize
+        ? undefined
+        : there.etag === item.etag
+          ? `etag:${item.etag}`
+          : await restoredByChecksum(vault, into, item, opts.retry);
+      if (restoredAs) {
         report.skippedAlreadyRestored++;
         report.items.push({
           key: item.key,
           versionId: item.versionId,
           size: item.size,
-          checksum: `etag:${item.etag}`,
+          checksum: restoredAs,
         });
       } else {
         const copied = await copyRestoreItem(vault, into, item, check, opts.retry);
