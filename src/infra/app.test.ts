@@ -211,8 +211,9 @@ describe('vault stack', () => {
   });
 
   it('alarm count does not grow with the number of protected buckets: one query covers every bucket', () => {
-    // Four S3 and snapshot metric queries, plus copier, sweeper and copy-workflow failures: 8 for any bucket count.
-    vault.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // Four S3 and snapshot metric queries, plus copier, sweeper, RPO monitor and copy-workflow failures: 9 for any
+    // bucket count.
+    vault.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     vault.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 15 * 60,
       TreatMissingData: 'breaching',

@@ -28,7 +28,13 @@ describe('Lambda bundling (local esbuild)', () => {
       .map((f) => f.replace(/\.ts$/, ''))
       // The audit handler parses the whole config with the loader (zod and more) and is not deployed yet.
       .filter((name) => name !== 'audit');
-    expect(handlers).toEqual(['restore-validator', 'retention-sweeper', 'snapshot-copier', 'snapshot-share']);
+    expect(handlers).toEqual([
+      'restore-validator',
+      'retention-sweeper',
+      'rpo-monitor',
+      'snapshot-copier',
+      'snapshot-share',
+    ]);
     for (const name of handlers) {
       const dir = bundleHandler(name);
       expect(bundleHandler(name)).toBe(dir);

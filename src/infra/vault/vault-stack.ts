@@ -7,6 +7,7 @@ import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
 import { RetentionSweeper } from './retention-sweeper.js';
+import { RpoMonitor } from './rpo-monitor.js';
 import { SnapshotCopier } from './snapshot-copier.js';
 import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
@@ -34,6 +35,7 @@ export class VaultStack extends Stack {
       alerts,
     });
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
+    new RpoMonitor(this, 'RpoMonitor', { config, key, table: catalog.table, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
     new AccountBaseline(this, 'Baseline', { config });
   }
