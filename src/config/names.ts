@@ -30,8 +30,6 @@ export const ROLE_NAMES = {
   /** Vault account: the Step Functions copy workflow, and EventBridge starting it (service roles, named for the SCPs). */
   copyWorkflow: 'AirGapCopyFlow',
   copyWorkflowStart: 'AirGapCopyFlowStart',
-  /** Vault account: reads the recovery catalog on a schedule and publishes RPO breaches and recovery point ages. */
-  rpoMonitor: 'AirGapRpoMonitor',
   /** Vault organization: the role AWS Config records each account's configuration with. */
   configRecorder: 'AirGapConfigRecorder',
 } as const;
@@ -50,7 +48,6 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'backupRestoreService',
   'copyWorkflow',
   'copyWorkflowStart',
-  'rpoMonitor',
 ];
 
 export function roleArn(account: string, role: RoleKey): string {

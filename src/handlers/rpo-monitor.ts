@@ -8,7 +8,7 @@ import { env, instrumented, powertools, publishMetric } from './support/powertoo
 const pt = powertools();
 const vault = env('VAULT_ACCOUNT');
 const region = env('AWS_REGION');
-const clients = new AwsClients({ region, roleName: ROLE_NAMES.rpoMonitor, homeAccount: vault });
+const clients = new AwsClients({ region, roleName: ROLE_NAMES.snapshotCopier, homeAccount: vault });
 const catalog = new Catalog({ clients, account: vault, region, table: env('CATALOG_TABLE') });
 
 /**

@@ -29,23 +29,24 @@ describe('RPO monitor in the vault stack', () => {
     );
   });
 
-  it('runs as AirGapRpoMonitor, which may only scan the catalog and decrypt it through DynamoDB', () => {
+  it('runs as AirGapSnapshotCopier (no new name in the full human-access SCP), which may scan the catalog', () => {
+    const fns = vault.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'airgap-rpo-monitor' } } },
+    });
+    const [fn] = Object.values(fns) as { Properties: { Role: { 'Fn::GetAtt': string[] } } }[];
+    const roles = vault.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AirGapSnapshotCopier' } });
+    expect(Object.keys(roles)).toEqual([fn!.Properties.Role['Fn::GetAtt'][0]]);
     vault.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'AirGapRpoMonitor',
-      Policies: [
-        {
+      RoleName: 'AirGapSnapshotCopier',
+      Policies: Match.arrayWith([
+        Match.objectLike({
           PolicyDocument: {
-            Statement: [
-              Match.objectLike({ Sid: 'ReadCatalog', Action: 'dynamodb:Scan' }),
-              Match.objectLike({
-                Sid: 'DecryptCatalogThroughDynamoDb',
-                Action: ['kms:Decrypt', 'kms:DescribeKey'],
-                Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' } },
-              }),
-            ],
+            Statement: Match.arrayWith([
+              Match.objectLike({ Sid: 'RecordInCatalog', Action: Match.arrayWith(['dynamodb:Scan']) }),
+            ]),
           },
-        },
-      ],
+        }),
+      ]),
     });
   });
 

@@ -3,10 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ROLE_NAMES, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
 import { rpoScope } from '../../status/evaluate.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
@@ -19,9 +19,11 @@ export const RPO_CHECK_MINUTES = 15;
 export const TARGET_INPUT_LIMIT = 8192;
 
 /**
- * The RPO monitor (src/handlers/rpo-monitor.ts) as `AirGapRpoMonitor`, every RPO_CHECK_MINUTES: reads the recovery
- * catalog (nothing else) and publishes RpoBreaches per service and RecoveryPointAgeMinutes per resource, which the
- * RpoBreaches alarm (missing data breaches: a silent monitor is a breach) and the dashboard read.
+ * The RPO monitor (src/handlers/rpo-monitor.ts) every RPO_CHECK_MINUTES: reads the recovery catalog (nothing else) and publishes RpoBreaches per service and RecoveryPointAgeMinutes per resource, which the
+ * RpoBreaches alarm (missing data breaches: a silent monitor is a breach) and the dashboard read. It runs as
+ * `AirGapSnapshotCopier`, whose catalog read it needs, not as a role of its own: every service role of the vault
+ * organization is named twice in the human-access SCP, which has no room left for another name (5,120 characters
+ * with the longest allowed networks).
  */
 export class RpoMonitor extends Construct {
   readonly fn: AirgapFunction;
@@ -29,7 +31,7 @@ export class RpoMonitor extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { config: Config; key: kms.Key; table: dynamodb.TableV2; alerts: Alerts },
+    props: { config: Config; key: kms.Key; table: dynamodb.TableV2; alerts: Alerts; role: iam.Role },
   ) {
     super(scope, id);
     const { config, key, table } = props;
@@ -39,35 +41,11 @@ export class RpoMonitor extends Construct {
       throw new Error(
         `the RPO monitor's scope (the RDS, Aurora and EBS resources protect names) is ${input.length} characters, over EventBridge's ${TARGET_INPUT_LIMIT}: select those resources by tag instead of by name`,
       );
-    const role = new iam.Role(this, 'Role', {
-      roleName: ROLE_NAMES.rpoMonitor,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Air Gap Recover: reads the recovery catalog and publishes RPO breaches',
-      inlinePolicies: {
-        read: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              sid: 'ReadCatalog',
-              actions: ['dynamodb:Scan'],
-              resources: [table.tableArn],
-            }),
-            new iam.PolicyStatement({
-              sid: 'DecryptCatalogThroughDynamoDb',
-              actions: ['kms:Decrypt', 'kms:DescribeKey'],
-              resources: [key.keyArn],
-              conditions: {
-                StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` },
-              },
-            }),
-          ],
-        }),
-      },
-    });
     this.fn = new AirgapFunction(this, 'Function', {
       config,
       handler: 'rpo-monitor',
       description: 'Air Gap Recover: publishes per service the protected resources outside their RPO',
-      role,
+      role: props.role,
       logKey: key,
       timeout: Duration.minutes(5),
       environment: {

@@ -27,7 +27,7 @@ export class VaultStack extends Stack {
     const events = new VaultEventBus(this, 'Events', config);
     const alerts = new Alerts(this, 'Alerts', { config, key });
     new AttackAlerts(this, 'AttackAlerts', { config, topic: alerts.topic, bus: events.bus });
-    new SnapshotCopier(this, 'SnapshotCopier', {
+    const copier = new SnapshotCopier(this, 'SnapshotCopier', {
       config,
       key,
       table: catalog.table,
@@ -35,7 +35,7 @@ export class VaultStack extends Stack {
       alerts,
     });
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
-    new RpoMonitor(this, 'RpoMonitor', { config, key, table: catalog.table, alerts });
+    new RpoMonitor(this, 'RpoMonitor', { config, key, table: catalog.table, alerts, role: copier.role });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
     new AccountBaseline(this, 'Baseline', { config });
   }
