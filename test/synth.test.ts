@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,13 @@ beforeAll(() => {
 describe('airgap synth (cdk-nag on, CDK validation on)', () => {
   it('writes one template per account role and the guardrails of both organizations', () => {
     expect(manifest.templates.map((t) => t.stackName)).toEqual([
+      'quickstart-airgap-assets-100000000001-us-east-1',
+      'quickstart-airgap-assets-200000000005-us-east-1',
+      'quickstart-airgap-assets-200000000001-us-east-1',
+      'quickstart-airgap-assets-200000000002-us-east-1',
+      'quickstart-airgap-assets-200000000004-us-east-1',
+      'quickstart-airgap-assets-100000000003-us-east-1',
+      'quickstart-airgap-assets-200000000003-us-east-1',
       'quickstart-airgap-log-archive',
       'quickstart-airgap-governance',
       'quickstart-airgap-vault',
@@ -78,8 +85,49 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
     const many = synthesize(withWorkloadAccounts(10), mkdtempSync(join(tmpdir(), 'airgap-synth10-')), {
       nag: false,
     });
-    // withWorkloadAccounts turns the AWS Backup path off: its two account stacks are not there.
-    expect(many.templates).toHaveLength(manifest.templates.length - 2);
+    // withWorkloadAccounts turns the AWS Backup path off: its two account stacks and their asset buckets are not there.
+    expect(many.templates).toHaveLength(manifest.templates.length - 4);
     expect(many.templates.find((t) => t.role === 'workload')?.instances).toHaveLength(10);
+  });
+
+  it('every asset bucket a template publishes to is created by an asset template deployed before it, with no assets of its own', () => {
+    const created = new Map<string, number>();
+    manifest.templates.forEach((t, i) => {
+      const tpl = JSON.parse(readFileSync(join(out, t.file), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties?: { BucketName?: string } }>;
+      };
+      for (const r of Object.values(tpl.Resources))
+        if (r.Type === 'AWS::S3::Bucket' && r.Properties?.BucketName?.startsWith('airgap-assets-'))
+          created.set(r.Properties.BucketName, i);
+    });
+    for (const [i, t] of manifest.templates.entries()) {
+      const assets = join(out, t.file.replace(/\.template\.json$/, '.assets.json'));
+      if (t.stackName.includes('-airgap-assets-')) {
+        expect(existsSync(assets), `${t.stackName} must deploy without an asset bucket`).toBe(false);
+        continue;
+      }
+      const { files } = JSON.parse(readFileSync(assets, 'utf8')) as {
+        files: Record<string, { destinations: Record<string, { bucketName: string }> }>;
+      };
+      for (const f of Object.values(files))
+        for (const d of Object.values(f.destinations)) {
+          // The StackSet template names its bucket per region: its instances' region.
+          const bucket = d.bucketName.replace('${AWS::Region}', t.instances[0]!.region);
+          expect(created.get(bucket), `${t.stackName} publishes to ${bucket}`).toBeLessThan(i);
+        }
+    }
+  });
+
+  it('the asset bucket of the source management account lets accounts of the source organization read the code only', () => {
+    const t = manifest.templates.find(
+      (x) => x.stackName === 'quickstart-airgap-assets-100000000001-us-east-1',
+    )!;
+    const text = readFileSync(join(out, t.file), 'utf8');
+    expect(text).toContain('"s3:GetObject"');
+    expect(text).toContain('"aws:PrincipalOrgID": "o-source0001"');
+    const vaultAssets = manifest.templates.find(
+      (x) => x.stackName === 'quickstart-airgap-assets-200000000002-us-east-1',
+    )!;
+    expect(readFileSync(join(out, vaultAssets.file), 'utf8')).not.toContain('aws:PrincipalOrgID');
   });
 });

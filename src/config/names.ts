@@ -35,6 +35,8 @@ export const ROLE_NAMES = {
   /** Vault account: the Step Functions copy workflow, and EventBridge starting it (service roles, named for the SCPs). */
   copyWorkflow: 'AirGapCopyFlow',
   copyWorkflowStart: 'AirGapCopyFlowStart',
+  /** Vault account: reads the recovery catalog on a schedule and publishes RPO breaches and recovery point ages. */
+  rpoMonitor: 'AirGapRpoMonitor',
   /** Vault organization: the role AWS Config records each account's configuration with. */
   configRecorder: 'AirGapConfigRecorder',
   /** Source accounts: assumed by EFS to replicate protected file systems into their vault replicas. */
@@ -58,6 +60,7 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'restoreValidator',
   'copyWorkflow',
   'copyWorkflowStart',
+  'rpoMonitor',
   'auditor',
   'vaultBackup',
 ];

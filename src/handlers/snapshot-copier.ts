@@ -2,11 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ROLE_NAMES } from '../config/names.js';
-import { METRICS } from '../config/metrics.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import { runCopier, type CopierContext, type CopyOutcome } from '../protect/snapshots/copier.js';
 import { backoffSeconds, copyScope, type CopierInput } from '../protect/snapshots/triggers.js';
-import { instrumented, powertools } from './support/powertools.js';
+import { instrumented, powertools, publishMetric } from './support/powertools.js';
 import { fromSettings } from './support/settings.js';
 
 /** What one run did, by outcome; the copy workflow waits and runs again while anything is pending. */
@@ -83,9 +82,7 @@ export const handler = instrumented(
     for (const o of report.outcomes) {
       if (o.result !== 'failed') continue;
       pt.logger.error('snapshot copy failed', { snapshot: o.snapshot, cause: o.cause });
-      const metric = pt.metrics.singleMetric();
-      metric.addDimension(METRICS.copyFailures.dimensions[0], o.snapshot);
-      metric.addMetric(METRICS.copyFailures.name, MetricUnit.Count, 1);
+      publishMetric(pt, 'copyFailures', [o.snapshot], 1);
     }
     const summary = summarize(report.outcomes, report.inFlight, attempt);
     pt.metrics.addMetric('SnapshotCopiesStarted', MetricUnit.Count, summary.copied);

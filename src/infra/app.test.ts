@@ -212,8 +212,8 @@ describe('vault stack', () => {
   });
 
   it('alarm count does not grow with the number of protected buckets: one query covers every bucket', () => {
-    // Four S3 and snapshot metric queries, plus copier, sweeper, copy-workflow and audit failures: 9 for any bucket count.
-    vault.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // Four S3 and snapshot metric queries, plus copier, sweeper, RPO monitor, copy-workflow and audit failures.
+    vault.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     vault.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 15 * 60,
       TreatMissingData: 'breaching',

@@ -14,6 +14,7 @@ import { GlobalEventsStack, needsGlobalEvents } from './governance/global-events
 import { GovernanceStack } from './governance/governance-stack.js';
 import { LogArchiveStack } from './governance/log-archive-stack.js';
 import { GOVERNANCE_REGION } from './governance/watched-calls.js';
+import { AssetBucketStack } from './lambda/asset-bucket-stack.js';
 import { assetSynthesizer } from './lambda/synthesizer.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
@@ -128,6 +129,8 @@ export function buildApp(
   stacks.push(...backupPathStacks(app, config));
   // Logging first: the vault organization's trail and recorders need the log archive bucket to exist.
   stacks.unshift(...governanceStacks(app, config));
+  // Before everything: the asset bucket of every account and region a template goes to.
+  stacks.unshift(...assetBucketStacks(app, config, stacks));
   for (const { stack } of stacks) {
     stack.tags.setTag('airgap:deployment', config.name);
     acknowledgeProjectChoices(stack);
@@ -136,6 +139,36 @@ export function buildApp(
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   }
   return { app, stacks };
+}
+
+/**
+ * One `AssetBucketStack` per account and region that `assetSynthesizer` publishes to: where each stack is deployed,
+ * and for the source StackSet, its administrator (the source management account) in the StackSet's region, whose
+ * bucket the workload accounts of the source organization read the share function's code from.
+ */
+function assetBucketStacks(app: App, config: Config, stacks: RoleStack[]): RoleStack[] {
+  const out = new Map<string, RoleStack>();
+  // The StackSet first: its administrator's bucket must let the source organization read.
+  const workloadFirst = [...stacks].sort(
+    (a, b) => Number(b.role === 'workload') - Number(a.role === 'workload'),
+  );
+  for (const { role, instances } of workloadFirst) {
+    const workload = role === 'workload';
+    const account = workload ? config.organizations.source.managementAccount : instances[0]!.account;
+    const region = instances[0]!.region;
+    const key = `${account}-${region}`;
+    if (out.has(key)) continue;
+    out.set(key, {
+      role: workload ? 'source-management' : role,
+      stack: new AssetBucketStack(app, stackName(config, `assets-${key}`), {
+        config,
+        env: { account, region },
+        readerOrganization: workload ? config.organizations.source.id : undefined,
+      }),
+      instances: [{ account, region, parameters: {} }],
+    });
+  }
+  return [...out.values()];
 }
 
 /** The log archive (unless Control Tower keeps the logs) and the vault management account's governance stack. */

@@ -5,43 +5,19 @@ import {
   type Config,
   type Service,
 } from '../config/index.js';
+import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
+import { judge, type ExpectedResource, type StatusReport } from './judge.js';
 import type { CopyObservation, ProtectionPath } from './model.js';
+import type { RpoScope } from './rpo-breaches.js';
 
-export type ResourceState = 'never-reached' | 'outside-rpo' | 'within-rpo';
-
-export interface ResourceStatus {
-  service: Service;
-  resource: string;
-  account: string;
-  path: ProtectionPath;
-  state: ResourceState;
-  newestCopyAt: string | undefined;
-  ageMinutes: number | undefined;
-  rpoMinutes: number;
-  retentionDays: number | undefined;
-  detail: string[];
-}
-
-export interface StatusReport {
-  at: string;
-  outsideRpo: number;
-  neverReached: number;
-  resources: ResourceStatus[];
-}
-
-interface Expected {
-  service: Service;
-  resource: string;
-  account: string;
-  path: ProtectionPath;
-}
+export type { ExpectedResource, ResourceState, ResourceStatus, StatusReport } from './judge.js';
 
 /**
  * Resources the config names explicitly, on every path that protects them. Tag selectors name nothing in
  * advance: their resources appear through what the paths observe.
  */
-export function expectedResources(config: Config): Expected[] {
-  const out: Expected[] = [];
+export function expectedResources(config: Config): ExpectedResource[] {
+  const out: ExpectedResource[] = [];
   if (config.paths.vault)
     for (const b of protectedBuckets(config))
       out.push({ service: 's3', resource: b.bucket, account: b.account, path: 's3-replication' });
@@ -81,9 +57,8 @@ export function resourceArn(service: Service, region: string, account: string, n
 }
 
 /**
- * Pure: joins what the config expects with what the path readers observed. Expected resources with no copy are
- * "never reached" and come first: AWS Backup's own protected-resource listing hides exactly those.
- * `paths` narrows the report to some protection paths (`airgap snapshots status`).
+ * Pure: what the config expects, joined with what the path readers observed of the accounts and paths it protects
+ * (`judge`). `paths` narrows the report to some protection paths (`airgap snapshots status`).
  */
 export function evaluate(
   config: Config,
@@ -91,43 +66,27 @@ export function evaluate(
   now: Date,
   paths?: readonly ProtectionPath[],
 ): StatusReport {
-  const key = (path: string, resource: string) => `${path} ${resource}`;
-  const byKey = new Map(observed.map((o) => [key(o.path, o.resource), o]));
-  const rows: ResourceStatus[] = [];
-  const seen = new Set<string>();
-  const expected = expectedResources(config).filter((e) => !paths || paths.includes(e.path));
+  const onPath = (path: ProtectionPath) => !paths || paths.includes(path);
   const inConfig = (o: CopyObservation) =>
     config.protect[o.service].some((sel) => sel.account === o.account) &&
     (o.path !== 'aws-backup' || config.paths.backup);
-  for (const e of [
-    ...expected,
-    ...observed.filter((o) => inConfig(o) && (!paths || paths.includes(o.path))),
-  ]) {
-    const k = key(e.path, e.resource);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    const o = byKey.get(k);
-    const rpo = config.rpoMinutes[e.service];
-    const age = o?.newestCopyAt ? Math.floor((now.getTime() - o.newestCopyAt.getTime()) / 60_000) : undefined;
-    rows.push({
-      service: e.service,
-      resource: e.resource,
-      account: e.account,
-      path: e.path,
-      state: age === undefined ? 'never-reached' : age > rpo ? 'outside-rpo' : 'within-rpo',
-      newestCopyAt: o?.newestCopyAt?.toISOString(),
-      ageMinutes: age,
-      rpoMinutes: rpo,
-      retentionDays: o?.retentionDays,
-      detail: o?.detail ?? [],
-    });
-  }
-  const order: Record<ResourceState, number> = { 'never-reached': 0, 'outside-rpo': 1, 'within-rpo': 2 };
-  rows.sort((a, b) => order[a.state] - order[b.state] || a.resource.localeCompare(b.resource));
+  return judge(
+    expectedResources(config).filter((e) => onPath(e.path)),
+    observed.filter((o) => inConfig(o) && onPath(o.path)),
+    config.rpoMinutes,
+    now,
+  );
+}
+
+/** The snapshot path's RPO monitor scope (`RpoScope`): what the vault's RPO monitor function judges. */
+export function rpoScope(config: Config): RpoScope {
+  // Every snapshot service, protected or not: a zero is published for each, so the alarm hears from all of them.
+  const services = SNAPSHOT_SERVICES;
   return {
-    at: now.toISOString(),
-    outsideRpo: rows.filter((r) => r.state !== 'within-rpo').length,
-    neverReached: rows.filter((r) => r.state === 'never-reached').length,
-    resources: rows,
+    expected: expectedResources(config).filter((e) => e.path === 'snapshot-copy'),
+    accounts: Object.fromEntries(
+      services.map((s) => [s, [...new Set(config.protect[s].map((x) => x.account))]]),
+    ),
+    rpoMinutes: Object.fromEntries(services.map((s) => [s, config.rpoMinutes[s]])),
   };
 }

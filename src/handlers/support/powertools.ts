@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
+import { METRICS, type MetricKey } from '../../config/metrics.js';
 
 /** Logger, Metrics and Tracer of one handler; service name and namespace come from the function's environment. */
 export interface Powertools {
@@ -52,4 +53,24 @@ export function env(name: string): string {
   const value = process.env[name];
   if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
   return value;
+}
+
+/**
+ * Publishes one data point of a vault metric with exactly its dimensions (`METRICS`), at once. Powertools adds a
+ * `service` dimension to every metric by default, and the alarms' and dashboard's `SCHEMA(namespace, ...)` queries
+ * match only metrics with exactly the listed dimensions: with the extra one, no alarm would ever see the metric.
+ */
+export function publishMetric(
+  { metrics }: Powertools,
+  key: MetricKey,
+  dimensionValues: readonly string[],
+  value: number,
+): void {
+  const { name, dimensions, unit } = METRICS[key];
+  if (dimensionValues.length !== dimensions.length)
+    throw new Error(`${name} takes ${dimensions.length} dimension value(s) (${dimensions.join(', ')})`);
+  const single = metrics.singleMetric();
+  single.clearDefaultDimensions();
+  dimensions.forEach((d, i) => single.addDimension(d, dimensionValues[i]!));
+  single.addMetric(name, unit === 'None' ? MetricUnit.NoUnit : MetricUnit[unit], value);
 }

@@ -226,6 +226,7 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
           'arn:aws:iam::*:role/AirGapRestoreValidator',
           'arn:aws:iam::*:role/AirGapCopyFlow*',
+          'arn:aws:iam::*:role/AirGapRpoMonitor',
           'arn:aws:iam::*:role/AirGapAuditor',
           'arn:aws:iam::*:role/AirGapVaultBackup',
         ],

@@ -112,7 +112,8 @@ export class AirgapFunction extends NodejsFunction {
     if (props.settings !== undefined) this.storeSettings(props, props.settings);
     props.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
+        // Per handler: one role may run more than one function (the copier's runs the RPO monitor too).
+        sid: `WriteLogsOf${props.handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],
       }),

@@ -20,6 +20,7 @@ describe('Lambda bundling (local esbuild)', () => {
       'audit',
       'restore-validator',
       'retention-sweeper',
+      'rpo-monitor',
       'snapshot-copier',
       'snapshot-share',
     ]);

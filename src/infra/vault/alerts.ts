@@ -13,16 +13,21 @@ import {
   type Config,
   type MetricKey,
 } from '../../config/index.js';
+import { RPO_CHECK_MINUTES } from './rpo-monitor.js';
 
 /**
  * One Metrics Insights query per metric, taking the worst value over every bucket or resource: the alarm
  * count stays four however many buckets are protected, and a newly protected bucket is covered at once.
  */
-export function worstOf(key: MetricKey, fn: 'MAX' | 'SUM'): cloudwatch.MathExpression {
+export function worstOf(
+  key: MetricKey,
+  fn: 'MAX' | 'SUM',
+  period = Duration.minutes(5),
+): cloudwatch.MathExpression {
   const { name, dimensions } = METRICS[key];
   return new cloudwatch.MathExpression({
     expression: `SELECT ${fn}(${name}) FROM SCHEMA("${METRIC_NAMESPACE}", ${dimensions.join(', ')})`,
-    period: Duration.minutes(5),
+    period,
     label: name,
     usingMetrics: {},
   });
@@ -90,9 +95,9 @@ export class Alerts extends Construct {
     );
     this.addAlarm(
       'RpoBreaches',
-      worstOf('rpoBreaches', 'MAX'),
+      worstOf('rpoBreaches', 'MAX', Duration.minutes(2 * RPO_CHECK_MINUTES)),
       0,
-      'A protected resource has no vault copy within its RPO',
+      'A protected DB instance, cluster or volume has no vault copy within its RPO, or the RPO monitor went silent',
       BREACHING,
     );
   }

@@ -9,6 +9,7 @@ import { Dashboard } from './dashboard.js';
 import { EvidenceBucket } from './evidence-bucket.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { ScheduledAudit } from './scheduled-audit.js';
+import { RpoMonitor } from './rpo-monitor.js';
 import { SnapshotCopier } from './snapshot-copier.js';
 import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
@@ -38,6 +39,7 @@ export class VaultStack extends Stack {
     });
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
     new ScheduledAudit(this, 'Audit', { config, key, alerts });
+    new RpoMonitor(this, 'RpoMonitor', { config, key, table: catalog.table, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
     new EvidenceBucket(this, 'Evidence', config);
     new AccountBaseline(this, 'Baseline', { config });
