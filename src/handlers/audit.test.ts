@@ -89,7 +89,7 @@ describe('scheduled audit handler (client mock: SSM settings and SNS; the audit 
     );
   });
 
-  it('publishes the failed-control count the dashboard graphs, per deployment, zero included', async () => {
+  it('publishes the failed-control count the dashboard graphs, per deployment, zero included, with exactly the dimensions its queries name', async () => {
     auditMock.mockResolvedValue(report([]));
     const summary = await handler({}, context);
     expect(summary.alerted).toBe(false);
@@ -102,7 +102,8 @@ describe('scheduled audit handler (client mock: SSM settings and SNS; the audit 
           CloudWatchMetrics: [
             expect.objectContaining({
               Namespace: 'AirGapRecover',
-              Dimensions: [expect.arrayContaining(['Deployment'])],
+              // Exactly [Deployment]: SCHEMA(namespace, Deployment) queries see nothing published with another set.
+              Dimensions: [['Deployment']],
               Metrics: [{ Name: 'AuditFailedControls', Unit: 'Count' }],
             }),
           ],

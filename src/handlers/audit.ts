@@ -1,11 +1,9 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { auditAlert, publishAlert } from '../audit/alert.js';
 import { audit } from '../audit/audit.js';
 import { AwsClients } from '../aws/clients.js';
 import type { Config } from '../config/index.js';
-import { METRICS } from '../config/metrics.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
-import { instrumented, powertools } from './support/powertools.js';
+import { instrumented, powertools, publishMetric } from './support/powertools.js';
 import { fromSettings } from './support/settings.js';
 
 /**
@@ -43,8 +41,7 @@ export const handler = instrumented(pt, async (): Promise<AuditRunSummary> => {
   const { config, clients, topicArn } = await context();
   const report = await audit(clients, config);
   pt.tracer.putAnnotation('failedControls', report.failed);
-  pt.metrics.addDimension(METRICS.auditFailedControls.dimensions[0], config.name);
-  pt.metrics.addMetric(METRICS.auditFailedControls.name, MetricUnit.Count, report.failed);
+  publishMetric(pt, 'auditFailedControls', [config.name], report.failed);
   const alert = auditAlert(report, config.name);
   if (alert)
     await publishAlert(
