@@ -19,6 +19,7 @@ import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { EfsReplicationRole, efsReplicationParameters } from './efs-replication-role.js';
 import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
+import { SNAPSHOT_EVENT_PATTERN } from '../vault/snapshot-copier.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
 /** The template parameter that carries an account's protected bucket names. */
@@ -201,15 +202,7 @@ export class SourceStack extends Stack {
     );
     new events.Rule(this, 'SnapshotEvents', {
       description: 'Air Gap Recover: forward snapshot completion events to the vault account',
-      eventPattern: {
-        source: ['aws.rds', 'aws.ec2', 'aws.backup'],
-        detailType: [
-          'RDS DB Snapshot Event',
-          'RDS DB Cluster Snapshot Event',
-          'EBS Snapshot Notification',
-          'Backup Job State Change',
-        ],
-      },
+      eventPattern: SNAPSHOT_EVENT_PATTERN,
       targets: [new targets.EventBus(bus)],
     });
     if (config.paths.backup)
