@@ -21,8 +21,8 @@ const role = (name: string) => `arn:aws:iam::*:role/${name}`;
 /**
  * The service roles as ARN patterns, a name that others extend standing for them all (`AirGapCopyFlow*` for the
  * workflow and its starter): the list is repeated in two statements of an SCP near its 5,120-character limit.
- * The wildcard admits no one new: a person creating another AirGap* role cannot give it a policy, since the
- * same SCP denies putting or attaching policies on AirGap* roles to all but break-glass.
+ * The wildcard admits no one new: `airgap-vault-data` lets nobody but break-glass create an AirGap* role, or put
+ * or attach a policy on one.
  */
 export function serviceRolePatterns(names: readonly string[]): string[] {
   const extended = (name: string) => names.some((other) => other !== name && other.startsWith(name));
