@@ -15,7 +15,7 @@ import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
 import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
-import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
+import { isSnapshotService, SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
 import { checksOutsideTheEvaluator, PROOF_SYNTH, type ControlResult } from '../proof/prove.js';
 import type { MotoServer } from '../sandbox/moto.js';
@@ -414,7 +414,7 @@ function coverageOf(config: Config, service: Service): { exercised: boolean; not
   if (config.protect[service].length === 0) return { exercised: false, note: 'not protected by this config' };
   if (service === 's3')
     return { exercised: true, note: 'replication, attack, point-in-time restore and checksum verification' };
-  if (service === 'rds' || service === 'aurora' || service === 'ebs')
+  if (isSnapshotService(service))
     return {
       exercised: true,
       note: 'snapshot, share, vault copy under the vault key, attack, restore, identifier and size checked',

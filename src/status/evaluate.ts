@@ -5,7 +5,7 @@ import {
   type Config,
   type Service,
 } from '../config/index.js';
-import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
+import { isSnapshotService, SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { judge, type ExpectedResource, type StatusReport } from './judge.js';
 import type { CopyObservation, ProtectionPath } from './model.js';
 import type { RpoScope } from './rpo-breaches.js';
@@ -31,7 +31,7 @@ export function expectedResources(config: Config): ExpectedResource[] {
         ...(sel.names ?? []).map((n) => resourceArn(service, region, sel.account, n)),
       ];
       for (const resource of arns) {
-        if (config.paths.vault && (service === 'rds' || service === 'aurora' || service === 'ebs'))
+        if (config.paths.vault && isSnapshotService(service))
           out.push({ service, resource, account: sel.account, path: 'snapshot-copy' });
         if (config.paths.backup) out.push({ service, resource, account: sel.account, path: 'aws-backup' });
       }

@@ -6,6 +6,9 @@ export type SnapshotService = Extract<CatalogService, 'rds' | 'aurora' | 'ebs'>;
 /** Every snapshot service, in the order commands, reports and evidence list them. */
 export const SNAPSHOT_SERVICES: readonly SnapshotService[] = ['rds', 'aurora', 'ebs'];
 
+export const isSnapshotService = (service: string): service is SnapshotService =>
+  (SNAPSHOT_SERVICES as readonly string[]).includes(service);
+
 /** A source snapshot the vault account can copy. */
 export interface SharedSnapshot {
   service: SnapshotService;
