@@ -44,6 +44,10 @@ export const METRICS = {
   },
   /** Restore: restores (or restored items) that failed their check, per service. */
   restoreFailures: { name: 'RestoreFailures', dimensions: ['Service'], unit: 'Count' },
+  /** Restore testing (restore account): restored test resources whose validation failed, per AWS Backup resource type. */
+  restoreTestFailures: { name: 'RestoreTestFailures', dimensions: ['ResourceType'], unit: 'Count' },
+  /** Restore testing (restore account): restored test resources that passed validation, per AWS Backup resource type. */
+  restoreTestsPassed: { name: 'RestoreTestsPassed', dimensions: ['ResourceType'], unit: 'Count' },
   /** Audit: controls that failed in a run, per deployment (config `name`). */
   auditFailedControls: { name: 'AuditFailedControls', dimensions: ['Deployment'], unit: 'Count' },
 } as const;
