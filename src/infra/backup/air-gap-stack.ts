@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { AccountBaseline } from '../governance/account-baseline.js';
 import { AuditReadRole } from '../governance/audit-read-role.js';
+import { OperatorRole } from '../operator/operator-role.js';
 import { backupVaultAccessPolicy } from './vault-access-policy.js';
 
 /**
@@ -29,6 +30,11 @@ export class AirGapStack extends Stack {
       config,
       account: config.organizations.vault.airGapAccount!,
       reads: { logging: true, backup: true },
+    });
+    new OperatorRole(this, 'Operator', {
+      config,
+      accountRole: 'air-gap',
+      account: config.organizations.vault.airGapAccount!,
     });
     this.vault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
       backupVaultName: RESOURCE_NAMES.airGapVault(config),

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { AuditReadRole } from '../governance/audit-read-role.js';
+import { OperatorRole } from '../operator/operator-role.js';
 import { BackupAudit } from './backup-audit.js';
 import { LockedBackupVault } from './locked-backup-vault.js';
 import { ReportBucket } from './report-bucket.js';
@@ -19,6 +20,7 @@ export class BackupAccountStack extends Stack {
   ) {
     super(scope, id, props);
     new AuditReadRole(this, 'AuditRead', { config, account: props.env.account, reads: { backup: true } });
+    new OperatorRole(this, 'Operator', { config, accountRole: 'backup', account: props.env.account });
     new LockedBackupVault(this, 'BackupVault', {
       config,
       name: RESOURCE_NAMES.backupAccountVault(config),

@@ -9,6 +9,7 @@ import { RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { AccountBaseline } from './account-baseline.js';
 import { AuditReadRole } from './audit-read-role.js';
+import { OperatorRole } from '../operator/operator-role.js';
 import { callPattern } from './watched-calls.js';
 
 /**
@@ -36,6 +37,11 @@ export class GovernanceStack extends Stack {
       config,
       account: vault.managementAccount,
       reads: { organizations: true, logging: true },
+    });
+    new OperatorRole(this, 'Operator', {
+      config,
+      accountRole: 'vault-management',
+      account: vault.managementAccount,
     });
     if (config.governance.controlTower || !vault.logArchiveAccount) return;
 

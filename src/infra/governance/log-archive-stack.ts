@@ -8,6 +8,7 @@ import { PRIVATE_BUCKET } from '../private-bucket.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { AccountBaseline } from './account-baseline.js';
 import { AuditReadRole } from './audit-read-role.js';
+import { OperatorRole } from '../operator/operator-role.js';
 import { organizationTrailArn } from './watched-calls.js';
 
 /**
@@ -25,6 +26,11 @@ export class LogArchiveStack extends Stack {
       config,
       account: config.organizations.vault.logArchiveAccount!,
       reads: { logging: true },
+    });
+    new OperatorRole(this, 'Operator', {
+      config,
+      accountRole: 'log-archive',
+      account: config.organizations.vault.logArchiveAccount!,
     });
     const trail = organizationTrailArn(config);
     const key = new kms.Key(this, 'LogKey', {

@@ -65,6 +65,7 @@ export function guardrails(config: Config): Guardrail[] {
   const sourceOrg = config.organizations.source.id;
   const catalog = `arn:aws:dynamodb:*:*:table/${RESOURCE_NAMES.catalogTable(config)}`;
   const airGapRoles = [role(ROLE_NAMES.snapshotCopier), role(ROLE_NAMES.retention)];
+  const operator = role(ROLE_NAMES.operator);
 
   return [
     {
@@ -203,7 +204,27 @@ export function guardrails(config: Config): Guardrail[] {
             'arn:aws:rds:*:*:snapshot:*',
             'arn:aws:rds:*:*:cluster-snapshot:*',
           ],
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': airGapRoles } },
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [...airGapRoles, operator] } },
+        },
+        {
+          // The operator's one change to a copy: the restore's share with the restore account (its policy names that
+          // account where EC2 has a condition key for it). Anything else it would do to a copy is refused here.
+          Sid: 'OperatorOnlySharesSnapshots',
+          Effect: 'Deny',
+          NotAction: [
+            'rds:ModifyDBSnapshotAttribute',
+            'rds:ModifyDBClusterSnapshotAttribute',
+            'ec2:ModifySnapshotAttribute',
+            'rds:Describe*',
+            'rds:List*',
+            'ec2:Describe*',
+          ],
+          Resource: [
+            'arn:aws:ec2:*::snapshot/*',
+            'arn:aws:rds:*:*:snapshot:*',
+            'arn:aws:rds:*:*:cluster-snapshot:*',
+          ],
+          Condition: { ArnLike: { 'aws:PrincipalArn': operator } },
         },
         {
           // Vault Lock is the final word on recovery points; this keeps even break-glass from trying.

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { BackupRestoreAccess } from '../backup/backup-restore-access.js';
 import { AccountBaseline } from '../governance/account-baseline.js';
 import { AuditReadRole } from '../governance/audit-read-role.js';
+import { OperatorRole } from '../operator/operator-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
@@ -25,6 +26,7 @@ export class RestoreStack extends Stack {
       account: vault.restoreAccount,
       reads: { logging: true, restore: true, backup: config.paths.backup },
     });
+    new OperatorRole(this, 'Operator', { config, accountRole: 'restore', account: vault.restoreAccount });
     const key = new kms.Key(this, 'RestoreKey', {
       alias: RESOURCE_NAMES.restoreKeyAlias(config),
       description: 'Air Gap Recover: encrypts restored snapshots, databases and volumes',

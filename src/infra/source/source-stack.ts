@@ -18,6 +18,7 @@ import { AuditReadRole, auditReadStatements } from '../governance/audit-read-rol
 import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { EfsReplicationRole, efsReplicationParameters } from './efs-replication-role.js';
+import { OperatorRole } from '../operator/operator-role.js';
 import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
 import { SNAPSHOT_EVENT_PATTERN } from '../vault/snapshot-copier.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
@@ -235,5 +236,12 @@ export class SourceStack extends Stack {
     });
     (bucketReads.node.defaultChild as CfnResource).cfnOptions.condition = hasBuckets;
     if (config.paths.vault) new EfsReplicationRole(this, 'EfsReplication', config);
+    new OperatorRole(this, 'Operator', {
+      config,
+      accountRole: 'workload',
+      account: Aws.ACCOUNT_ID,
+      buckets: arns,
+      hasBuckets,
+    });
   }
 }

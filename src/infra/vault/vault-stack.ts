@@ -9,6 +9,7 @@ import { Dashboard } from './dashboard.js';
 import { EvidenceBucket } from './evidence-bucket.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { ScheduledAudit } from './scheduled-audit.js';
+import { OperatorRole } from '../operator/operator-role.js';
 import { RpoMonitor } from './rpo-monitor.js';
 import { SnapshotCopier } from './snapshot-copier.js';
 import { VaultEventBus } from './event-bus.js';
@@ -39,6 +40,11 @@ export class VaultStack extends Stack {
     });
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
     new ScheduledAudit(this, 'Audit', { config, key, alerts });
+    new OperatorRole(this, 'Operator', {
+      config,
+      accountRole: 'vault',
+      account: config.organizations.vault.vaultAccount,
+    });
     new RpoMonitor(this, 'RpoMonitor', { config, key, table: catalog.table, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
     new EvidenceBucket(this, 'Evidence', config);

@@ -1,0 +1,346 @@
+import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import type { AccountRole } from '../../config/plan.js';
+import { drillPrefix } from '../../drill/cleanup.js';
+import { AIRGAP_PREFIX } from '../../protect/s3/canary.js';
+import { AUDIT_READ_ACTIONS } from '../governance/audit-read-role.js';
+import { RESTORE_BUCKET_PREFIX } from '../restore/restore-stack.js';
+
+/** The `airgap` commands that run as `AirGapOperator` (the restore role's commands run as `AirGapRestore`). */
+export type OperatorCommand =
+  | 'status'
+  | 'audit'
+  | 'cost'
+  | 'preflight'
+  | 'snapshots status'
+  | 'backup status'
+  | 's3 verify'
+  | 's3 backfill'
+  | 's3 configure-replication'
+  | 'efs configure-replication'
+  | 'restore rds|aurora|ebs'
+  | 'drill --target aws';
+
+/** Where a grant lands: the account, and (workload accounts) its protected buckets as ARNs. */
+export interface GrantScope {
+  config: Config;
+  account: string;
+  /** Protected buckets of the account as ARNs ending in `suffix` (a CloudFormation list in the StackSet template). */
+  buckets: (suffix: string) => string[];
+}
+
+/**
+ * One statement of the operator policy: the calls a set of commands makes in one kind of account. The operator
+ * policy of an account is the grants that name it, nothing else; `operator-grants.test.ts` holds every command
+ * the CLI sends on the sandbox to the policy of the account it sends it to.
+ */
+export interface OperatorGrant {
+  sid: string;
+  commands: readonly OperatorCommand[];
+  accounts: readonly AccountRole[];
+  actions: readonly string[];
+  /** Default `*`: describe and list calls that take no resource, or name resources that exist only at run time. */
+  resources?: (at: GrantScope) => string[];
+  conditions?: (at: GrantScope) => Record<string, Record<string, string | string[]>>;
+  /** Scoped to the account's protected buckets: none in an account that protects no bucket. */
+  onProtectedBuckets?: boolean;
+}
+
+const vaultBuckets = ({ config }: GrantScope) => [`arn:aws:s3:::${config.vault.bucketPrefix}-*`];
+const vaultObjects = ({ config }: GrantScope) => [`arn:aws:s3:::${config.vault.bucketPrefix}-*/*`];
+const vaultKeys = ({ account }: GrantScope) => [`arn:aws:kms:*:${account}:key/*`];
+const catalog = ({ config, account }: GrantScope) => [
+  `arn:aws:dynamodb:${config.vault.region}:${account}:table/${RESOURCE_NAMES.catalogTable(config)}`,
+];
+const READ_SNAPSHOTS = [
+  'rds:DescribeDBSnapshots',
+  'rds:DescribeDBClusterSnapshots',
+  'rds:DescribeDBSnapshotAttributes',
+  'rds:DescribeDBClusterSnapshotAttributes',
+  'ec2:DescribeSnapshots',
+  'ec2:DescribeSnapshotAttribute',
+];
+const READ_KEYS = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:ListAliases'];
+const READ_BACKUP = [
+  ...AUDIT_READ_ACTIONS.backup,
+  'backup:DescribeBackupVault',
+  'backup:ListBackupJobs',
+  'backup:ListCopyJobs',
+];
+
+/** What the drill writes in production buckets: its own objects, under its own prefix, never a workload key. */
+const DRILL_OBJECTS = `${drillPrefix('*')}*`;
+
+export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
+  // Source workload accounts: read the protected buckets, write the status canary, start backfills.
+  {
+    sid: 'ReadProtectedBuckets',
+    commands: [
+      'status',
+      'audit',
+      's3 verify',
+      's3 backfill',
+      's3 configure-replication',
+      'drill --target aws',
+    ],
+    accounts: ['workload'],
+    actions: [
+      's3:ListBucket',
+      's3:ListBucketVersions',
+      's3:GetBucketVersioning',
+      's3:GetReplicationConfiguration',
+      's3:GetLifecycleConfiguration',
+      's3:GetEncryptionConfiguration',
+    ],
+    resources: ({ buckets }) => buckets(''),
+    onProtectedBuckets: true,
+  },
+  {
+    sid: 'ReadProtectedObjects',
+    commands: ['status', 's3 verify', 's3 backfill', 'drill --target aws'],
+    accounts: ['workload'],
+    actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionAttributes'],
+    resources: ({ buckets }) => buckets('/*'),
+    onProtectedBuckets: true,
+  },
+  {
+    // The canary is the one object status writes: its vault version proves replication works right now.
+    sid: 'WriteStatusCanary',
+    commands: ['status'],
+    accounts: ['workload'],
+    actions: ['s3:PutObject'],
+    resources: ({ buckets }) => buckets(`/${AIRGAP_PREFIX}*`),
+    onProtectedBuckets: true,
+  },
+  {
+    sid: 'WriteDrillObjects',
+    commands: ['drill --target aws'],
+    accounts: ['workload'],
+    actions: ['s3:PutObject'],
+    resources: ({ buckets }) => buckets(`/${DRILL_OBJECTS}`),
+    onProtectedBuckets: true,
+  },
+  {
+    sid: 'ConfigureReplication',
+    commands: ['s3 configure-replication'],
+    accounts: ['workload'],
+    actions: ['s3:PutReplicationConfiguration', 's3:PutBucketVersioning', 's3:PutEncryptionConfiguration'],
+    resources: ({ buckets }) => buckets(''),
+    onProtectedBuckets: true,
+  },
+  {
+    // S3 Batch Replication: the job runs as the batch replication role, which only S3 Batch Operations may take.
+    sid: 'StartBackfillJobs',
+    commands: ['s3 backfill'],
+    accounts: ['workload'],
+    actions: ['s3:CreateJob', 's3:DescribeJob'],
+  },
+  {
+    sid: 'PassBackfillAndReplicationRoles',
+    commands: ['s3 backfill', 's3 configure-replication'],
+    accounts: ['workload'],
+    actions: ['iam:PassRole'],
+    resources: ({ account }) => [
+      `arn:aws:iam::${account}:role/${ROLE_NAMES.batchReplication}`,
+      `arn:aws:iam::${account}:role/${ROLE_NAMES.replication}`,
+    ],
+    conditions: () => ({
+      StringEquals: { 'iam:PassedToService': ['batchoperations.s3.amazonaws.com', 's3.amazonaws.com'] },
+    }),
+  },
+  {
+    sid: 'ReadReplicationAndSizeMetrics',
+    commands: ['status', 'cost'],
+    accounts: ['workload', 'vault'],
+    actions: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics'],
+  },
+  {
+    sid: 'ReadProtectedDatabasesVolumesAndKeys',
+    commands: ['preflight', 'cost', 'drill --target aws'],
+    accounts: ['workload'],
+    actions: [
+      'rds:DescribeDBInstances',
+      'rds:DescribeDBClusters',
+      'ec2:DescribeVolumes',
+      ...READ_SNAPSHOTS,
+      ...READ_KEYS,
+    ],
+  },
+  {
+    sid: 'ReplicateFileSystemsIntoTheVault',
+    commands: ['efs configure-replication', 'snapshots status'],
+    accounts: ['workload'],
+    actions: [
+      'elasticfilesystem:DescribeFileSystems',
+      'elasticfilesystem:DescribeReplicationConfigurations',
+      'elasticfilesystem:CreateReplicationConfiguration',
+    ],
+    resources: ({ account }) => [`arn:aws:elasticfilesystem:*:${account}:file-system/*`],
+  },
+  // The vault account: read everything that says whether the vault holds the data; change nothing in it but the
+  // restore's share and grant, and the drill's evidence.
+  {
+    sid: 'ReadVaultBuckets',
+    commands: ['status', 'audit', 's3 verify', 's3 backfill', 'drill --target aws'],
+    accounts: ['vault'],
+    actions: [
+      's3:ListBucket',
+      's3:ListBucketVersions',
+      's3:GetBucketObjectLockConfiguration',
+      's3:GetEncryptionConfiguration',
+      's3:GetBucketVersioning',
+    ],
+    resources: vaultBuckets,
+  },
+  {
+    // Metadata of vault versions (size, checksum, retention, source version id): HEAD needs s3:GetObject*, but
+    // without kms:Decrypt on the vault key no object's content can be read.
+    sid: 'ReadVaultVersionMetadata',
+    commands: ['status', 's3 verify', 's3 backfill', 'drill --target aws'],
+    accounts: ['vault'],
+    actions: [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:GetObjectRetention',
+      's3:GetObjectVersionAttributes',
+    ],
+    resources: vaultObjects,
+  },
+  {
+    sid: 'ReadCatalog',
+    commands: ['status', 'snapshots status', 'restore rds|aurora|ebs', 'drill --target aws'],
+    accounts: ['vault'],
+    actions: ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+    resources: catalog,
+  },
+  {
+    sid: 'DecryptCatalogThroughDynamoDb',
+    commands: ['status', 'snapshots status', 'restore rds|aurora|ebs', 'drill --target aws'],
+    accounts: ['vault'],
+    actions: ['kms:Decrypt'],
+    resources: vaultKeys,
+    conditions: ({ config }) => ({
+      StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` },
+    }),
+  },
+  {
+    sid: 'ReadVaultKeysCopiesAndLocks',
+    commands: ['audit', 'snapshots status', 'restore rds|aurora|ebs', 'drill --target aws'],
+    accounts: ['vault'],
+    actions: [...READ_KEYS, 'kms:ListGrants', ...READ_SNAPSHOTS, 'ec2:DescribeLockedSnapshots'],
+  },
+  {
+    // The restore's first step: share the vault copy with the restore account. EC2 names the account it shares
+    // with (only the restore account); RDS has no such condition key: a residual risk of the proof, and the copy
+    // stays encrypted under the vault key, which only the restore role is granted.
+    sid: 'ShareVaultCopiesWithRestoreAccount',
+    commands: ['restore rds|aurora|ebs'],
+    accounts: ['vault'],
+    actions: ['rds:ModifyDBSnapshotAttribute', 'rds:ModifyDBClusterSnapshotAttribute'],
+    resources: ({ account }) => [
+      `arn:aws:rds:*:${account}:snapshot:*`,
+      `arn:aws:rds:*:${account}:cluster-snapshot:*`,
+    ],
+  },
+  {
+    sid: 'ShareVaultVolumeCopiesWithRestoreAccount',
+    commands: ['restore rds|aurora|ebs'],
+    accounts: ['vault'],
+    actions: ['ec2:ModifySnapshotAttribute'],
+    resources: () => ['arn:aws:ec2:*::snapshot/*'],
+    conditions: ({ config }) => ({
+      StringEquals: {
+        'ec2:Add/userId': config.organizations.vault.restoreAccount,
+        'ec2:Attribute': 'createVolumePermission',
+      },
+    }),
+  },
+  {
+    // The restore's second step: the restore role, and only it, may use the vault key to copy the shared copy.
+    sid: 'GrantRestoreRoleTheVaultKey',
+    commands: ['restore rds|aurora|ebs'],
+    accounts: ['vault'],
+    actions: ['kms:CreateGrant'],
+    resources: vaultKeys,
+    conditions: ({ config }) => ({
+      StringEquals: {
+        'kms:GranteePrincipal': `arn:aws:iam::${config.organizations.vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
+      },
+      'ForAllValues:StringEquals': {
+        'kms:GrantOperations': ['Decrypt', 'DescribeKey', 'CreateGrant', 'ReEncryptFrom'],
+      },
+    }),
+  },
+  {
+    sid: 'ReadFileSystemReplicas',
+    commands: ['snapshots status'],
+    accounts: ['vault'],
+    actions: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeReplicationConfigurations'],
+    resources: ({ account }) => [`arn:aws:elasticfilesystem:*:${account}:file-system/*`],
+  },
+  {
+    // The evidence bucket's own policy lets this role add `drill-*` files and nothing else.
+    sid: 'KeepDrillEvidence',
+    commands: ['drill --target aws'],
+    accounts: ['vault'],
+    actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'],
+    resources: ({ config }) => {
+      const bucket = `arn:aws:s3:::${RESOURCE_NAMES.evidenceBucket(config)}`;
+      return [bucket, `${bucket}/drill-*`];
+    },
+  },
+  // Every vault-organization account: detection on; AWS Backup state where the backup path keeps it.
+  {
+    sid: 'ReadDetectionStatus',
+    commands: ['audit'],
+    accounts: ['vault', 'restore', 'air-gap', 'log-archive', 'vault-management'],
+    actions: AUDIT_READ_ACTIONS.logging,
+  },
+  {
+    sid: 'ReadBackupState',
+    commands: ['backup status', 'audit'],
+    accounts: ['workload', 'backup', 'air-gap', 'restore', 'vault'],
+    actions: READ_BACKUP,
+  },
+  {
+    sid: 'ReadGuardrailPolicies',
+    commands: ['audit'],
+    accounts: ['vault-management'],
+    actions: AUDIT_READ_ACTIONS.organizations,
+  },
+  {
+    // Held to the templates by the audit; the restore itself runs as the restore role.
+    sid: 'ReadRestoreRoleAndKey',
+    commands: ['audit', 'restore rds|aurora|ebs'],
+    accounts: ['restore'],
+    actions: [
+      'iam:GetRole',
+      'iam:ListRolePolicies',
+      'iam:GetRolePolicy',
+      'iam:ListAttachedRolePolicies',
+      ...READ_KEYS,
+    ],
+    resources: ({ config, account }) => [
+      `arn:aws:iam::${account}:role/${ROLE_NAMES.restore}`,
+      `arn:aws:kms:${config.vault.region}:${account}:key/*`,
+      `arn:aws:kms:${config.vault.region}:${account}:alias/*`,
+    ],
+  },
+  {
+    sid: 'ReadRestoredResources',
+    commands: ['drill --target aws', 'restore rds|aurora|ebs'],
+    accounts: ['restore'],
+    actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'ec2:DescribeVolumes', ...READ_SNAPSHOTS],
+  },
+  {
+    sid: 'ReadRestoredObjects',
+    commands: ['drill --target aws'],
+    accounts: ['restore'],
+    actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion'],
+    resources: () => [`arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`, `arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*/*`],
+  },
+];
+
+/** The grants of one kind of account, in table order. */
+export function operatorGrants(account: AccountRole): OperatorGrant[] {
+  return OPERATOR_GRANTS.filter((g) => g.accounts.includes(account));
+}

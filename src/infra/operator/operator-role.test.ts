@@ -1,0 +1,93 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { quickstart } from '../../../test/support/config.js';
+import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
+import type { AccountRole } from '../../config/plan.js';
+import { IDENTITY_CENTER_ROLES } from '../guardrails/human-access.js';
+import { OPERATOR_GRANTS, operatorGrants } from './operator-grants.js';
+import { OperatorRole } from './operator-role.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- CloudFormation JSON. */
+function operatorIn(config: Config, accountRole: AccountRole): { trust: any[]; statements: any[] } {
+  const stack = new Stack(new App(), 'S', { env: { account: '620000000002', region: 'us-east-1' } });
+  new OperatorRole(stack, 'Operator', { config, accountRole, account: '620000000002' });
+  const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+  const role = Object.values(roles)[0]!.Properties;
+  expect(role.RoleName).toBe(ROLE_NAMES.operator);
+  return {
+    trust: role.AssumeRolePolicyDocument.Statement,
+    statements: role.Policies.flatMap((p: any) => p.PolicyDocument.Statement),
+  };
+}
+
+describe('the operator role (AirGapOperator)', () => {
+  const config = quickstart();
+
+  it('is a human role: never exempt from the vault SCP’s MFA and network conditions', () => {
+    expect(VAULT_SERVICE_ROLES).not.toContain('operator');
+  });
+
+  it('is assumed only by vault-organization principals with MFA, from the allowed networks', () => {
+    const cidrs = quickstart([[['access', 'allowedCidrs'], ['203.0.113.0/24']]]);
+    const { trust } = operatorIn(cidrs, 'workload');
+    expect(trust).toHaveLength(1);
+    expect(trust[0].Principal).toEqual({ AWS: '*' });
+    expect(trust[0].Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': config.organizations.vault.id },
+      IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] },
+      Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+    });
+  });
+
+  it('admits Identity Center sessions without an MFA key only when Identity Center enforces MFA, never outside the networks', () => {
+    const ic = quickstart([
+      [['access', 'identityCenterEnforcesMfa'], true],
+      [['access', 'allowedCidrs'], ['203.0.113.0/24']],
+    ]);
+    const { trust } = operatorIn(ic, 'vault');
+    expect(trust).toHaveLength(2);
+    expect(trust[1].Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': config.organizations.vault.id },
+      IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] },
+      ArnLike: { 'aws:PrincipalArn': IDENTITY_CENTER_ROLES },
+    });
+    expect(operatorIn(config, 'vault').trust).toHaveLength(1);
+  });
+
+  it.each(['vault', 'restore', 'backup', 'air-gap', 'log-archive', 'vault-management'] as AccountRole[])(
+    'in a %s account: exactly the table’s rows for it, one statement each',
+    (accountRole) => {
+      const { statements } = operatorIn(config, accountRole);
+      const rows = operatorGrants(accountRole);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(statements.map((s) => s.Sid)).toEqual(rows.map((g) => g.sid));
+      for (const [i, s] of statements.entries())
+        expect([s.Action].flat().sort()).toEqual([...new Set(rows[i]!.actions)].sort());
+    },
+  );
+
+  it('decrypts with a vault key only through DynamoDB (the catalog), and grants a key only to the restore role', () => {
+    const { statements } = operatorIn(config, 'vault');
+    const kms = statements.filter((s) =>
+      [s.Action].flat().some((a: string) => /^kms:(Decrypt|CreateGrant)/.test(a)),
+    );
+    expect(kms.map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` } },
+      {
+        StringEquals: {
+          'kms:GranteePrincipal': `arn:aws:iam::${config.organizations.vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
+        },
+        'ForAllValues:StringEquals': {
+          'kms:GrantOperations': ['Decrypt', 'DescribeKey', 'CreateGrant', 'ReEncryptFrom'],
+        },
+      },
+    ]);
+  });
+
+  it('no row grants a delete, a retention change or a key change', () => {
+    const forbidden =
+      /:(Delete|Put.*(Retention|LegalHold|Lifecycle|ObjectLock|KeyPolicy)|Schedule|Disable|Bypass|Update|Revoke|Retire)/;
+    expect(OPERATOR_GRANTS.flatMap((g) => g.actions.filter((a) => forbidden.test(a)))).toEqual([]);
+  });
+});
