@@ -58,7 +58,7 @@ const config = quickstart([
   [['organizations', 'source', 'backupAccount'], '510000000003'],
   [['organizations', 'vault', 'managementAccount'], '520000000001'],
   [['organizations', 'vault', 'vaultAccount'], '520000000002'],
-  [['organizations', 'vault', 'airGapAccount'], '520000000003'],
+  [['organizations', 'source', 'airGapAccount'], '510000000009'],
   [['organizations', 'vault', 'restoreAccount'], '520000000004'],
   [['protect'], { s3: [{ account: '510000000002', names: ['audit-src'] }] }],
   [['paths', 'backup'], false],

@@ -31,7 +31,7 @@ describe('airgap backup status and restore --from backup (in-process CLI; client
     backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({
       RecoveryPoints: [
         {
-          RecoveryPointArn: 'arn:aws:backup:us-east-1:200000000003:recovery-point:p1',
+          RecoveryPointArn: 'arn:aws:backup:us-east-1:100000000004:recovery-point:p1',
           ResourceArn: BUCKET,
           Status: 'COMPLETED',
           CreationDate: new Date('2026-11-22T05:00:00Z'),

@@ -10,7 +10,7 @@ import { quickstart } from './support/config.js';
 
 const config = quickstart();
 const [, , LAG] = backupVaults(config, '100000000002');
-const ACCOUNT = '200000000003';
+const ACCOUNT = '100000000004';
 
 /**
  * A loopback endpoint answering AWS Backup's REST-JSON the way AWS throttles: HTTP 400 with

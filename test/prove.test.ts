@@ -509,7 +509,7 @@ describe('the air-gapped vault’s access policy is load-bearing: widening it tu
       'principal outside both organizations',
       'source management account administrator',
     ]);
-    expect(deletions[0]!.resource).toMatch(/:200000000003:recovery-point:/);
+    expect(deletions[0]!.resource).toMatch(/:100000000004:recovery-point:/);
   }, 120_000);
 });
 

@@ -22,7 +22,7 @@ const config = quickstart([
   [['organizations', 'source', 'backupAccount'], '430000000003'],
   [['organizations', 'vault', 'managementAccount'], '440000000001'],
   [['organizations', 'vault', 'vaultAccount'], '440000000002'],
-  [['organizations', 'vault', 'airGapAccount'], '440000000003'],
+  [['organizations', 'source', 'airGapAccount'], '430000000009'],
   [['organizations', 'vault', 'restoreAccount'], '440000000004'],
   [['protect'], { s3: [{ account: '430000000002', names: ['backfill-src'] }] }],
 ]);

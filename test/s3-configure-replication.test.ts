@@ -24,7 +24,7 @@ function configFile(): string {
   doc.setIn(['organizations', 'source', 'backupAccount'], '450000000003');
   doc.setIn(['organizations', 'vault', 'managementAccount'], '460000000001');
   doc.setIn(['organizations', 'vault', 'vaultAccount'], VAULT_ACCOUNT);
-  doc.setIn(['organizations', 'vault', 'airGapAccount'], '460000000003');
+  doc.setIn(['organizations', 'source', 'airGapAccount'], '450000000009');
   doc.setIn(['organizations', 'vault', 'restoreAccount'], '460000000004');
   doc.setIn(['protect'], { s3: [{ account: SOURCE_ACCOUNT, names: ['orders'] }] });
   const file = join(mkdtempSync(join(tmpdir(), 'airgap-repl-')), 'airgap.yaml');

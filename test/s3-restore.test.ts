@@ -21,7 +21,7 @@ const config = quickstart([
   [['organizations', 'source', 'backupAccount'], '410000000003'],
   [['organizations', 'vault', 'managementAccount'], '420000000001'],
   [['organizations', 'vault', 'vaultAccount'], '420000000002'],
-  [['organizations', 'vault', 'airGapAccount'], '420000000003'],
+  [['organizations', 'source', 'airGapAccount'], '410000000009'],
   [['organizations', 'vault', 'restoreAccount'], '420000000004'],
   [['protect'], { s3: [{ account: '410000000002', names: ['restore-src'] }] }],
   [['replication', 'deleteMarkerReplication'], true],

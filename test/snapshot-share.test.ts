@@ -36,7 +36,7 @@ const edits: Parameters<typeof quickstart>[0] = [
   [['organizations', 'source', 'backupAccount'], '530000000003'],
   [['organizations', 'vault', 'managementAccount'], '540000000001'],
   [['organizations', 'vault', 'vaultAccount'], VAULT],
-  [['organizations', 'vault', 'airGapAccount'], '540000000003'],
+  [['organizations', 'source', 'airGapAccount'], '530000000009'],
   [['organizations', 'vault', 'restoreAccount'], '540000000004'],
   [
     ['protect'],

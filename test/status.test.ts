@@ -19,7 +19,7 @@ const config = quickstart([
   [['organizations', 'source', 'backupAccount'], '610000000003'],
   [['organizations', 'vault', 'managementAccount'], '620000000001'],
   [['organizations', 'vault', 'vaultAccount'], '620000000002'],
-  [['organizations', 'vault', 'airGapAccount'], '620000000003'],
+  [['organizations', 'source', 'airGapAccount'], '610000000009'],
   [['organizations', 'vault', 'restoreAccount'], '620000000004'],
   [
     ['protect'],

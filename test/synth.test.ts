@@ -33,7 +33,7 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
       'quickstart-airgap-assets-200000000002-us-east-1',
       'quickstart-airgap-assets-200000000004-us-east-1',
       'quickstart-airgap-assets-100000000003-us-east-1',
-      'quickstart-airgap-assets-200000000003-us-east-1',
+      'quickstart-airgap-assets-100000000004-us-east-1',
       'quickstart-airgap-log-archive',
       'quickstart-airgap-governance',
       'quickstart-airgap-vault',

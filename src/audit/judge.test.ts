@@ -17,7 +17,7 @@ const config = parseConfig(
 );
 const now = new Date('2026-11-23T08:00:00Z');
 const bucket = protectedBuckets(config)[0]!;
-const rpArn = 'arn:aws:backup:us-east-1:200000000003:recovery-point:1';
+const rpArn = 'arn:aws:backup:us-east-1:100000000004:recovery-point:1';
 const db = 'arn:aws:rds:us-east-1:100000000002:db:payments-db';
 const restoreKeyArn = 'arn:aws:kms:us-east-1:200000000004:key/0b1c';
 const intent = intentFromTemplates(config, synthesizedTemplates(config), {
@@ -97,7 +97,7 @@ function healthy(): AuditState {
       vaults: [
         {
           name: 'airgap',
-          account: '200000000003',
+          account: '100000000004',
           locked: true,
           lockDate: new Date('2026-01-01T00:00:00Z'),
           minRetentionDays: 30,
@@ -120,7 +120,7 @@ function healthy(): AuditState {
             {
               schedule: 'cron(0 5 ? * * *)',
               deleteAfterDays: 30,
-              copyTo: ['arn:aws:backup:us-west-2:200000000003:backup-vault:airgap'],
+              copyTo: ['arn:aws:backup:us-west-2:100000000004:backup-vault:airgap'],
             },
           ],
           selectedResources: [db],
@@ -357,7 +357,7 @@ describe('audit controls (pure rules)', () => {
   it('BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION fails when the vault is in another region and no rule copies there', () => {
     const elsewhere = quickstart([[['vault', 'region'], 'us-west-2']]);
     const state = healthy();
-    state.backup!.plans[0]!.rules[0]!.copyTo = ['arn:aws:backup:us-east-1:200000000003:backup-vault:airgap'];
+    state.backup!.plans[0]!.rules[0]!.copyTo = ['arn:aws:backup:us-east-1:100000000004:backup-vault:airgap'];
     const found = judge(state, elsewhere).findings.filter(
       (f) => f.control === 'BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION',
     );

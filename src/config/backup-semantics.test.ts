@@ -98,7 +98,7 @@ describe('backup config rules', () => {
     const lines = problems([
       [['backup', 'airGappedVault'], false],
       [['backup', 'primaryToAirGap'], true],
-      [['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::200000000003:approval-team/abc'],
+      [['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::200000000001:approval-team/abc'],
     ]);
     expect(lines).toHaveLength(2);
     expect(lines.every((l) => l.includes('needs the logically air-gapped vault'))).toBe(true);
@@ -133,5 +133,53 @@ describe('backup config rules', () => {
       ),
     ]);
     expect(problems([[['protect', 'ebs'], five.slice(0, 4)]])).toEqual([]);
+  });
+
+  describe('which organization holds the logically air-gapped vault (AWS Backup copies only within one organization)', () => {
+    it('rejects an air-gap account in the vault organization with one line: where, why, what is allowed', () => {
+      const lines = problems([[['organizations', 'vault', 'airGapAccount'], '200000000003']]);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^quickstart\.yaml:\d+: organizations\.vault\.airGapAccount: is not allowed in the vault organization: AWS Backup copies recovery points only between accounts of the same AWS Organization .*create-cross-account-backup\.html.*allowed: organizations\.source\.airGapAccount/,
+        ),
+      ]);
+    });
+
+    it('an unknown key of the vault organization keeps the generic hint', () => {
+      expect(problems([[['organizations', 'vault', 'airGap'], '200000000003']])).toEqual([
+        expect.stringMatching(/organizations\.vault\.airGap: unknown key; did you mean/),
+      ]);
+    });
+
+    it('requires the source-organization air-gap account when the air-gapped vault is on', () => {
+      const config = problems([[['organizations', 'source', 'airGapAccount'], null]]);
+      expect(config.some((l) => /organizations\.source\.airGapAccount: (is required|must be)/.test(l))).toBe(
+        true,
+      );
+    });
+
+    it('threat #22: the air-gap account is an account of its own, never a workload or the backup account', () => {
+      expect(problems([[['organizations', 'source', 'airGapAccount'], '100000000002']])).toEqual([
+        expect.stringMatching(
+          /organizations\.source\.airGapAccount: 100000000002 is already organizations\.source\.workloadAccounts\[0\]\.id: the air-gap account must be an account of its own/,
+        ),
+      ]);
+      expect(problems([[['organizations', 'source', 'airGapAccount'], '100000000003']])).toEqual([
+        expect.stringMatching(/airGapAccount: 100000000003 is already organizations\.source\.backupAccount/),
+      ]);
+    });
+
+    it('rejects a multi-party approval team outside the vault organization management account', () => {
+      expect(
+        problems([[['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::100000000001:approval-team/abc']]),
+      ).toEqual([
+        expect.stringMatching(
+          /backup\.mpaApprovalTeamArn: is a team of account 100000000001: the approval team must be created in the vault organization's management account 200000000001/,
+        ),
+      ]);
+      expect(
+        problems([[['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::200000000001:approval-team/abc']]),
+      ).toEqual([]);
+    });
   });
 });

@@ -47,7 +47,7 @@ export function backupVaults(config: Config, workloadAccount: string): BackupVau
   if (backupAccount) {
     out.push(ref('backup-account', backupAccount, region, RESOURCE_NAMES.backupAccountVault(config)));
   }
-  const airGap = config.organizations.vault.airGapAccount;
+  const airGap = config.organizations.source.airGapAccount;
   if (config.backup.airGappedVault && airGap) {
     out.push(ref('air-gapped', airGap, config.vault.region, RESOURCE_NAMES.airGapVault(config)));
   }

@@ -52,6 +52,9 @@ export function parseConfig(text: string, file: string): Config {
 function describeIssue(issue: z.core.$ZodIssue, where: (path: Path) => string): string[] {
   switch (issue.code) {
     case 'unrecognized_keys':
+      // A schema's own message says why a key that looks right is not allowed where it is.
+      if (!issue.message.startsWith('Unrecognized key'))
+        return [`${where([...issue.path, ...issue.keys])}: ${issue.message}`];
       return issue.keys.map((key) => {
         const allowed = allowedKeys(issue.path);
         const hint = allowed.length

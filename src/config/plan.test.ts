@@ -18,7 +18,7 @@ describe('plan', () => {
       'vault:vault:200000000002',
       'vault:restore:200000000004',
       'source:backup:100000000003',
-      'vault:air-gap:200000000003',
+      'source:air-gap:100000000004',
       'vault:log-archive:200000000005',
     ]);
   });

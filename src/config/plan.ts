@@ -46,8 +46,9 @@ export function accountsByRole(config: Config): RoleAccount[] {
   ];
   if (source.backupAccount)
     out.push({ role: 'backup', id: source.backupAccount, name: 'backup', organization: 'source' });
-  if (vault.airGapAccount)
-    out.push({ role: 'air-gap', id: vault.airGapAccount, name: 'air-gap', organization: 'vault' });
+  // In the source organization: AWS Backup copies only between accounts of one organization.
+  if (source.airGapAccount)
+    out.push({ role: 'air-gap', id: source.airGapAccount, name: 'air-gap', organization: 'source' });
   if (vault.logArchiveAccount)
     out.push({
       role: 'log-archive',

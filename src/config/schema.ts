@@ -48,26 +48,42 @@ const SourceOrganization = z
     backupAccount: AccountId.optional().describe(
       'Backup account inside the source organization (AWS Backup path, second layer). Optional.',
     ),
+    airGapAccount: AccountId.optional().describe(
+      'Holds the logically air-gapped AWS Backup vault (third layer). In the source organization: AWS Backup copies only between accounts of one organization. The restore account reaches it through AWS RAM and multi-party approval. Required when backup.airGappedVault is on.',
+    ),
   })
   .describe('The production organization: everything in it is assumed compromisable.');
 
+/**
+ * AWS Backup copies recovery points only between accounts of one AWS Organization, so an air-gap account in the
+ * vault organization could never receive the workload accounts' copies.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
+ */
+export const VAULT_ORG_AIR_GAP_ACCOUNT =
+  'is not allowed in the vault organization: AWS Backup copies recovery points only between accounts of the same AWS Organization (docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html), so the workload accounts could not copy into it; allowed: organizations.source.airGapAccount, which the restore account reaches through the AWS RAM share and multi-party approval';
+
 const VaultOrganization = z
-  .strictObject({
-    id: OrgId.describe('The vault organization id: a separate AWS Organization.'),
-    managementAccount: AccountId.describe(
-      'Management account of the vault organization (guardrail policies only).',
-    ),
-    vaultAccount: AccountId.describe(
-      'Holds the Object Lock vault buckets, vault snapshot copies and the catalog.',
-    ),
-    airGapAccount: AccountId.optional().describe(
-      'Holds the logically air-gapped AWS Backup vault. Required when backup.airGappedVault is on.',
-    ),
-    restoreAccount: AccountId.describe('Clean account that restores land in.'),
-    logArchiveAccount: AccountId.optional().describe(
-      'Receives the organization trail and Config files of the vault organization (Control Tower: its Log Archive account). Required unless governance.controlTower.',
-    ),
-  })
+  .strictObject(
+    {
+      id: OrgId.describe('The vault organization id: a separate AWS Organization.'),
+      managementAccount: AccountId.describe(
+        'Management account of the vault organization (guardrail policies only).',
+      ),
+      vaultAccount: AccountId.describe(
+        'Holds the Object Lock vault buckets, vault snapshot copies and the catalog.',
+      ),
+      restoreAccount: AccountId.describe('Clean account that restores land in.'),
+      logArchiveAccount: AccountId.optional().describe(
+        'Receives the organization trail and Config files of the vault organization (Control Tower: its Log Archive account). Required unless governance.controlTower.',
+      ),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' && issue.keys.length === 1 && issue.keys[0] === 'airGapAccount'
+          ? VAULT_ORG_AIR_GAP_ACCOUNT
+          : undefined,
+    },
+  )
   .describe('The isolated organization that holds the vault.');
 
 const Tags = z.record(z.string().min(1).max(128), z.string().max(256));

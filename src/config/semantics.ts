@@ -32,13 +32,22 @@ export function checkSemantics(config: Config): Problem[] {
       ['organizations', 'source', 'workloadAccounts', i, 'id'],
     ]),
   ]);
-  if (source.backupAccount)
-    sourceAccounts.set(source.backupAccount, ['organizations', 'source', 'backupAccount']);
+  for (const role of ['backupAccount', 'airGapAccount'] as const) {
+    const id = source[role];
+    if (!id) continue;
+    // Its own account: a workload account's administrator must not also administer the vault its copies land in.
+    const clash = sourceAccounts.get(id);
+    if (clash)
+      problems.push({
+        path: ['organizations', 'source', role],
+        message: `${id} is already ${formatPath(clash)}: the ${role === 'backupAccount' ? 'backup' : 'air-gap'} account must be an account of its own`,
+      });
+    else sourceAccounts.set(id, ['organizations', 'source', role]);
+  }
 
   const vaultRoles: [keyof typeof vault, string][] = [
     ['managementAccount', 'the vault management account'],
     ['vaultAccount', 'the vault account'],
-    ['airGapAccount', 'the air-gap account'],
     ['restoreAccount', 'the restore account'],
     ['logArchiveAccount', 'the log archive account'],
   ];
@@ -103,11 +112,11 @@ export function checkSemantics(config: Config): Problem[] {
           'an air-gapped vault is part of the AWS Backup path: set paths.backup: true, or turn airGappedVault off',
       });
     }
-    if (!vault.airGapAccount) {
+    if (!source.airGapAccount) {
       problems.push({
-        path: ['organizations', 'vault', 'airGapAccount'],
+        path: ['organizations', 'source', 'airGapAccount'],
         message:
-          'is required when backup.airGappedVault is true: the account that holds the logically air-gapped vault',
+          'is required when backup.airGappedVault is true: the source-organization account that holds the logically air-gapped vault',
       });
     }
   }
@@ -225,6 +234,17 @@ function checkBackup(config: Config): Problem[] {
           'needs the logically air-gapped vault: set backup.airGappedVault: true, or remove this option',
       });
     }
+  }
+  // AWS's recommended flow: the approval team lives in a separate recovery organization's management account, so
+  // approving a restore does not depend on the organization that owns the vault.
+  // https://docs.aws.amazon.com/aws-backup/latest/devguide/multipartyapproval.html
+  const teamAccount = b.mpaApprovalTeamArn?.split(':')[4];
+  const vaultManagement = config.organizations.vault.managementAccount;
+  if (teamAccount && teamAccount !== vaultManagement) {
+    problems.push({
+      path: at('mpaApprovalTeamArn'),
+      message: `is a team of account ${teamAccount}: the approval team must be created in the vault organization's management account ${vaultManagement}, the recovery organization that approves restores when the source organization is lost`,
+    });
   }
   return problems;
 }

@@ -184,7 +184,7 @@ const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager']);
 
 function resourceOrg(model: ProofModel, account: string): boolean {
   const v = model.config.organizations.vault;
-  return [v.vaultAccount, v.airGapAccount, v.restoreAccount, v.managementAccount].includes(account);
+  return [v.vaultAccount, v.restoreAccount, v.managementAccount].includes(account);
 }
 
 function resourcePolicyFor(model: ProofModel, arn: string): Policy | undefined {

@@ -70,6 +70,10 @@ export function principals(model: ProofModel): Principal[] {
   );
   if (source.backupAccount)
     out.push(admin('backup-admin', 'source backup account administrator', source.backupAccount, 'source'));
+  // The logically air-gapped vault's account is a source account too (AWS Backup copies within one organization):
+  // whoever owns it must not empty the vault either.
+  if (source.airGapAccount)
+    out.push(admin('air-gap-admin', 'source air-gap account administrator', source.airGapAccount, 'source'));
   for (const role of model.roles.filter((r) => r.organization === 'source'))
     out.push(fromRole(role, source.id, 'attacker'));
   out.push(
@@ -83,15 +87,6 @@ export function principals(model: ProofModel): Principal[] {
     admin('restore-admin', 'restore account administrator without MFA', vault.restoreAccount, 'vault', {
       trust: 'vault-operator',
     }),
-    // The AWS Backup path's third layer, where it is deployed: whoever runs the air-gap account must not empty its
-    // vault either.
-    ...(vault.airGapAccount && model.config.paths.backup && model.config.backup.airGappedVault
-      ? [
-          admin('air-gap-admin', 'air-gap account administrator without MFA', vault.airGapAccount, 'vault', {
-            trust: 'vault-operator',
-          }),
-        ]
-      : []),
     admin('break-glass', 'vault break-glass role (with MFA)', vault.vaultAccount, 'vault', {
       arn: `arn:aws:iam::${vault.vaultAccount}:role/${model.config.access.breakGlassRole}`,
       mfa: true,

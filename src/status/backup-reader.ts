@@ -10,7 +10,7 @@ import type { CopyObservation } from './model.js';
  * every layer.
  */
 export async function backupReader(clients: AwsClients, config: Config): Promise<CopyObservation[]> {
-  const account = config.organizations.vault.airGapAccount ?? config.organizations.source.backupAccount;
+  const account = config.organizations.source.airGapAccount ?? config.organizations.source.backupAccount;
   if (!account) return [];
   const backup = clients.for(BackupClient, account, config.vault.region);
   const points = [];

@@ -36,9 +36,9 @@ export function ownAccounts(source: string, vault: string) {
     [['organizations', 'source', 'managementAccount'], id(source, 1)],
     [['organizations', 'source', 'workloadAccounts', 0, 'id'], ids.workload],
     [['organizations', 'source', 'backupAccount'], id(source, 3)],
+    [['organizations', 'source', 'airGapAccount'], id(source, 4)],
     [['organizations', 'vault', 'managementAccount'], id(vault, 1)],
     [['organizations', 'vault', 'vaultAccount'], ids.vault],
-    [['organizations', 'vault', 'airGapAccount'], id(vault, 3)],
     [['organizations', 'vault', 'restoreAccount'], ids.restore],
     [['organizations', 'vault', 'logArchiveAccount'], id(vault, 5)],
     ...(['s3', 'rds', 'aurora', 'ebs'] as const).map((service): Edits[number] => [

@@ -76,7 +76,7 @@ export const backupRules: RuleFamily = (state, config) => {
       );
     }
   const copyTargets = b.plans.flatMap((p) => p.rules.flatMap((r) => r.copyTo));
-  const airGap = config.organizations.vault.airGapAccount;
+  const airGap = config.organizations.source.airGapAccount;
   const crossRegion = copyTargets.some((t) => t.split(':')[3] !== config.organizations.source.regions[0]);
   out.push(
     crossRegion

@@ -22,7 +22,7 @@ export function backupPathStacks(app: App, config: Config): RoleStack[] {
       instances: [{ account: backupAccount, region, parameters: {} }],
     });
   }
-  const airGap = config.organizations.vault.airGapAccount;
+  const airGap = config.organizations.source.airGapAccount;
   if (config.backup.airGappedVault && airGap) {
     const region = config.vault.region;
     out.push({

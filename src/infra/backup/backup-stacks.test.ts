@@ -17,7 +17,7 @@ function templates(config: Config): Record<string, Template> {
   );
 }
 
-const LAG_ARN = 'arn:aws:backup:us-east-1:200000000003:backup-vault:quickstart-airgap-lag';
+const LAG_ARN = 'arn:aws:backup:us-east-1:100000000004:backup-vault:quickstart-airgap-lag';
 const BACKUP_ARN = 'arn:aws:backup:us-east-1:100000000003:backup-vault:quickstart-airgap-backup';
 let stacks: Record<string, RoleStack>;
 let t: Record<string, Template>;
@@ -315,7 +315,7 @@ describe('AWS Backup path: every option on (one build)', () => {
             CopyActions: Match.arrayWith([
               Match.objectLike({
                 DestinationBackupVaultArn:
-                  'arn:aws:backup:us-west-2:200000000003:backup-vault:quickstart-airgap-lag',
+                  'arn:aws:backup:us-west-2:100000000004:backup-vault:quickstart-airgap-lag',
               }),
             ]),
           }),
@@ -402,7 +402,7 @@ describe('AWS Backup path: backup account and air-gap account', () => {
   });
 
   it('threat #21: the air-gapped vault lives in the air-gap account with min/max retention and the deny-deletion policy', () => {
-    expect(stacks['air-gap']!.instances.map((i) => i.account)).toEqual(['200000000003']);
+    expect(stacks['air-gap']!.instances.map((i) => i.account)).toEqual(['100000000004']);
     t['air-gap']!.hasResourceProperties('AWS::Backup::LogicallyAirGappedBackupVault', {
       BackupVaultName: 'quickstart-airgap-lag',
       MinRetentionDays: 7,
@@ -420,11 +420,14 @@ describe('AWS Backup path: backup account and air-gap account', () => {
     t['air-gap']!.hasResource('AWS::Backup::LogicallyAirGappedBackupVault', { DeletionPolicy: 'Retain' });
   });
 
-  it('threat #22: the air-gapped vault is shared with the restore account only, through RAM, never outside the organization', () => {
+  it('threat #22: the air-gapped vault (a source-organization account) is shared through RAM with the restore account of the vault organization only', () => {
+    expect(stacks['air-gap']!.instances.map((i) => i.account)).toEqual(['100000000004']);
+    t['air-gap']!.resourceCountIs('AWS::RAM::ResourceShare', 1);
     t['air-gap']!.hasResourceProperties('AWS::RAM::ResourceShare', {
       Principals: ['200000000004'],
       ResourceArns: [{ 'Fn::GetAtt': [Match.anyValue(), 'BackupVaultArn'] }],
-      AllowExternalPrincipals: false,
+      // Another organization: a logically air-gapped vault may be shared across organizations, for restores.
+      AllowExternalPrincipals: true,
     });
   });
 
@@ -529,7 +532,7 @@ describe('AWS Backup path: Backup Audit Manager', () => {
       maxRetentionDays: '3650',
     });
     expect(params(c['BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT'])).toEqual({
-      crossAccountList: '100000000003,200000000003',
+      crossAccountList: '100000000003,100000000004',
     });
     expect(params(c['BACKUP_LAST_RECOVERY_POINT_CREATED'])).toEqual({
       recoveryPointAgeUnit: 'hours',
@@ -612,7 +615,7 @@ describe('AWS Backup path: Backup Audit Manager', () => {
     wl.resourceCountIs('AWS::Backup::Framework', 1);
     wl.resourceCountIs('AWS::Backup::ReportPlan', 0);
     expect(params(controls(wl)['BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT'])).toEqual({
-      crossAccountList: '200000000003',
+      crossAccountList: '100000000004',
     });
   });
 });

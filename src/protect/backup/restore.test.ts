@@ -21,7 +21,7 @@ const config = quickstart();
 const BUCKET = 'arn:aws:s3:::payments-invoices';
 const LEDGER = 'arn:aws:rds:us-east-1:100000000002:cluster:payments-ledger';
 const RESTORE_KEY = 'arn:aws:kms:us-east-1:200000000004:key/1111-2222';
-const rp = (id: string) => `arn:aws:backup:us-east-1:200000000003:recovery-point:${id}`;
+const rp = (id: string) => `arn:aws:backup:us-east-1:100000000004:recovery-point:${id}`;
 
 describe('restore metadata (pure)', () => {
   it('S3 always restores into a new bucket under the restore key, keeping only the point in time', () => {
@@ -161,7 +161,7 @@ describe('restore from the air-gapped vault (client mock: moto has no recovery p
     const list = backup.commandCalls(ListRecoveryPointsByBackupVaultCommand)[0]!.args[0].input;
     expect(list).toMatchObject({
       BackupVaultName: 'quickstart-airgap-lag',
-      BackupVaultAccountId: '200000000003',
+      BackupVaultAccountId: '100000000004',
       ByResourceArn: BUCKET,
     });
     const start = backup.commandCalls(StartRestoreJobCommand)[0]!.args[0].input;
