@@ -1,19 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { RESOURCE_NAMES, ROLE_NAMES, TAGS, type Config } from '../../config/index.js';
 import type { RestoreSettings } from '../../handlers/snapshot-restore.js';
-import { dependOnRolePolicyOnly } from '../depends-on.js';
-import { AirgapFunction, logGroupName } from '../lambda/airgap-function.js';
+import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
+import { retryRuns, workflowStateMachine } from './workflow-state-machine.js';
 
 /** Runs of one restore execution: with waits capped at 15 minutes, about 11 hours, longer than any copy or restore. */
 export const MAX_RESTORE_RUNS = 48;
@@ -164,16 +161,9 @@ export class RestoreWorkflow extends Construct {
       resultPath: '$.run',
       retryOnServiceExceptions: true,
     });
-    // The function runs one at a time (reserved concurrency 1): a throttled run waits for the one in progress. A
-    // timed-out run is safe to repeat: every step is found done by the next.
-    run.addRetry({
-      errors: ['Lambda.TooManyRequestsException', 'States.Timeout', 'Sandbox.Timedout'],
-      interval: Duration.seconds(30),
-      backoffRate: 2,
-      maxAttempts: 6,
-      maxDelay: Duration.minutes(10),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    // A timed-out run is safe to repeat: every step is found done by the next. A failed one is not retried: its
+    // cause (a failed copy, a refused target) does not go away by itself.
+    retryRuns(run, ['Lambda.TooManyRequestsException', 'States.Timeout', 'Sandbox.Timedout']);
     const badRequest = new sfn.Fail(this, 'Bad restore request', {
       errorPath: '$.error.Error',
       causePath: '$.error.Cause',
@@ -206,52 +196,23 @@ export class RestoreWorkflow extends Construct {
         .otherwise(unfinished),
     );
 
-    const machine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: restoreStateMachineName(config),
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      // Named: the vault organization's human-access SCP exempts service roles by name only.
+    return workflowStateMachine(this, {
+      config,
+      name: restoreStateMachineName(config),
+      logName: 'restore-workflow',
       role: new iam.Role(this, 'StateMachineRole', {
         roleName: ROLE_NAMES.restoreWorkflowStates,
         assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       }),
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      tracingEnabled: true,
-      timeout: Duration.hours(24),
-      logs: {
-        destination: new logs.LogGroup(this, 'Logs', {
-          logGroupName: logGroupName(config, 'restore-workflow'),
-          retention: logs.RetentionDays.ONE_YEAR,
-          encryptionKey: key,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
+      definition,
+      fn: this.fn,
+      key,
+      alerts,
+      alarm: {
+        id: 'RestoreWorkflow',
+        failed: 'A snapshot restore workflow execution failed: its execution history names the cause',
+        timedOut: 'A snapshot restore workflow execution timed out',
       },
     });
-    dependOnRolePolicyOnly(machine.node.defaultChild as sfn.CfnStateMachine, machine.role);
-    acknowledge(
-      this,
-      'Step Functions log delivery and X-Ray actions have no resource-level permissions; the function may be invoked by version.',
-      nag.wildcard('Resource::*'),
-      nag.wildcard(
-        `Resource::<${Stack.of(this).getLogicalId(this.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*`,
-      ),
-    );
-    const { NOT_BREACHING } = cloudwatch.TreatMissingData;
-    alerts.addAlarm(
-      'RestoreWorkflowFailed',
-      machine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-      0,
-      'A snapshot restore workflow execution failed: its execution history names the cause',
-      NOT_BREACHING,
-    );
-    alerts.addAlarm(
-      'RestoreWorkflowTimedOut',
-      machine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
-      0,
-      'A snapshot restore workflow execution timed out',
-      NOT_BREACHING,
-    );
-    return machine;
   }
 }
