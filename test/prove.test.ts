@@ -103,6 +103,10 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
       ],
       ['restore role reads vault versions', true],
       ['restore role decrypts vault data through S3', true],
+      ['restore workflow shares an EBS vault copy with the restore account', true],
+      ['restore workflow copies the shared RDS vault copy in the restore account', true],
+      ['restore workflow restores a DB instance in the restore account', true],
+      ["restore workflow grants the vault key to the restore account's AirGapRestoreFlow", true],
       ['restore role restores from quickstart-airgap-lag (shared through AWS RAM)', true],
       ["AWS Backup copies 100000000002's recovery points into quickstart-airgap-lag", true],
     ]);
@@ -235,6 +239,58 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
     expect(m.roles.filter((r) => r.organization === 'vault').length).toBeGreaterThan(5);
     expect(assumed).toEqual([]);
   }, 120_000);
+});
+
+describe('the restore workflow role (Strict mode)', () => {
+  const flow = (m: ProofModel) => principals(m).find((p) => p.id === 'role:200000000002:AirGapRestoreFlow')!;
+  const RESTORE_FLOW = 'arn:aws:iam::200000000004:role/AirGapRestoreFlow';
+
+  it('shares an EBS vault copy with no account but the restore account, and never publicly', async () => {
+    const m = fresh();
+    const share = (context: Record<string, string | string[]>) =>
+      authorize(
+        m,
+        flow(m),
+        {
+          action: 'ec2:ModifySnapshotAttribute',
+          resource: 'arn:aws:ec2:us-east-1::snapshot/snap-vault-copy',
+          resourceAccount: '200000000002',
+          context: {
+            'aws:ViaAWSService': 'false',
+            'aws:ResourceTag/airgap:source-arn': 'arn:src',
+            ...context,
+          },
+        },
+        'Strict',
+      );
+    expect((await share({ 'ec2:Add/userId': ['200000000004'] })).allowed).toBe(true);
+    expect((await share({ 'ec2:Add/userId': ['999999999999'] })).allowed).toBe(false);
+    expect((await share({ 'ec2:Add/userId': ['200000000004'], 'ec2:Add/group': 'all' })).allowed).toBe(false);
+  });
+
+  it("grants the vault key to the restore account's AirGapRestoreFlow only, for copying only", async () => {
+    const m = fresh();
+    const key = vaultResource(m, 'key')!;
+    const grant = (grantee: string, ops: string[]) =>
+      authorize(
+        m,
+        flow(m),
+        {
+          action: 'kms:CreateGrant',
+          resource: key.arn,
+          resourceAccount: key.account,
+          context: {
+            'aws:ViaAWSService': 'false',
+            'kms:GranteePrincipal': grantee,
+            'kms:GrantOperations': ops,
+          },
+        },
+        'Strict',
+      );
+    expect((await grant(RESTORE_FLOW, ['Decrypt', 'CreateGrant'])).allowed).toBe(true);
+    expect((await grant('arn:aws:iam::999999999999:role/Thief', ['Decrypt'])).allowed).toBe(false);
+    expect((await grant(RESTORE_FLOW, ['Decrypt', 'Encrypt'])).allowed).toBe(false);
+  });
 });
 
 describe('people in the vault organization: MFA and allow-listed networks (direct calls, Strict mode)', () => {

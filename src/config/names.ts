@@ -35,6 +35,13 @@ export const ROLE_NAMES = {
   /** Vault account: the Step Functions copy workflow, and EventBridge starting it (service roles, named for the SCPs). */
   copyWorkflow: 'AirGapCopyFlow',
   copyWorkflowStart: 'AirGapCopyFlowStart',
+  /**
+   * Vault account: the restore workflow's function (shares a vault copy with the restore account, grants the vault
+   * key); restore account: the role of the same name that function assumes there to copy and restore.
+   */
+  restoreWorkflow: 'AirGapRestoreFlow',
+  /** Vault account: the restore workflow's Step Functions state machine (a service role, named for the SCPs). */
+  restoreWorkflowStates: 'AirGapRestoreFlowStates',
   /** Vault account: reads the recovery catalog on a schedule and publishes RPO breaches and recovery point ages. */
   rpoMonitor: 'AirGapRpoMonitor',
   /** Vault organization: the role AWS Config records each account's configuration with. */
@@ -60,6 +67,8 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'restoreValidator',
   'copyWorkflow',
   'copyWorkflowStart',
+  'restoreWorkflow',
+  'restoreWorkflowStates',
   'rpoMonitor',
   'auditor',
   'vaultBackup',

@@ -212,8 +212,9 @@ describe('vault stack', () => {
   });
 
   it('alarm count does not grow with the number of protected buckets: one query covers every bucket', () => {
-    // Four S3 and snapshot metric queries, plus copier, sweeper, RPO monitor, copy-workflow and audit failures.
-    vault.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    // Four S3 and snapshot metric queries, plus copier, sweeper, RPO monitor and audit failures, and failed or
+    // timed-out copy and restore workflow executions.
+    vault.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     vault.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 15 * 60,
       TreatMissingData: 'breaching',

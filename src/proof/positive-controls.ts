@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, ROLE_NAMES, protectedBuckets } from '../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, TAGS, protectedBuckets } from '../config/index.js';
 import { authorize } from './evaluate.js';
 import { vaultResource, type ProofModel } from './model.js';
 import type { PolicyMemo } from './policy-memo.js';
@@ -146,6 +146,7 @@ function flows(model: ProofModel, accounts: Set<string>): Flow[] {
       },
       mode: 'Strict',
     });
+  out.push(...restoreWorkflowFlows(model));
   const airGapped = model.resources.find(
     (r) => r.kind === 'backup-vault' && r.name === RESOURCE_NAMES.airGapVault(model.config),
   );
@@ -179,6 +180,80 @@ function flows(model: ProofModel, accounts: Set<string>): Flow[] {
         note: 'the role’s AWS managed policy grants CopyIntoBackupVault on every vault',
       });
   }
+  return out;
+}
+
+/**
+ * The snapshot restore workflow (src/infra/vault/restore-workflow.ts), unattended and without MFA: its vault role
+ * shares an EBS vault copy with the restore account and grants the vault key to its namesake there, which copies
+ * under the restore key and restores. (That namesake's use of the vault key rests on the grant, which the
+ * evaluator does not model.)
+ */
+function restoreWorkflowFlows(model: ProofModel): Flow[] {
+  const { vaultAccount: vault, restoreAccount: restore } = model.config.organizations.vault;
+  const region = model.config.vault.region;
+  const flow = (account: string) => `arn:aws:iam::${account}:role/${ROLE_NAMES.restoreWorkflow}`;
+  const key = vaultResource(model, 'key');
+  const direct = { 'aws:ViaAWSService': 'false' };
+  const out: Flow[] = [
+    {
+      name: 'restore workflow shares an EBS vault copy with the restore account',
+      arn: flow(vault),
+      missing: '',
+      request: {
+        action: 'ec2:ModifySnapshotAttribute',
+        resource: `arn:aws:ec2:${region}::snapshot/snap-vault-copy`,
+        resourceAccount: vault,
+        context: {
+          ...direct,
+          'ec2:Add/userId': [restore],
+          [`aws:ResourceTag/${TAGS.sourceArn}`]: `arn:aws:ec2:${region}::snapshot/snap-source`,
+        },
+      },
+      mode: 'Strict',
+    },
+    {
+      name: 'restore workflow copies the shared RDS vault copy in the restore account',
+      arn: flow(restore),
+      missing: '',
+      request: {
+        action: 'rds:CopyDBSnapshot',
+        resource: `arn:aws:rds:${region}:${restore}:snapshot:airgap-restore-copy`,
+        resourceAccount: restore,
+        context: direct,
+      },
+      mode: 'Strict',
+    },
+    {
+      name: 'restore workflow restores a DB instance in the restore account',
+      arn: flow(restore),
+      missing: '',
+      request: {
+        action: 'rds:RestoreDBInstanceFromDBSnapshot',
+        resource: `arn:aws:rds:${region}:${restore}:db:airgap-restore-db`,
+        resourceAccount: restore,
+        context: direct,
+      },
+      mode: 'Strict',
+    },
+  ];
+  if (key)
+    out.push({
+      name: "restore workflow grants the vault key to the restore account's AirGapRestoreFlow",
+      arn: flow(vault),
+      missing: '',
+      request: {
+        action: 'kms:CreateGrant',
+        resource: key.arn,
+        resourceAccount: vault,
+        context: {
+          ...direct,
+          'kms:GranteePrincipal': flow(restore),
+          'kms:GrantOperations': ['Decrypt', 'DescribeKey', 'CreateGrant', 'ReEncryptFrom'],
+        },
+      },
+      mode: 'Strict',
+    });
   return out;
 }
 

@@ -117,13 +117,22 @@ const REPLICATION_GRANTS = [
 /**
  * The vault's own functions' jobs, not attacks: the copier records each copy in the catalog; the retention role
  * deletes copies whose retention has passed (which ones is decided by its code from the copy's tags, a residual
- * risk below; EBS copies are also held by their compliance lock).
+ * risk below; EBS copies are also held by their compliance lock); the restore workflow shares a vault copy with
+ * the restore account (with which account: IAM for EBS, its code for RDS and Aurora, a residual risk below).
  */
 const VAULT_SERVICE_GRANTS = [
   { role: ROLE_NAMES.snapshotCopier, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   {
     role: ROLE_NAMES.retention,
     actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot', 'ec2:DeleteSnapshot'],
+  },
+  {
+    role: ROLE_NAMES.restoreWorkflow,
+    actions: [
+      'rds:ModifyDBSnapshotAttribute',
+      'rds:ModifyDBClusterSnapshotAttribute',
+      'ec2:ModifySnapshotAttribute',
+    ],
   },
 ];
 
@@ -211,6 +220,11 @@ export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
     risk: 'The retention role (AirGapRetention, a vault-account function) may delete snapshot copies; that it deletes only expired ones is enforced by its code from each copy’s retain-until tag, not by IAM.',
     mitigation:
       'Only the copier and the retention role may tag copies (SCP), the function runs in the vault organization only, EBS copies are held by their compliance lock, and every deletion is in CloudTrail and the catalog.',
+  },
+  {
+    risk: 'The restore workflow’s role (AirGapRestoreFlow, a vault-account function) may share vault copies: EBS copies with the restore account only (IAM condition), RDS and Aurora copies with the account its code names, since RDS has no condition key for it.',
+    mitigation:
+      'Its code shares with the restore account of its settings only, and the SCPs forbid changing the function or its role; a shared copy is useless without the vault key, whose grants IAM limits to the restore account’s AirGapRestoreFlow and whose RCP refuses principals outside the vault organization; every share is in CloudTrail.',
   },
   {
     risk: 'The evaluator does not model Object Lock or Vault Lock semantics.',

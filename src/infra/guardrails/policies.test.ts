@@ -68,6 +68,20 @@ describe('guardrail policies', () => {
     });
   });
 
+  it('only the copier, the retention role and the restore workflow (share, tag its restore copy) change snapshots', () => {
+    expect(
+      statement('airgap-vault-recovery-points', 'DenySnapshotChangesExceptAirGapRoles')?.Condition,
+    ).toEqual({
+      ArnNotLike: {
+        'aws:PrincipalArn': [
+          'arn:aws:iam::*:role/AirGapSnapshotCopier',
+          'arn:aws:iam::*:role/AirGapRetention',
+          'arn:aws:iam::*:role/AirGapRestoreFlow',
+        ],
+      },
+    });
+  });
+
   it('threat #8-#11: deny key deletion, disabling, imported material, and the policy-lockout bypass', () => {
     expect(statement('airgap-vault-keys', 'DenyKeyDestruction')?.Action).toEqual(
       expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:Disable*', 'kms:Delete*', 'kms:Import*']),
@@ -226,6 +240,7 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapBackupRestoreService',
           'arn:aws:iam::*:role/AirGapRestoreValidator',
           'arn:aws:iam::*:role/AirGapCopyFlow*',
+          'arn:aws:iam::*:role/AirGapRestoreFlow*',
           'arn:aws:iam::*:role/AirGapRpoMonitor',
           'arn:aws:iam::*:role/AirGapAuditor',
           'arn:aws:iam::*:role/AirGapVaultBackup',

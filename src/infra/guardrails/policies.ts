@@ -183,7 +183,8 @@ export function guardrails(config: Config): Guardrail[] {
         },
         {
           // Tags carry each copy's retain-until date, which the retention sweeper obeys: rewriting one (adding a tag
-          // overwrites it) is shortening retention, so only the copier and the retention role tag snapshots.
+          // overwrites it) is shortening retention, so only the copier and the retention role tag snapshots. The
+          // restore workflow's roles share a vault copy with the restore account and tag the restore account's copy.
           Sid: 'DenySnapshotChangesExceptAirGapRoles',
           Effect: 'Deny',
           Action: [
@@ -204,7 +205,9 @@ export function guardrails(config: Config): Guardrail[] {
             'arn:aws:rds:*:*:snapshot:*',
             'arn:aws:rds:*:*:cluster-snapshot:*',
           ],
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': [...airGapRoles, operator] } },
+          Condition: {
+            ArnNotLike: { 'aws:PrincipalArn': [...airGapRoles, role(ROLE_NAMES.restoreWorkflow), operator] },
+          },
         },
         {
           // The operator's one change to a copy: the restore's share with the restore account (its policy names that

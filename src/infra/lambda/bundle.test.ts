@@ -22,6 +22,7 @@ describe('Lambda bundling (local esbuild)', () => {
       'retention-sweeper',
       'rpo-monitor',
       'snapshot-copier',
+      'snapshot-restore',
       'snapshot-share',
     ]);
     for (const name of handlers) {

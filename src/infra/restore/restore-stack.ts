@@ -7,6 +7,7 @@ import { AccountBaseline } from '../governance/account-baseline.js';
 import { AuditReadRole } from '../governance/audit-read-role.js';
 import { OperatorRole } from '../operator/operator-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { RestoreFlowRole } from './restore-flow-role.js';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
 /** Restores prefix; the restore role may create and write only buckets of this name. */
@@ -139,6 +140,7 @@ export class RestoreStack extends Stack {
       nag.wildcard('Action::kms:GenerateDataKey*'),
       nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`),
     );
+    new RestoreFlowRole(this, 'RestoreFlow', { config, restoreKey: key });
     if (config.paths.backup)
       new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role, restoreKey: key });
   }

@@ -1,17 +1,12 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ROLE_NAMES, type Config } from '../../config/index.js';
-import { dependOnRolePolicyOnly } from '../depends-on.js';
-import { logGroupName } from '../lambda/airgap-function.js';
-import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
+import { retryRuns, workflowStateMachine } from './workflow-state-machine.js';
 
 /** Runs of one workflow execution: with waits capped at 15 minutes, about 11 hours, longer than any copy. */
 export const MAX_COPIER_RUNS = 48;
@@ -45,15 +40,7 @@ export class CopyWorkflow extends Construct {
       resultPath: '$.run',
       retryOnServiceExceptions: true,
     });
-    // The copier runs one at a time (reserved concurrency 1): a throttled run waits for the one in progress.
-    run.addRetry({
-      errors: ['Lambda.TooManyRequestsException', 'States.Timeout', 'States.TaskFailed'],
-      interval: Duration.seconds(30),
-      backoffRate: 2,
-      maxAttempts: 6,
-      maxDelay: Duration.minutes(10),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    retryRuns(run, ['Lambda.TooManyRequestsException', 'States.Timeout', 'States.TaskFailed']);
     const next = new sfn.Pass(this, 'Next run', {
       parameters: { 'event.$': '$.event', 'attempt.$': 'States.MathAdd($.attempt, 1)', 'run.$': '$.run' },
     });
@@ -81,53 +68,25 @@ export class CopyWorkflow extends Construct {
         .otherwise(new sfn.Succeed(this, 'All copied')),
     );
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `${props.config.name}-airgap-copy`,
+    this.stateMachine = workflowStateMachine(this, {
+      config: props.config,
+      name: `${props.config.name}-airgap-copy`,
+      logName: 'copy-workflow',
       // Named: the vault organization's human-access SCP exempts service roles by name only.
       role: new iam.Role(this, 'Role', {
         roleName: ROLE_NAMES.copyWorkflow,
         assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       }),
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      tracingEnabled: true,
-      timeout: Duration.hours(24),
-      logs: {
-        destination: new logs.LogGroup(this, 'Logs', {
-          logGroupName: logGroupName(props.config, 'copy-workflow'),
-          retention: logs.RetentionDays.ONE_YEAR,
-          encryptionKey: props.key,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
+      definition,
+      fn: props.copier,
+      key: props.key,
+      alerts: props.alerts,
+      alarm: {
+        id: 'CopyWorkflow',
+        failed:
+          'The snapshot copy workflow failed: a copy failed, or copies stayed pending past its last run',
+        timedOut: 'The snapshot copy workflow timed out',
       },
     });
-    dependOnRolePolicyOnly(
-      this.stateMachine.node.defaultChild as sfn.CfnStateMachine,
-      this.stateMachine.role,
-    );
-    acknowledge(
-      this,
-      'Step Functions log delivery and X-Ray actions have no resource-level permissions; the copier may be invoked by version.',
-      nag.wildcard('Resource::*'),
-      nag.wildcard(
-        `Resource::<${Stack.of(this).getLogicalId(props.copier.node.defaultChild as lambda.CfnFunction)}.Arn>:*`,
-      ),
-    );
-    const { NOT_BREACHING } = cloudwatch.TreatMissingData;
-    props.alerts.addAlarm(
-      'CopyWorkflowFailed',
-      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-      0,
-      'The snapshot copy workflow failed: a copy failed, or copies stayed pending past its last run',
-      NOT_BREACHING,
-    );
-    props.alerts.addAlarm(
-      'CopyWorkflowTimedOut',
-      this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
-      0,
-      'The snapshot copy workflow timed out',
-      NOT_BREACHING,
-    );
   }
 }

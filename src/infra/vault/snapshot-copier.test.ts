@@ -110,7 +110,11 @@ describe('copy workflow (Step Functions)', () => {
   const definition = (): {
     States: Record<string, { Type: string; Next?: string; SecondsPath?: string; Retry?: unknown[] }>;
   } => {
-    const sm = Object.values(vault.findResources('AWS::StepFunctions::StateMachine'))[0] as {
+    const sm = Object.values(
+      vault.findResources('AWS::StepFunctions::StateMachine', {
+        Properties: { StateMachineName: 'quickstart-airgap-copy' },
+      }),
+    )[0] as {
       Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } };
     };
     const text = sm.Properties.DefinitionString['Fn::Join'][1]

@@ -7,6 +7,7 @@ import { Alerts } from './alerts.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
 import { EvidenceBucket } from './evidence-bucket.js';
+import { RestoreWorkflow } from './restore-workflow.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { ScheduledAudit } from './scheduled-audit.js';
 import { OperatorRole } from '../operator/operator-role.js';
@@ -38,6 +39,7 @@ export class VaultStack extends Stack {
       bus: events.bus,
       alerts,
     });
+    new RestoreWorkflow(this, 'RestoreWorkflow', { config, key, table: catalog.table, alerts });
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
     new ScheduledAudit(this, 'Audit', { config, key, alerts });
     new OperatorRole(this, 'Operator', {

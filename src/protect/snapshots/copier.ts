@@ -53,7 +53,7 @@ export function vaultCopyId(sourceArn: string): string {
  */
 export async function vaultKeyArn(
   clients: AwsClients,
-  config: CopierConfig,
+  config: Pick<CopierConfig, 'name' | 'organizations'>,
   region: string,
 ): Promise<string> {
   const vault = config.organizations.vault.vaultAccount;

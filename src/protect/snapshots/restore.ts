@@ -18,11 +18,22 @@ import {
   type RestoreStep,
 } from './restore-plan.js';
 
+/** What a restore reads of the config: the deployment name (key aliases) and the vault and restore accounts. */
+export type SnapshotRestoreConfig = Pick<Config, 'name'> & {
+  organizations: { vault: Pick<Config['organizations']['vault'], 'vaultAccount' | 'restoreAccount'> };
+};
+
 export interface SnapshotRestoreContext {
   clients: AwsClients;
-  config: Config;
+  config: SnapshotRestoreConfig;
   catalog: Catalog;
   apis: Record<SnapshotService, SnapshotApi>;
+  /**
+   * The restore account's role that copies the shared vault copy, so the one the vault key grant names: the
+   * restore role for a person, the restore workflow's own role on AWS (src/infra/vault/restore-workflow.ts).
+   * @default ROLE_NAMES.restore
+   */
+  copyRole?: string;
 }
 
 export interface SnapshotRestoreOptions {
@@ -153,7 +164,7 @@ export async function restoreSnapshot(
       await api.shareWith(vault, region, entry.vaultCopyId, restore);
       done('done', `${entry.vaultCopyId} shared with account ${restore}`);
     } else if (step === 'grant') {
-      const grantee = `arn:aws:iam::${restore}:role/${ROLE_NAMES.restore}`;
+      const grantee = `arn:aws:iam::${restore}:role/${ctx.copyRole ?? ROLE_NAMES.restore}`;
       const id = await grantSnapshotCopy(ctx.clients, vault, region, vaultKey, grantee, grantName);
       done('done', `grant ${id} on ${vaultKey} to ${grantee}`);
     } else if (step === 'copy') {

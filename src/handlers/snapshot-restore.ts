@@ -1,0 +1,93 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AwsClients } from '../aws/clients.js';
+import { Catalog } from '../catalog/catalog.js';
+import { ROLE_NAMES } from '../config/names.js';
+import { snapshotApis } from '../protect/snapshots/apis.js';
+import { parseRestoreRequest, type RestoreRequest } from '../protect/snapshots/restore-request.js';
+import {
+  restoreSnapshot,
+  type SnapshotRestoreContext,
+  type StepReport,
+} from '../protect/snapshots/restore.js';
+import { backoffSeconds } from '../protect/snapshots/triggers.js';
+import { instrumented, powertools } from './support/powertools.js';
+import { fromSettings } from './support/settings.js';
+
+/** The restore function's settings in SSM Parameter Store (src/infra/vault/restore-workflow.ts writes them). */
+export interface RestoreSettings {
+  deployment: string;
+  vaultAccount: string;
+  restoreAccount: string;
+  /** The vault region: the catalog's. */
+  region: string;
+  catalogTable: string;
+}
+
+/** One run of the restore workflow: the execution's request (pinned after the first run) and the runs before. */
+export interface RestoreRunInput {
+  request: unknown;
+  attempt: number;
+}
+
+/** What one run did; the workflow waits `waitSeconds` and runs `next` again until `complete`. */
+export interface RestoreRunSummary {
+  complete: boolean;
+  /** The request pinned to the vault copy and target name the first run chose, so no later run picks another. */
+  next: RestoreRequest;
+  copy: string;
+  target: { account: string; region: string; name: string };
+  restored: { arn: string; status: string } | undefined;
+  steps: Pick<StepReport, 'step' | 'state' | 'detail'>[];
+  waitSeconds: number;
+}
+
+const pt = powertools();
+const context = fromSettings(pt.tracer, (s: RestoreSettings): SnapshotRestoreContext => {
+  // AirGapRestoreFlow here shares and grants; the role of the same name in the restore account copies and restores.
+  const clients = new AwsClients({
+    region: s.region,
+    roleName: ROLE_NAMES.restoreWorkflow,
+    homeAccount: s.vaultAccount,
+  });
+  return {
+    clients,
+    config: {
+      name: s.deployment,
+      organizations: { vault: { vaultAccount: s.vaultAccount, restoreAccount: s.restoreAccount } },
+    },
+    catalog: new Catalog({ clients, account: s.vaultAccount, region: s.region, table: s.catalogTable }),
+    apis: snapshotApis(clients),
+    copyRole: ROLE_NAMES.restoreWorkflow,
+  };
+});
+
+/**
+ * One run of the restore workflow (src/infra/vault/restore-workflow.ts): `restoreSnapshot` without waiting, so
+ * each run does the steps it can (share, grant, start the copy, restore) and returns; the workflow waits and runs
+ * again while the copy or the restored resource is still coming up. Every step is found done by the next run.
+ */
+export const handler = instrumented(
+  pt,
+  async ({ request, attempt }: RestoreRunInput): Promise<RestoreRunSummary> => {
+    const req = parseRestoreRequest(request);
+    const report = await restoreSnapshot(await context(), {
+      service: req.service,
+      from: req.from,
+      at: req.at === undefined ? undefined : new Date(req.at),
+      to: req.to,
+      waitMs: 0,
+    });
+    const steps = report.steps.map(({ step, state, detail }) => ({ step, state, detail }));
+    pt.logger.info('restore run', { request: req, attempt, complete: report.complete, steps });
+    if (report.complete) pt.metrics.addMetric('SnapshotRestoresCompleted', MetricUnit.Count, 1);
+    return {
+      complete: report.complete,
+      next: { service: req.service, from: report.copy.id, to: report.target.name },
+      copy: report.copy.id,
+      target: report.target,
+      restored: report.restored && { arn: report.restored.arn, status: report.restored.status },
+      steps,
+      waitSeconds: backoffSeconds(attempt),
+    };
+  },
+);
