@@ -68,7 +68,7 @@ describe('guardrail policies', () => {
     });
   });
 
-  it('only the copier, the retention role and the restore workflow (share, tag its restore copy) change snapshots', () => {
+  it('only the copier, the retention role, the restore workflow (share, tag its restore copy) and the operator (share only) change snapshots', () => {
     expect(
       statement('airgap-vault-recovery-points', 'DenySnapshotChangesExceptAirGapRoles')?.Condition,
     ).toEqual({
@@ -77,6 +77,7 @@ describe('guardrail policies', () => {
           'arn:aws:iam::*:role/AirGapSnapshotCopier',
           'arn:aws:iam::*:role/AirGapRetention',
           'arn:aws:iam::*:role/AirGapRestoreFlow',
+          'arn:aws:iam::*:role/AirGapOperator',
         ],
       },
     });
