@@ -10,8 +10,8 @@ const rows = (...keys: string[]) => keys.map((key, i) => ({ key, n: i }));
 describe('key merge (pure)', () => {
   it('pairs both histories per key, across page boundaries, and keeps keys present on one side only', async () => {
     const out: string[] = [];
-    for await (const e of zipByKey(pages(rows('a', 'a', 'a', 'c', 'd')), pages(rows('b', 'c', 'c', 'e'))))
-      out.push(`${e.key}:${e.left.length}/${e.right.length}`);
+    for await (const batch of zipByKey(pages(rows('a', 'a', 'a', 'c', 'd')), pages(rows('b', 'c', 'c', 'e'))))
+      for (const e of batch) out.push(`${e.key}:${e.left.length}/${e.right.length}`);
     expect(out).toEqual(['a:3/0', 'b:0/1', 'c:1/2', 'd:1/0', 'e:0/1']);
   });
 
