@@ -91,6 +91,8 @@ export async function* byKey<T extends { key: string }>(source: Pages<T>): Async
   }
 }
 
+const BATCH_KEYS = 1000;
+
 export interface KeyPair<A, B> {
   key: string;
   left: A[];
@@ -99,9 +101,9 @@ export interface KeyPair<A, B> {
 
 /**
  * Merges two key-ordered streams (a source bucket's history and its vault's) into one entry per key with
- * both sides' histories, either possibly empty, in batches: a batch ends where a page of either side does, so
- * the merge awaits once per page and never per key. Only about a page per side is held in memory, so a diff
- * of any size runs in constant memory.
+ * both sides' histories, either possibly empty, in batches of at most 1,000 keys: the merge awaits once per
+ * page or batch, never per key. Only about a page per side and one batch are held in memory, so a diff of any
+ * size runs in constant memory.
  */
 export async function* zipByKey<A extends { key: string }, B extends { key: string }>(
   left: Pages<A>,
@@ -111,11 +113,13 @@ export async function* zipByKey<A extends { key: string }, B extends { key: stri
   const r = new KeyCursor(right, 'vault');
   let batch: KeyPair<A, B>[] = [];
   for (;;) {
-    if (!l.ready || !r.ready) {
-      if (batch.length > 0) yield batch;
+    // A history that ends a page makes `take` read the next one, so a cursor can stay ready page after page:
+    // the batch is capped as well as flushed before a read.
+    if (batch.length >= BATCH_KEYS || ((!l.ready || !r.ready) && batch.length > 0)) {
+      yield batch;
       batch = [];
-      await Promise.all([l.fill(), r.fill()]);
     }
+    if (!l.ready || !r.ready) await Promise.all([l.fill(), r.fill()]);
     const a = l.key;
     const b = r.key;
     if (a === undefined && b === undefined) break;
