@@ -26,7 +26,7 @@ describe('key merge (pure)', () => {
     const sizes: number[] = [];
     for await (const batch of zipByKey(aligned(), aligned())) sizes.push(batch.length);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(3000);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(64);
   });
 
   it('refuses a stream out of key order instead of mis-diffing it', async () => {
