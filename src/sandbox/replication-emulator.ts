@@ -61,28 +61,30 @@ async function replicateBucket(
     listVersions(source, bucket.bucket, prefix),
     vaultVersionsFromListing(vault, destination, prefix),
   );
-  for await (const { key, left: history, right: copies } of histories) {
-    const copied = new Set(copies.filter((c) => !c.deleteMarker).map((c) => c.sourceVersionId));
-    const newestVaultMarker = Math.max(
-      0,
-      ...copies.filter((c) => c.deleteMarker).map((c) => c.lastModified.getTime()),
-    );
-    // Oldest first, so the vault's history has the source's order.
-    for (const version of [...history].reverse()) {
-      if (version.deleteMarker) {
-        if (replicateMarkers && version.lastModified.getTime() > newestVaultMarker) {
-          await vault.send(new DeleteObjectCommand({ Bucket: destination, Key: key }));
-          pass.deleteMarkers++;
+  for await (const batch of histories) {
+    for (const { key, left: history, right: copies } of batch) {
+      const copied = new Set(copies.filter((c) => !c.deleteMarker).map((c) => c.sourceVersionId));
+      const newestVaultMarker = Math.max(
+        0,
+        ...copies.filter((c) => c.deleteMarker).map((c) => c.lastModified.getTime()),
+      );
+      // Oldest first, so the vault's history has the source's order.
+      for (const version of [...history].reverse()) {
+        if (version.deleteMarker) {
+          if (replicateMarkers && version.lastModified.getTime() > newestVaultMarker) {
+            await vault.send(new DeleteObjectCommand({ Bucket: destination, Key: key }));
+            pass.deleteMarkers++;
+          }
+        } else if (!copied.has(version.versionId)) {
+          const { vaultVersionId } = await copyVersionToVault(
+            source,
+            bucket.bucket,
+            version,
+            vault,
+            destination,
+          );
+          pass.replicated.push({ key, sourceVersionId: version.versionId, vaultVersionId, at: new Date() });
         }
-      } else if (!copied.has(version.versionId)) {
-        const { vaultVersionId } = await copyVersionToVault(
-          source,
-          bucket.bucket,
-          version,
-          vault,
-          destination,
-        );
-        pass.replicated.push({ key, sourceVersionId: version.versionId, vaultVersionId, at: new Date() });
       }
     }
   }

@@ -17,12 +17,14 @@ export async function* planBackfill(
   source: Pages<SourceVersion>,
   vault: Pages<VaultVersion>,
 ): AsyncGenerator<BackfillItem> {
-  for await (const { key, left, right } of zipByKey(source, vault)) {
-    if (left.length === 0) continue;
-    const copied = new Set(right.filter((v) => !v.deleteMarker).map((v) => v.sourceVersionId));
-    // Oldest first, so the vault's history keeps the source's order.
-    for (const v of [...left].reverse()) {
-      if (!v.deleteMarker && !copied.has(v.versionId)) yield { key, versionId: v.versionId, size: v.size };
+  for await (const batch of zipByKey(source, vault)) {
+    for (const { key, left, right } of batch) {
+      if (left.length === 0) continue;
+      const copied = new Set(right.filter((v) => !v.deleteMarker).map((v) => v.sourceVersionId));
+      // Oldest first, so the vault's history keeps the source's order.
+      for (const v of [...left].reverse()) {
+        if (!v.deleteMarker && !copied.has(v.versionId)) yield { key, versionId: v.versionId, size: v.size };
+      }
     }
   }
 }

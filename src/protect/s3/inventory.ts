@@ -1,8 +1,17 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { on } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors.js';
+import {
+  inventoryBatches,
+  inventoryColumns,
+  versionsOf,
+  type InventoryBatch,
+  type InventoryColumns,
+} from './inventory-batch.js';
 import type { VaultVersion } from './verify-check.js';
 
 /**
@@ -51,98 +60,54 @@ function locate(manifestPath: string, key: string): string {
   return found;
 }
 
-/** Every row of an inventory as a vault-side version (the source side uses the same fields), page by page. */
-export async function* inventoryVersions(manifestPath: string): AsyncGenerator<VaultVersion[]> {
-  const { columns, files } = readManifest(manifestPath);
-  const at = (name: string) => columns.indexOf(name);
-  const ix = {
-    key: at('Key'),
-    version: at('VersionId'),
-    marker: at('IsDeleteMarker'),
-    size: at('Size'),
-    modified: at('LastModifiedDate'),
-    etag: at('ETag'),
-    retain: at('ObjectLockRetainUntilDate'),
-    mode: at('ObjectLockMode'),
-  };
-  for (const file of files) {
-    let stream: Readable = createReadStream(file, { highWaterMark: 1 << 20 });
-    if (file.endsWith('.gz')) stream = stream.pipe(createGunzip());
-    yield* csvPages(stream, row);
-  }
-
-  function row(row: string[]): VaultVersion {
-    const versionId = row[ix.version] || 'null';
-    const retain = ix.retain >= 0 ? row[ix.retain] : undefined;
-    return {
-      key: decodeKey(row[ix.key] ?? ''),
-      versionId,
-      sourceVersionId: versionId,
-      deleteMarker: row[ix.marker] === 'true',
-      size: Number(row[ix.size] || 0),
-      lastModified: new Date(row[ix.modified] ?? 0),
-      etag: ix.etag >= 0 && row[ix.etag] ? `"${row[ix.etag]}"` : undefined,
-      retainUntil: retain ? new Date(retain) : undefined,
-      lockMode: ix.mode >= 0 ? row[ix.mode] || undefined : undefined,
-    };
-  }
+/**
+ * Every row of an inventory as a vault-side version (the source side uses the same fields), page by page.
+ * With `thread`, the files are parsed in a worker thread (parsing is most of a large diff's work, and a diff
+ * reads two inventories: each in its own thread, they use two cores); otherwise in this thread. Both paths
+ * parse with the same code into the same batches.
+ */
+export async function* inventoryVersions(
+  manifestPath: string,
+  opts: { thread?: boolean } = {},
+): AsyncGenerator<VaultVersion[]> {
+  const manifest = readManifest(manifestPath);
+  const columns = inventoryColumns(manifest.columns);
+  const batches = opts.thread
+    ? batchesFromWorker(columns, manifest.files)
+    : inventoryBatches(columns, manifest.files);
+  for await (const batch of batches) yield versionsOf(batch);
 }
 
-/** Inventory URL-encodes keys, with '+' for a space; most keys need neither, so skip the decoding then. */
-function decodeKey(raw: string): string {
-  if (!raw.includes('%') && !raw.includes('+')) return raw;
-  return decodeURIComponent(raw.replace(/\+/g, '%20'));
+async function* batchesFromWorker(
+  columns: InventoryColumns,
+  files: string[],
+): AsyncGenerator<InventoryBatch> {
+  const worker = startWorker({ columns, files });
+  const messages = on(worker, 'message');
+  try {
+    for await (const [batch] of messages as AsyncIterable<[InventoryBatch | null]>) {
+      if (batch === null) return;
+      worker.postMessage('more');
+      yield batch;
+    }
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /**
- * The rows of a CSV text stream made into items by `make`, one array per chunk read (a row split across
- * chunks is carried over). Each row's fields become garbage at once, so a chunk's worth never piles up.
- * Hand-written for the one dialect S3 Inventory writes (every field double-quoted, quotes inside doubled,
- * no line breaks inside fields: keys are URL-encoded): scanning each chunk with indexOf is 3-6 times faster
- * than csv-parse or papaparse on the same file (bench/RESULTS.md, verify), and the diff is bound by it.
+ * The worker's module beside this one: compiled JavaScript in the package; in the repository (tests, benches)
+ * TypeScript, loaded through tsx's API, since a worker does not inherit the loader hooks of vitest or tsx.
  */
-async function* csvPages<T>(stream: Readable, make: (fields: string[]) => T): AsyncGenerator<T[]> {
-  let rest = '';
-  for await (const chunk of stream) {
-    const text = rest + (chunk as Buffer).toString('utf8');
-    const items: T[] = [];
-    let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0; start = end + 1, end = text.indexOf('\n', start)) {
-      if (end > start) items.push(make(parseCsvLine(text, start, end)));
-    }
-    rest = text.slice(start);
-    yield items;
-  }
-  if (rest.trim() !== '') yield [make(parseCsvLine(rest))];
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./inventory-worker.js', import.meta.url), { workerData });
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const entry = new URL('./inventory-worker.ts', import.meta.url).href;
+  const load = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
+  return new Worker(load, { eval: true, workerData });
 }
-
-/** One CSV line (of `text` between `from` and `to`, a trailing CR ignored): quoted or bare fields. */
-export function parseCsvLine(text: string, from = 0, to = text.length): string[] {
-  const end = text.charCodeAt(to - 1) === CR ? to - 1 : to;
-  const out: string[] = [];
-  let i = from;
-  while (i <= end) {
-    if (text.charCodeAt(i) === QUOTE) {
-      let close = text.indexOf('"', i + 1);
-      if (close < 0 || close >= end) close = end;
-      let value = text.slice(i + 1, close);
-      while (close < end - 1 && text.charCodeAt(close + 1) === QUOTE) {
-        let next = text.indexOf('"', close + 2);
-        if (next < 0 || next >= end) next = end;
-        value += '"' + text.slice(close + 2, next);
-        close = next;
-      }
-      out.push(value);
-      i = close + 2; // past the quote and the comma
-    } else {
-      let comma = text.indexOf(',', i);
-      if (comma < 0 || comma > end) comma = end;
-      out.push(text.slice(i, comma));
-      i = comma + 1;
-    }
-  }
-  return out;
-}
-
-const QUOTE = 34;
-const CR = 13;

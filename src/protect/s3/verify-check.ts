@@ -50,16 +50,16 @@ export function checkKey(
   policy: VerifyPolicy,
 ): KeyVerdict {
   const verdict: KeyVerdict = { verified: 0, pending: 0, findings: [] };
-  const copies = new Map<string, VaultVersion>();
-  for (const v of vault)
-    if (!v.deleteMarker && !copies.has(v.sourceVersionId)) copies.set(v.sourceVersionId, v);
+  const copyOf = lookup(vault, (v) => (v.deleteMarker ? undefined : v.sourceVersionId));
+  const inSource = lookup(source, (s) => s.versionId);
   const start = policy.windowStart.getTime();
+  const settled = policy.settledBefore.getTime();
 
   for (const s of source) {
     if (s.deleteMarker || s.lastModified.getTime() < start) continue;
-    const copy = copies.get(s.versionId);
+    const copy = copyOf(s.versionId);
     if (!copy) {
-      if (s.lastModified.getTime() > policy.settledBefore.getTime()) verdict.pending++;
+      if (s.lastModified.getTime() > settled) verdict.pending++;
       else
         verdict.findings.push({ kind: 'missing', key, versionId: s.versionId, detail: 'not in the vault' });
       continue;
@@ -77,9 +77,8 @@ export function checkKey(
     verdict.verified++;
   }
 
-  const known = new Set(source.map((s) => s.versionId));
   for (const v of vault) {
-    if (v.deleteMarker || v.lastModified.getTime() < start || known.has(v.sourceVersionId)) continue;
+    if (v.deleteMarker || v.lastModified.getTime() < start || inSource(v.sourceVersionId)) continue;
     verdict.findings.push({
       kind: 'unexpected',
       key,
@@ -89,6 +88,31 @@ export function checkKey(
   }
   return verdict;
 }
+
+/**
+ * The first item with an id, by scanning: a key's history is mostly a few versions, where a scan costs far
+ * less than building a Map and a Set per key (the 10M-row diff checks millions of keys). A long history (a key
+ * rewritten thousands of times) gets a Map, so the check never turns quadratic.
+ */
+function lookup<T>(
+  items: readonly T[],
+  idOf: (item: T) => string | undefined,
+): (id: string) => T | undefined {
+  if (items.length > SCAN_LIMIT) {
+    const index = new Map<string, T>();
+    for (const item of items) {
+      const id = idOf(item);
+      if (id !== undefined && !index.has(id)) index.set(id, item);
+    }
+    return (id) => index.get(id);
+  }
+  return (id) => {
+    for (const item of items) if (idOf(item) === id) return item;
+    return undefined;
+  };
+}
+
+const SCAN_LIMIT = 32;
 
 /** SHA-256 where both sides carry one, else the ETag; the size always. */
 export function contentDifference(source: SourceVersion, copy: VaultVersion): string | undefined {

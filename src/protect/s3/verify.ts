@@ -64,15 +64,17 @@ export async function diffHistories(
     findings: [] as Finding[],
     ok: true,
   };
-  for await (const { key, left, right } of zipByKey(source, vault)) {
-    // The status canary is proven by status itself; counted here it would read as workload.
-    if (!isWorkloadKey(key)) continue;
-    out.keys++;
-    const verdict = checkKey(key, left, right, policy);
-    out.verified += verdict.verified;
-    out.pending += verdict.pending;
-    for (const f of verdict.findings) {
-      if (out.counts[f.kind]++ < keep) out.findings.push(f);
+  for await (const batch of zipByKey(source, vault)) {
+    for (const { key, left, right } of batch) {
+      // The status canary is proven by status itself; counted here it would read as workload.
+      if (!isWorkloadKey(key)) continue;
+      out.keys++;
+      const verdict = checkKey(key, left, right, policy);
+      out.verified += verdict.verified;
+      out.pending += verdict.pending;
+      for (const f of verdict.findings) {
+        if (out.counts[f.kind]++ < keep) out.findings.push(f);
+      }
     }
   }
   out.ok = Object.values(out.counts).every((n) => n === 0);
@@ -96,10 +98,10 @@ export async function verifyBucket(
   const inWindow = (v: { deleteMarker: boolean; lastModified: Date }) =>
     !v.deleteMarker && v.lastModified.getTime() >= policy.windowStart.getTime();
   const source = opts.sourceInventory
-    ? inventoryVersions(opts.sourceInventory)
+    ? inventoryVersions(opts.sourceInventory, { thread: true })
     : sourceVersionsFromListing(sourceS3, bucket.bucket, inWindow);
   const vault = opts.vaultInventory
-    ? inventoryVersions(opts.vaultInventory)
+    ? inventoryVersions(opts.vaultInventory, { thread: true })
     : vaultVersionsFromListing(vaultS3, bucket.vaultBucket);
   const diff = await diffHistories(source, vault, policy, opts.keep);
   return {
