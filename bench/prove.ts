@@ -2,11 +2,13 @@
 // the CloudFormation rules check, then Discovery mode), for the quickstart and a 500-account config. The peer,
 // in the same run on the same model: the same matrix in iam-simulate's Strict mode (which a proof must not
 // use: it calls conditional grants safe), so the ratio shows what Discovery mode costs.
+// Both split the matrix over worker threads as `airgap prove` does (src/proof/decide.ts); CPU counts every thread.
 // Run: npx tsx bench/prove.ts [quickstart,500]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../src/infra/synth.js';
+import { threadsFor } from '../src/proof/decide.js';
 import { loadModel } from '../src/proof/model.js';
 import { PROOF_SYNTH, prove } from '../src/proof/prove.js';
 import { quickstart, withWorkloadAccounts } from '../test/support/config.js';
@@ -14,9 +16,9 @@ import { fmt, timeIt } from './support.js';
 
 const sizes = (process.argv[2] ?? 'quickstart,500').split(',');
 console.log(
-  '| config | synth (s) | evaluations | prove, Discovery (s) | total (s) | CPU (s) | peer: prove, Strict (s) | Discovery / Strict |',
+  '| config | synth (s) | evaluations | threads | prove, Discovery (s) | total (s) | CPU (s) | peer: prove, Strict (s) | Discovery / Strict |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const size of sizes) {
   const config = size === 'quickstart' ? quickstart() : withWorkloadAccounts(Number(size));
   const dir = mkdtempSync(join(tmpdir(), 'bench-prove-'));
@@ -28,8 +30,9 @@ for (const size of sizes) {
     if (!discovery.value.passed) throw new Error(`the ${size} proof failed`);
     const strict = await timeIt(() => prove(loadModel(config, dir), { mode: 'Strict' }));
     const label = size === 'quickstart' ? 'quickstart' : `${size} workload accounts`;
+    const threads = threadsFor(discovery.value.evaluated);
     console.log(
-      `| ${label} | ${fmt(synth.seconds)} | ${discovery.value.evaluated} | ${fmt(discovery.seconds)} | ${fmt(synth.seconds + discovery.seconds)} | ${fmt((used.user + used.system) / 1e6)} | ${fmt(strict.seconds)} | ${fmt(discovery.seconds / strict.seconds)} |`,
+      `| ${label} | ${fmt(synth.seconds)} | ${discovery.value.evaluated} | ${threads} | ${fmt(discovery.seconds)} | ${fmt(synth.seconds + discovery.seconds)} | ${fmt((used.user + used.system) / 1e6)} | ${fmt(strict.seconds)} | ${fmt(discovery.seconds / strict.seconds)} |`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

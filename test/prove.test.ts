@@ -24,7 +24,7 @@ const withoutRcps = (m: ProofModel) => ({ ...m, guardrails: m.guardrails.filter(
 beforeAll(async () => {
   synthesize(config, dir, { nag: false });
   full = await prove(fresh());
-}, 300_000);
+}, 600_000);
 
 describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => {
   it('denies every attack of every principal and passes', () => {
@@ -124,6 +124,14 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
     expect(d.allowed).toBe(false);
     expect(d.decidedBy).toContain('scp:airgap-vault-data/DenyVaultBucketChangesExceptBreakGlass');
   });
+});
+
+describe('the matrix split over worker threads', () => {
+  it('decides the quickstart exactly as in one thread: the same matrix, deciding statements, controls and verdict', async () => {
+    const split = await prove(fresh(), { threads: 2 });
+    expect(split.evaluated).toBeGreaterThan(4000);
+    expect(split).toEqual(full);
+  }, 600_000);
 });
 
 describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mode: any condition that could hold, holds)', () => {

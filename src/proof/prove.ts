@@ -1,6 +1,6 @@
 import { ROLE_NAMES } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
-import { authorize } from './evaluate.js';
+import { decideAll, type Mode, type Pair } from './decide.js';
 import { group } from './grouping.js';
 import type { ProofModel } from './model.js';
 import { PolicyMemo } from './policy-memo.js';
@@ -40,50 +40,53 @@ export const PROOF_SYNTH = { nag: false, validate: false, bundle: false } as con
 /** Every attack of the catalogue by every principal of the threat model, plus positive controls and the static checks. */
 export async function prove(
   model: ProofModel,
-  opts: { only?: (p: Principal) => boolean; mode?: 'Discovery' | 'Strict' } = {},
+  opts: {
+    only?: (p: Principal) => boolean;
+    mode?: Mode;
+    /** Threads to decide the matrix on; by default one per core for a large matrix (src/proof/decide.ts). */
+    threads?: number;
+  } = {},
 ): Promise<ProofResult> {
   const grouping = group(model, principals(model), await attackCatalogue(model));
   const who = grouping.principals.filter(opts.only ?? (() => true));
+  const pairs = who.flatMap((p) => grouping.attacks.filter((a) => judged(p, a)).map((a): Pair => [p, a]));
+  const memo = new PolicyMemo();
+  const decisions = await decideAll(model, pairs, opts.mode ?? 'Discovery', memo, opts.threads);
   const cells = new Map<string, MatrixCell>();
   const breaches: ProofResult['breaches'] = [];
-  const memo = new PolicyMemo();
-  let evaluated = 0;
-  for (const principal of who) {
-    for (const attack of grouping.attacks.filter((a) => judged(principal, a))) {
-      const decision = await authorize(model, principal, attack, opts.mode, memo);
-      evaluated++;
-      const key = `${principal.id}|${attack.kind}`;
-      const cell = cells.get(key) ?? {
-        principal: principal.id,
-        kind: attack.kind,
-        attempts: 0,
-        allowed: [],
-        deniedBy: [],
-      };
-      cell.attempts++;
-      if (decision.allowed) {
-        cell.allowed.push({
-          action: attack.action,
-          resource: attack.resource,
-          why: decision.decidedBy.join('; '),
-        });
-        breaches.push({
-          principal: principal.label,
-          action: attack.action,
-          resource: attack.resource,
-          why: decision.decidedBy.join('; '),
-        });
-      } else {
-        for (const d of decision.decidedBy) if (!cell.deniedBy.includes(d)) cell.deniedBy.push(d);
-      }
-      cells.set(key, cell);
+  pairs.forEach(([principal, attack], i) => {
+    const decision = decisions[i]!;
+    const key = `${principal.id}|${attack.kind}`;
+    const cell = cells.get(key) ?? {
+      principal: principal.id,
+      kind: attack.kind,
+      attempts: 0,
+      allowed: [],
+      deniedBy: [],
+    };
+    cell.attempts++;
+    if (decision.allowed) {
+      cell.allowed.push({
+        action: attack.action,
+        resource: attack.resource,
+        why: decision.decidedBy.join('; '),
+      });
+      breaches.push({
+        principal: principal.label,
+        action: attack.action,
+        resource: attack.resource,
+        why: decision.decidedBy.join('; '),
+      });
+    } else {
+      for (const d of decision.decidedBy) if (!cell.deniedBy.includes(d)) cell.deniedBy.push(d);
     }
-  }
+    cells.set(key, cell);
+  });
   const positive = await positiveControls(model, grouping.principals, grouping.evaluated, memo);
   const staticChecks = checksOutsideTheEvaluator(model);
   return {
     passed: breaches.length === 0 && positive.every((c) => c.passed) && staticChecks.every((c) => c.passed),
-    evaluated,
+    evaluated: pairs.length,
     principals: who.map((p) => ({
       id: p.id,
       label: p.label,

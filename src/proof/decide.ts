@@ -1,0 +1,82 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Attack } from './attacks.js';
+import { authorize, type Decision } from './evaluate.js';
+import type { ProofModel } from './model.js';
+import { PolicyMemo } from './policy-memo.js';
+import type { Principal } from './principals.js';
+
+export type Mode = 'Discovery' | 'Strict';
+export type Pair = [Principal, Attack];
+
+/** What a worker is given: the model and its share of the matrix, in one message (shared policies stay shared). */
+export interface Share {
+  model: ProofModel;
+  pairs: Pair[];
+  mode: Mode;
+}
+
+/**
+ * Below this many calls per thread, starting a worker (loading iam-simulate and its data again, a second or two
+ * of CPU) costs more than it saves.
+ */
+const PAIRS_PER_THREAD = 1500;
+
+/**
+ * Decides every principal x attack pair, in order. A proof is thousands of independent simulations, so a large
+ * matrix is split over threads, one per core (this one and workers); small ones, and runs under vitest (whose
+ * own workers already use the cores), stay in this thread. Either way each pair is decided by `authorize`.
+ */
+export async function decideAll(
+  model: ProofModel,
+  pairs: Pair[],
+  mode: Mode,
+  memo: PolicyMemo,
+  threads = threadsFor(pairs.length),
+): Promise<Decision[]> {
+  if (threads <= 1) return decideHere({ model, pairs, mode }, memo);
+  // Interleaved, not in blocks: the administrators' calls cost ten times the service roles', and come first.
+  const shares = Array.from({ length: threads }, (_, k) => pairs.filter((_, i) => i % threads === k));
+  // Workers first, then this thread takes the first share itself: a worker loads iam-simulate and its data anew.
+  const elsewhere = shares.slice(1).map((share) => inWorker({ model, pairs: share, mode }));
+  const results = await Promise.all([decideHere({ model, pairs: shares[0]!, mode }, memo), ...elsewhere]);
+  return pairs.map((_, i) => results[i % threads]![Math.floor(i / threads)]!);
+}
+
+export async function decideHere(share: Share, memo = new PolicyMemo()): Promise<Decision[]> {
+  const out: Decision[] = [];
+  for (const [principal, attack] of share.pairs)
+    out.push(await authorize(share.model, principal, attack, share.mode, memo));
+  return out;
+}
+
+/** One thread per core, each with at least PAIRS_PER_THREAD calls; only this one under vitest. */
+export function threadsFor(pairs: number): number {
+  if (process.env.VITEST) return 1;
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(pairs / PAIRS_PER_THREAD)));
+}
+
+const WORKER = new URL(`./decide-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+
+function inWorker(share: Share): Promise<Decision[]> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(share);
+    worker.once('message', (decisions: Decision[]) => resolve(decisions));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`a proof worker exited with code ${code}`));
+    });
+  });
+}
+
+function startWorker(share: Share): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(WORKER, { workerData: share });
+  // Run from source (tests, benchmarks) the worker is TypeScript too, and Node 20 applies no module hooks (tsx's
+  // ESM loader) to worker threads: it loads through tsx's require hook instead, so there iam-simulate's CommonJS
+  // build of the same version runs (test/prove.test.ts compares the two paths' matrices).
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  const boot = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(WORKER))});`;
+  return new Worker(boot, { eval: true, workerData: share });
+}
