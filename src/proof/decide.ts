@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Attack } from './attacks.js';
 import { authorize, type Decision } from './evaluate.js';
 import type { ProofModel } from './model.js';
 import { PolicyMemo } from './policy-memo.js';
+import { startModuleWorker } from '../util/module-worker.js';
 import type { Principal } from './principals.js';
 
 export type Mode = 'Discovery' | 'Strict';
@@ -58,25 +56,13 @@ export function threadsFor(pairs: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(pairs / PAIRS_PER_THREAD)));
 }
 
-const WORKER = new URL(`./decide-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-
 function inWorker(share: Share): Promise<Decision[]> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(share);
+    const worker = startModuleWorker(import.meta.url, './decide-worker', share);
     worker.once('message', (decisions: Decision[]) => resolve(decisions));
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`a proof worker exited with code ${code}`));
     });
   });
-}
-
-function startWorker(share: Share): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(WORKER, { workerData: share });
-  // Run from source (tests, benchmarks) the worker is TypeScript too, and Node 20 applies no module hooks (tsx's
-  // ESM loader) to worker threads: it loads through tsx's require hook instead, so there iam-simulate's CommonJS
-  // build of the same version runs (test/prove.test.ts compares the two paths' matrices).
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  const boot = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(WORKER))});`;
-  return new Worker(boot, { eval: true, workerData: share });
 }

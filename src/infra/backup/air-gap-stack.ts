@@ -37,7 +37,7 @@ export class AirGapStack extends Stack {
     new OperatorRole(this, 'Operator', {
       config,
       accountRole: 'air-gap',
-      account: config.organizations.vault.airGapAccount!,
+      account: config.organizations.source.airGapAccount!,
     });
     this.vault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
       backupVaultName: RESOURCE_NAMES.airGapVault(config),

@@ -1,10 +1,8 @@
 import { on } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors.js';
+import { startModuleWorker } from '../../util/module-worker.js';
 import {
   inventoryBatches,
   inventoryColumns,
@@ -82,7 +80,7 @@ async function* batchesFromWorker(
   columns: InventoryColumns,
   files: string[],
 ): AsyncGenerator<InventoryBatch> {
-  const worker = startWorker({ columns, files });
+  const worker = startModuleWorker(import.meta.url, './inventory-worker', { columns, files });
   const messages = on(worker, 'message');
   try {
     for await (const [batch] of messages as AsyncIterable<[InventoryBatch | null]>) {
@@ -93,21 +91,4 @@ async function* batchesFromWorker(
   } finally {
     await worker.terminate();
   }
-}
-
-/**
- * The worker's module beside this one: compiled JavaScript in the package; in the repository (tests, benches)
- * TypeScript, loaded through tsx's API, since a worker does not inherit the loader hooks of vitest or tsx.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./inventory-worker.js', import.meta.url), { workerData });
-  const tsx = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const entry = new URL('./inventory-worker.ts', import.meta.url).href;
-  const load = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
-  return new Worker(load, { eval: true, workerData });
 }
