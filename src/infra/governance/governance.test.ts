@@ -197,7 +197,7 @@ describe('alerts on the calls an attacker makes', () => {
   });
 
   it('threat #3/#4: replication or lifecycle changes of protected buckets are forwarded by each source account and alert in the vault', () => {
-    const source = template(stacks, 'source');
+    const source = template(stacks, 'source-regional');
     const forward = rule(source, 'quickstart-airgap-protected-bucket-changes');
     expect(forward['EventPattern']).toEqual({
       source: ['aws.s3'],

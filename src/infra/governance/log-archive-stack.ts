@@ -24,7 +24,7 @@ export class LogArchiveStack extends Stack {
     new AuditReadRole(this, 'AuditRead', {
       config,
       account: config.organizations.vault.logArchiveAccount!,
-      reads: { logging: true },
+      reads: { logging: true, logDelivery: true },
     });
     const trail = organizationTrailArn(config);
     const key = new kms.Key(this, 'LogKey', {
