@@ -3,6 +3,7 @@ import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '
 import {
   ConfigServiceClient,
   DescribeConfigurationRecorderStatusCommand,
+  DescribeDeliveryChannelsCommand,
 } from '@aws-sdk/client-config-service';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeLockedSnapshotsCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -32,6 +33,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import {
+  CreateBucketCommand,
   DeleteBucketLifecycleCommand,
   DeleteBucketReplicationCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -66,9 +68,10 @@ const config = quickstart([
 ]);
 const bucket = protectedBuckets(config)[0]!;
 const templates = synthesizedTemplates(config);
-const { vaultAccount, restoreAccount } = config.organizations.vault;
+const { vaultAccount, restoreAccount, logArchiveAccount } = config.organizations.vault;
 const region = config.vault.region;
 
+const CT_LOGS = `aws-controltower-logs-${config.organizations.vault.logArchiveAccount}-us-east-1`;
 // moto serves S3 configuration, KMS key state and Organizations policies; the logging services are client mocks.
 const trail = mockClient(CloudTrailClient);
 const recorder = mockClient(ConfigServiceClient);
@@ -90,13 +93,24 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
   beforeAll(async () => {
     trail.on(DescribeTrailsCommand).resolves({
       trailList: [
-        { Name: 'org-trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:520000000001:trail/org-trail' },
+        {
+          Name: 'org-trail',
+          TrailARN: 'arn:aws:cloudtrail:us-east-1:520000000001:trail/org-trail',
+          S3BucketName: CT_LOGS,
+        },
       ],
     });
     trail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
     recorder
       .on(DescribeConfigurationRecorderStatusCommand)
       .resolves({ ConfigurationRecordersStatus: [{ name: 'default', recording: true }] });
+    recorder
+      .on(DescribeDeliveryChannelsCommand)
+      .resolves({ DeliveryChannels: [{ name: 'default', s3BucketName: CT_LOGS }] });
+    // Control Tower's log bucket, in its Log Archive account (Control Tower, not a template of ours, makes it).
+    await moto.clients
+      .for(S3Client, logArchiveAccount!, region)
+      .send(new CreateBucketCommand({ Bucket: CT_LOGS }));
     guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d1'] });
     guardDuty
       .on(GetDetectorCommand)
@@ -211,6 +225,33 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     // One per vault-organization account: management, vault, air-gap, restore, log archive.
     expect(found).toHaveLength(accountsByRole(config).filter((a) => a.organization === 'vault').length);
     guardDuty.on(GetDetectorCommand).resolves({ Status: 'ENABLED' } as never);
+  });
+
+  it('Control Tower: the trail and Config delivery are found in the Log Archive account, and a channel delivering elsewhere is named (moto: S3; client mock: CloudTrail, Config)', async () => {
+    const ct = { ...config, governance: { ...config.governance, controlTower: true } };
+    const delivery = (await audit(moto.clients, ct, { templates })).findings.filter(
+      (f) => f.control === 'LOG_DELIVERY_TO_LOG_ARCHIVE',
+    );
+    expect(delivery.map((f) => f.status)).toEqual(
+      accountsByRole(config)
+        .filter((a) => a.organization === 'vault')
+        .map(() => 'pass'),
+    );
+    expect(delivery[0]!.reason).toBe(`delivers to ${CT_LOGS} in log archive ${logArchiveAccount}`);
+    // threat #20: an attacker points Config delivery at a bucket of an account of theirs.
+    await moto.clients
+      .for(S3Client, vaultAccount, region)
+      .send(new CreateBucketCommand({ Bucket: 'attacker-logs' }));
+    recorder
+      .on(DescribeDeliveryChannelsCommand)
+      .resolves({ DeliveryChannels: [{ name: 'default', s3BucketName: 'attacker-logs' }] });
+    const found = await failed();
+    expect(found[0]).toBe(
+      `LOG_DELIVERY_TO_LOG_ARCHIVE 520000000001: delivers to attacker-logs, not a bucket of log archive ${logArchiveAccount}`,
+    );
+    recorder
+      .on(DescribeDeliveryChannelsCommand)
+      .resolves({ DeliveryChannels: [{ name: 'default', s3BucketName: CT_LOGS }] });
   });
 
   it('drift drill, threat #12: a key policy statement granting a source principal is named (moto)', async () => {

@@ -261,7 +261,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
             /^restore key in us-east-1: NotFoundException: .*; deploy quickstart-airgap-restore /,
           ),
           expect.stringMatching(
-            /^snapshot share key of 630000000002 in us-east-1: .*; add account 630000000002 \(us-east-1\) to the quickstart-airgap-source StackSet$/,
+            /^snapshot share key of 630000000002 in us-east-1: .*; add account 630000000002 \(us-east-1\) to the quickstart-airgap-source-regional StackSet$/,
           ),
           expect.stringMatching(
             /^recovery catalog: ResourceNotFoundException: .*; deploy quickstart-airgap-vault /,

@@ -39,6 +39,7 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
       'quickstart-airgap-vault',
       'quickstart-airgap-vault-buckets-1',
       'quickstart-airgap-source',
+      'quickstart-airgap-source-regional',
       'quickstart-airgap-restore',
       'quickstart-airgap-backup',
       'quickstart-airgap-air-gap',
@@ -68,8 +69,11 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'airgap-synth-backup-'));
     // synthesize throws on any unacknowledged cdk-nag finding; the CloudFormation rules are cfn-lint's here.
     const backup = synthesize(everyBackupOption(), dir, { validate: false });
-    const templates = backup.templates.filter((t) =>
-      ['workload', 'restore', 'backup', 'air-gap'].includes(t.role),
+    // The global source template holds the workload's AWS Backup path; its regional half holds none of it.
+    const templates = backup.templates.filter(
+      (t) =>
+        ['workload', 'restore', 'backup', 'air-gap'].includes(t.role) &&
+        !t.stackName.endsWith('-source-regional'),
     );
     // The four AWS Backup path stacks, and the asset buckets of the accounts they go to (linted with them).
     expect(templates.filter((t) => !t.file.includes('-airgap-assets-'))).toHaveLength(4);
@@ -80,7 +84,9 @@ describe('airgap synth (cdk-nag on, CDK validation on)', () => {
   it('the summary names every stack and where it goes', () => {
     const text = summarize(quickstart(), manifest);
     expect(text).toContain('quickstart-airgap-vault');
-    expect(text).toContain('StackSet -> 1 workload account(s)');
+    expect(text).toMatch(
+      /quickstart-airgap-source-regional .* StackSet -> 1 workload account\(s\), 1 instance\(s\) in us-east-1/,
+    );
   });
 
   it('template count does not grow with the number of workload accounts', () => {

@@ -91,8 +91,15 @@ function healthy(): AuditState {
       .map((g) => ({ name: g.name, kind: g.kind, exists: true, targets: ['r-root'], contentMatches: true })),
     rootId: 'r-root',
     logging: [
-      { account: '200000000002', trailsLogging: ['org'], configRecording: true, guardDutyEnabled: true },
+      {
+        account: '200000000002',
+        trailsLogging: ['org'],
+        deliveryBuckets: ['aws-controltower-logs-200000000005-us-east-1'],
+        configRecording: true,
+        guardDutyEnabled: true,
+      },
     ],
+    logArchive: { account: '200000000005', buckets: ['aws-controltower-logs-200000000005-us-east-1'] },
     backup: {
       vaults: [
         {
@@ -184,6 +191,16 @@ describe('audit controls (pure rules)', () => {
     ['GUARDRAIL_SCP (changed content)', (s) => (s.policies![0]!.contentMatches = false), /content differs/],
     ['CLOUDTRAIL_LOGGING', (s) => (s.logging[0]!.trailsLogging = []), /no trail is logging/],
     ['CONFIG_RECORDING', (s) => (s.logging[0]!.configRecording = false), /no configuration recorder/],
+    [
+      'LOG_DELIVERY_TO_LOG_ARCHIVE (threat #20: the trail delivers to a bucket outside the log archive)',
+      (s) => (s.logging[0]!.deliveryBuckets = ['attacker-logs']),
+      /delivers to attacker-logs, not a bucket of log archive 200000000005/,
+    ],
+    [
+      'LOG_DELIVERY_TO_LOG_ARCHIVE (nothing delivered)',
+      (s) => (s.logging[0]!.deliveryBuckets = []),
+      /no logging trail or Config delivery channel delivers anywhere/,
+    ],
     [
       'GUARDDUTY_ENABLED',
       (s) => (s.logging[0]!.guardDutyEnabled = false),

@@ -77,6 +77,8 @@ export interface PolicyState {
 export interface LoggingState {
   account: string;
   trailsLogging: string[];
+  /** The buckets the logging trails and the Config delivery channels of the account deliver to. */
+  deliveryBuckets: string[];
   configRecording: boolean;
   guardDutyEnabled: boolean;
 }
@@ -125,6 +127,8 @@ export interface AuditState {
   policies: PolicyState[] | undefined;
   rootId: string | undefined;
   logging: LoggingState[];
+  /** The log archive account and the buckets it owns (when the config names one, Control Tower's or ours). */
+  logArchive?: { account: string; buckets: string[] } | undefined;
   /** Undefined when the AWS Backup path is off. */
   backup:
     | {

@@ -14,6 +14,7 @@ import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '
 import {
   ConfigServiceClient,
   DescribeConfigurationRecorderStatusCommand,
+  DescribeDeliveryChannelsCommand,
 } from '@aws-sdk/client-config-service';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeLockedSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -37,6 +38,7 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketReplicationCommand,
   GetObjectLockConfigurationCommand,
+  ListBucketsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
@@ -253,13 +255,17 @@ export async function readLogging(
   const trail = clients.for(CloudTrailClient, account, region);
   const trails = (await trail.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
   const trailsLogging: string[] = [];
+  const deliveryBuckets = new Set<string>();
   for (const t of trails) {
     const status = await trail.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? t.Name }));
-    if (status.IsLogging) trailsLogging.push(t.Name ?? t.TrailARN ?? '');
+    if (!status.IsLogging) continue;
+    trailsLogging.push(t.Name ?? t.TrailARN ?? '');
+    if (t.S3BucketName) deliveryBuckets.add(t.S3BucketName);
   }
-  const recorders = await clients
-    .for(ConfigServiceClient, account, region)
-    .send(new DescribeConfigurationRecorderStatusCommand({}));
+  const configService = clients.for(ConfigServiceClient, account, region);
+  const recorders = await configService.send(new DescribeConfigurationRecorderStatusCommand({}));
+  const channels = (await configService.send(new DescribeDeliveryChannelsCommand({}))).DeliveryChannels ?? [];
+  for (const c of channels) if (c.s3BucketName) deliveryBuckets.add(c.s3BucketName);
   const gd = clients.for(GuardDutyClient, account, region);
   const detectors = (await gd.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
   let guardDutyEnabled = false;
@@ -269,9 +275,23 @@ export async function readLogging(
   return {
     account,
     trailsLogging,
+    deliveryBuckets: [...deliveryBuckets].sort(),
     configRecording: (recorders.ConfigurationRecordersStatus ?? []).some((r) => r.recording),
     guardDutyEnabled,
   };
+}
+
+/**
+ * The buckets the log archive account owns (Control Tower's `aws-controltower-logs-*` or ours): a bucket is listed
+ * by its owner only, so a delivery bucket among them is in the log archive account.
+ */
+export async function readLogArchive(
+  clients: AwsClients,
+  account: string,
+  region: string,
+): Promise<{ account: string; buckets: string[] }> {
+  const listed = await clients.for(S3Client, account, region).send(new ListBucketsCommand({}));
+  return { account, buckets: (listed.Buckets ?? []).flatMap((b) => (b.Name ? [b.Name] : [])) };
 }
 
 /** AWS Backup state of one account (backup or air-gap): vaults with their recovery points, plans, restore jobs. */
@@ -379,6 +399,8 @@ export async function readAuditState(
   const logging = await Promise.all(
     vaultOrgAccounts.map((a) => readLogging(clients, a.id, config.vault.region)),
   );
+  const logArchive =
+    vault.logArchiveAccount && (await readLogArchive(clients, vault.logArchiveAccount, config.vault.region));
   let backup: AuditState['backup'];
   if (config.paths.backup) {
     // Plans and local vaults live in the workload accounts, copies in the backup and air-gap accounts, restore
@@ -403,6 +425,7 @@ export async function readAuditState(
     policies: orgs?.policies,
     rootId: orgs?.rootId,
     logging,
+    logArchive: logArchive || undefined,
     backup,
   };
 }

@@ -182,7 +182,7 @@ export async function preflight(clients: AwsClients, config: Config): Promise<Pr
         account,
         region,
         RESOURCE_NAMES.sourceKeyAlias(config),
-        `add account ${account} (${region}) to the ${stackName(config, 'source')} StackSet`,
+        `add account ${account} (${region}) to the ${stackName(config, 'source-regional')} StackSet`,
       ),
     );
   }

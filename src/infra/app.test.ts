@@ -10,6 +10,7 @@ const config = quickstart();
 let vault: Template;
 let buckets: Template;
 let source: Template;
+let regional: Template;
 let restore: Template;
 
 const byName = (stacks: RoleStack[], name: string): Template => {
@@ -23,6 +24,7 @@ beforeAll(() => {
   vault = byName(stacks, 'vault');
   buckets = byName(stacks, 'vault-buckets-1');
   source = byName(stacks, 'source');
+  regional = byName(stacks, 'source-regional');
   restore = byName(stacks, 'restore');
 });
 
@@ -223,10 +225,10 @@ describe('vault stack', () => {
   });
 });
 
-describe('source stack (one StackSet template)', () => {
+describe('source stacks (one global and one regional StackSet template)', () => {
   it('shares new snapshots with a function whose selectors come from the SnapshotSelectors parameter', () => {
-    source.hasParameter('SnapshotSelectors', { Type: 'String', Default: '{}' });
-    source.hasResourceProperties('AWS::Lambda::Function', {
+    regional.hasParameter('SnapshotSelectors', { Type: 'String', Default: '{}' });
+    regional.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Code: { S3Bucket: { 'Fn::Sub': 'airgap-assets-100000000001-${AWS::Region}' }, S3Key: Match.anyValue() },
       Environment: {
@@ -235,7 +237,7 @@ describe('source stack (one StackSet template)', () => {
     });
     // The settings parameter embeds the instance's selectors as JSON: resolved as one instance would be, it parses.
     const [param] = Object.values(
-      source.findResources('AWS::SSM::Parameter', {
+      regional.findResources('AWS::SSM::Parameter', {
         Properties: { Name: '/airgap/quickstart/snapshot-share/settings/000' },
       }),
     ) as { Properties: { Value: unknown; Tier: string } }[];
@@ -258,7 +260,7 @@ describe('source stack (one StackSet template)', () => {
     });
     expect(param!.Properties.Tier).toBe('Intelligent-Tiering');
     source.hasResourceProperties('AWS::IAM::Role', { RoleName: 'AirGapSnapshotSharer' });
-    source.hasResourceProperties('AWS::Events::Rule', {
+    regional.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
       EventPattern: Match.objectLike({ 'detail-type': Match.arrayWith(['RDS DB Snapshot Event']) }),
       Targets: [
@@ -330,7 +332,7 @@ describe('source stack (one StackSet template)', () => {
   });
 
   it('the share key lets the vault account use it only through RDS and EC2', () => {
-    source.hasResourceProperties('AWS::KMS::Key', {
+    regional.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -347,7 +349,7 @@ describe('source stack (one StackSet template)', () => {
   });
 
   it('forwards snapshot events to the vault bus', () => {
-    source.hasResourceProperties('AWS::Events::Rule', {
+    regional.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
         Match.objectLike({ Arn: 'arn:aws:events:us-east-1:200000000002:event-bus/quickstart-airgap-vault' }),
       ],

@@ -12,12 +12,18 @@ import {
 import { backupPathStacks } from './backup/backup-path-stacks.js';
 import { GlobalEventsStack, needsGlobalEvents } from './governance/global-events-stack.js';
 import { GovernanceStack } from './governance/governance-stack.js';
+import { LogArchiveAuditStack } from './governance/log-archive-audit-stack.js';
 import { LogArchiveStack } from './governance/log-archive-stack.js';
 import { GOVERNANCE_REGION } from './governance/watched-calls.js';
 import { AssetBucketStack } from './lambda/asset-bucket-stack.js';
 import { assetSynthesizer } from './lambda/synthesizer.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
 import { RestoreStack } from './restore/restore-stack.js';
+import {
+  SourceRegionalStack,
+  sourceRegionalParameters,
+  sourceRegionsOf,
+} from './source/source-regional-stack.js';
 import { SourceStack, sourceParameters } from './source/source-stack.js';
 import { BUCKETS_PER_STACK, VaultBucketsStack } from './vault/vault-buckets-stack.js';
 import { EfsReplicasStack } from './vault/efs-replicas-stack.js';
@@ -34,7 +40,7 @@ export interface StackInstance {
 export interface RoleStack {
   role: AccountRole;
   stack: Stack;
-  /** One for account-specific stacks; every workload account for the source template (one StackSet). */
+  /** One for account-specific stacks; every workload account (and region) for the source templates (StackSets). */
   instances: StackInstance[];
 }
 
@@ -110,7 +116,7 @@ export function buildApp(
   stacks.push(
     {
       role: 'workload',
-      // Account-agnostic on purpose: one StackSet template for every workload account.
+      // Account-agnostic on purpose: one StackSet template for every workload account, once per account (IAM).
       stack: new SourceStack(app, stackName(config, 'source'), config, {
         synthesizer: assetSynthesizer(config, source.managementAccount),
       }),
@@ -119,6 +125,20 @@ export function buildApp(
         region: source.regions[0]!,
         parameters: sourceParameters(config, a.id),
       })),
+    },
+    {
+      role: 'workload',
+      // And its regional half, after it, in every region the config protects in each account.
+      stack: new SourceRegionalStack(app, stackName(config, 'source-regional'), config, {
+        synthesizer: assetSynthesizer(config, source.managementAccount),
+      }),
+      instances: source.workloadAccounts.flatMap((a) =>
+        sourceRegionsOf(config, a.id).map((at) => ({
+          account: a.id,
+          region: at,
+          parameters: sourceRegionalParameters(config, a.id, at),
+        })),
+      ),
     },
     {
       role: 'restore',
@@ -143,8 +163,9 @@ export function buildApp(
 
 /**
  * One `AssetBucketStack` per account and region that `assetSynthesizer` publishes to: where each stack is deployed,
- * and for the source StackSet, its administrator (the source management account) in the StackSet's region, whose
- * bucket the workload accounts of the source organization read the share function's code from.
+ * and for the source StackSets, their administrator (the source management account) in every region they deploy to,
+ * whose bucket there the workload accounts of the source organization read the share function's code from (Lambda
+ * reads code from a bucket of its own region only).
  */
 function assetBucketStacks(app: App, config: Config, stacks: RoleStack[]): RoleStack[] {
   const out = new Map<string, RoleStack>();
@@ -154,24 +175,34 @@ function assetBucketStacks(app: App, config: Config, stacks: RoleStack[]): RoleS
   );
   for (const { role, instances } of workloadFirst) {
     const workload = role === 'workload';
-    const account = workload ? config.organizations.source.managementAccount : instances[0]!.account;
-    const region = instances[0]!.region;
-    const key = `${account}-${region}`;
-    if (out.has(key)) continue;
-    out.set(key, {
-      role: workload ? 'source-management' : role,
-      stack: new AssetBucketStack(app, stackName(config, `assets-${key}`), {
-        config,
-        env: { account, region },
-        readerOrganization: workload ? config.organizations.source.id : undefined,
-      }),
-      instances: [{ account, region, parameters: {} }],
-    });
+    // A StackSet's template is published once per region it deploys to; any other stack goes to one place.
+    const places = workload
+      ? [...new Set(instances.map((i) => i.region))].map((region) => ({
+          account: config.organizations.source.managementAccount,
+          region,
+        }))
+      : [instances[0]!];
+    for (const { account, region } of places) {
+      const key = `${account}-${region}`;
+      if (out.has(key)) continue;
+      out.set(key, {
+        role: workload ? 'source-management' : role,
+        stack: new AssetBucketStack(app, stackName(config, `assets-${key}`), {
+          config,
+          env: { account, region },
+          readerOrganization: workload ? config.organizations.source.id : undefined,
+        }),
+        instances: [{ account, region, parameters: {} }],
+      });
+    }
   }
   return [...out.values()];
 }
 
-/** The log archive (unless Control Tower keeps the logs) and the vault management account's governance stack. */
+/**
+ * The log archive (with Control Tower, which keeps the logs, only the audit's read role there) and the vault management
+ * account's governance stack.
+ */
 function governanceStacks(app: App, config: Config): RoleStack[] {
   const { vault } = config.organizations;
   const out: RoleStack[] = [];
@@ -179,6 +210,12 @@ function governanceStacks(app: App, config: Config): RoleStack[] {
     out.push(
       placed(config, 'log-archive', vault.logArchiveAccount, config.vault.region, (p) => {
         return new LogArchiveStack(app, stackName(config, 'log-archive'), config, p);
+      }),
+    );
+  } else if (vault.logArchiveAccount) {
+    out.push(
+      placed(config, 'log-archive', vault.logArchiveAccount, config.vault.region, (p) => {
+        return new LogArchiveAuditStack(app, stackName(config, 'log-archive-audit'), config, p);
       }),
     );
   }

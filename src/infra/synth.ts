@@ -74,12 +74,14 @@ export function summarize(config: Config, manifest: SynthManifest): string {
   ];
   for (const t of manifest.templates) {
     const first = t.instances[0];
+    const distinct = (of: (i: StackInstance) => string) => [...new Set(t.instances.map(of))];
+    // A StackSet goes to each of its accounts in the regions its instances name (the regional one: several).
     const where =
       t.role === 'workload'
-        ? `StackSet -> ${t.instances.length} workload account(s)`
-        : `account ${first?.account ?? '-'}`;
+        ? `StackSet -> ${distinct((i) => i.account).length} workload account(s), ${t.instances.length} instance(s) in ${distinct((i) => i.region).join(' ')}`
+        : `account ${first?.account ?? '-'}, ${first?.region ?? '-'}`;
     lines.push(
-      `  ${t.role.padEnd(9)} ${t.stackName.padEnd(34)} ${String(t.resources).padStart(3)} resources  ${where}, ${first?.region ?? '-'}`,
+      `  ${t.role.padEnd(9)} ${t.stackName.padEnd(34)} ${String(t.resources).padStart(3)} resources  ${where}`,
     );
   }
   for (const g of manifest.guardrails) {

@@ -9,6 +9,8 @@ export interface AuditReads {
   buckets?: string[];
   /** CloudTrail, Config and GuardDuty status (vault-organization accounts). */
   logging?: boolean;
+  /** The buckets the account owns: the log archive's, where the trail and Config deliver (see `LOG_DELIVERY`). */
+  logDelivery?: boolean;
   /** AWS Backup vaults, recovery points, plans, selections and restore jobs. */
   backup?: boolean;
   /** The vault organization's SCPs and RCPs and their targets (its management account). */
@@ -23,9 +25,11 @@ export const AUDIT_READ_ACTIONS = {
     'cloudtrail:DescribeTrails',
     'cloudtrail:GetTrailStatus',
     'config:DescribeConfigurationRecorderStatus',
+    'config:DescribeDeliveryChannels',
     'guardduty:ListDetectors',
     'guardduty:GetDetector',
   ],
+  logDelivery: ['s3:ListAllMyBuckets'],
   backup: [
     'backup:ListBackupVaults',
     'backup:GetBackupVaultAccessPolicy',
@@ -66,6 +70,7 @@ export function auditReadStatements(
       }),
     );
   if (reads.logging) unscoped('ReadLoggingStatus', AUDIT_READ_ACTIONS.logging);
+  if (reads.logDelivery) unscoped('ListLogArchiveBuckets', AUDIT_READ_ACTIONS.logDelivery);
   if (reads.backup) unscoped('ReadBackupState', AUDIT_READ_ACTIONS.backup);
   if (reads.organizations) unscoped('ReadGuardrailPolicies', AUDIT_READ_ACTIONS.organizations);
   if (reads.restore) {
@@ -109,10 +114,10 @@ export class AuditReadRole extends Construct {
       description: "Air Gap Recover: the vault's scheduled drift audit reads this account's configuration",
       ...(statements.length > 0 ? { inlinePolicies: { read: new iam.PolicyDocument({ statements }) } } : {}),
     });
-    if (reads.logging || reads.backup || reads.organizations)
+    if (reads.logging || reads.logDelivery || reads.backup || reads.organizations)
       acknowledge(
         this.role,
-        'CloudTrail, Config, GuardDuty, AWS Backup and Organizations list and describe calls are read-only and list what they audit.',
+        'CloudTrail, Config, GuardDuty, AWS Backup, Organizations and S3 bucket list and describe calls are read-only and list what they audit.',
         nag.wildcard('Resource::*'),
       );
     if (reads.restore)

@@ -108,7 +108,7 @@ describe('logging of the vault organization', () => {
 
   it('with Control Tower: its trail, recorders and aggregator are reused, only GuardDuty and the alerts are ours', () => {
     const ct = build(quickstart([[['governance', 'controlTower'], true]]), 'ct');
-    expect(ct.map((s) => s.role)).not.toContain('log-archive');
+    expect(ct.map((s) => s.stack.stackName)).not.toContain('quickstart-airgap-log-archive');
     for (const s of ct.filter((x) => x.role !== 'workload')) {
       const t = Template.fromStack(s.stack);
       t.resourceCountIs('AWS::CloudTrail::Trail', 0);
@@ -117,6 +117,41 @@ describe('logging of the vault organization', () => {
     }
     template(ct, 'vault').hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true });
     template(ct, 'governance').resourceCountIs('AWS::Events::Rule', 1);
+  });
+
+  it("with Control Tower: its Log Archive account gets the audit's read role, trusted by the audit function's role only, and no bucket", () => {
+    const ct = build(quickstart([[['governance', 'controlTower'], true]]), 'ct-audit');
+    const archive = ct.find((s) => s.stack.stackName === 'quickstart-airgap-log-archive-audit')!;
+    expect(archive.role).toBe('log-archive');
+    expect(archive.instances).toEqual([{ account: '200000000005', region: 'us-east-1', parameters: {} }]);
+    const t = Template.fromStack(archive.stack);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'AirGapAuditor',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { AWS: Match.anyValue() },
+            Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::200000000002:role/AirGapAuditor' } },
+          }),
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: 'read',
+          PolicyDocument: {
+            Statement: [
+              Match.objectLike({
+                Sid: 'ReadLoggingStatus',
+                Action: Match.arrayWith(['cloudtrail:DescribeTrails', 'config:DescribeDeliveryChannels']),
+              }),
+              Match.objectLike({ Sid: 'ListLogArchiveBuckets', Action: 's3:ListAllMyBuckets' }),
+            ],
+          },
+        },
+      ],
+    });
   });
 
   it('without GuardDuty when a delegated administrator enables it', () => {
@@ -197,7 +232,7 @@ describe('alerts on the calls an attacker makes', () => {
   });
 
   it('threat #3/#4: replication or lifecycle changes of protected buckets are forwarded by each source account and alert in the vault', () => {
-    const source = template(stacks, 'source');
+    const source = template(stacks, 'source-regional');
     const forward = rule(source, 'quickstart-airgap-protected-bucket-changes');
     expect(forward['EventPattern']).toEqual({
       source: ['aws.s3'],

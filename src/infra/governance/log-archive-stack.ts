@@ -25,7 +25,7 @@ export class LogArchiveStack extends Stack {
     new AuditReadRole(this, 'AuditRead', {
       config,
       account: config.organizations.vault.logArchiveAccount!,
-      reads: { logging: true },
+      reads: { logging: true, logDelivery: true },
     });
     new OperatorRole(this, 'Operator', {
       config,

@@ -20,9 +20,9 @@ export interface AirgapFunctionProps {
   description: string;
   /**
    * The function's least-privilege role, made by the caller (who knows what the handler touches). This construct
-   * adds only writing to its own log group and X-Ray traces.
+   * adds only writing to its own log group and X-Ray traces (into a policy of this stack when the role is imported).
    */
-  role: iam.Role;
+  role: iam.IRole;
   /**
    * The function's settings (accounts, regions, table names, the config): stored in SSM Parameter Store under
    * `settingsPath`, read by the handler with Powertools Parameters (`src/handlers/support/settings.ts`). An object

@@ -15,14 +15,23 @@ export const SNAPSHOT_SELECTORS_PARAMETER = 'SnapshotSelectors';
 /** CloudFormation's limit on one parameter value. */
 const PARAMETER_VALUE_LIMIT = 4096;
 
-/** This account's snapshot selectors as the StackSet instance parameter value. */
-export function snapshotShareParameters(config: Config, account: string): Record<string, string> {
+/**
+ * This account's snapshot selectors in one region as the regional StackSet instance's parameter value: the share
+ * function of a region sees only the selectors of that region (a selector without a region is the first source
+ * region's, as everywhere).
+ */
+export function snapshotShareParameters(
+  config: Config,
+  account: string,
+  region: string,
+): Record<string, string> {
+  const home = config.organizations.source.regions[0]!;
   const mine = (service: 'rds' | 'aurora' | 'ebs') =>
-    config.protect[service].filter((s) => s.account === account);
+    config.protect[service].filter((s) => s.account === account && (s.region ?? home) === region);
   const value = JSON.stringify({ rds: mine('rds'), aurora: mine('aurora'), ebs: mine('ebs') });
   if (value.length > PARAMETER_VALUE_LIMIT)
     throw new Error(
-      `protect.rds/aurora/ebs selectors of account ${account} are ${value.length} characters as the ${SNAPSHOT_SELECTORS_PARAMETER} parameter, over CloudFormation's ${PARAMETER_VALUE_LIMIT}: select by tags instead of long name lists`,
+      `protect.rds/aurora/ebs selectors of account ${account} in ${region} are ${value.length} characters as the ${SNAPSHOT_SELECTORS_PARAMETER} parameter, over CloudFormation's ${PARAMETER_VALUE_LIMIT}: select by tags instead of long name lists`,
     );
   return { [SNAPSHOT_SELECTORS_PARAMETER]: value };
 }
@@ -43,20 +52,16 @@ function shareSettings(config: Config, selectors: string): string {
 }
 
 /**
- * The source side of snapshot vaulting in every workload account: `src/handlers/snapshot-share.ts` as
- * `AirGapSnapshotSharer`, run by the account's own snapshot events, shares each new snapshot of a protected
- * resource with the vault account, re-copying it under the share key when AWS would not share it as it is.
+ * The role of the share function, in the global source template (IAM is global, and the role is named, so it
+ * exists once per account): it may share and re-copy this account's snapshots in any region, and use this
+ * account's keys only through RDS and EC2 of the source regions. Each region's function (`SnapshotShare`) adds
+ * its log group and settings to it by a policy of its own.
  */
-export class SnapshotShare extends Construct {
-  constructor(scope: Construct, id: string, props: { config: Config; shareKey: kms.Key }) {
+export class SnapshotSharerRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, config: Config) {
     super(scope, id);
-    const { config, shareKey } = props;
-    const selectors = new CfnParameter(scope, SNAPSHOT_SELECTORS_PARAMETER, {
-      type: 'String',
-      default: '{}',
-      description:
-        "This account's protect.rds, protect.aurora and protect.ebs selectors as JSON (from airgap-manifest.json)",
-    });
     const account = Aws.ACCOUNT_ID;
     const via = {
       StringEquals: {
@@ -66,7 +71,7 @@ export class SnapshotShare extends Construct {
         ]),
       },
     };
-    const role = new iam.Role(this, 'Role', {
+    this.role = new iam.Role(this, 'Role', {
       roleName: ROLE_NAMES.snapshotSharer,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Air Gap Recover: shares new snapshots of protected resources with the vault account',
@@ -134,7 +139,7 @@ export class SnapshotShare extends Construct {
       },
     });
     acknowledge(
-      role,
+      this.role,
       "Describe and list calls have no resource scope; sharing and re-copying are limited to this account's snapshots and, through RDS and EC2 only, its keys.",
       nag.wildcard('Resource::*'),
       nag.wildcard('Resource::arn:aws:rds:*:<AWS::AccountId>:snapshot:*'),
@@ -143,6 +148,27 @@ export class SnapshotShare extends Construct {
       nag.wildcard('Resource::arn:aws:ec2:*::snapshot/*'),
       nag.wildcard('Resource::arn:aws:kms:*:<AWS::AccountId>:key/*'),
     );
+  }
+}
+
+/**
+ * The source side of snapshot vaulting in each protected region of a workload account, in the regional source
+ * template: `src/handlers/snapshot-share.ts` run as `AirGapSnapshotSharer` (made by `SnapshotSharerRole` in the
+ * global template) by the region's snapshot events shares each new snapshot of a protected resource with the vault
+ * account, re-copying it under the share key when AWS would not share it as it is.
+ */
+export class SnapshotShare extends Construct {
+  constructor(scope: Construct, id: string, props: { config: Config; shareKey: kms.Key }) {
+    super(scope, id);
+    const { config, shareKey } = props;
+    const selectors = new CfnParameter(scope, SNAPSHOT_SELECTORS_PARAMETER, {
+      type: 'String',
+      default: '{}',
+      description:
+        "This account's protect.rds, protect.aurora and protect.ebs selectors of this region as JSON (from airgap-manifest.json)",
+    });
+    // By name: the global template owns the role; this region's grants go into a policy of this template.
+    const role = iam.Role.fromRoleName(this, 'Role', ROLE_NAMES.snapshotSharer);
     const fn = new AirgapFunction(this, 'Function', {
       config,
       handler: 'snapshot-share',
@@ -157,6 +183,10 @@ export class SnapshotShare extends Construct {
       'Invoked asynchronously by EventBridge, which retries; a snapshot never shared shows as an RPO breach in the vault, whose sweep lists what is shared.',
       nag.lambdaDlq,
     );
+    // The region's grants are an inline policy of the one role: named after the region, or the next region's
+    // instance would replace this one's (an inline policy name is unique per role, not per stack).
+    for (const policy of role.node.children.filter((c) => c instanceof iam.Policy))
+      (policy.node.defaultChild as iam.CfnPolicy).policyName = `airgap-snapshot-share-${Aws.REGION}`;
     new events.Rule(this, 'OnSnapshot', {
       description: 'Air Gap Recover: share new snapshots with the vault account',
       eventPattern: SNAPSHOT_EVENT_PATTERN,

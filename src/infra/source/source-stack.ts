@@ -1,46 +1,34 @@
-import {
-  Aws,
-  CfnCondition,
-  CfnParameter,
-  Fn,
-  RemovalPolicy,
-  Stack,
-  type CfnResource,
-  type StackProps,
-} from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { Aws, CfnCondition, CfnParameter, Fn, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
 import { AuditReadRole, auditReadStatements } from '../governance/audit-read-role.js';
-import { callPattern } from '../governance/watched-calls.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { EfsReplicationRole, efsReplicationParameters } from './efs-replication-role.js';
 import { OperatorRole } from '../operator/operator-role.js';
-import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
-import { SNAPSHOT_EVENT_PATTERN } from '../vault/snapshot-copier.js';
+import { SnapshotSharerRole } from './snapshot-share.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 
 /** The template parameter that carries an account's protected bucket names. */
 export const PROTECTED_BUCKETS_PARAMETER = 'ProtectedBuckets';
 
-/** Per-account parameter values of the source template: one StackSet instance each. */
+/** Per-account parameter values of the global source template: one StackSet instance each, in the home region. */
 export function sourceParameters(config: Config, account: string): Record<string, string> {
   const names = protectedBuckets(config)
     .filter((b) => b.account === account)
     .map((b) => b.bucket);
   return {
     [PROTECTED_BUCKETS_PARAMETER]: names.join(','),
-    ...snapshotShareParameters(config, account),
     ...(config.paths.vault ? efsReplicationParameters(config, account) : {}),
     ...(config.paths.backup ? backupPlanParameters(config, account) : {}),
   };
 }
 
 /**
- * One template for every workload account, deployed as a CloudFormation StackSet with per-instance
+ * The global half of the workload StackSet: the named IAM roles (global resources, so once per account) and the
+ * AWS Backup path (which runs in one region), deployed in each workload account's home region, the first source
+ * region, before the regional half (`SourceRegionalStack`) whose function runs as one of these roles. One template
+ * for every workload account, deployed as a CloudFormation StackSet with per-instance
  * parameter overrides (the manifest lists them). Parameters rather than a mapping keyed by account: a
  * mapping holds at most 200 keys, and parameters keep the template byte-identical however many accounts
  * there are, so adding an account never updates the other 499 stacks.
@@ -163,67 +151,9 @@ export class SourceStack extends Stack {
       nag.wildcard(`Resource::${JSON.stringify(this.resolve(objects))}`),
     );
 
-    // The shareable source key: the vault account may use it only through RDS and EC2, to copy shared snapshots.
-    const shareKey = new kms.Key(this, 'SnapshotShareKey', {
-      alias: RESOURCE_NAMES.sourceKeyAlias(config),
-      description: 'Air Gap Recover: encrypts snapshots shared with the vault account',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'AccountAdministersThroughIam',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: ['kms:*'],
-            resources: ['*'],
-          }),
-          new iam.PolicyStatement({
-            sid: 'VaultCopiesSharedSnapshotsThroughServices',
-            principals: [new iam.AccountPrincipal(vault.vaultAccount)],
-            actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ReEncryptFrom'],
-            resources: ['*'],
-            conditions: {
-              StringEquals: {
-                'kms:ViaService': config.organizations.source.regions.flatMap((r) => [
-                  `rds.${r}.amazonaws.com`,
-                  `ec2.${r}.amazonaws.com`,
-                ]),
-              },
-            },
-          }),
-        ],
-      }),
-    });
-
-    // Snapshot events go to the vault bus, where the copier picks them up; a scheduled sweep catches misses.
-    const bus = events.EventBus.fromEventBusArn(
-      this,
-      'VaultBus',
-      `arn:aws:events:${vaultRegion}:${vault.vaultAccount}:event-bus/${RESOURCE_NAMES.eventBus(config)}`,
-    );
-    new events.Rule(this, 'SnapshotEvents', {
-      description: 'Air Gap Recover: forward snapshot completion events to the vault account',
-      eventPattern: SNAPSHOT_EVENT_PATTERN,
-      targets: [new targets.EventBus(bus)],
-    });
     if (config.paths.backup)
       new SourceBackupPlan(this, 'Backup', { config, bucketArns: arns(''), hasBuckets });
-    // Replication and lifecycle changes of this account's protected buckets alert in the vault. An attacker who
-    // owns the account can delete this rule; the vault's replication-lag alarm does not depend on it.
-    const changes = new events.Rule(this, 'ProtectedBucketChanges', {
-      ruleName: `${config.name}-airgap-protected-bucket-changes`,
-      description:
-        'Air Gap Recover: forward replication and lifecycle changes of protected buckets to the vault',
-      eventPattern: callPattern('protectedBucketChanges'),
-      targets: [new targets.EventBus(bus)],
-    });
-    const cfnChanges = changes.node.defaultChild as events.CfnRule;
-    cfnChanges.cfnOptions.condition = hasBuckets;
-    // The bucket list is this instance's parameter: CloudFormation resolves the Ref inside the pattern.
-    cfnChanges.addPropertyOverride('EventPattern.detail.requestParameters.bucketName', {
-      Ref: PROTECTED_BUCKETS_PARAMETER,
-    });
-    new SnapshotShare(this, 'SnapshotShare', { config, shareKey });
+    new SnapshotSharerRole(this, 'SnapshotSharer', config);
     const auditRead = new AuditReadRole(this, 'AuditRead', {
       config,
       account: Aws.ACCOUNT_ID,

@@ -98,7 +98,14 @@ describe('scheduled drift audit (synth)', () => {
       'governance',
       ['organizations:ListPolicies', 'organizations:DescribePolicy', 'cloudtrail:GetTrailStatus'],
     ],
-    ['log-archive', ['config:DescribeConfigurationRecorderStatus']],
+    [
+      'log-archive',
+      [
+        'config:DescribeConfigurationRecorderStatus',
+        'config:DescribeDeliveryChannels',
+        's3:ListAllMyBuckets',
+      ],
+    ],
     ['air-gap', ['backup:ListRecoveryPointsByBackupVault']],
   ])(
     'the %s stack holds a read-only AirGapAuditor that only the vault audit role can assume',
