@@ -89,11 +89,9 @@ describe('airgap restore efs (moto: EFS, KMS; client mock: moto lacks AWS Backup
       .resolves({
         CopyJob: { CopyJobId: 'copy-1', State: 'COMPLETED', DestinationRecoveryPointArn: copied },
       });
-    backup
-      .on(GetRecoveryPointRestoreMetadataCommand)
-      .resolves({
-        RestoreMetadata: { 'file-system-id': replica.split('/').pop()!, PerformanceMode: 'generalPurpose' },
-      });
+    backup.on(GetRecoveryPointRestoreMetadataCommand).resolves({
+      RestoreMetadata: { 'file-system-id': replica.split('/').pop()!, PerformanceMode: 'generalPurpose' },
+    });
     backup.on(StartRestoreJobCommand).resolves({ RestoreJobId: 'restore-1' });
   });
   const started = () => [
