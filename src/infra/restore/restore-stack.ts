@@ -6,7 +6,8 @@ import { BackupRestoreAccess } from '../backup/backup-restore-access.js';
 import { AccountBaseline } from '../governance/account-baseline.js';
 import { AuditReadRole } from '../governance/audit-read-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { protectedFileSystems, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { EfsRestoreVault } from './efs-restore-vault.js';
 
 /** Restores prefix; the restore role may create and write only buckets of this name. */
 export const RESTORE_BUCKET_PREFIX = 'airgap-restore-';
@@ -137,7 +138,14 @@ export class RestoreStack extends Stack {
       nag.wildcard('Action::kms:GenerateDataKey*'),
       nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`),
     );
-    if (config.paths.backup)
-      new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role, restoreKey: key });
+    const backupRestore = config.paths.backup
+      ? new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role, restoreKey: key })
+      : undefined;
+    if (protectedFileSystems(config).length > 0)
+      new EfsRestoreVault(this, 'EfsRestore', {
+        config,
+        restoreKey: key,
+        serviceRole: backupRestore?.serviceRole,
+      });
   }
 }
