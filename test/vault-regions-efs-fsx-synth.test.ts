@@ -175,6 +175,32 @@ describe('EFS replication into the vault account', () => {
     t.hasResourceProperties('AWS::IAM::Role', { RoleName: 'AirGapVaultBackup' });
   });
 
+  it('restore efs: the restore account receives copies from the vault account only, under the restore key, into a vault nobody deletes from; AWS Backup restores with its own role; the vault backup role copies only into that vault', () => {
+    const restore = template('quickstart-airgap-restore');
+    restore.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: 'quickstart-airgap-efs-restore',
+      EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RestoreKey'), 'Arn'] },
+    });
+    const policy = JSON.stringify(restore.findResources('AWS::Backup::BackupVault'));
+    expect(policy).toContain(`arn:aws:iam::${VAULT}:root`);
+    expect(policy).toContain('DenyRecoveryPointDeletionAndLockRemoval');
+    // The AWS Backup path is off in this config: the EFS restore brings the service role itself.
+    restore.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'AirGapBackupRestoreService',
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' } })],
+      }),
+    });
+    const copy = statements(template('quickstart-airgap-vault-efs'), 'AWS::IAM::Policy', 'PolicyDocument');
+    expect(copy).toContainEqual(
+      expect.objectContaining({
+        Sid: 'CopyIntoTheRestoreAccountsEfsVault',
+        Action: 'backup:CopyIntoBackupVault',
+        Resource: 'arn:aws:backup:us-east-1:200000000004:backup-vault:quickstart-airgap-efs-restore',
+      }),
+    );
+  });
+
   it('the source template has the replication role: trusted by EFS, reading only the named file systems, writing only into vault-account file systems', () => {
     const t = template('quickstart-airgap-source');
     t.hasParameter('ProtectedFileSystems', { Type: 'CommaDelimitedList', Default: '' });

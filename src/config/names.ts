@@ -110,6 +110,8 @@ export const RESOURCE_NAMES = {
   organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
   /** Vault account: the locked backup vault of the EFS replicas' recovery points, and its plan. */
   efsReplicaBackupVault: (config: Named) => `${config.name}-airgap-efs-replicas`,
+  /** The restore account's backup vault that EFS recovery points are copied into to be restored there. */
+  efsRestoreBackupVault: (config: Named) => `${config.name}-airgap-efs-restore`,
   /**
    * Drill reports in the vault account, under Object Lock: outside the vault-bucket prefix the SCPs freeze, so
    * the operator may add evidence to it (and nobody may remove any).

@@ -42,7 +42,7 @@ interface Emf {
 describe('RPO monitor function (moto: DynamoDB catalog, SSM settings)', () => {
   const moto = useMoto(region);
   const emitted: Emf[] = [];
-  let handler: (scope: ReturnType<typeof rpoScope>, context: Context) => Promise<unknown>;
+  let handler: (event: unknown, context: Context) => Promise<unknown>;
 
   beforeAll(async () => {
     const catalog = new Catalog({
@@ -61,6 +61,7 @@ describe('RPO monitor function (moto: DynamoDB catalog, SSM settings)', () => {
       vaultAccount: VAULT,
       region,
       catalogTable: `${config.name}-airgap-catalog`,
+      scope: rpoScope(config),
     };
     for (const [i, Value] of splitSettings(JSON.stringify(settings)).entries())
       await moto.clients
@@ -91,7 +92,9 @@ describe('RPO monitor function (moto: DynamoDB catalog, SSM settings)', () => {
   });
 
   it('threat #24: a resource whose newest vault copy is older than its RPO is an RPO breach, a fresh one is not; each published with exactly the dimensions the alarm queries', async () => {
-    const result = await handler(rpoScope(config), { functionName: 'rpo-monitor' } as Context);
+    // The scheduled event as EventBridge sends it: the scope comes from the settings, not from the event.
+    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+    const result = await handler(scheduled, { functionName: 'rpo-monitor' } as Context);
     expect(result).toMatchObject({ outsideRpo: 1, neverReached: 0 });
     const breaches = emitted.filter((e) => e._aws.CloudWatchMetrics[0]!.Metrics[0]!.Name === 'RpoBreaches');
     // Exactly [Service]: the alarm's SCHEMA("AirGapRecover", Service) query sees nothing with any other set.

@@ -11,6 +11,8 @@ export interface RpoMonitorSettings {
   vaultAccount: string;
   region: string;
   catalogTable: string;
+  /** What to judge, from the config at synth: it grows with the names protected, so it is a setting, not the input. */
+  scope: RpoScope;
 }
 
 const pt = powertools();
@@ -20,21 +22,19 @@ const context = fromSettings(pt.tracer, (s: RpoMonitorSettings) => {
     roleName: ROLE_NAMES.rpoMonitor,
     homeAccount: s.vaultAccount,
   });
-  return new Catalog({ clients, account: s.vaultAccount, region: s.region, table: s.catalogTable });
+  const catalog = new Catalog({ clients, account: s.vaultAccount, region: s.region, table: s.catalogTable });
+  return { catalog, scope: s.scope };
 });
 
 /**
  * The RPO monitor (src/infra/vault/rpo-monitor.ts), on a schedule: per protected service, the resources whose
  * newest vault copy in the recovery catalog is older than the RPO, or that never reached the vault (RpoBreaches,
  * which the RpoBreaches alarm watches), and per resource the age of its newest copy (RecoveryPointAgeMinutes, on
- * the dashboard). Its input, the scope, comes from the config at synth.
+ * the dashboard). The scheduled event carries nothing it reads: the scope is in its settings.
  */
-export const handler = instrumented(pt, async (scope: RpoScope) => {
-  const { report, breaches, ages } = rpoBreaches(
-    scope,
-    newestPerResource(await (await context()).list()),
-    new Date(),
-  );
+export const handler = instrumented(pt, async () => {
+  const { catalog, scope } = await context();
+  const { report, breaches, ages } = rpoBreaches(scope, newestPerResource(await catalog.list()), new Date());
   for (const b of breaches) publishMetric(pt, 'rpoBreaches', [b.service], b.count);
   for (const a of ages) publishMetric(pt, 'recoveryPointAge', [a.service, a.resource], a.minutes);
   for (const r of report.resources.filter((x) => x.state !== 'within-rpo'))

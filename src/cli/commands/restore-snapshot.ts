@@ -16,80 +16,91 @@ const WHAT: Record<SnapshotService, string> = {
   ebs: 'an EBS volume',
 };
 
+/** The options every restore that copies, then restores, shares: plan only, how long to wait, where, how to print. */
+export function withRestoreRunOptions(command: Command): Command {
+  return command
+    .option('--dry-run', 'print the steps still to do and change nothing')
+    .addOption(
+      new Option('--wait <minutes>', 'how long to wait for the copy and the restore')
+        .default(60)
+        .argParser(positiveInt),
+    )
+    .addOption(endpointOption())
+    .addOption(outputOption());
+}
+
+/** The step lines of a restore report: name, state, seconds, detail. */
+export function renderSteps(
+  steps: readonly { step: string; state: string; seconds: number; detail: string }[],
+) {
+  return steps.map(
+    (s) => `  ${s.step.padEnd(8)} ${s.state.padEnd(12)} ${s.seconds.toFixed(1).padStart(7)} s  ${s.detail}`,
+  );
+}
+
 /** `airgap restore rds|aurora|ebs`: one subcommand per snapshot service, the same options. */
 export function registerSnapshotRestoreCommands(restore: Command): void {
   for (const service of SNAPSHOT_SERVICES)
-    restore
-      .command(service)
-      .description(`restore ${WHAT[service]} from a vault copy into the restore account`)
-      .addOption(configOption())
-      .requiredOption(
-        '--from <id>',
-        'a catalog id, a vault copy id or ARN, or a protected resource name or ARN (its newest copy)',
-      )
-      .option(
-        '--at <time>',
-        'with a resource in --from: its newest copy taken at or before this ISO 8601 time',
-      )
-      .option('--to <name>', 'name of the restored resource (default: airgap-restore-<catalog id>)')
-      .option('--dry-run', 'print the steps still to do and change nothing')
-      .addOption(
-        new Option('--wait <minutes>', 'how long to wait for the copy and the restore')
-          .default(60)
-          .argParser(positiveInt),
-      )
-      .addOption(endpointOption())
-      .addOption(outputOption())
-      .action(
-        async (opts: {
-          config: string;
-          from: string;
-          at?: string;
-          to?: string;
-          dryRun?: boolean;
-          wait: number;
-          endpoint?: string;
-          output: string;
-        }) => {
-          const config = loadConfig(opts.config);
-          const at = opts.at === undefined ? undefined : parseRestoreTime(opts.at);
-          const clients = awsClientsFor(config, { endpoint: opts.endpoint });
-          const tty = opts.output === 'text' && process.stderr.isTTY;
-          const report = await restoreSnapshot(
-            {
-              clients,
-              config,
-              catalog: vaultCatalog(clients, config),
-              apis: snapshotApisFor(clients, config),
-            },
-            {
-              service,
-              from: opts.from,
-              at,
-              to: opts.to,
-              dryRun: opts.dryRun ?? false,
-              waitMs: opts.wait * 60_000,
-              onStep: tty
-                ? (s) => process.stderr.write(`${s.step}: ${s.state} (${s.seconds.toFixed(1)} s)\n`)
-                : undefined,
-            },
+    withRestoreRunOptions(
+      restore
+        .command(service)
+        .description(`restore ${WHAT[service]} from a vault copy into the restore account`)
+        .addOption(configOption())
+        .requiredOption(
+          '--from <id>',
+          'a catalog id, a vault copy id or ARN, or a protected resource name or ARN (its newest copy)',
+        )
+        .option(
+          '--at <time>',
+          'with a resource in --from: its newest copy taken at or before this ISO 8601 time',
+        )
+        .option('--to <name>', 'name of the restored resource (default: airgap-restore-<catalog id>)'),
+    ).action(
+      async (opts: {
+        config: string;
+        from: string;
+        at?: string;
+        to?: string;
+        dryRun?: boolean;
+        wait: number;
+        endpoint?: string;
+        output: string;
+      }) => {
+        const config = loadConfig(opts.config);
+        const at = opts.at === undefined ? undefined : parseRestoreTime(opts.at);
+        const clients = awsClientsFor(config, { endpoint: opts.endpoint });
+        const tty = opts.output === 'text' && process.stderr.isTTY;
+        const report = await restoreSnapshot(
+          {
+            clients,
+            config,
+            catalog: vaultCatalog(clients, config),
+            apis: snapshotApisFor(clients, config),
+          },
+          {
+            service,
+            from: opts.from,
+            at,
+            to: opts.to,
+            dryRun: opts.dryRun ?? false,
+            waitMs: opts.wait * 60_000,
+            onStep: tty
+              ? (s) => process.stderr.write(`${s.step}: ${s.state} (${s.seconds.toFixed(1)} s)\n`)
+              : undefined,
+          },
+        );
+        console.log(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderSnapshotRestore(report));
+        if (!report.dryRun && !report.complete)
+          throw new CheckFailed(
+            `restore of ${report.copy.vaultCopyId} not complete yet: run the same command again to continue`,
           );
-          console.log(
-            opts.output === 'json' ? JSON.stringify(report, null, 2) : renderSnapshotRestore(report),
-          );
-          if (!report.dryRun && !report.complete)
-            throw new CheckFailed(
-              `restore of ${report.copy.vaultCopyId} not complete yet: run the same command again to continue`,
-            );
-        },
-      );
+      },
+    );
 }
 
 export function renderSnapshotRestore(r: SnapshotRestoreReport): string {
   const head = `${r.dryRun ? 'would restore' : 'restore'} ${r.service} ${r.copy.sourceResource} as of ${r.copy.createdAt} (catalog ${r.copy.id}) into account ${r.target.account} ${r.target.region} as ${r.target.name}`;
-  const steps = r.steps.map(
-    (s) => `  ${s.step.padEnd(8)} ${s.state.padEnd(12)} ${s.seconds.toFixed(1).padStart(7)} s  ${s.detail}`,
-  );
+  const steps = renderSteps(r.steps);
   const tail = r.restored
     ? `${r.restored.arn} ${r.restored.status} (${r.seconds.toFixed(1)} s in all)`
     : `${r.seconds.toFixed(1)} s in all`;

@@ -5,6 +5,7 @@ import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
 import { addBackupRestoreOptions } from './backup.js';
+import { registerEfsRestoreCommand } from './restore-efs.js';
 import { registerSnapshotRestoreCommands } from './restore-snapshot.js';
 import { onProtectedBucket, positiveInt, protectedBucketOf } from './s3.js';
 
@@ -16,10 +17,11 @@ export function registerRestoreCommands(program: Command): void {
   const restore = program
     .command('restore')
     .description(
-      'restore into the restore account: s3|rds|aurora|ebs from the vault, or --from backup from the air-gapped AWS Backup vault',
+      'restore into the restore account: s3|rds|aurora|ebs|efs from the vault, or --from backup from the air-gapped AWS Backup vault',
     );
   addBackupRestoreOptions(restore);
   registerSnapshotRestoreCommands(restore);
+  registerEfsRestoreCommand(restore);
   onProtectedBucket(
     restore
       .command('s3')

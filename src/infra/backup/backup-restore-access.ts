@@ -12,6 +12,9 @@ import { RestoreTesting } from './restore-testing.js';
  * and pass that service role (and nothing else).
  */
 export class BackupRestoreAccess extends Construct {
+  /** The role AWS Backup restores with (also for `airgap restore efs`). */
+  readonly serviceRole: iam.Role;
+
   constructor(
     scope: Construct,
     id: string,
@@ -19,7 +22,7 @@ export class BackupRestoreAccess extends Construct {
   ) {
     super(scope, id);
     const { config, restoreRole } = props;
-    const service = new iam.Role(this, 'ServiceRole', {
+    this.serviceRole = new iam.Role(this, 'ServiceRole', {
       roleName: ROLE_NAMES.backupRestoreService,
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
       description:
@@ -41,6 +44,7 @@ export class BackupRestoreAccess extends Construct {
         }),
       },
     });
+    const service = this.serviceRole;
     const vaultRegions = [...new Set([config.vault.region, backupRegion(config)])];
     restoreRole.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -8,7 +8,8 @@ import { AuditReadRole } from '../governance/audit-read-role.js';
 import { OperatorRole } from '../operator/operator-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RestoreFlowRole } from './restore-flow-role.js';
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { protectedFileSystems, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { EfsRestoreVault } from './efs-restore-vault.js';
 
 /** Restores prefix; the restore role may create and write only buckets of this name. */
 export const RESTORE_BUCKET_PREFIX = 'airgap-restore-';
@@ -141,7 +142,14 @@ export class RestoreStack extends Stack {
       nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`),
     );
     new RestoreFlowRole(this, 'RestoreFlow', { config, restoreKey: key });
-    if (config.paths.backup)
-      new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role, restoreKey: key });
+    const backupRestore = config.paths.backup
+      ? new BackupRestoreAccess(this, 'BackupRestore', { config, restoreRole: role, restoreKey: key })
+      : undefined;
+    if (protectedFileSystems(config).length > 0)
+      new EfsRestoreVault(this, 'EfsRestore', {
+        config,
+        restoreKey: key,
+        serviceRole: backupRestore?.serviceRole,
+      });
   }
 }

@@ -115,6 +115,16 @@ export class EfsReplicasStack extends Stack {
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup'),
       ],
     });
+    // `airgap restore efs` copies a recovery point into the restore account's vault with this role.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CopyIntoTheRestoreAccountsEfsVault',
+        actions: ['backup:CopyIntoBackupVault'],
+        resources: [
+          `arn:aws:backup:${config.vault.region}:${config.organizations.vault.restoreAccount}:backup-vault:${RESOURCE_NAMES.efsRestoreBackupVault(config)}`,
+        ],
+      }),
+    );
     acknowledge(
       role,
       'The AWS managed backup policy is the documented minimum for AWS Backup, and AWS keeps it current.',

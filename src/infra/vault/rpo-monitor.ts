@@ -16,9 +16,6 @@ import type { Alerts } from './alerts.js';
 /** How often the monitor runs; the RpoBreaches alarm looks at twice that, so one late run is not silence. */
 export const RPO_CHECK_MINUTES = 15;
 
-/** EventBridge's limit on a target's constant input, which carries the monitor's scope. */
-export const TARGET_INPUT_LIMIT = 8192;
-
 /**
  * The RPO monitor (src/handlers/rpo-monitor.ts) as `AirGapRpoMonitor`, every RPO_CHECK_MINUTES: reads the recovery
  * catalog (nothing else) and publishes RpoBreaches per service and RecoveryPointAgeMinutes per resource, which the
@@ -34,12 +31,6 @@ export class RpoMonitor extends Construct {
   ) {
     super(scope, id);
     const { config, key, table } = props;
-    const scopeInput = rpoScope(config);
-    const input = JSON.stringify(scopeInput);
-    if (input.length > TARGET_INPUT_LIMIT)
-      throw new Error(
-        `the RPO monitor's scope (the RDS, Aurora and EBS resources protect names) is ${input.length} characters, over EventBridge's ${TARGET_INPUT_LIMIT}: select those resources by tag instead of by name`,
-      );
     const role = new iam.Role(this, 'Role', {
       roleName: ROLE_NAMES.rpoMonitor,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -75,6 +66,8 @@ export class RpoMonitor extends Construct {
         vaultAccount: config.organizations.vault.vaultAccount,
         region: config.vault.region,
         catalogTable: table.tableName,
+        // In Parameter Store, split in 4 KB parts: a scheduled target's input is capped at 8,192 characters.
+        scope: rpoScope(config),
       } satisfies RpoMonitorSettings,
     });
     acknowledge(
@@ -85,12 +78,7 @@ export class RpoMonitor extends Construct {
     new events.Rule(this, 'Schedule', {
       description: 'Air Gap Recover: RPO check of every protected snapshot resource',
       schedule: events.Schedule.rate(Duration.minutes(RPO_CHECK_MINUTES)),
-      targets: [
-        new targets.LambdaFunction(this.fn, {
-          retryAttempts: 2,
-          event: events.RuleTargetInput.fromObject(scopeInput),
-        }),
-      ],
+      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 2 })],
     });
     props.alerts.addAlarm(
       'RpoMonitorErrors',
