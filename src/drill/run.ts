@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { protectedBuckets, RESOURCE_NAMES, TAGS, type Config } from '../config/index.js';
+import type { Finding } from '../audit/model.js';
 import { InputError } from '../errors.js';
 import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { synthesize } from '../infra/synth.js';
@@ -16,6 +17,7 @@ import { reportName, writeDrillReport, type WrittenReport } from '../report/dril
 import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './attacks.js';
 import type { CleanUpReport } from './cleanup.js';
 import { drillCoverage, type Coverage } from './coverage.js';
+import { driftAfterAttack, runDeleteMarkerAttack, type DeleteMarkerOutcome } from './delete-marker-attack.js';
 import { keepEvidence, type KeptEvidence } from './evidence-store.js';
 import type { PreflightCheck } from './preflight.js';
 import { runSnapshotAttacks } from './snapshot-attacks.js';
@@ -46,6 +48,10 @@ export interface DrillEvidence {
   rto: { resource: string; seconds: number; detail: string }[];
   pointInTime: string;
   attacks: AttackRecord[];
+  /** Threat #5: the vault's versions of each bucket before and after delete-marker replication and a mass delete. */
+  deleteMarkers: DeleteMarkerOutcome[];
+  /** What `airgap audit`'s S3 rules flag after the attack (failures only): the source changes the attacker made. */
+  drift: Finding[];
   restore: Omit<S3RestoreReport, 'items'>[];
   snapshotRestores: SnapshotRestoreReport[];
   verification: Verification[];
@@ -223,8 +229,19 @@ export async function runDrill(
     const pointInTime = new Date();
     await pause(1100);
 
+    const deleteMarkers: DeleteMarkerOutcome[] = [];
+    const drift: Finding[] = [];
+    const unflaggedDrift: string[] = [];
     const attacks = await step('attack: as the source organization, then against the vault', async () => {
       const records: AttackRecord[] = [];
+      // Threat #5 first: its mass delete needs the objects the rest of the playbook destroys.
+      for (const b of buckets) {
+        const markers = await runDeleteMarkerAttack(clients, config, model, b, scope, () =>
+          target.replicate([]),
+        );
+        records.push(...markers.records);
+        deleteMarkers.push(markers.outcome);
+      }
       for (const b of buckets) records.push(...(await runAttacks(clients, config, model, b, scope)));
       records.push(
         ...(await runSnapshotAttacks(
@@ -239,6 +256,9 @@ export async function runDrill(
       );
       // Whatever reached the source since is replicated as S3 would: ransomed versions land in the vault too.
       await target.replicate([]);
+      const flagged = await driftAfterAttack(clients, config, records);
+      drift.push(...flagged.drift);
+      unflaggedDrift.push(...flagged.unflagged);
       const through = records.filter((r) => r.gotThrough).length;
       return [
         records,
@@ -338,6 +358,10 @@ export async function runDrill(
       ...attacks
         .filter((a) => a.gotThrough)
         .map((a) => `attack got through: ${a.actor}: ${a.attack} (${a.action})`),
+      ...deleteMarkers.flatMap((d) =>
+        d.lost.map((v) => `s3://${d.vaultBucket}/${v}: vault version lost to delete-marker replication`),
+      ),
+      ...unflaggedDrift,
       ...lockChecks.filter((c) => !c.passed).map((c) => `${c.name} is weaker than required: ${c.detail}`),
       ...notReplicated,
       ...snapshots.problems,
@@ -360,6 +384,8 @@ export async function runDrill(
       ],
       pointInTime: pointInTime.toISOString(),
       attacks,
+      deleteMarkers,
+      drift,
       restore: restores.map(({ items: _items, ...rest }) => rest),
       snapshotRestores: restoredSnapshots.flatMap((r) => (r.report ? [r.report] : [])),
       verification,
