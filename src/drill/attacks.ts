@@ -333,6 +333,22 @@ export function s3Attempts(ctx: S3AttackContext): Attempt[] {
   ];
 }
 
+/** The proof's evaluation of one attempt, in Strict mode: one concrete request, every fact known. */
+export function authorizeAttempt(model: ProofModel, a: Attempt): ReturnType<typeof authorize> {
+  return authorize(
+    model,
+    a.actor,
+    {
+      action: a.action,
+      resource: a.resource,
+      resourceAccount: a.resourceAccount,
+      ...(a.context ? { context: a.context } : {}),
+      ...(a.resourcePolicy ? { resourcePolicy: a.resourcePolicy } : {}),
+    },
+    'Strict',
+  );
+}
+
 /**
  * Each attempt is authorized first by the proof's evaluation (Strict mode: one concrete request, every fact known)
  * and sent only if AWS would allow it; where it is sent and the target refuses, the refusal is recorded too.
@@ -344,18 +360,7 @@ export async function runAttempts(
 ): Promise<AttackRecord[]> {
   const records: AttackRecord[] = [];
   for (const a of attempts) {
-    const decision = await authorize(
-      model,
-      a.actor,
-      {
-        action: a.action,
-        resource: a.resource,
-        resourceAccount: a.resourceAccount,
-        ...(a.context ? { context: a.context } : {}),
-        ...(a.resourcePolicy ? { resourcePolicy: a.resourcePolicy } : {}),
-      },
-      'Strict',
-    );
+    const decision = await authorizeAttempt(model, a);
     const record: AttackRecord = {
       actor: a.actor.label,
       attack: a.attack,

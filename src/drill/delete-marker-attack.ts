@@ -12,7 +12,14 @@ import { protectedBuckets, type Config, type ProtectedBucket } from '../config/i
 import { replicationConfiguration } from '../protect/s3/replication.js';
 import type { ProofModel } from '../proof/model.js';
 import { principals } from '../proof/principals.js';
-import { listAll, runAttempts, type Attempt, type AttackRecord, type DrillScope } from './attacks.js';
+import {
+  listAll,
+  runAttempts,
+  sampleKey,
+  type Attempt,
+  type AttackRecord,
+  type DrillScope,
+} from './attacks.js';
 
 /** What the vault held of one bucket's drill data before and after the delete-marker attack (threat #5). */
 export interface DeleteMarkerOutcome {
@@ -40,78 +47,12 @@ export async function runDeleteMarkerAttack(
   scope: DrillScope,
   replicate: () => Promise<unknown>,
 ): Promise<{ records: AttackRecord[]; outcome: DeleteMarkerOutcome }> {
-  const who = principals(model);
-  const sourceAdmin = who.find((p) => p.id === `source-admin:${bucket.account}`)!;
-  const managementAdmin = who.find((p) => p.id === 'source-management-admin')!;
-  const { managementAccount, id: sourceOrg } = config.organizations.source;
-  const source = clients.for(S3Client, bucket.account, bucket.region);
   const vault = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);
   const held = async () => listAll(vault, bucket.vaultBucket, scope.prefix);
   const before = (await held()).filter((v) => !v.deleteMarker);
-
-  const markersOn = replicationConfiguration(config, bucket);
-  for (const rule of markersOn.Rules ?? []) rule.DeleteMarkerReplication = { Status: 'Enabled' };
-  const bucketArn = `arn:aws:s3:::${bucket.bucket}`;
-  const enableMarkers = (label: string): Attempt => ({
-    actor: sourceAdmin,
-    attack: label,
-    action: 's3:PutReplicationConfiguration',
-    resource: bucketArn,
-    resourceAccount: bucket.account,
-    target: 'source',
-    production: true,
-    send: async () => {
-      await source.send(
-        new PutBucketReplicationCommand({ Bucket: bucket.bucket, ReplicationConfiguration: markersOn }),
-      );
-      return 'delete-marker replication enabled on the vault rule';
-    },
-  });
-  const guarded = await runAttempts(
-    model,
-    [
-      enableMarkers('turn on delete-marker replication (threat #5)'),
-      {
-        actor: managementAdmin,
-        attack: 'detach the source organization’s SCPs (threat #5)',
-        action: 'organizations:DetachPolicy',
-        resource: `arn:aws:organizations::${managementAccount}:policy/${sourceOrg}/service_control_policy/*`,
-        resourceAccount: managementAccount,
-        target: 'source',
-      },
-    ],
-    scope,
-  );
-  // What a fully compromised source organization can do: its SCPs are defence in depth, not the vault's guard.
-  const unguarded = { ...model, guardrails: model.guardrails.filter((g) => g.organization !== 'source') };
-  const unguardedRecords = await runAttempts(
-    unguarded,
-    [
-      enableMarkers('turn on delete-marker replication, the source SCPs detached (threat #5)'),
-      {
-        actor: sourceAdmin,
-        attack: 'delete every object, delete-marker replication on (threat #5)',
-        action: 's3:DeleteObject',
-        resource: `${bucketArn}/${before[0]?.key ?? `${scope.prefix}invoices/0000.json`}`,
-        resourceAccount: bucket.account,
-        target: 'source',
-        send: async () => {
-          let n = 0;
-          const listing = { client: source };
-          for await (const page of paginateListObjectsV2(listing, {
-            Bucket: bucket.bucket,
-            ...(scope.prefix ? { Prefix: scope.prefix } : {}),
-          }))
-            for (const { Key } of page.Contents ?? []) {
-              await source.send(new DeleteObjectCommand({ Bucket: bucket.bucket, Key }));
-              n++;
-            }
-          return `${n} objects deleted (a delete marker each; their versions stay)`;
-        },
-      },
-    ],
-    scope,
-  );
+  const plan = deleteMarkerAttempts({ clients, config, model, bucket, scope });
+  const guarded = await runAttempts(model, plan.guarded, scope);
+  const unguardedRecords = await runAttempts(plan.unguardedModel, plan.unguarded, scope);
   await replicate();
   const after = await held();
   const kept = new Set(after.filter((v) => !v.deleteMarker).map((v) => `${v.key}@${v.versionId}`));
@@ -153,4 +94,77 @@ export async function driftAfterAttack(
     )
     .map((a) => `drift not flagged: ${a.attack} (${a.action}) left ${DRIFT_OF[a.action]} passing`);
   return { drift, unflagged };
+}
+
+/** Threat #5's attempts, built without a call: under the source SCPs, and with them detached (`unguardedModel`). */
+export function deleteMarkerAttempts(ctx: {
+  clients: AwsClients;
+  config: Config;
+  model: ProofModel;
+  bucket: ProtectedBucket;
+  scope: DrillScope;
+}): { guarded: Attempt[]; unguarded: Attempt[]; unguardedModel: ProofModel } {
+  const { clients, config, model, bucket, scope } = ctx;
+  const who = principals(model);
+  const sourceAdmin = who.find((p) => p.id === `source-admin:${bucket.account}`)!;
+  const managementAdmin = who.find((p) => p.id === 'source-management-admin')!;
+  const { managementAccount, id: sourceOrg } = config.organizations.source;
+  const source = clients.for(S3Client, bucket.account, bucket.region);
+
+  const markersOn = replicationConfiguration(config, bucket);
+  for (const rule of markersOn.Rules ?? []) rule.DeleteMarkerReplication = { Status: 'Enabled' };
+  const bucketArn = `arn:aws:s3:::${bucket.bucket}`;
+  const enableMarkers = (label: string): Attempt => ({
+    actor: sourceAdmin,
+    attack: label,
+    action: 's3:PutReplicationConfiguration',
+    resource: bucketArn,
+    resourceAccount: bucket.account,
+    target: 'source',
+    production: true,
+    send: async () => {
+      await source.send(
+        new PutBucketReplicationCommand({ Bucket: bucket.bucket, ReplicationConfiguration: markersOn }),
+      );
+      return 'delete-marker replication enabled on the vault rule';
+    },
+  });
+  const guarded: Attempt[] = [
+    enableMarkers('turn on delete-marker replication (threat #5)'),
+    {
+      actor: managementAdmin,
+      attack: 'detach the source organization’s SCPs (threat #5)',
+      action: 'organizations:DetachPolicy',
+      resource: `arn:aws:organizations::${managementAccount}:policy/${sourceOrg}/service_control_policy/*`,
+      resourceAccount: managementAccount,
+      target: 'source',
+    },
+  ];
+  // What a fully compromised source organization can do: its SCPs are defence in depth, not the vault's guard.
+  const unguarded = { ...model, guardrails: model.guardrails.filter((g) => g.organization !== 'source') };
+  const unguardedAttempts: Attempt[] = [
+    enableMarkers('turn on delete-marker replication, the source SCPs detached (threat #5)'),
+    {
+      actor: sourceAdmin,
+      attack: 'delete every object, delete-marker replication on (threat #5)',
+      action: 's3:DeleteObject',
+      resource: `${bucketArn}/${sampleKey(scope)}`,
+      resourceAccount: bucket.account,
+      target: 'source',
+      send: async () => {
+        let n = 0;
+        const listing = { client: source };
+        for await (const page of paginateListObjectsV2(listing, {
+          Bucket: bucket.bucket,
+          ...(scope.prefix ? { Prefix: scope.prefix } : {}),
+        }))
+          for (const { Key } of page.Contents ?? []) {
+            await source.send(new DeleteObjectCommand({ Bucket: bucket.bucket, Key }));
+            n++;
+          }
+        return `${n} objects deleted (a delete marker each; their versions stay)`;
+      },
+    },
+  ];
+  return { guarded, unguarded: unguardedAttempts, unguardedModel: unguarded };
 }
