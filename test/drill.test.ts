@@ -86,8 +86,34 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     const ssec = evidence.attacks.find((a) => a.attack.includes('SSE-C'));
     expect(ssec?.policy).toBe('denied');
     expect(ssec?.stoppedBy).toContain('DenySseCWrites');
-    expect(evidence.attacks.find((a) => a.action === 's3:PutReplicationConfiguration')?.policy).toBe(
+    expect(evidence.attacks.find((a) => a.attack === 'disable replication to the vault')?.policy).toBe(
       'denied',
+    );
+  });
+
+  it('threat #5: delete-marker replication turned on and a mass delete: the vault shows the markers, keeps every version, the restore predates them, audit flags the drift', () => {
+    const markers = evidence.attacks.filter((a) => a.attack.includes('threat #5'));
+    expect(markers.map((a) => [a.action, a.policy, a.emulator])).toEqual([
+      // The source SCP refuses the rule change; the source management account, which no SCP binds, can detach it.
+      ['s3:PutReplicationConfiguration', 'denied', 'not sent'],
+      ['organizations:DetachPolicy', 'allowed', 'not sent'],
+      ['s3:PutReplicationConfiguration', 'allowed', 'executed'],
+      ['s3:DeleteObject', 'allowed', 'executed'],
+    ]);
+    expect(markers[0]?.stoppedBy).toContain('DenyReplicationTamperingExceptBreakGlass');
+    const [bucket] = evidence.deleteMarkers;
+    expect(bucket?.vaultMarkersAfter).toBeGreaterThan(0);
+    expect(bucket?.vaultVersionsBefore).toBeGreaterThan(0);
+    expect(bucket?.vaultVersionsAfter).toBeGreaterThanOrEqual(bucket!.vaultVersionsBefore);
+    expect(bucket?.lost).toEqual([]);
+    const s3 = evidence.verification.find((v) => v.resource.startsWith('s3://'));
+    expect([s3?.matched, s3?.problems]).toEqual([s3?.expected, []]);
+    // Reused from `airgap audit`: threat #5's rule change and threat #3's expiring lifecycle, both flagged.
+    expect(evidence.drift.map((f) => [f.control, f.resource, f.status])).toEqual(
+      expect.arrayContaining([
+        ['SOURCE_DELETE_MARKER_REPLICATION', 'payments-invoices', 'fail'],
+        ['SOURCE_LIFECYCLE_EXPIRY', 'payments-invoices', 'fail'],
+      ]),
     );
   });
 
@@ -127,6 +153,10 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     );
     const keys = evidence.attacks.filter((a) => a.action === 'kms:DisableKey');
     expect(keys.map((a) => a.policy)).toEqual(['denied', 'denied']);
+    const deletion = evidence.attacks.filter(
+      (a) => a.action === 'kms:ScheduleKeyDeletion' && a.target === 'vault',
+    );
+    expect(deletion.map((a) => a.policy)).toEqual(['denied', 'denied']);
   });
 
   it('measures RPO per version and per snapshot, RTO per resource and in total', () => {

@@ -67,6 +67,61 @@ export async function runAttacks(
   bucket: ProtectedBucket,
   scope: DrillScope,
 ): Promise<AttackRecord[]> {
+  const source = clients.for(S3Client, bucket.account, bucket.region);
+  const vaultS3 = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);
+  const created = await clients.for(KMSClient, bucket.account, bucket.region).send(
+    new CreateKeyCommand({
+      Description: 'drill: source workload key',
+      Tags: [{ TagKey: TAGS.drill, TagValue: scope.id }],
+    }),
+  );
+  const versions = await listAll(source, bucket.bucket, scope.prefix);
+  const vaultVersions = await listAll(vaultS3, bucket.vaultBucket, scope.prefix);
+  // The drill's own first version in the vault (a delete marker is no locked data: S3 lets anyone with the right
+  // delete one); when none reached it, the attempts are authorized on its key alone.
+  const firstVault = vaultVersions.find((v) => !v.deleteMarker) ?? {
+    key: versions[0]?.key ?? sampleKey(scope),
+    versionId: undefined,
+  };
+  const attempts = s3Attempts({
+    clients,
+    config,
+    model,
+    bucket,
+    scope,
+    versions,
+    firstVault,
+    sourceKey: { arn: created.KeyMetadata!.Arn!, keyId: created.KeyMetadata!.KeyId! },
+  });
+  const records = await runAttempts(model, attempts, scope);
+  if (scope.sendsProductionAttacks && firstVault.versionId)
+    records.push(
+      await objectLockProbe(vaultS3, bucket, { key: firstVault.key, versionId: firstVault.versionId }),
+    );
+  return records;
+}
+
+/** What the S3 playbook aims at: found by the drill at attack time, or named in advance by the dry run's plan. */
+export interface S3AttackContext {
+  clients: AwsClients;
+  config: Config;
+  model: ProofModel;
+  bucket: ProtectedBucket;
+  scope: DrillScope;
+  /** The source bucket's versions under the drill's prefix. */
+  versions: Version[];
+  /** The version the vault attacks aim at; without a version id they are authorized on its key alone. */
+  firstVault: { key: string; versionId: string | undefined };
+  /** The workload key the drill creates in the source account. */
+  sourceKey: { arn: string; keyId: string };
+}
+
+/** A key of the drill's workload, for attempts authorized before any object exists. */
+export const sampleKey = (scope: Pick<DrillScope, 'prefix'>) => `${scope.prefix}invoices/0000.json`;
+
+/** The S3 playbook's attempts, built without a call: each `send` runs only if `runAttempts` sends it. */
+export function s3Attempts(ctx: S3AttackContext): Attempt[] {
+  const { clients, config, model, bucket, scope, versions, firstVault, sourceKey } = ctx;
   const { vault } = config.organizations;
   const who = principals(model);
   const sourceAdmin = who.find((p) => p.id === `source-admin:${bucket.account}`)!;
@@ -76,20 +131,7 @@ export async function runAttacks(
   const sourceKms = clients.for(KMSClient, bucket.account, bucket.region);
   const vaultBucketArn = `arn:aws:s3:::${bucket.vaultBucket}`;
   const vaultKey = vaultResource(model, 'key')!;
-  const sourceKey = await sourceKms.send(
-    new CreateKeyCommand({
-      Description: 'drill: source workload key',
-      Tags: [{ TagKey: TAGS.drill, TagValue: scope.id }],
-    }),
-  );
-  const sourceKeyArn = sourceKey.KeyMetadata!.Arn!;
-  const versions = await listAll(source, bucket.bucket, scope.prefix);
-  const vaultVersions = await listAll(vaultS3, bucket.vaultBucket, scope.prefix);
-  // The drill's own first version in the vault; when none reached it, the attempts are authorized on its key alone.
-  const firstVault = vaultVersions[0] ?? {
-    key: versions[0]?.key ?? `${scope.prefix}invoices/0000.json`,
-    versionId: undefined,
-  };
+  const sample = versions[0]?.key ?? firstVault.key;
   const sendsOnVersion = <T>(send: T) => (firstVault.versionId ? send : undefined);
 
   const onSource = (
@@ -194,19 +236,19 @@ export async function runAttacks(
     onVault(actor, 'schedule the vault key’s deletion', 'kms:ScheduleKeyDeletion', vaultKey.arn),
   ];
 
-  const attempts: Attempt[] = [
+  return [
     // moto takes no SSE-C over plain HTTP, so an authorized SSE-C overwrite is replayed as a plain one.
     onSource(
       'overwrite every object with "encrypted" data (SSE-C)',
       's3:PutObject',
-      `arn:aws:s3:::${bucket.bucket}/${versions[0]!.key}`,
+      `arn:aws:s3:::${bucket.bucket}/${sample}`,
       () => overwriteAll(source, bucket.bucket, versions, scope.id),
       { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' },
     ),
     onSource(
       'overwrite every object with ransomed bytes',
       's3:PutObject',
-      `arn:aws:s3:::${bucket.bucket}/${versions[0]!.key}`,
+      `arn:aws:s3:::${bucket.bucket}/${sample}`,
       () => overwriteAll(source, bucket.bucket, versions, scope.id),
     ),
     productionOnSource(
@@ -251,7 +293,7 @@ export async function runAttacks(
     onSource(
       'delete every object version',
       's3:DeleteObjectVersion',
-      `arn:aws:s3:::${bucket.bucket}/${versions[0]!.key}`,
+      `arn:aws:s3:::${bucket.bucket}/${sample}`,
       async () => {
         for (const v of await listAll(source, bucket.bucket, scope.prefix)) {
           await source.send(
@@ -262,12 +304,17 @@ export async function runAttacks(
       },
     ),
     {
-      ...onSource('schedule the source key’s deletion', 'kms:ScheduleKeyDeletion', sourceKeyArn, async () => {
-        await sourceKms.send(
-          new ScheduleKeyDeletionCommand({ KeyId: sourceKey.KeyMetadata!.KeyId!, PendingWindowInDays: 7 }),
-        );
-        return 'key deletion scheduled';
-      }),
+      ...onSource(
+        'schedule the source key’s deletion',
+        'kms:ScheduleKeyDeletion',
+        sourceKey.arn,
+        async () => {
+          await sourceKms.send(
+            new ScheduleKeyDeletionCommand({ KeyId: sourceKey.keyId, PendingWindowInDays: 7 }),
+          );
+          return 'key deletion scheduled';
+        },
+      ),
       // The workload's own key carries KMS's default policy: the account administers it through IAM.
       resourcePolicy: {
         Version: '2012-10-17',
@@ -284,13 +331,22 @@ export async function runAttacks(
     ...vaultAttacks(sourceAdmin, clients.for(S3Client, bucket.account, config.vault.region)),
     ...vaultAttacks(vaultAdmin, vaultS3),
   ];
+}
 
-  const records = await runAttempts(model, attempts, scope);
-  if (scope.sendsProductionAttacks && firstVault.versionId)
-    records.push(
-      await objectLockProbe(vaultS3, bucket, { key: firstVault.key, versionId: firstVault.versionId }),
-    );
-  return records;
+/** The proof's evaluation of one attempt, in Strict mode: one concrete request, every fact known. */
+export function authorizeAttempt(model: ProofModel, a: Attempt): ReturnType<typeof authorize> {
+  return authorize(
+    model,
+    a.actor,
+    {
+      action: a.action,
+      resource: a.resource,
+      resourceAccount: a.resourceAccount,
+      ...(a.context ? { context: a.context } : {}),
+      ...(a.resourcePolicy ? { resourcePolicy: a.resourcePolicy } : {}),
+    },
+    'Strict',
+  );
 }
 
 /**
@@ -304,18 +360,7 @@ export async function runAttempts(
 ): Promise<AttackRecord[]> {
   const records: AttackRecord[] = [];
   for (const a of attempts) {
-    const decision = await authorize(
-      model,
-      a.actor,
-      {
-        action: a.action,
-        resource: a.resource,
-        resourceAccount: a.resourceAccount,
-        ...(a.context ? { context: a.context } : {}),
-        ...(a.resourcePolicy ? { resourcePolicy: a.resourcePolicy } : {}),
-      },
-      'Strict',
-    );
+    const decision = await authorizeAttempt(model, a);
     const record: AttackRecord = {
       actor: a.actor.label,
       attack: a.attack,
@@ -426,7 +471,7 @@ const expireAll = {
   ],
 };
 
-async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<Version[]> {
+export async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<Version[]> {
   const out: Version[] = [];
   for await (const page of listVersions(s3, bucket, prefix || undefined)) out.push(...page);
   return out;

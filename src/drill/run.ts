@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { protectedBuckets, RESOURCE_NAMES, TAGS, type Config } from '../config/index.js';
+import type { Finding } from '../audit/model.js';
 import { InputError } from '../errors.js';
 import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { synthesize } from '../infra/synth.js';
@@ -16,6 +17,8 @@ import { reportName, writeDrillReport, type WrittenReport } from '../report/dril
 import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './attacks.js';
 import type { CleanUpReport } from './cleanup.js';
 import { drillCoverage, type Coverage } from './coverage.js';
+import { DRILL_KEYS, DRILL_STEPS } from './plan.js';
+import { driftAfterAttack, runDeleteMarkerAttack, type DeleteMarkerOutcome } from './delete-marker-attack.js';
 import { keepEvidence, type KeptEvidence } from './evidence-store.js';
 import type { PreflightCheck } from './preflight.js';
 import { runSnapshotAttacks } from './snapshot-attacks.js';
@@ -46,6 +49,10 @@ export interface DrillEvidence {
   rto: { resource: string; seconds: number; detail: string }[];
   pointInTime: string;
   attacks: AttackRecord[];
+  /** Threat #5: the vault's versions of each bucket before and after delete-marker replication and a mass delete. */
+  deleteMarkers: DeleteMarkerOutcome[];
+  /** What `airgap audit`'s S3 rules flag after the attack (failures only): the source changes the attacker made. */
+  drift: Finding[];
   restore: Omit<S3RestoreReport, 'items'>[];
   snapshotRestores: SnapshotRestoreReport[];
   verification: Verification[];
@@ -112,32 +119,29 @@ export async function runDrill(
   const onAws = opts.target === 'aws';
   // moto starts in its own process while this one synthesizes (CPU-bound): the two overlap.
   const starting = onAws ? undefined : startSandbox(opts.keep ?? false);
-  const model = await step('prepare: synthesize and load guardrails', async () => {
-    const m = modelFor(config, opts.templates);
+  const model = await step(DRILL_STEPS.synth, async () => {
+    const m = drillModel(config, opts.templates);
     return [m, `${m.resources.length} vault resources, ${m.guardrails.length} guardrail policies`];
   }).catch(async (e: unknown) => {
     await (await starting?.catch(() => undefined))?.stop();
     throw e;
   });
-  const target: DrillTarget = await step(
-    onAws ? 'prepare: preflight of the accounts' : 'prepare: sandbox and accounts',
-    async () => {
-      const t = starting
-        ? await sandboxTarget(config, await starting, { evidenceBucket: opts.evidenceBucket ?? false })
-        : await awsTarget(config, {
-            id,
-            endpoint: opts.endpoint,
-            replicationWaitMs: opts.waitMs?.replication,
-            copyWaitMs: opts.waitMs?.copy,
-          });
-      return [
-        t,
-        t.server
-          ? `moto_server at ${t.server.endpoint}, accounts provisioned, catalog and keys for snapshots`
-          : `${t.preflight.length} checks passed`,
-      ];
-    },
-  );
+  const target: DrillTarget = await step(onAws ? DRILL_STEPS.preflight : DRILL_STEPS.sandbox, async () => {
+    const t = starting
+      ? await sandboxTarget(config, await starting, { evidenceBucket: opts.evidenceBucket ?? false })
+      : await awsTarget(config, {
+          id,
+          endpoint: opts.endpoint,
+          replicationWaitMs: opts.waitMs?.replication,
+          copyWaitMs: opts.waitMs?.copy,
+        });
+    return [
+      t,
+      t.server
+        ? `moto_server at ${t.server.endpoint}, accounts provisioned, catalog and keys for snapshots`
+        : `${t.preflight.length} checks passed`,
+    ];
+  });
   const { clients } = target;
   const scope: DrillScope = {
     id,
@@ -148,7 +152,7 @@ export async function runDrill(
   try {
     const manifest: ManifestEntry[] = [];
     const rpo: DrillEvidence['rpo'] = [];
-    const keys = opts.keys ?? 24;
+    const keys = opts.keys ?? DRILL_KEYS;
     const protect = async (phase: 'initial' | 'changes') => {
       const written: ManifestEntry[] = [];
       for (const b of buckets)
@@ -176,8 +180,8 @@ export async function runDrill(
     };
     const notReplicated: string[] = [];
     for (const [phase, name] of [
-      ['initial', 'protect: write workload and replicate'],
-      ['changes', 'protect: overwrite and delete, replicate'],
+      ['initial', DRILL_STEPS.write],
+      ['changes', DRILL_STEPS.changes],
     ] as const) {
       await step(name, async () => {
         const r = await protect(phase);
@@ -192,7 +196,7 @@ export async function runDrill(
       // moto stamps versions to the second: a second between generations keeps "the state at T" unambiguous.
       await pause(1100);
     }
-    const snapshots = await step('protect: snapshot databases and volumes, copy into the vault', async () => {
+    const snapshots = await step(DRILL_STEPS.snapshots, async () => {
       const { seeds, problems } = await seedSnapshots(clients, config, target.apis, {
         id,
         name: target.name,
@@ -223,8 +227,19 @@ export async function runDrill(
     const pointInTime = new Date();
     await pause(1100);
 
-    const attacks = await step('attack: as the source organization, then against the vault', async () => {
+    const deleteMarkers: DeleteMarkerOutcome[] = [];
+    const drift: Finding[] = [];
+    const unflaggedDrift: string[] = [];
+    const attacks = await step(DRILL_STEPS.attack, async () => {
       const records: AttackRecord[] = [];
+      // Threat #5 first: its mass delete needs the objects the rest of the playbook destroys.
+      for (const b of buckets) {
+        const markers = await runDeleteMarkerAttack(clients, config, model, b, scope, () =>
+          target.replicate([]),
+        );
+        records.push(...markers.records);
+        deleteMarkers.push(markers.outcome);
+      }
       for (const b of buckets) records.push(...(await runAttacks(clients, config, model, b, scope)));
       records.push(
         ...(await runSnapshotAttacks(
@@ -239,6 +254,9 @@ export async function runDrill(
       );
       // Whatever reached the source since is replicated as S3 would: ransomed versions land in the vault too.
       await target.replicate([]);
+      const flagged = await driftAfterAttack(clients, config, records);
+      drift.push(...flagged.drift);
+      unflaggedDrift.push(...flagged.unflagged);
       const through = records.filter((r) => r.gotThrough).length;
       return [
         records,
@@ -248,53 +266,50 @@ export async function runDrill(
 
     const restores: S3RestoreReport[] = [];
     const rto: DrillEvidence['rto'] = [];
-    const restoredSnapshots = await step(
-      'restore: into the restore account, as of before the attack',
-      async () => {
-        for (const b of buckets) {
-          const t0 = Date.now();
-          const report = await restoreBucket(clients, config, b, {
-            at: pointInTime,
-            to: `${RESTORE_BUCKET_PREFIX}${id}-s3-${restores.length}`,
-            ...(scope.prefix ? { prefix: scope.prefix } : {}),
-          });
-          await clients.for(S3Client, report.targetAccount, config.vault.region).send(
-            new PutBucketTaggingCommand({
-              Bucket: report.target,
-              Tagging: { TagSet: [{ Key: TAGS.drill, Value: id }] },
-            }),
-          );
-          restores.push(report);
-          rto.push({
-            resource: `s3://${b.bucket}`,
-            seconds: (Date.now() - t0) / 1000,
-            detail: `${report.restored} objects, ${report.planned.bytes} bytes`,
-          });
-        }
-        const restoredSnapshots = await restoreSnapshots(
-          { clients, config, catalog: target.catalog, apis: target.apis },
-          snapshots.vaulted,
-          { id, waitMs: target.copyWaitMs },
+    const restoredSnapshots = await step(DRILL_STEPS.restore, async () => {
+      for (const b of buckets) {
+        const t0 = Date.now();
+        const report = await restoreBucket(clients, config, b, {
+          at: pointInTime,
+          to: `${RESTORE_BUCKET_PREFIX}${id}-s3-${restores.length}`,
+          ...(scope.prefix ? { prefix: scope.prefix } : {}),
+        });
+        await clients.for(S3Client, report.targetAccount, config.vault.region).send(
+          new PutBucketTaggingCommand({
+            Bucket: report.target,
+            Tagging: { TagSet: [{ Key: TAGS.drill, Value: id }] },
+          }),
         );
-        for (const r of restoredSnapshots)
-          rto.push({
-            resource: r.resource,
-            seconds: r.seconds,
-            detail: r.report
-              ? r.report.steps.map((x) => `${x.step} ${x.seconds.toFixed(1)} s`).join(', ')
-              : `failed: ${r.error}`,
-          });
-        return [
-          restoredSnapshots,
-          [
-            ...restores.map((r) => `${r.restored} objects of ${r.source} into ${r.target}`),
-            `${restoredSnapshots.filter((r) => r.report?.complete).length} of ${snapshots.vaulted.length} databases and volumes`,
-          ].join('; '),
-        ];
-      },
-    );
+        restores.push(report);
+        rto.push({
+          resource: `s3://${b.bucket}`,
+          seconds: (Date.now() - t0) / 1000,
+          detail: `${report.restored} objects, ${report.planned.bytes} bytes`,
+        });
+      }
+      const restoredSnapshots = await restoreSnapshots(
+        { clients, config, catalog: target.catalog, apis: target.apis },
+        snapshots.vaulted,
+        { id, waitMs: target.copyWaitMs },
+      );
+      for (const r of restoredSnapshots)
+        rto.push({
+          resource: r.resource,
+          seconds: r.seconds,
+          detail: r.report
+            ? r.report.steps.map((x) => `${x.step} ${x.seconds.toFixed(1)} s`).join(', ')
+            : `failed: ${r.error}`,
+        });
+      return [
+        restoredSnapshots,
+        [
+          ...restores.map((r) => `${r.restored} objects of ${r.source} into ${r.target}`),
+          `${restoredSnapshots.filter((r) => r.report?.complete).length} of ${snapshots.vaulted.length} databases and volumes`,
+        ].join('; '),
+      ];
+    });
 
-    const verification = await step('verify: restored objects against the manifest', async () => {
+    const verification = await step(DRILL_STEPS.verify, async () => {
       const out: DrillEvidence['verification'] = [];
       for (const report of restores) {
         const expected = expectedStateAt(
@@ -325,7 +340,7 @@ export async function runDrill(
 
     const lockChecks = checksOutsideTheEvaluator(model);
     if (!opts.keep)
-      await step('clean up: what the drill created', async () => {
+      await step(DRILL_STEPS.cleanUp, async () => {
         const done = await target.cleanUp();
         cleanUp.deleted.push(...done.deleted);
         cleanUp.failed.push(...done.failed);
@@ -338,6 +353,10 @@ export async function runDrill(
       ...attacks
         .filter((a) => a.gotThrough)
         .map((a) => `attack got through: ${a.actor}: ${a.attack} (${a.action})`),
+      ...deleteMarkers.flatMap((d) =>
+        d.lost.map((v) => `s3://${d.vaultBucket}/${v}: vault version lost to delete-marker replication`),
+      ),
+      ...unflaggedDrift,
       ...lockChecks.filter((c) => !c.passed).map((c) => `${c.name} is weaker than required: ${c.detail}`),
       ...notReplicated,
       ...snapshots.problems,
@@ -360,6 +379,8 @@ export async function runDrill(
       ],
       pointInTime: pointInTime.toISOString(),
       attacks,
+      deleteMarkers,
+      drift,
       restore: restores.map(({ items: _items, ...rest }) => rest),
       snapshotRestores: restoredSnapshots.flatMap((r) => (r.report ? [r.report] : [])),
       verification,
@@ -390,7 +411,7 @@ export async function runDrill(
 }
 
 /** The guardrails and vault resources attacks are authorized against: the deployed synth output, or a fresh one. */
-function modelFor(config: Config, templates: string | undefined): ProofModel {
+export function drillModel(config: Config, templates: string | undefined): ProofModel {
   if (templates) {
     if (!existsSync(join(templates, 'airgap-manifest.json')))
       throw new InputError([

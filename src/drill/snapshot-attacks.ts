@@ -63,6 +63,41 @@ export async function runSnapshotAttacks(
   vaulted: VaultedSnapshot[],
   scope: Pick<DrillScope, 'sendsProductionAttacks'>,
 ): Promise<AttackRecord[]> {
+  const shareKeys = new Map<string, { arn: string; keyId: string }>();
+  for (const s of seeds)
+    if (!shareKeys.has(`${s.account}/${s.region}`)) {
+      const key = await clients
+        .for(KMSClient, s.account, s.region)
+        .send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.sourceKeyAlias(config) }));
+      shareKeys.set(`${s.account}/${s.region}`, {
+        arn: key.KeyMetadata!.Arn!,
+        keyId: key.KeyMetadata!.KeyId!,
+      });
+    }
+  const vaultKeys = new Map<string, string>();
+  for (const region of new Set(vaulted.map((v) => v.region)))
+    vaultKeys.set(region, await vaultKeyArn(clients, config, region));
+  const ctx = { clients, config, model, apis, seeds, vaulted, shareKeys, vaultKeys };
+  return runAttempts(model, snapshotAttempts(ctx), scope);
+}
+
+/** What the snapshot playbook aims at: found by the drill at attack time, or named in advance by the dry run. */
+export interface SnapshotAttackContext {
+  clients: AwsClients;
+  config: Config;
+  model: ProofModel;
+  apis: Record<SnapshotService, SnapshotApi>;
+  seeds: SnapshotSeed[];
+  vaulted: VaultedSnapshot[];
+  /** The share key of each `account/region` of the seeds. */
+  shareKeys: ReadonlyMap<string, { arn: string; keyId: string }>;
+  /** The vault key ARN of each region of the vault copies. */
+  vaultKeys: ReadonlyMap<string, string>;
+}
+
+/** The snapshot playbook's attempts, built without a call: each `send` runs only if `runAttempts` sends it. */
+export function snapshotAttempts(ctx: SnapshotAttackContext): Attempt[] {
+  const { clients, config, model, apis, seeds, vaulted } = ctx;
   const vault = config.organizations.vault.vaultAccount;
   const who = principals(model);
   const vaultAdmin = who.find((p) => p.id === 'vault-admin')!;
@@ -85,12 +120,12 @@ export async function runSnapshotAttacks(
     }
     for (const region of new Set(mine.map((s) => s.region))) {
       const kms = clients.for(KMSClient, account, region);
-      const key = await kms.send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.sourceKeyAlias(config) }));
+      const key = ctx.shareKeys.get(`${account}/${region}`)!;
       attempts.push({
         actor: sourceAdmin,
         attack: 'schedule the snapshot share key’s deletion',
         action: 'kms:ScheduleKeyDeletion',
-        resource: key.KeyMetadata!.Arn!,
+        resource: key.arn,
         resourceAccount: account,
         target: 'source',
         // Every snapshot of the account is shared under this key: on real accounts it is production.
@@ -108,9 +143,7 @@ export async function runSnapshotAttacks(
           ],
         },
         send: async () => {
-          await kms.send(
-            new ScheduleKeyDeletionCommand({ KeyId: key.KeyMetadata!.KeyId!, PendingWindowInDays: 7 }),
-          );
+          await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.keyId, PendingWindowInDays: 7 }));
           return 'key deletion scheduled';
         },
       });
@@ -119,14 +152,14 @@ export async function runSnapshotAttacks(
   }
   attempts.push(...vaultAttempts(clients, config, apis, vaultAdmin, vaulted));
   for (const region of new Set(vaulted.map((v) => v.region))) {
-    const keyArn = await vaultKeyArn(clients, config, region);
+    const keyArn = ctx.vaultKeys.get(region)!;
     for (const actor of [...new Set(seeds.map((s) => s.account))].map((a) =>
       who.find((p) => p.id === `source-admin:${a}`)!,
     ))
       attempts.push(disableKey(actor, keyArn, vault));
     attempts.push(disableKey(vaultAdmin, keyArn, vault));
   }
-  return runAttempts(model, attempts, scope);
+  return attempts;
 }
 
 function vaultAttempts(

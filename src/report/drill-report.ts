@@ -92,6 +92,7 @@ export function drillMarkdown(e: DrillEvidence): string {
       `| ${a.actor} | ${a.attack} | \`${a.action}\` | ${a.target} | ${outcome} | ${a.stoppedBy.replace(/\|/g, '/')} |`,
     );
   }
+  lines.push('', '## Delete markers and drift', '', ...markersAndDrift(e).map((l) => `- ${l}`));
   lines.push(
     '',
     '## Recovery time (RTO)',
@@ -176,11 +177,27 @@ ${e.verdict.passed ? '' : `<ul class="reasons">${e.verdict.reasons.map((r) => `<
 <section><h2>How long recovery took (RTO)</h2>${barChart('Restore time per resource', rtoRows, 's')}</section>
 <section><h2>How much data could be lost (RPO)</h2><p class="muted">Time from a write in production to its copy being safe in the vault; the slowest ${rpoRows.length} of ${e.rpo.length} versions.</p>${barChart('Write to safe-in-vault, per version', rpoRows, 's')}</section>
 <section><h2>Attacks</h2><table><thead><tr><th>who</th><th>attack</th><th>action</th><th>target</th><th>outcome</th><th>stopped by</th></tr></thead><tbody>${attackRows}</tbody></table></section>
+<section><h2>Delete markers and drift</h2><ul>${markersAndDrift(e)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join('')}</ul></section>
 <section><h2>Verification</h2><ul>${e.verification.map((v) => `<li>${esc(v.resource)}: ${v.matched} of ${v.expected} objects match their SHA-256 fingerprints${v.problems.length ? `; problems: ${v.problems.map(esc).join('; ')}` : ''}</li>`).join('')}</ul>
 <h2>Locks</h2><ul>${e.lockChecks.map((c) => `<li>${c.passed ? '✔' : '✘'} ${esc(c.name)}: ${esc(c.detail)}</li>`).join('')}</ul>
 <h2>Coverage</h2><ul>${e.coverage.map((c) => `<li>${c.service}: ${c.exercised ? 'exercised' : 'not exercised'} (${esc(c.note)})</li>`).join('')}</ul></section>
 </main></body></html>
 `;
+}
+
+/** Threat #5 and the audit's drift findings after the attack, one sentence each. */
+function markersAndDrift(e: DrillEvidence): string[] {
+  return [
+    ...e.deleteMarkers.map(
+      (d) =>
+        `${d.vaultBucket}: ${d.vaultVersionsAfter} of ${d.vaultVersionsBefore} vault versions still there after delete-marker replication and a mass delete (${d.vaultMarkersAfter} delete markers replicated)${d.lost.length ? `; ${d.lost.length} LOST` : ''}`,
+    ),
+    ...(e.drift.length
+      ? e.drift.map((f) => `drift flagged by audit: ${f.control} on ${f.resource}: ${f.reason}`)
+      : ['drift: audit flags nothing on the protected buckets']),
+  ];
 }
 
 function whatHappened(e: DrillEvidence): string {
@@ -189,7 +206,7 @@ function whatHappened(e: DrillEvidence): string {
     e.snapshots.some((s) => s.service !== 'ebs') ? 'snapshots of the production databases' : '',
     e.snapshots.some((s) => s.service === 'ebs') ? 'snapshots of the production disks' : '',
   ].filter(Boolean);
-  return `<p>The drill wrote ${kinds.join(', ')} and let them reach the locked vault, in a separate organization. Then it attacked as an administrator of the whole production organization: overwriting and deleting every file version, expiring the bucket, turning off replication, deleting every snapshot and destroying the keys; and then, with stolen credentials and as a vault administrator without MFA, it tried to delete, shorten the retention of, share or re-key the vault copies. Finally it restored the data, as it was at <strong>${esc(e.pointInTime)}</strong> (just before the attack), into a separate clean account and checked it against the fingerprints taken when it was written.</p>`;
+  return `<p>The drill wrote ${kinds.join(', ')} and let them reach the locked vault, in a separate organization. Then it attacked as an administrator of the whole production organization: overwriting and deleting every file version, expiring the bucket, turning off replication, replicating its deletes, deleting every snapshot and destroying the keys; and then, with stolen credentials and as a vault administrator without MFA, it tried to delete, shorten the retention of, share or re-key the vault copies. Finally it restored the data, as it was at <strong>${esc(e.pointInTime)}</strong> (just before the attack), into a separate clean account and checked it against the fingerprints taken when it was written.</p>`;
 }
 
 function median(values: number[]): number {

@@ -1,4 +1,5 @@
-import { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
+import { SandboxClients } from './replication-readback.js';
 
 /**
  * Clients against a sandbox endpoint. moto accepts any base key and maps the temporary keys of each
@@ -8,7 +9,7 @@ export const SANDBOX_ROLE = 'OrganizationAccountAccessRole';
 export const SANDBOX_BASE_CREDENTIALS = { accessKeyId: 'AKIAAIRGAPSANDBOX000', secretAccessKey: 'sandbox' };
 
 export function sandboxClients(endpoint: string, region: string): AwsClients {
-  return new AwsClients({
+  return new SandboxClients({
     endpoint,
     region,
     roleName: SANDBOX_ROLE,

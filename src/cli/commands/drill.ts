@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { runDrill } from '../../drill/run.js';
+import { DRILL_KEYS, planDrill, planText } from '../../drill/plan.js';
+import { drillModel, runDrill } from '../../drill/run.js';
 import { CheckFailed, InputError } from '../../errors.js';
 import { writeSandboxState } from '../../sandbox/state.js';
 import { configOption, outputOption } from '../options.js';
@@ -34,6 +35,10 @@ export function registerDrillCommands(program: Command): void {
       '--templates <dir>',
       'authorize attacks against this synth output (what you deployed) instead of a fresh synth',
     )
+    .option(
+      '--dry-run',
+      'print the plan (target, steps, what it would create, the attacks) and change nothing',
+    )
     .addOption(outputOption())
     .action(
       async (opts: {
@@ -44,6 +49,7 @@ export function registerDrillCommands(program: Command): void {
         evidenceBucket?: boolean;
         reportDir: string;
         templates?: string;
+        dryRun?: boolean;
         output: string;
       }) => {
         if (opts.endpoint && opts.target !== 'aws')
@@ -51,6 +57,18 @@ export function registerDrillCommands(program: Command): void {
             `--endpoint ${opts.endpoint}: only with --target aws (the sandbox starts its own endpoint)`,
           ]);
         const config = loadConfig(opts.config);
+        if (opts.dryRun) {
+          const plan = await planDrill(config, drillModel(config, opts.templates), {
+            target: opts.target,
+            keys: DRILL_KEYS,
+            ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+          });
+          console.log(opts.output === 'json' ? JSON.stringify(plan, null, 2) : planText(plan));
+          const failed = plan.preflight.filter((c) => !c.passed);
+          if (failed.length)
+            throw new CheckFailed(failed.map((c) => `  - ${c.check}: ${c.detail}`).join('\n'));
+          return;
+        }
         const { evidence, report, server } = await runDrill(config, {
           target: opts.target,
           keep: opts.keep ?? false,
