@@ -1,9 +1,7 @@
 import { DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../aws/clients.js';
-import type { Catalog } from '../catalog/catalog.js';
-import { TAGS, type Config } from '../config/index.js';
-import type { SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
+import { TAGS } from '../config/index.js';
 import {
   restoreSnapshot,
   type SnapshotRestoreContext,
