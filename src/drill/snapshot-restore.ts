@@ -2,6 +2,7 @@ import { DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../aws/clients.js';
 import { TAGS } from '../config/index.js';
+import type { SnapshotService } from '../protect/snapshots/model.js';
 import {
   restoreSnapshot,
   type SnapshotRestoreContext,
