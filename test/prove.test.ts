@@ -349,6 +349,9 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     ).toEqual([
       // the matrix has no EFS attack and the quickstart no EFS replica: the statement is pinned by its policy test.
       'airgap-vault-data/DenyEfsReplicaChangesExceptBreakGlass',
+      // the operator's own policy grants nothing on a copy but sharing, so the SCP line that would stop a widened one
+      // opens nothing the matrix sees; pinned in src/infra/guardrails/policies.test.ts.
+      'airgap-vault-recovery-points/OperatorOnlySharesSnapshots',
       // break-glass may rewrite a key policy, only not in the form that locks everyone out: a request flag the
       // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy.
       'airgap-vault-keys/DenyKeyPolicyLockoutBypass',

@@ -123,6 +123,16 @@ const VAULT_SERVICE_GRANTS = [
     role: ROLE_NAMES.retention,
     actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot', 'ec2:DeleteSnapshot'],
   },
+  // The restore's share of a copy with the restore account (EC2: that account only, by condition; RDS has no
+  // condition key for it: a residual risk below). Sharing adds a reader, and the copy stays under the vault key.
+  {
+    role: ROLE_NAMES.operator,
+    actions: [
+      'rds:ModifyDBSnapshotAttribute',
+      'rds:ModifyDBClusterSnapshotAttribute',
+      'ec2:ModifySnapshotAttribute',
+    ],
+  },
 ];
 
 /**
@@ -139,6 +149,13 @@ function judged(p: Principal, a: Attack): boolean {
   // for buckets: it adds one, never removes or shortens one (a residual risk below).
   if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
+  // The operator reads vault metadata, never its content: decrypting with a vault key is an attack for it too.
+  if (
+    p.arn.endsWith(`:role/${ROLE_NAMES.operator}`) &&
+    a.kind === 'read-decrypt' &&
+    a.action.startsWith('kms:')
+  )
+    return true;
   return p.trust === 'attacker' || a.destructive;
 }
 
@@ -185,6 +202,11 @@ export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
 }
 
 export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
+  {
+    risk: 'AirGapOperator (people, with MFA, from the allowed networks) can share an RDS or Aurora vault copy with any account: RDS has no condition key naming the account shared with.',
+    mitigation:
+      'The copy stays encrypted under the vault key, which the operator may grant to the restore role only (kms:GranteePrincipal) and nobody outside the vault organization can use (key policy, RCP); EBS shares are bounded to the restore account (ec2:Add/userId); the SCP lets the operator change nothing else on a copy; CloudTrail records every share.',
+  },
   {
     risk: 'SCPs do not bind the vault organization’s management account: its root could detach the guardrails.',
     mitigation:
