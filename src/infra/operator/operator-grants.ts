@@ -218,8 +218,12 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     accounts: ['vault'],
     actions: ['kms:Decrypt'],
     resources: vaultKeys,
+    // Only the catalog's items: DynamoDB names the table in the encryption context of every key use.
     conditions: ({ config }) => ({
-      StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` },
+      StringEquals: {
+        'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com`,
+        'kms:EncryptionContext:aws:dynamodb:tableName': RESOURCE_NAMES.catalogTable(config),
+      },
     }),
   },
   {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
-import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
 import { IDENTITY_CENTER_ROLES } from '../guardrails/human-access.js';
 import { OPERATOR_GRANTS, operatorGrants } from './operator-grants.js';
@@ -73,7 +73,12 @@ describe('the operator role (AirGapOperator)', () => {
       [s.Action].flat().some((a: string) => /^kms:(Decrypt|CreateGrant)/.test(a)),
     );
     expect(kms.map((s) => s.Condition)).toEqual([
-      { StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` } },
+      {
+        StringEquals: {
+          'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com`,
+          'kms:EncryptionContext:aws:dynamodb:tableName': RESOURCE_NAMES.catalogTable(config),
+        },
+      },
       {
         StringEquals: {
           'kms:GranteePrincipal': `arn:aws:iam::${config.organizations.vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
