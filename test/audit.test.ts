@@ -20,6 +20,7 @@ import {
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
   CancelKeyDeletionCommand,
+  DisableKeyCommand,
   EnableKeyCommand,
 } from '@aws-sdk/client-kms';
 import { CreateDBInstanceCommand, CreateDBSnapshotCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -39,6 +40,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit/audit.js';
+import { readAuditState } from '../src/audit/readers.js';
+import { kmsRules } from '../src/audit/rules/kms.js';
+import { ensureKey } from '../src/sandbox/keys.js';
 import { intentFromTemplates, type Intent } from '../src/audit/intent.js';
 import { synthesizedTemplates } from '../src/audit/synthesized-templates.js';
 import { Catalog, catalogId } from '../src/catalog/catalog.js';
@@ -108,13 +112,13 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
       new CreateAliasCommand({ AliasName: restoreAlias, TargetKeyId: restoreKey.KeyMetadata!.KeyId! }),
     );
     intent = intentFromTemplates(config, templates, {
-      [restoreAlias]: restoreKey.KeyMetadata!.Arn!,
+      [region]: { [restoreAlias]: restoreKey.KeyMetadata!.Arn! },
     });
     await vaultKey().send(
       new PutKeyPolicyCommand({
         KeyId: await vaultKeyId(),
         PolicyName: 'default',
-        Policy: JSON.stringify(intent.vaultKeyPolicy),
+        Policy: JSON.stringify(intent.vaultKeyPolicies[region]),
       }),
     );
     await restoreIam().send(
@@ -193,7 +197,9 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     const found = await failed();
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(new RegExp(`^VAULT_KEY_STATE ${alias}: deletion scheduled for \\d{4}-`));
+    expect(found[0]).toMatch(
+      new RegExp(`^VAULT_KEY_STATE ${alias} \\(${region}\\): deletion scheduled for \\d{4}-`),
+    );
     await kms.send(new CancelKeyDeletionCommand({ KeyId: keyId }));
     await kms.send(new EnableKeyCommand({ KeyId: keyId }));
   });
@@ -209,7 +215,7 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
 
   it('drift drill, threat #12: a key policy statement granting a source principal is named (moto)', async () => {
     const keyId = await vaultKeyId();
-    const policy = structuredClone(intent.vaultKeyPolicy);
+    const policy = structuredClone(intent.vaultKeyPolicies[region]);
     policy.Statement.push({
       Sid: 'Helpdesk',
       Effect: 'Allow',
@@ -223,9 +229,9 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
       );
     await put(policy);
     expect(await failed()).toEqual([
-      `VAULT_KEY_POLICY ${RESOURCE_NAMES.vaultKeyAlias(config)}: key policy differs from the template: statement Helpdesk added: Allow kms:Decrypt to {"AWS":"arn:aws:iam::510000000002:root"}`,
+      `VAULT_KEY_POLICY ${RESOURCE_NAMES.vaultKeyAlias(config)} (${region}): key policy differs from the template: statement Helpdesk added: Allow kms:Decrypt to {"AWS":"arn:aws:iam::510000000002:root"}`,
     ]);
-    await put(intent.vaultKeyPolicy);
+    await put(intent.vaultKeyPolicies[region]);
     expect(await failed()).toEqual([]);
   });
 
@@ -246,6 +252,26 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     await restoreIam().send(
       new DeleteRolePolicyCommand({ RoleName: ROLE_NAMES.restore, PolicyName: 'backdoor' }),
     );
+  });
+
+  it("threats #9, #11: reads the vault key of every region whose snapshots are copied, and names a missing or disabled one's region (moto)", async () => {
+    // The same deployment with an RDS database in eu-west-1: its copies are made there, under that region's key.
+    const multi = structuredClone(config);
+    multi.organizations.source.regions = [region, 'eu-west-1'];
+    multi.protect.rds = [{ account: '510000000002', region: 'eu-west-1', names: ['orders'] }];
+    const alias = RESOURCE_NAMES.vaultKeyAlias(config);
+    const keyFailures = async () =>
+      kmsRules(await readAuditState(moto.clients, multi), multi)
+        .filter((f) => f.status === 'fail')
+        .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
+    expect(await keyFailures()).toEqual([
+      `VAULT_KEY_STATE ${alias} (eu-west-1): key not found in account ${vaultAccount}`,
+    ]);
+    const { arn } = await ensureKey(moto.clients, vaultAccount, 'eu-west-1', alias);
+    expect(await keyFailures()).toEqual([]);
+    const kms = moto.clients.for(KMSClient, vaultAccount, 'eu-west-1');
+    await kms.send(new DisableKeyCommand({ KeyId: arn.split('/').pop()! }));
+    expect(await keyFailures()).toEqual([`VAULT_KEY_STATE ${alias} (eu-west-1): key state is Disabled`]);
   });
 
   describe('snapshot copies the recovery catalog lists', () => {

@@ -6,6 +6,7 @@ import { synthesize } from '../src/infra/synth.js';
 import { attackCatalogue, type Attack } from '../src/proof/attacks.js';
 import { authorize, mayAllow, simulate } from '../src/proof/evaluate.js';
 import { loadModel, type ProofModel } from '../src/proof/model.js';
+import { PolicyMemo } from '../src/proof/policy-memo.js';
 import { principals, type Principal } from '../src/proof/principals.js';
 import { PROOF_SYNTH } from '../src/proof/prove.js';
 import { quickstart } from './support/config.js';
@@ -13,12 +14,13 @@ import { quickstart } from './support/config.js';
 const config = quickstart();
 const dir = mkdtempSync(join(tmpdir(), 'airgap-prove-shortcut-'));
 let model: ProofModel;
+let attacks: Attack[];
 let skipped: [Principal, Attack][];
 
 beforeAll(async () => {
   synthesize(config, dir, PROOF_SYNTH);
   model = loadModel(config, dir);
-  const attacks = await attackCatalogue(model);
+  attacks = await attackCatalogue(model);
   skipped = principals(model).flatMap((p) =>
     attacks.filter((a) => !mayAllow(model, p, a)).map((a): [Principal, Attack] => [p, a]),
   );
@@ -68,5 +70,47 @@ describe('the proof skips a simulation only where no policy allows the action (i
         resourceAccount: table.account,
       }),
     ).toBe(true);
+  });
+});
+
+describe('policies validated once per proof decide as policies validated on every call', () => {
+  it('one PolicyMemo over a run gives the decisions, and the deciding statements, of a fresh one per call (Discovery and Strict)', async () => {
+    const who = principals(model).filter((p) =>
+      [
+        'source-admin:100000000002',
+        'outsider',
+        'vault-admin',
+        'role:100000000002:AirGapReplication',
+        'role:200000000004:AirGapRestore',
+      ].includes(p.id),
+    );
+    expect(who).toHaveLength(5);
+    const sample = attacks.filter((_, i) => i % 10 === 0);
+    const memo = new PolicyMemo();
+    const differ: string[] = [];
+    let allowed = 0;
+    for (const mode of ['Discovery', 'Strict'] as const)
+      for (const p of who)
+        for (const a of sample) {
+          const shared = await authorize(model, p, a, mode, memo);
+          const fresh = await authorize(model, p, a, mode);
+          if (shared.allowed) allowed++;
+          if (JSON.stringify(shared) !== JSON.stringify(fresh)) differ.push(`${mode} ${p.id} ${a.action}`);
+        }
+    expect(differ).toEqual([]);
+    // Vault operators may add and read: the sample holds allowed calls as well as denied ones.
+    expect(allowed).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('a memo validates as iam-simulate would: an invalid policy is still refused', async () => {
+    const admin = principals(model).find((p) => p.id === 'outsider')!;
+    const broken = {
+      ...admin,
+      policies: [{ name: 'broken', policy: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject' }] } }],
+    };
+    const call = { action: 's3:GetObject', resource: 'arn:aws:s3:::x/y', resourceAccount: '999999999999' };
+    await expect(simulate(model, broken, call, 'Discovery', new PolicyMemo())).rejects.toThrow(
+      /cannot evaluate/,
+    );
   });
 });

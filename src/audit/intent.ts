@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { vaultKeyRegions } from '../config/plan.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
 import { resolve, type IntrinsicContext } from '../proof/intrinsics.js';
 
@@ -10,39 +11,51 @@ export interface Template {
   Resources?: Record<string, { Type: string; Properties?: Record<string, Json> }>;
 }
 
-/** The two templates whose policies the audit holds the live accounts to. */
+/** The templates whose policies the audit holds the live accounts to. */
 export interface IntendedTemplates {
   vault: Template;
   restore: Template;
+  /** The vault key stacks of the regions other than the vault region, by region. */
+  vaultKeys: Record<string, Template>;
 }
 
-/** What the templates say, resolved as deployed: the vault key policy and the restore role. */
+/** Key ARNs by region, then by alias. */
+export type KeyArns = Record<string, Record<string, string>>;
+
+/** What the templates say, resolved as deployed: every region's vault key policy and the restore role. */
 export interface Intent {
-  vaultKeyPolicy: Json | undefined;
+  /** By region: each region `vaultKeyRegions` names has its own vault key; absent where no template holds one. */
+  vaultKeyPolicies: Record<string, Json>;
   restoreRole: { trust: Json; policies: Record<string, Json>; managedPolicies: string[] } | undefined;
 }
 
 /**
- * Resolves the templates' policies for the accounts they deploy to. A key's ARN is only known once it exists,
- * so keys are resolved by their alias to the live ARN (`keyArns`, alias -> ARN); a key with no live
+ * Resolves the templates' policies for the accounts and regions they deploy to. A key's ARN is only known once
+ * it exists, so keys are resolved by their alias to the live ARN of their region (`keyArns`); a key with no live
  * counterpart keeps a placeholder ARN that can match nothing, so a policy naming it reads as changed.
  */
-export function intentFromTemplates(
-  config: Config,
-  templates: IntendedTemplates,
-  keyArns: Record<string, string>,
-): Intent {
+export function intentFromTemplates(config: Config, templates: IntendedTemplates, keyArns: KeyArns): Intent {
   const { vault } = config.organizations;
-  const vaultCtx = context(templates.vault, vault.vaultAccount, config.vault.region, keyArns);
-  const restoreCtx = context(templates.restore, vault.restoreAccount, config.vault.region, keyArns);
+  const home = config.vault.region;
+  const restoreCtx = context(templates.restore, vault.restoreAccount, home, keyArns[home] ?? {});
   const vaultAlias = RESOURCE_NAMES.vaultKeyAlias(config);
-  const keyId = aliasTargets(templates.vault)[vaultAlias];
-  const key = keyId ? templates.vault.Resources?.[keyId] : undefined;
+  const vaultKeyPolicies: Record<string, Json> = {};
+  for (const region of vaultKeyRegions(config)) {
+    const template = region === home ? templates.vault : templates.vaultKeys[region];
+    if (!template) continue;
+    const keyId = aliasTargets(template)[vaultAlias];
+    const key = keyId ? template.Resources?.[keyId] : undefined;
+    if (key)
+      vaultKeyPolicies[region] = resolve(
+        key.Properties?.['KeyPolicy'],
+        context(template, vault.vaultAccount, region, keyArns[region] ?? {}),
+      );
+  }
   const role = Object.values(templates.restore.Resources ?? {}).find(
     (r) => r.Type === 'AWS::IAM::Role' && r.Properties?.['RoleName'] === ROLE_NAMES.restore,
   );
   return {
-    vaultKeyPolicy: key ? resolve(key.Properties?.['KeyPolicy'], vaultCtx) : undefined,
+    vaultKeyPolicies,
     restoreRole: role && {
       trust: resolve(role.Properties?.['AssumeRolePolicyDocument'], restoreCtx),
       policies: Object.fromEntries(

@@ -21,7 +21,7 @@ const rpArn = 'arn:aws:backup:us-east-1:200000000003:recovery-point:1';
 const db = 'arn:aws:rds:us-east-1:100000000002:db:payments-db';
 const restoreKeyArn = 'arn:aws:kms:us-east-1:200000000004:key/0b1c';
 const intent = intentFromTemplates(config, synthesizedTemplates(config), {
-  [RESOURCE_NAMES.restoreKeyAlias(config)]: restoreKeyArn,
+  'us-east-1': { [RESOURCE_NAMES.restoreKeyAlias(config)]: restoreKeyArn },
 });
 const ebsCopy = 'snap-0vault';
 
@@ -48,8 +48,9 @@ function healthy(): AuditState {
       {
         alias: RESOURCE_NAMES.vaultKeyAlias(config),
         account: '200000000002',
+        region: 'us-east-1',
         metadata: { KeyId: 'k', KeyState: 'Enabled', Origin: 'AWS_KMS' },
-        policy: JSON.stringify(intent.vaultKeyPolicy),
+        policy: JSON.stringify(intent.vaultKeyPolicies['us-east-1']),
       },
     ],
     intent,

@@ -31,6 +31,7 @@ export interface BucketState {
 export interface KeyState {
   alias: string;
   account: string;
+  region: string;
   metadata: KeyMetadata | undefined;
   /** The key policy as KMS returns it (JSON text); undefined when the key is absent. */
   policy: string | undefined;

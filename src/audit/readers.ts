@@ -43,12 +43,12 @@ import type { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/index.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
-import { accountsByRole, protectedBuckets, type ProtectedBucket } from '../config/plan.js';
+import { accountsByRole, protectedBuckets, vaultKeyRegions, type ProtectedBucket } from '../config/plan.js';
 import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import type { SnapshotService } from '../protect/snapshots/model.js';
 import { guardrails } from '../infra/guardrails/policies.js';
-import { intentFromTemplates, type IntendedTemplates } from './intent.js';
+import { intentFromTemplates, type IntendedTemplates, type KeyArns } from './intent.js';
 import type {
   AuditState,
   BackupPlanState,
@@ -132,7 +132,7 @@ export async function readKey(
   const policy = metadata?.KeyId
     ? (await kms.send(new GetKeyPolicyCommand({ KeyId: metadata.KeyId, PolicyName: 'default' }))).Policy
     : undefined;
-  return { alias, account, metadata, policy };
+  return { alias, account, region, metadata, policy };
 }
 
 /** The restore role: trust, inline policies (IAM returns them URL-encoded) and attached managed policies. */
@@ -356,18 +356,21 @@ export async function readAuditState(
   const now = opts.now ?? new Date();
   const { vault } = config.organizations;
   const buckets = await Promise.all(protectedBuckets(config).map((b) => readBucket(clients, config, b)));
-  const keys = [
-    await readKey(clients, vault.vaultAccount, config.vault.region, RESOURCE_NAMES.vaultKeyAlias(config)),
-  ];
+  // Snapshot copies are made in their source region, under that region's vault key: each is a ransom lever.
+  const keys = await Promise.all(
+    vaultKeyRegions(config).map((r) =>
+      readKey(clients, vault.vaultAccount, r, RESOURCE_NAMES.vaultKeyAlias(config)),
+    ),
+  );
   const restoreKey = await readKey(
     clients,
     vault.restoreAccount,
     config.vault.region,
     RESOURCE_NAMES.restoreKeyAlias(config),
   );
-  const keyArns = Object.fromEntries(
-    [...keys, restoreKey].filter((k) => k.metadata?.Arn).map((k) => [k.alias, k.metadata!.Arn!]),
-  );
+  const keyArns: KeyArns = {};
+  for (const k of [...keys, restoreKey])
+    if (k.metadata?.Arn) (keyArns[k.region] ??= {})[k.alias] = k.metadata.Arn;
   const intent = opts.templates && intentFromTemplates(config, opts.templates, keyArns);
   const restoreRole = await readRestoreRole(clients, config);
   const snapshots = await readSnapshotCopies(clients, config);

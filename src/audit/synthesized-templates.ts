@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stackName, type Config } from '../config/index.js';
+import { stackName, vaultKeyRegions, type Config } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { synthesize, type SynthManifest } from '../infra/synth.js';
 import type { IntendedTemplates, Template } from './intent.js';
@@ -24,5 +24,10 @@ export function synthesizedTemplates(config: Config, dir?: string): IntendedTemp
     if (!entry) throw new Error(`${out} holds no ${stackName(config, role)} template`);
     return JSON.parse(readFileSync(join(out, entry.file), 'utf8')) as Template;
   };
-  return { vault: template('vault'), restore: template('restore') };
+  const regions = vaultKeyRegions(config).filter((r) => r !== config.vault.region);
+  return {
+    vault: template('vault'),
+    restore: template('restore'),
+    vaultKeys: Object.fromEntries(regions.map((r) => [r, template(`vault-key-${r}`)])),
+  };
 }

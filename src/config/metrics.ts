@@ -12,8 +12,28 @@ export const METRICS = {
   replicationLag: { name: 'ReplicationLagSeconds', dimensions: ['SourceBucket'], unit: 'Seconds' },
   /** S3 replication operations that failed, per protected bucket. */
   replicationFailed: { name: 'ReplicationOperationsFailed', dimensions: ['SourceBucket'], unit: 'Count' },
-  /** Copier: snapshot copies into the vault that failed, per source resource ARN. */
-  copyFailures: { name: 'SnapshotCopyFailures', dimensions: ['SourceResource'], unit: 'Count' },
+  /**
+   * Copier: snapshot copies into the vault that failed, per protected resource ARN (the DB instance, cluster or
+   * volume, never the snapshot: the dashboard draws a line per resource, as it does for RecoveryPointAgeMinutes).
+   */
+  copyFailures: {
+    name: 'SnapshotCopyFailures',
+    dimensions: ['Service', 'ProtectedResource'],
+    unit: 'Count',
+  },
+  /** Copier: per run, copies started, completed (locked and catalogued), and deferred to a later run. */
+  copiesStarted: { name: 'SnapshotCopiesStarted', dimensions: ['Deployment'], unit: 'Count' },
+  copiesCompleted: { name: 'SnapshotCopiesCompleted', dimensions: ['Deployment'], unit: 'Count' },
+  copiesDeferred: { name: 'SnapshotCopiesDeferred', dimensions: ['Deployment'], unit: 'Count' },
+  /** Share function (in each workload account): snapshots shared, re-copied to be shared, or refused, per action. */
+  shares: { name: 'SnapshotShares', dimensions: ['Deployment', 'Action'], unit: 'Count' },
+  /** Retention sweeper: per run, expired vault copies deleted, and copies kept for a missing or malformed tag. */
+  expiredDeleted: { name: 'VaultCopiesExpiredDeleted', dimensions: ['Deployment'], unit: 'Count' },
+  malformedRetention: {
+    name: 'VaultCopiesMalformedRetention',
+    dimensions: ['Deployment'],
+    unit: 'Count',
+  },
   /** Status: protected resources without a vault copy within their RPO, per service. */
   rpoBreaches: { name: 'RpoBreaches', dimensions: ['Service'], unit: 'Count' },
   /** Status: age of the newest vault copy, per protected resource ARN (the RPO actually held). */
@@ -24,6 +44,10 @@ export const METRICS = {
   },
   /** Restore: restores (or restored items) that failed their check, per service. */
   restoreFailures: { name: 'RestoreFailures', dimensions: ['Service'], unit: 'Count' },
+  /** Restore testing (restore account): restored test resources whose validation failed, per AWS Backup resource type. */
+  restoreTestFailures: { name: 'RestoreTestFailures', dimensions: ['ResourceType'], unit: 'Count' },
+  /** Restore testing (restore account): restored test resources that passed validation, per AWS Backup resource type. */
+  restoreTestsPassed: { name: 'RestoreTestsPassed', dimensions: ['ResourceType'], unit: 'Count' },
   /** Audit: controls that failed in a run, per deployment (config `name`). */
   auditFailedControls: { name: 'AuditFailedControls', dimensions: ['Deployment'], unit: 'Count' },
 } as const;

@@ -80,6 +80,8 @@ export const RESOURCE_NAMES = {
   catalogTable: (config: Named) => `${config.name}-airgap-catalog`,
   eventBus: (config: Named) => `${config.name}-airgap-vault`,
   alertTopic: (config: Named) => `${config.name}-airgap-alerts`,
+  /** Restore account: alerts on failed restore tests of the AWS Backup path. */
+  restoreTestAlertTopic: (config: Named) => `${config.name}-airgap-restore-test-alerts`,
   vaultKeyAlias: (config: Named) => `alias/${config.name}-airgap-vault`,
   sourceKeyAlias: (config: Named) => `alias/${config.name}-airgap-source`,
   restoreKeyAlias: (config: Named) => `alias/${config.name}-airgap-restore`,

@@ -2,26 +2,20 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  protectedBuckets,
-  RESOURCE_NAMES,
-  TAGS,
-  type Config,
-  type Service,
-  SERVICES,
-} from '../config/index.js';
+import { protectedBuckets, RESOURCE_NAMES, TAGS, type Config } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
 import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
-import { isSnapshotService, SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
+import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
 import { checksOutsideTheEvaluator, PROOF_SYNTH, type ControlResult } from '../proof/prove.js';
 import type { MotoServer } from '../sandbox/moto.js';
 import { reportName, writeDrillReport, type WrittenReport } from '../report/drill-report.js';
 import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './attacks.js';
 import type { CleanUpReport } from './cleanup.js';
+import { drillCoverage, type Coverage } from './coverage.js';
 import { keepEvidence, type KeptEvidence } from './evidence-store.js';
 import type { PreflightCheck } from './preflight.js';
 import { runSnapshotAttacks } from './snapshot-attacks.js';
@@ -64,7 +58,7 @@ export interface DrillEvidence {
   cleanUpFailures: CleanUpReport['failed'];
   /** Where the evidence is kept under Object Lock (AWS target). */
   evidenceStore?: string;
-  coverage: { service: Service; exercised: boolean; note: string }[];
+  coverage: Coverage[];
   manifest: ManifestEntry[];
   /** Every database and volume snapshot the drill took, with its vault copy. */
   snapshots: VaultedSnapshot[];
@@ -373,7 +367,7 @@ export async function runDrill(
       preflight: target.preflight,
       cleanedUp: cleanUp.deleted,
       cleanUpFailures: cleanUp.failed,
-      coverage: SERVICES.map((service) => ({ service, ...coverageOf(config, service) })),
+      coverage: drillCoverage(config, target.kind),
       manifest,
       snapshots: snapshots.vaulted,
     };
@@ -408,16 +402,4 @@ function modelFor(config: Config, templates: string | undefined): ProofModel {
   // As `airgap prove` synthesizes: the model is policies, which neither cdk-nag nor Lambda bundling changes.
   synthesize(config, dir, PROOF_SYNTH);
   return loadModel(config, dir);
-}
-
-function coverageOf(config: Config, service: Service): { exercised: boolean; note: string } {
-  if (config.protect[service].length === 0) return { exercised: false, note: 'not protected by this config' };
-  if (service === 's3')
-    return { exercised: true, note: 'replication, attack, point-in-time restore and checksum verification' };
-  if (isSnapshotService(service))
-    return {
-      exercised: true,
-      note: 'snapshot, share, vault copy under the vault key, attack, restore, identifier and size checked',
-    };
-  return { exercised: false, note: 'protected by the config; its protection path is not built yet' };
 }

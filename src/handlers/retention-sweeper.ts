@@ -1,10 +1,9 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsClients } from '../aws/clients.js';
 import { ROLE_NAMES } from '../config/names.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import { sweepRetention } from '../protect/snapshots/retention-sweeper.js';
 import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
-import { instrumented, powertools } from './support/powertools.js';
+import { instrumented, powertools, publishMetric } from './support/powertools.js';
 import { fromSettings } from './support/settings.js';
 
 export interface RetentionRunSummary {
@@ -15,6 +14,7 @@ export interface RetentionRunSummary {
 
 /** The sweeper's settings in SSM Parameter Store (src/infra/vault/retention-sweeper.ts writes them). */
 export interface SweeperSettings {
+  deployment: string;
   vaultAccount: string;
   region: string;
   /** The vault copies are made in the source regions. */
@@ -29,12 +29,18 @@ const context = fromSettings(pt.tracer, (s: SweeperSettings) => {
     roleName: ROLE_NAMES.retention,
     homeAccount: s.vaultAccount,
   });
-  return { clients, apis: snapshotApis(clients), vault: s.vaultAccount, regions: s.sourceRegions };
+  return {
+    clients,
+    apis: snapshotApis(clients),
+    vault: s.vaultAccount,
+    regions: s.sourceRegions,
+    deployment: s.deployment,
+  };
 });
 
 /** The scheduled retention sweep: deletes vault copies whose retain-until has passed, in every copy region. */
 export const handler = instrumented(pt, async (): Promise<RetentionRunSummary> => {
-  const { clients, apis, vault, regions } = await context();
+  const { clients, apis, vault, regions, deployment } = await context();
   const now = new Date();
   const summary: RetentionRunSummary = { deleted: 0, kept: 0, malformed: 0 };
   for (const service of SNAPSHOT_SERVICES)
@@ -49,7 +55,7 @@ export const handler = instrumented(pt, async (): Promise<RetentionRunSummary> =
       for (const m of report.malformed)
         pt.logger.warn('vault copy kept: retain-until tag missing or malformed', { service, region, ...m });
     }
-  pt.metrics.addMetric('VaultCopiesExpiredDeleted', MetricUnit.Count, summary.deleted);
-  pt.metrics.addMetric('VaultCopiesMalformedRetention', MetricUnit.Count, summary.malformed);
+  publishMetric(pt, 'expiredDeleted', [deployment], summary.deleted);
+  publishMetric(pt, 'malformedRetention', [deployment], summary.malformed);
   return summary;
 });

@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ROLE_NAMES } from '../config/names.js';
@@ -50,7 +49,7 @@ const context = fromSettings(pt.tracer, (s: CopierSettings) => {
     catalog: new Catalog({ clients, account: s.vaultAccount, region: s.region, table: s.catalogTable }),
     apis: snapshotApis(clients),
   };
-  return { ctx, vault: s.vaultAccount, sourceRegions: s.sourceRegions };
+  return { ctx, vault: s.vaultAccount, sourceRegions: s.sourceRegions, deployment: s.deployment };
 });
 
 function summarize(outcomes: CopyOutcome[], inFlight: number, attempt: number): CopierRunSummary {
@@ -74,7 +73,7 @@ function summarize(outcomes: CopyOutcome[], inFlight: number, attempt: number): 
 export const handler = instrumented(
   pt,
   async ({ event, attempt }: CopierInput): Promise<CopierRunSummary> => {
-    const { ctx, vault, sourceRegions } = await context();
+    const { ctx, vault, sourceRegions, deployment } = await context();
     const scope = copyScope(event, sourceRegions);
     const lists = scope.services.flatMap((s) => scope.regions.map((r) => ctx.apis[s].listShared(vault, r)));
     const shared = (await Promise.all(lists)).flat();
@@ -82,12 +81,12 @@ export const handler = instrumented(
     for (const o of report.outcomes) {
       if (o.result !== 'failed') continue;
       pt.logger.error('snapshot copy failed', { snapshot: o.snapshot, cause: o.cause });
-      publishMetric(pt, 'copyFailures', [o.snapshot], 1);
+      publishMetric(pt, 'copyFailures', [o.service, o.resource], 1);
     }
     const summary = summarize(report.outcomes, report.inFlight, attempt);
-    pt.metrics.addMetric('SnapshotCopiesStarted', MetricUnit.Count, summary.copied);
-    pt.metrics.addMetric('SnapshotCopiesCompleted', MetricUnit.Count, summary.completed);
-    pt.metrics.addMetric('SnapshotCopiesDeferred', MetricUnit.Count, summary.deferred);
+    publishMetric(pt, 'copiesStarted', [deployment], summary.copied);
+    publishMetric(pt, 'copiesCompleted', [deployment], summary.completed);
+    publishMetric(pt, 'copiesDeferred', [deployment], summary.deferred);
     pt.logger.info('copier run', { scope, shared: shared.length, ...summary });
     return summary;
   },

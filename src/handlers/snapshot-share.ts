@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsClients } from '../aws/clients.js';
 import { ROLE_NAMES } from '../config/names.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
@@ -9,7 +8,7 @@ import {
   type ShareOutcome,
 } from '../protect/snapshots/share.js';
 import { shareRequestOf, type SourceSnapshotEvent } from '../protect/snapshots/share-trigger.js';
-import { instrumented, powertools } from './support/powertools.js';
+import { instrumented, powertools, publishMetric } from './support/powertools.js';
 import { fromSettings } from './support/settings.js';
 
 /** The share function's settings in SSM Parameter Store (src/infra/source/snapshot-share.ts writes them). */
@@ -45,12 +44,12 @@ export const handler = instrumented(
   async (event: SourceSnapshotEvent): Promise<ShareOutcome | undefined> => {
     const request = shareRequestOf(event);
     if (!request) return undefined;
-    const outcome = await shareWithVault(await context(), request);
+    const ctx = await context();
+    const outcome = await shareWithVault(ctx, request);
     const log =
       outcome.action === 'refused' ? pt.logger.error.bind(pt.logger) : pt.logger.info.bind(pt.logger);
     log('snapshot share', { ...request, ...outcome });
-    pt.metrics.addDimension('Action', outcome.action);
-    pt.metrics.addMetric('SnapshotShares', MetricUnit.Count, 1);
+    publishMetric(pt, 'shares', [ctx.config.name, outcome.action], 1);
     return outcome;
   },
 );

@@ -6,8 +6,8 @@ import {
 } from '@cloud-copilot/iam-simulate';
 import { withCachedCollators } from './collator-cache.js';
 import type { Policy, ProofModel, VaultResource } from './model.js';
+import { PolicyMemo } from './policy-memo.js';
 import type { Principal } from './principals.js';
-import { glob } from './wildcard.js';
 
 export interface Decision {
   allowed: boolean;
@@ -49,8 +49,11 @@ export async function authorize(
   principal: Principal,
   request: Request,
   mode: 'Discovery' | 'Strict' = 'Discovery',
+  memo = new PolicyMemo(),
 ): Promise<Decision> {
-  return mayAllow(model, principal, request) ? simulate(model, principal, request, mode) : NO_ALLOW;
+  return mayAllow(model, principal, request, memo)
+    ? simulate(model, principal, request, mode, memo)
+    : NO_ALLOW;
 }
 
 export interface Request {
@@ -71,6 +74,7 @@ export async function simulate(
   principal: Principal,
   request: Request,
   mode: 'Discovery' | 'Strict' = 'Discovery',
+  memo = new PolicyMemo(),
 ): Promise<Decision> {
   const simulation: Simulation = {
     request: {
@@ -79,14 +83,17 @@ export async function simulate(
       resource: { resource: request.resource, accountId: request.resourceAccount },
       contextVariables: { ...identityContext(principal), ...request.context },
     },
-    identityPolicies: principal.policies,
+    identityPolicies: principal.policies.map((p) => ({
+      name: p.name,
+      policy: memo.validatedAs('identity', p.policy),
+    })),
     serviceControlPolicies: principal.organization
       ? [
           {
             orgIdentifier: principal.orgId!,
             policies: [
-              { name: 'FullAWSAccess', policy: FULL_AWS_ACCESS },
-              ...orgPolicies(model, principal.organization, 'SCP'),
+              { name: 'FullAWSAccess', policy: memo.validatedAs('scp', FULL_AWS_ACCESS) },
+              ...orgPolicies(model, principal.organization, 'SCP', memo),
             ],
           },
         ]
@@ -96,11 +103,11 @@ export async function simulate(
         ? [
             {
               orgIdentifier: model.config.organizations.vault.id,
-              policies: orgPolicies(model, 'vault', 'RCP'),
+              policies: orgPolicies(model, 'vault', 'RCP', memo),
             },
           ]
         : [],
-    resourcePolicy: resourcePolicyOf(model, request),
+    resourcePolicy: memo.validatedAs('resource', resourcePolicyOf(model, request)),
   };
   const result = await withCachedCollators(() =>
     runSimulation(simulation, { simulationMode: mode, discoveryContextKeyConstraints: CONSTRAINTS }),
@@ -133,30 +140,18 @@ const NO_ALLOW: Decision = {
  * RCPs (which only take away), so `authorize` skips the simulation: about half the matrix, the service roles'
  * policies naming a few actions each. test/prove-shortcut.test.ts shows iam-simulate denies every call it skips.
  */
-export function mayAllow(model: ProofModel, principal: Principal, request: Request): boolean {
+export function mayAllow(
+  model: ProofModel,
+  principal: Principal,
+  request: Request,
+  memo = new PolicyMemo(),
+): boolean {
   const policies = [...principal.policies.map((p) => p.policy), resourcePolicyOf(model, request)];
-  return policies.some((policy) => allowPatterns(policy).some((p) => p.test(request.action)));
+  return policies.some((policy) => memo.allowPatterns(policy).some((p) => p.test(request.action)));
 }
 
 function resourcePolicyOf(model: ProofModel, request: Request): Policy | undefined {
   return request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource);
-}
-
-const patternsOf = new Map<string, RegExp[]>();
-/** Action patterns of a policy's Allow statements, cached by the policy's text (tests mutate policies in place). */
-function allowPatterns(policy: Policy | undefined): RegExp[] {
-  if (!policy || typeof policy !== 'object') return [];
-  const text = JSON.stringify(policy);
-  let patterns = patternsOf.get(text);
-  if (!patterns) {
-    const statements: Policy[] = [policy.Statement ?? []].flat();
-    patterns = statements
-      .filter((st) => st.Effect === 'Allow')
-      .flatMap((st): string[] => (st.NotAction !== undefined ? ['*'] : [st.Action ?? []].flat()))
-      .map((a) => glob(a, true));
-    patternsOf.set(text, patterns);
-  }
-  return patterns;
 }
 
 function identityContext(p: Principal): Record<string, string> {
@@ -170,10 +165,15 @@ function identityContext(p: Principal): Record<string, string> {
   };
 }
 
-function orgPolicies(model: ProofModel, organization: 'source' | 'vault', kind: 'SCP' | 'RCP') {
+function orgPolicies(
+  model: ProofModel,
+  organization: 'source' | 'vault',
+  kind: 'SCP' | 'RCP',
+  memo: PolicyMemo,
+) {
   return model.guardrails
     .filter((g) => g.organization === organization && g.kind === kind)
-    .map((g) => ({ name: g.name, policy: g.document }));
+    .map((g) => ({ name: g.name, policy: memo.validatedAs(kind === 'SCP' ? 'scp' : 'rcp', g.document) }));
 }
 
 /**

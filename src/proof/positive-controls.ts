@@ -1,6 +1,7 @@
 import { RESOURCE_NAMES, ROLE_NAMES, protectedBuckets } from '../config/index.js';
 import { authorize } from './evaluate.js';
 import { vaultResource, type ProofModel } from './model.js';
+import type { PolicyMemo } from './policy-memo.js';
 import type { Principal } from './principals.js';
 
 export interface ControlResult {
@@ -32,6 +33,7 @@ export async function positiveControls(
   model: ProofModel,
   who: Principal[],
   accounts: Set<string>,
+  memo: PolicyMemo,
 ): Promise<ControlResult[]> {
   const out: ControlResult[] = [];
   for (const flow of flows(model, accounts)) {
@@ -45,7 +47,7 @@ export async function positiveControls(
       continue;
     }
     const principal = flow.managed ? { ...found, policies: [...found.policies, flow.managed] } : found;
-    const d = await authorize(model, principal, flow.request, flow.mode);
+    const d = await authorize(model, principal, flow.request, flow.mode, memo);
     out.push({
       name: flow.name,
       passed: d.allowed,

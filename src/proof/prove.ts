@@ -3,6 +3,7 @@ import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { authorize } from './evaluate.js';
 import { group } from './grouping.js';
 import type { ProofModel } from './model.js';
+import { PolicyMemo } from './policy-memo.js';
 import { positiveControls, type ControlResult } from './positive-controls.js';
 import { principals, type Principal } from './principals.js';
 
@@ -45,10 +46,11 @@ export async function prove(
   const who = grouping.principals.filter(opts.only ?? (() => true));
   const cells = new Map<string, MatrixCell>();
   const breaches: ProofResult['breaches'] = [];
+  const memo = new PolicyMemo();
   let evaluated = 0;
   for (const principal of who) {
     for (const attack of grouping.attacks.filter((a) => judged(principal, a))) {
-      const decision = await authorize(model, principal, attack, opts.mode);
+      const decision = await authorize(model, principal, attack, opts.mode, memo);
       evaluated++;
       const key = `${principal.id}|${attack.kind}`;
       const cell = cells.get(key) ?? {
@@ -77,7 +79,7 @@ export async function prove(
       cells.set(key, cell);
     }
   }
-  const positive = await positiveControls(model, grouping.principals, grouping.evaluated);
+  const positive = await positiveControls(model, grouping.principals, grouping.evaluated, memo);
   const staticChecks = checksOutsideTheEvaluator(model);
   return {
     passed: breaches.length === 0 && positive.every((c) => c.passed) && staticChecks.every((c) => c.passed),

@@ -2,12 +2,14 @@ import { policyDiff } from '../policy-diff.js';
 import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../model.js';
 
 /**
- * Vault keys: a disabled, deleting or imported key is a ransom lever over every copy it protects (threats #11,
- * #12); a key policy that grants more than the template is the quiet way to the same end.
+ * Vault keys, one per region the config implies (the vault region and every region whose snapshots are copied):
+ * a disabled, deleting or imported key is a ransom lever over every copy it protects (threats #11, #12); a key
+ * policy that grants more than the template is the quiet way to the same end.
  */
 export const kmsRules: RuleFamily = (state) =>
-  state.keys.flatMap((k): Finding[] => {
-    const m = k.metadata;
+  state.keys.flatMap((key): Finding[] => {
+    const m = key.metadata;
+    const k = { ...key, alias: `${key.alias} (${key.region})` };
     const stateFinding = (): Finding => {
       const control = 'VAULT_KEY_STATE';
       if (!m) return fail(control, k.alias, `key not found in account ${k.account}`);
@@ -25,8 +27,10 @@ export const kmsRules: RuleFamily = (state) =>
     };
     const policyFinding = (): Finding => {
       const control = 'VAULT_KEY_POLICY';
-      const intended = state.intent?.vaultKeyPolicy;
-      if (!intended) return notApplicable(control, k.alias, 'audit ran without the synthesized templates');
+      if (!state.intent)
+        return notApplicable(control, k.alias, 'audit ran without the synthesized templates');
+      const intended: unknown = state.intent.vaultKeyPolicies[key.region];
+      if (!intended) return fail(control, k.alias, `the templates hold no vault key for ${key.region}`);
       if (!k.policy) return fail(control, k.alias, `key not found in account ${k.account}`);
       const diff = policyDiff(intended, k.policy);
       return diff.length

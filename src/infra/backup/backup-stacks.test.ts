@@ -726,10 +726,29 @@ describe('AWS Backup path: restore testing in the restore account', () => {
         Condition: { StringEquals: { 's3:ResourceAccount': '200000000004' } },
       },
       {
+        Sid: 'ReadRestoreJobsAndRecoveryPointMetadata',
+        Effect: 'Allow',
+        Action: ['backup:DescribeRestoreJob', 'backup:GetRecoveryPointRestoreMetadata'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+      },
+      {
         Sid: 'DescribeClustersOfThisAccount',
         Effect: 'Allow',
         Action: 'rds:DescribeDBClusters',
         Resource: 'arn:aws:rds:us-east-1:200000000004:cluster:*',
+      },
+      {
+        Sid: 'DescribeInstancesOfThisAccount',
+        Effect: 'Allow',
+        Action: 'rds:DescribeDBInstances',
+        Resource: 'arn:aws:rds:us-east-1:200000000004:db:*',
+      },
+      {
+        Sid: 'DescribeRestoreKey',
+        Effect: 'Allow',
+        Action: 'kms:DescribeKey',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/RestoreKey/), 'Arn'] },
       },
     ]);
     // What AirgapFunction adds: its own log group and X-Ray traces, nothing else.

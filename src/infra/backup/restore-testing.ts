@@ -2,6 +2,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { backupVaults, SERVICES, type Config } from '../../config/index.js';
+import { RestoreTestAlerts } from './restore-test-alerts.js';
 import { RestoreValidator, VALIDATION_WINDOW_HOURS } from './restore-validator.js';
 
 /** What restore testing restores, by AWS Backup's protected resource type: seed 001's two services. */
@@ -11,13 +12,15 @@ const TESTED: Partial<Record<(typeof SERVICES)[number], string>> = { s3: 'S3', a
  * AWS Backup restore testing in the restore account: weekly, the newest recovery point of each protected S3
  * bucket and Aurora cluster in the RAM-shared air-gapped vault is restored there with the restore service role,
  * and AWS Backup records how long it took (the restore time that Backup Audit Manager judges). The validation
- * function checks each restored resource within the validation window and reports the verdict to AWS Backup.
+ * function checks each restored resource within the validation window and reports the verdict to AWS Backup;
+ * failed validations and failed restore jobs alert the alert e-mails.
  *
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html
  */
 export class RestoreTesting extends Construct {
   readonly plan: backup.CfnRestoreTestingPlan;
   readonly validator: RestoreValidator;
+  readonly alerts: RestoreTestAlerts;
 
   constructor(
     scope: Construct,
@@ -57,6 +60,8 @@ export class RestoreTesting extends Construct {
         iamRoleArn: props.serviceRoleArn,
         protectedResourceArns: ['*'],
         validationWindowHours: VALIDATION_WINDOW_HOURS,
+        // Restored clusters under the restore key, which the validation checks, not a key of the source account.
+        ...(service === 'aurora' ? { restoreMetadataOverrides: { kmsKeyId: props.logKey.keyArn } } : {}),
       });
       selection.addResourceDependency(this.plan);
     }
@@ -64,6 +69,12 @@ export class RestoreTesting extends Construct {
       config,
       planArn: this.plan.attrRestoreTestingPlanArn,
       logKey: props.logKey,
+    });
+    this.alerts = new RestoreTestAlerts(this, 'Alerts', {
+      config,
+      key: props.logKey,
+      planArn: this.plan.attrRestoreTestingPlanArn,
+      validator: this.validator,
     });
   }
 }

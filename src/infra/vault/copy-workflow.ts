@@ -62,7 +62,8 @@ export class CopyWorkflow extends Construct {
     });
     const failed = new sfn.Fail(this, 'Copy failed', {
       error: 'SnapshotCopyFailed',
-      cause: 'A vault copy failed: the copier logs and the SnapshotCopyFailures metric name the snapshot',
+      cause:
+        'A vault copy failed: the copier logs name the snapshot, the SnapshotCopyFailures metric its protected resource',
     });
     const unfinished = new sfn.Fail(this, 'Copies unfinished', {
       error: 'SnapshotCopiesUnfinished',

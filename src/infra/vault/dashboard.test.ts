@@ -73,7 +73,7 @@ describe('the vault dashboard', () => {
 
   it('copy and restore failures, and the audit result', () => {
     expect(queries(graph(/Snapshot copies/))).toEqual([
-      'SELECT SUM(SnapshotCopyFailures) FROM SCHEMA("AirGapRecover", SourceResource) GROUP BY SourceResource',
+      'SELECT SUM(SnapshotCopyFailures) FROM SCHEMA("AirGapRecover", Service, ProtectedResource) GROUP BY ProtectedResource',
     ]);
     expect(queries(graph(/Restores that failed/))).toEqual([
       'SELECT SUM(RestoreFailures) FROM SCHEMA("AirGapRecover", Service) GROUP BY Service',

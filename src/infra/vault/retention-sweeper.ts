@@ -71,6 +71,7 @@ export class RetentionSweeper extends Construct {
       logKey: key,
       timeout: Duration.minutes(15),
       settings: {
+        deployment: config.name,
         vaultAccount: vault,
         region: config.vault.region,
         sourceRegions: config.organizations.source.regions,

@@ -1,10 +1,13 @@
 import {
+  DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
   PutRestoreValidationResultCommand,
   type BackupClient,
   type RestoreValidationStatus,
 } from '@aws-sdk/client-backup';
-import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { auroraProblems } from './aurora-restore-checks.js';
 /** The part of AWS Backup's "Restore Job State Change" event a restore test validation needs. */
 export interface RestoreTestJob {
   restoreJobId: string;
@@ -40,14 +43,22 @@ export interface Verdict {
   message: string;
 }
 
+/** The clients a validation reads with, all in the restore account. */
+export interface ValidationClients {
+  backup: BackupClient;
+  s3: S3Client;
+  rds: RDSClient;
+}
+
 /**
  * Checks that the restored resource serves data, not just that the job finished: a restored bucket holds at
- * least one object; a restored Aurora cluster is available. Every other type fails, named: a validation that
- * passes what it did not look at would be a false "tested".
+ * least one object; a restored Aurora cluster passes every check of `auroraProblems` (each failed one named).
+ * Every other type fails, named: a validation that passes what it did not look at would be a false "tested".
  */
 export async function checkRestored(
-  clients: { s3: S3Client; rds: RDSClient },
+  clients: ValidationClients,
   job: RestoreTestJob,
+  expected: { kmsKeyArn: string },
 ): Promise<Verdict> {
   const arn = job.createdResourceArn;
   if (!arn) return { status: 'FAILED', message: 'the restore job names no created resource' };
@@ -60,15 +71,7 @@ export async function checkRestored(
         : { status: 'FAILED', message: `restored bucket ${bucket} is empty` };
     }
     if (/^arn:aws:rds:[^:]+:\d+:cluster:/.test(arn)) {
-      const id = arn.split(':cluster:')[1]!;
-      const cluster = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })))
-        .DBClusters?.[0];
-      return cluster?.Status === 'available'
-        ? {
-            status: 'SUCCESSFUL',
-            message: `restored cluster ${id} is available (${cluster.Engine ?? 'engine unknown'})`,
-          }
-        : { status: 'FAILED', message: `restored cluster ${id} is ${cluster?.Status ?? 'missing'}` };
+      return await checkAurora(clients, job, arn.split(':cluster:')[1]!, expected.kmsKeyArn);
     }
   } catch (e) {
     return {
@@ -82,12 +85,53 @@ export async function checkRestored(
   };
 }
 
+async function checkAurora(
+  clients: ValidationClients,
+  job: RestoreTestJob,
+  id: string,
+  expectedKmsKeyArn: string,
+): Promise<Verdict> {
+  const cluster = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })))
+    .DBClusters?.[0];
+  if (!cluster) return { status: 'FAILED', message: `restored cluster ${id} is missing` };
+  const instances =
+    (
+      await clients.rds.send(
+        new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [id] }] }),
+      )
+    ).DBInstances ?? [];
+  // The recovery point the test restored, in the (RAM-shared) vault that holds it: its metadata says what was backed up.
+  const restore = await clients.backup.send(
+    new DescribeRestoreJobCommand({ RestoreJobId: job.restoreJobId }),
+  );
+  const [, , , , vaultAccount, , vaultName] = (restore.BackupVaultArn ?? '').split(':');
+  const recoveryPoint = restore.RecoveryPointArn
+    ? ((
+        await clients.backup.send(
+          new GetRecoveryPointRestoreMetadataCommand({
+            BackupVaultName: vaultName,
+            BackupVaultAccountId: vaultAccount,
+            RecoveryPointArn: restore.RecoveryPointArn,
+          }),
+        )
+      ).RestoreMetadata ?? {})
+    : {};
+  const problems = auroraProblems({ cluster, instances, recoveryPoint, expectedKmsKeyArn });
+  return problems.length === 0
+    ? {
+        status: 'SUCCESSFUL',
+        message: `restored cluster ${id} is usable: available, ${instances.length} instance(s), ${cluster.Engine} ${cluster.EngineVersion} as backed up, under the restore key`,
+      }
+    : { status: 'FAILED', message: `restored cluster ${id} is not usable: ${problems.join('; ')}` };
+}
+
 /** Checks the restored resource and reports the verdict to AWS Backup, which records it on the restore job. */
 export async function validateRestoreTest(
-  clients: { backup: BackupClient; s3: S3Client; rds: RDSClient },
+  clients: ValidationClients,
   job: RestoreTestJob,
+  expected: { kmsKeyArn: string },
 ): Promise<Verdict> {
-  const verdict = await checkRestored(clients, job);
+  const verdict = await checkRestored(clients, job, expected);
   await clients.backup.send(
     new PutRestoreValidationResultCommand({
       RestoreJobId: job.restoreJobId,

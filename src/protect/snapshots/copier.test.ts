@@ -6,7 +6,8 @@ import { quickstart } from '../../../test/support/config.js';
 import { AwsClients } from '../../aws/clients.js';
 import { memoryCatalog } from '../../../test/support/memory-catalog.js';
 import { snapshotApis } from './apis.js';
-import { runCopier } from './copier.js';
+import { catalogId } from '../../catalog/catalog.js';
+import { runCopier, vaultCopyId } from './copier.js';
 import type { SharedSnapshot } from './model.js';
 
 const config = quickstart();
@@ -99,6 +100,54 @@ describe('copier back-pressure (client mock: moto cannot copy a shared snapshot 
     expect(rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(1);
     expect(report.outcomes.map((o) => o.result)).toEqual(['deferred', 'deferred', 'deferred', 'deferred']);
     expect(await catalog.list()).toEqual([]);
+    rds.restore();
+    kms.restore();
+  });
+
+  it('a failed copy names its protected resource, never only the snapshot: the failure metric is per resource (client mock: moto cannot copy a shared snapshot)', async () => {
+    const rds = mockClient(RDSClient);
+    const kms = mockClient(KMSClient);
+    kms
+      .on(DescribeKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'k', Arn: `arn:aws:kms:${region}:1:key/k` } });
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: vaultCopyId(shared(1).arn) }).resolves({
+      DBSnapshots: [
+        { DBSnapshotIdentifier: vaultCopyId(shared(1).arn), Status: 'failed', DBSnapshotArn: 'a1' },
+      ],
+    });
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: vaultCopyId(shared(2).arn) })
+      .rejects(Object.assign(new Error('nf'), { name: 'DBSnapshotNotFound' }));
+    rds
+      .on(CopyDBSnapshotCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'DBSnapshotNotFoundFault' }));
+    const clients = new AwsClients({
+      region,
+      roleName: 'r',
+      baseCredentials: { accessKeyId: 'a', secretAccessKey: 's' },
+    });
+    // An earlier run's copy of db1 that failed in flight, and db2's source snapshot gone before its copy.
+    const inFlight = shared(1);
+    const catalog = memoryCatalog([
+      {
+        id: catalogId(inFlight.arn),
+        service: 'rds',
+        sourceArn: inFlight.arn,
+        sourceAccount: inFlight.sourceAccount,
+        sourceResource: inFlight.sourceResource,
+        region,
+        vaultCopyId: vaultCopyId(inFlight.arn),
+        vaultCopyArn: 'a1',
+        createdAt: inFlight.createdAt.toISOString(),
+        retainUntil: '2027-11-23T00:00:00.000Z',
+        state: 'copying',
+      },
+    ]);
+    const report = await runCopier({ clients, config, catalog, apis: snapshotApis(clients) }, [shared(2)]);
+    expect(report.outcomes).toMatchObject([
+      { result: 'failed', service: 'rds', resource: `arn:aws:rds:${region}:100000000002:db:db1` },
+      { result: 'failed', service: 'rds', resource: `arn:aws:rds:${region}:100000000002:db:db2` },
+    ]);
     rds.restore();
     kms.restore();
   });

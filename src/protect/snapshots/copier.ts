@@ -33,7 +33,8 @@ export interface CopierContext {
 export type CopyOutcome =
   | { snapshot: string; result: 'copied' | 'already-copied' | 'completed'; entry: CatalogEntry }
   | { snapshot: string; result: 'deferred'; reason: string }
-  | { snapshot: string; result: 'failed'; cause: string };
+  /** A failure names the protected resource, which the failure metric and its alarm are per. */
+  | { snapshot: string; result: 'failed'; cause: string; service: SnapshotService; resource: string };
 
 export interface CopierReport {
   outcomes: CopyOutcome[];
@@ -82,7 +83,13 @@ export async function runCopier(ctx: CopierContext, shared: SharedSnapshot[]): P
     if (after.state === 'available')
       outcomes.push({ snapshot: entry.sourceArn, result: 'completed', entry: after });
     else if (after.state === 'failed')
-      outcomes.push({ snapshot: entry.sourceArn, result: 'failed', cause: after.cause ?? '' });
+      outcomes.push({
+        snapshot: entry.sourceArn,
+        result: 'failed',
+        cause: after.cause ?? '',
+        service: entry.service as SnapshotService,
+        resource: entry.sourceResource,
+      });
     else
       inFlight.push({
         lane: laneOf(entry.service as SnapshotService, entry.region),
@@ -168,7 +175,7 @@ async function start(
     if (!SOURCE_GONE.has(name)) throw e;
     const cause = `source snapshot ${s.arn} is gone or no longer shared (${name})`;
     await recordFailure(ctx, s, target.id, until, cause);
-    return { snapshot: s.arn, result: 'failed', cause };
+    return { snapshot: s.arn, result: 'failed', cause, service: s.service, resource: s.sourceResource };
   }
   const entry = await record(ctx, s, copy, now);
   if (entry.state === 'failed') await ctx.catalog.setState(entry.id, 'copying');

@@ -1,0 +1,67 @@
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
+import { settingsPartName, splitSettings } from '../config/settings.js';
+import type { SweepReport } from '../protect/snapshots/retention-sweeper.js';
+import type { SweeperSettings } from './retention-sweeper.js';
+
+process.env['POWERTOOLS_METRICS_NAMESPACE'] = 'AirGapRecover';
+process.env['POWERTOOLS_SERVICE_NAME'] = 'airgap-retention-sweeper';
+process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+process.env['POWERTOOLS_DEV'] = 'true';
+process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
+process.env['AIRGAP_SETTINGS'] = '/airgap/quickstart/retention-sweeper/settings';
+
+// The sweep itself is tested with unexpired, expiring and malformed tags (src/protect/snapshots/retention-sweeper
+// .test.ts): here it returns a fixed report per service and region, so the test pins the handler's metrics.
+const sweepRetention = vi.hoisted(() => vi.fn<() => Promise<SweepReport>>());
+vi.mock('../protect/snapshots/retention-sweeper.js', () => ({ sweepRetention }));
+const { handler } = await import('./retention-sweeper.js');
+
+const settings: SweeperSettings = {
+  deployment: 'quickstart',
+  vaultAccount: '200000000002',
+  region: 'us-east-1',
+  sourceRegions: ['us-east-1', 'eu-west-1'],
+};
+
+describe('retention sweeper handler metrics (client mock: SSM settings; the sweep is stubbed)', () => {
+  const ssm = mockClient(SSMClient);
+  const metrics = captureMetrics();
+  beforeEach(() => {
+    ssm.reset();
+    metrics.clear();
+    const path = process.env['AIRGAP_SETTINGS']!;
+    const parts = splitSettings(JSON.stringify(settings)).map((Value, i) => ({
+      Name: settingsPartName(path, i),
+      Value,
+    }));
+    ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
+  });
+  afterAll(() => {
+    ssm.restore();
+    metrics.restore();
+  });
+
+  it('sums every service and region and publishes deleted and malformed per deployment, without the default service dimension', async () => {
+    sweepRetention.mockResolvedValue({
+      deleted: ['airgap-a'],
+      kept: ['airgap-b'],
+      malformed: [{ id: 'airgap-c', value: 'soon' }],
+    });
+    const summary = await handler({}, { functionName: 'sweeper', awsRequestId: 'r' } as Context);
+    // Three services in two regions.
+    expect(summary).toEqual({ deleted: 6, kept: 6, malformed: 6 });
+    const docs = metrics.documents();
+    expect(docs.map(keysOf)).toEqual([
+      ['Deployment', 'VaultCopiesExpiredDeleted'],
+      ['Deployment', 'VaultCopiesMalformedRetention'],
+    ]);
+    expect(docs.map((d) => [d['Deployment'], d._aws.CloudWatchMetrics[0]?.Dimensions])).toEqual([
+      ['quickstart', [['Deployment']]],
+      ['quickstart', [['Deployment']]],
+    ]);
+  });
+});
