@@ -1,4 +1,4 @@
-import { ROLE_NAMES } from '../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { authorize } from './evaluate.js';
 import { group } from './grouping.js';
@@ -43,13 +43,18 @@ export async function prove(
   opts: { only?: (p: Principal) => boolean; mode?: 'Discovery' | 'Strict' } = {},
 ): Promise<ProofResult> {
   const grouping = group(model, principals(model), await attackCatalogue(model));
+  const catalogKeys = new Set(
+    model.resources
+      .filter((r) => r.kind === 'key' && r.alias === RESOURCE_NAMES.catalogKeyAlias(model.config))
+      .map((r) => r.arn),
+  );
   const who = grouping.principals.filter(opts.only ?? (() => true));
   const cells = new Map<string, MatrixCell>();
   const breaches: ProofResult['breaches'] = [];
   const memo = new PolicyMemo();
   let evaluated = 0;
   for (const principal of who) {
-    for (const attack of grouping.attacks.filter((a) => judged(principal, a))) {
+    for (const attack of grouping.attacks.filter((a) => judged(principal, a, catalogKeys))) {
       const decision = await authorize(model, principal, attack, opts.mode, memo);
       evaluated++;
       const key = `${principal.id}|${attack.kind}`;
@@ -142,7 +147,7 @@ const VAULT_SERVICE_GRANTS = [
  * version never removes a locked one), so they are judged on what destroys, shortens, re-keys or disables.
  * The replication role's own replicate permissions are the positive control, not an attack.
  */
-function judged(p: Principal, a: Attack): boolean {
+function judged(p: Principal, a: Attack, catalogKeys: ReadonlySet<string>): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
     return false;
   if (VAULT_SERVICE_GRANTS.some((g) => p.arn.endsWith(`:role/${g.role}`) && g.actions.includes(a.action)))
@@ -152,12 +157,14 @@ function judged(p: Principal, a: Attack): boolean {
   if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
   // The operator reads vault metadata, never its content: decrypting with a vault key is an attack for it too.
+  // Reading the catalog is its job, and the catalog has a key of its own: decrypting with that one reads no
+  // vault data (destroying or re-keying it stays judged below, as for every key).
   if (
     p.arn.endsWith(`:role/${ROLE_NAMES.operator}`) &&
     a.kind === 'read-decrypt' &&
     a.action.startsWith('kms:')
   )
-    return true;
+    return !(a.action === 'kms:Decrypt' && catalogKeys.has(a.resource));
   return p.trust === 'attacker' || a.destructive;
 }
 
