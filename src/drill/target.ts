@@ -13,7 +13,8 @@ import { sandboxClients } from '../sandbox/session.js';
 import { ensureLockedBucket } from '../sandbox/locked-bucket.js';
 import { emulatedSnapshotApis, restoreRoleApis } from '../sandbox/snapshot-copy-emulator.js';
 import { provisionSnapshotSandbox } from '../sandbox/snapshot-provision.js';
-import { cleanUpDrill, drillPrefix, type CleanUpReport } from './cleanup.js';
+import { cleanUpDrill, type CleanUpReport } from './cleanup.js';
+import { drillPrefix } from './prefix.js';
 import { preflight, type PreflightCheck } from './preflight.js';
 import type { ManifestEntry } from './workload.js';
 

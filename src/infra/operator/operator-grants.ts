@@ -1,6 +1,6 @@
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
-import { drillPrefix } from '../../drill/cleanup.js';
+import { drillPrefix } from '../../drill/prefix.js';
 import { AIRGAP_PREFIX } from '../../protect/s3/canary.js';
 import { AUDIT_READ_ACTIONS } from '../governance/audit-read-role.js';
 import { RESTORE_BUCKET_PREFIX } from '../restore/restore-stack.js';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { administeredThroughIam } from './vault-key.js';
 
 /**
  * The recovery catalog's own customer managed key, apart from the vault key: whoever reads the catalog (the
@@ -20,16 +21,7 @@ export class CatalogKey extends Construct {
       description: 'Air Gap Recover catalog key: encrypts the recovery catalog (metadata of vault copies)',
       enableKeyRotation: config.vault.encryption.keyRotation,
       removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'VaultAccountAdministersThroughIam',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: ['kms:*'],
-            resources: ['*'],
-          }),
-        ],
-      }),
+      policy: new iam.PolicyDocument({ statements: [administeredThroughIam()] }),
     });
   }
 }

@@ -5,9 +5,9 @@ import {
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mockSts, sentAs } from '../../../test/support/assumed-role.js';
 import { quickstart } from '../../../test/support/config.js';
 import { AwsClients } from '../../aws/clients.js';
 import { protectedBuckets, ROLE_NAMES } from '../../config/index.js';
@@ -17,33 +17,6 @@ const config = quickstart();
 const bucket = protectedBuckets(config)[0]!;
 const { vaultAccount, restoreAccount } = config.organizations.vault;
 const etag = '"9e107d9d372bb6826bd81d3542a419d6"';
-
-/** STS hands out keys that name the role assumed, so a call's credentials say which role sent it. */
-function mockSts() {
-  const sts = mockClient(STSClient);
-  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) =>
-    Promise.resolve({
-      Credentials: {
-        AccessKeyId: `key-of:${input.RoleArn}`,
-        SecretAccessKey: 's',
-        SessionToken: 't',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    }),
-  );
-  return sts;
-}
-
-/** The role whose credentials signed each call of a command class (`account/role`). */
-async function sentAs(calls: { thisValue: unknown }[]): Promise<string[]> {
-  return Promise.all(
-    calls.map(async (c) => {
-      const cfg = (c.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } }).config;
-      const arn = (await cfg.credentials()).accessKeyId.replace('key-of:', '');
-      return arn.replace(/^arn:aws:iam::(\d+):role\/(.+)$/, '$1/$2');
-    }),
-  );
-}
 
 const mocks: { restore: () => void }[] = [];
 afterEach(() => mocks.splice(0).forEach((m) => m.restore()));

@@ -9,9 +9,9 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
 } from '@aws-sdk/client-rds';
 // fromTemporaryCredentials assumes roles with the SDK's nested STS client: the one to mock.
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mockSts, sentAs } from '../../../test/support/assumed-role.js';
 import { quickstart } from '../../../test/support/config.js';
 import { memoryCatalog } from '../../../test/support/memory-catalog.js';
 import { AwsClients } from '../../aws/clients.js';
@@ -100,33 +100,6 @@ const ctx = () => ({
   restore: { clients: restoreClients, apis: snapshotApis(restoreClients) },
 });
 
-/** STS hands out keys that name the role assumed, so a call's credentials say which role sent it. */
-function mockSts() {
-  const sts = mockClient(STSClient);
-  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) =>
-    Promise.resolve({
-      Credentials: {
-        AccessKeyId: `key-of:${input.RoleArn}`,
-        SecretAccessKey: 's',
-        SessionToken: 't',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    }),
-  );
-  return sts;
-}
-
-/** The role whose credentials signed each call of a command class (`account/role`). */
-async function sentAs(calls: { thisValue: unknown }[]): Promise<string[]> {
-  return Promise.all(
-    calls.map(async (c) => {
-      const config = (c.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } })
-        .config;
-      const arn = (await config.credentials()).accessKeyId.replace('key-of:', '');
-      return arn.replace(/^arn:aws:iam::(\d+):role\/(.+)$/, '$1/$2');
-    }),
-  );
-}
 let active: ReturnType<typeof mocks> | undefined;
 afterEach(() => active?.restore());
 
