@@ -30,7 +30,6 @@ import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { listVersions } from '../protect/s3/versions.js';
 import { drillPrefix } from './prefix.js';
 
-
 /** What clean-up deleted, and each thing it could not delete or list, with AWS's reason. */
 export interface CleanUpReport {
   deleted: string[];
