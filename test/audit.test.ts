@@ -135,6 +135,13 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
         Policy: JSON.stringify(intent.vaultKeyPolicies[region]),
       }),
     );
+    await vaultKey().send(
+      new PutKeyPolicyCommand({
+        KeyId: await catalogKeyId(),
+        PolicyName: 'default',
+        Policy: JSON.stringify(intent.catalogKey!.policy),
+      }),
+    );
     await restoreIam().send(
       new CreateRoleCommand({
         RoleName: ROLE_NAMES.restore,
@@ -153,6 +160,9 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
   // moto resolves aliases for DescribeKey only, so drills address the key by id.
   const vaultKeyId = async () =>
     (await vaultKey().send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.vaultKeyAlias(config) })))
+      .KeyMetadata!.KeyId!;
+  const catalogKeyId = async () =>
+    (await vaultKey().send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.catalogKeyAlias(config) })))
       .KeyMetadata!.KeyId!;
   afterAll(() => {
     for (const m of [trail, recorder, guardDuty, backup]) m.restore();
@@ -216,6 +226,23 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     );
     await kms.send(new CancelKeyDeletionCommand({ KeyId: keyId }));
     await kms.send(new EnableKeyCommand({ KeyId: keyId }));
+  });
+
+  it('drift drill, threat #11: the catalog key disabled or scheduled for deletion is named (moto)', async () => {
+    const kms = vaultKey();
+    const alias = RESOURCE_NAMES.catalogKeyAlias(config);
+    const keyId = await catalogKeyId();
+    await kms.send(new DisableKeyCommand({ KeyId: keyId }));
+    expect(await failed()).toEqual([`VAULT_KEY_STATE ${alias} (${region}): key state is Disabled`]);
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    const found = await failed();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      new RegExp(`^VAULT_KEY_STATE ${alias} \\(${region}\\): deletion scheduled for \\d{4}-`),
+    );
+    await kms.send(new CancelKeyDeletionCommand({ KeyId: keyId }));
+    await kms.send(new EnableKeyCommand({ KeyId: keyId }));
+    expect(await failed()).toEqual([]);
   });
 
   it('threat #25: GuardDuty turned off in the vault organization is named (client mock: GuardDuty)', async () => {

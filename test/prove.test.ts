@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
 import { synthesize } from '../src/infra/synth.js';
 import { attackCatalogue } from '../src/proof/attacks.js';
 import { authorize, type Decision } from '../src/proof/evaluate.js';
@@ -187,6 +188,25 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
     expect(await denied(m, ['vault-root', 'vault-admin', 'break-glass'], calls)).toEqual([]);
     const d = await authorize(m, as(m, 'vault-admin'), calls[0]!);
     expect(d.decidedBy).toContain('scp:airgap-vault-keys/DenyKeyDestruction');
+  });
+
+  it('threat #11: nobody in the vault organization, the operator included, deletes, disables or re-keys the catalog key; the operator decrypts with it, never with the vault key', async () => {
+    const m = fresh();
+    const alias = RESOURCE_NAMES.catalogKeyAlias(config);
+    const catalogKey = m.resources.find((r) => r.kind === 'key' && r.alias === alias)!;
+    const vaultKey = vaultResource(m, 'key')!;
+    expect(catalogKey.arn).not.toBe(vaultKey.arn);
+    const operator = `role:${catalogKey.account}:${ROLE_NAMES.operator}`;
+    const calls = [
+      on(catalogKey, 'kms:ScheduleKeyDeletion'),
+      on(catalogKey, 'kms:DisableKey'),
+      on(catalogKey, 'kms:ImportKeyMaterial'),
+      on(catalogKey, 'kms:UpdateKeyDescription'),
+    ];
+    expect(await denied(m, ['vault-root', 'vault-admin', 'break-glass', operator], calls)).toEqual([]);
+    // Discovery mode: the operator's DynamoDB-only condition may hold, so only the key's resource decides.
+    expect(await denied(m, [operator], [on(catalogKey, 'kms:Decrypt')])).toEqual([`${operator} kms:Decrypt`]);
+    expect(await denied(m, [operator], [on(vaultKey, 'kms:Decrypt')])).toEqual([]);
   });
 
   it('threat #21: the air-gap account’s administrator and the vault root delete no recovery point of the air-gapped vault', async () => {
@@ -413,6 +433,9 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     ).toEqual([
       // the matrix has no EFS attack and the quickstart no EFS replica: the statement is pinned by its policy test.
       'airgap-vault-data/DenyEfsReplicaChangesExceptBreakGlass',
+      // the operator's own policy grants nothing on a copy but sharing, so the SCP line that would stop a widened one
+      // opens nothing the matrix sees; pinned in src/infra/guardrails/policies.test.ts.
+      'airgap-vault-recovery-points/OperatorOnlySharesSnapshots',
       // break-glass may rewrite a key policy, only not in the form that locks everyone out: a request flag the
       // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy.
       'airgap-vault-keys/DenyKeyPolicyLockoutBypass',

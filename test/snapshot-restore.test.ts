@@ -23,7 +23,7 @@ import { runCopier, vaultKeyArn } from '../src/protect/snapshots/copier.js';
 import type { SnapshotApi, SnapshotService } from '../src/protect/snapshots/model.js';
 import { restoreCopyId } from '../src/protect/snapshots/restore-plan.js';
 import { restoreSnapshot, type SnapshotRestoreContext } from '../src/protect/snapshots/restore.js';
-import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
+import { emulatedSnapshotApis, restoreRoleApis } from '../src/sandbox/snapshot-copy-emulator.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { ownAccounts, quickstart, quickstartYaml } from './support/config.js';
 import { useMoto } from './support/moto.js';
@@ -50,7 +50,13 @@ describe('snapshot restore into the restore account on the sandbox (moto; cross-
   const moto = useMoto(region);
   let catalog: Catalog;
   let apis: Record<SnapshotService, SnapshotApi>;
-  const ctx = (): SnapshotRestoreContext => ({ clients: moto.clients, config, catalog, apis });
+  const ctx = (): SnapshotRestoreContext => ({
+    clients: moto.clients,
+    config,
+    catalog,
+    apis,
+    restore: restoreRoleApis(moto.clients, config),
+  });
   const rds = (account: string) => moto.clients.for(RDSClient, account, region);
 
   beforeAll(async () => {

@@ -26,6 +26,8 @@ export type KeyArns = Record<string, Record<string, string>>;
 export interface Intent {
   /** By region: each region `vaultKeyRegions` names has its own vault key; absent where no template holds one. */
   vaultKeyPolicies: Record<string, Json>;
+  /** The catalog key of the vault region (the vault template's key behind the catalog alias). */
+  catalogKey: { alias: string; policy: Json } | undefined;
   restoreRole: { trust: Json; policies: Record<string, Json>; managedPolicies: string[] } | undefined;
 }
 
@@ -51,11 +53,21 @@ export function intentFromTemplates(config: Config, templates: IntendedTemplates
         context(template, vault.vaultAccount, region, keyArns[region] ?? {}),
       );
   }
+  const catalogAlias = RESOURCE_NAMES.catalogKeyAlias(config);
+  const catalogKeyId = aliasTargets(templates.vault)[catalogAlias];
+  const catalogKey = catalogKeyId ? templates.vault.Resources?.[catalogKeyId] : undefined;
   const role = Object.values(templates.restore.Resources ?? {}).find(
     (r) => r.Type === 'AWS::IAM::Role' && r.Properties?.['RoleName'] === ROLE_NAMES.restore,
   );
   return {
     vaultKeyPolicies,
+    catalogKey: catalogKey && {
+      alias: catalogAlias,
+      policy: resolve(
+        catalogKey.Properties?.['KeyPolicy'],
+        context(templates.vault, vault.vaultAccount, home, keyArns[home] ?? {}),
+      ),
+    },
     restoreRole: role && {
       trust: resolve(role.Properties?.['AssumeRolePolicyDocument'], restoreCtx),
       policies: Object.fromEntries(

@@ -382,6 +382,13 @@ export async function readAuditState(
       readKey(clients, vault.vaultAccount, r, RESOURCE_NAMES.vaultKeyAlias(config)),
     ),
   );
+  // The catalog's own key: disabled or deleting, it locks the catalog the restore reads (threat #11).
+  const catalogKey = await readKey(
+    clients,
+    vault.vaultAccount,
+    config.vault.region,
+    RESOURCE_NAMES.catalogKeyAlias(config),
+  );
   const restoreKey = await readKey(
     clients,
     vault.restoreAccount,
@@ -389,7 +396,7 @@ export async function readAuditState(
     RESOURCE_NAMES.restoreKeyAlias(config),
   );
   const keyArns: KeyArns = {};
-  for (const k of [...keys, restoreKey])
+  for (const k of [...keys, catalogKey, restoreKey])
     if (k.metadata?.Arn) (keyArns[k.region] ??= {})[k.alias] = k.metadata.Arn;
   const intent = opts.templates && intentFromTemplates(config, opts.templates, keyArns);
   const restoreRole = await readRestoreRole(clients, config);
@@ -418,7 +425,7 @@ export async function readAuditState(
   return {
     now,
     buckets,
-    keys,
+    keys: [...keys, catalogKey],
     intent,
     restoreRole,
     snapshots,

@@ -79,6 +79,15 @@ export class AwsClients {
     return client;
   }
 
+  /**
+   * The same base credentials and endpoint assuming `roleName` in each account instead: a step that only another role
+   * may take (the restore role, grantee of the vault key, copies into the restore account) runs through these.
+   */
+  as(roleName: string): AwsClients {
+    const { homeAccount: _home, ...options } = this.options;
+    return new AwsClients({ ...options, roleName, endpoint: this.endpoint });
+  }
+
   roleArn(account: string): string {
     return `arn:aws:iam::${account}:role/${this.options.roleName}`;
   }

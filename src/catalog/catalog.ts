@@ -111,8 +111,11 @@ export class Catalog {
     return items;
   }
 
-  /** The table as the vault stack defines it (src/infra/vault/catalog-table.ts); for the sandbox only. */
-  async createForSandbox(): Promise<void> {
+  /**
+   * The table as the vault stack defines it (src/infra/vault/catalog-table.ts); for the sandbox only. Under
+   * `key` (the catalog key) when given, as deployed; unit tests of the catalog itself need no key.
+   */
+  async createForSandbox(key?: string): Promise<void> {
     await this.doc
       .send(
         new CreateTableCommand({
@@ -124,6 +127,7 @@ export class Catalog {
             { AttributeName: 'createdAt', AttributeType: 'S' },
           ],
           KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          ...(key ? { SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: key } } : {}),
           GlobalSecondaryIndexes: [
             {
               IndexName: 'by-source',

@@ -92,6 +92,8 @@ export const RESOURCE_NAMES = {
   /** Restore account: alerts on failed restore tests of the AWS Backup path. */
   restoreTestAlertTopic: (config: Named) => `${config.name}-airgap-restore-test-alerts`,
   vaultKeyAlias: (config: Named) => `alias/${config.name}-airgap-vault`,
+  /** Vault account: the recovery catalog's own key (the catalog is metadata: its readers never hold the vault key). */
+  catalogKeyAlias: (config: Named) => `alias/${config.name}-airgap-catalog`,
   sourceKeyAlias: (config: Named) => `alias/${config.name}-airgap-source`,
   restoreKeyAlias: (config: Named) => `alias/${config.name}-airgap-restore`,
   /** AWS Backup path: the vault of each workload account (first layer). */

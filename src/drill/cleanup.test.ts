@@ -29,7 +29,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../aws/clients.js';
 import { parseConfig } from '../config/load.js';
 import { TAGS } from '../config/names.js';
-import { cleanUpDrill, drillPrefix } from './cleanup.js';
+import { cleanUpDrill } from './cleanup.js';
+import { drillPrefix } from './prefix.js';
 
 const ID = '20261123t130000000z';
 const mine = [{ Key: TAGS.drill, Value: ID }];

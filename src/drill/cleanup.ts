@@ -28,9 +28,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, TAGS, type Config } from '../config/index.js';
 import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { listVersions } from '../protect/s3/versions.js';
-
-/** The S3 key prefix of one drill's objects on AWS: it carries the drill id, so it never names production keys. */
-export const drillPrefix = (id: string) => `airgap-drill/${id}/`;
+import { drillPrefix } from './prefix.js';
 
 /** What clean-up deleted, and each thing it could not delete or list, with AWS's reason. */
 export interface CleanUpReport {

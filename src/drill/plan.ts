@@ -4,7 +4,7 @@ import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { SNAPSHOT_SERVICES, type SnapshotApi, type SnapshotService } from '../protect/snapshots/model.js';
 import type { ProofModel } from '../proof/model.js';
 import { authorizeAttempt, s3Attempts, sampleKey, type Attempt, type DrillScope } from './attacks.js';
-import { drillPrefix } from './cleanup.js';
+import { drillPrefix } from './prefix.js';
 import { drillCoverage, type Coverage } from './coverage.js';
 import { deleteMarkerAttempts } from './delete-marker-attack.js';
 import { preflight, type PreflightCheck } from './preflight.js';

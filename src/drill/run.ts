@@ -288,7 +288,7 @@ export async function runDrill(
         });
       }
       const restoredSnapshots = await restoreSnapshots(
-        { clients, config, catalog: target.catalog, apis: target.apis },
+        { clients, config, catalog: target.catalog, apis: target.apis, restore: target.restore },
         snapshots.vaulted,
         { id, waitMs: target.copyWaitMs },
       );

@@ -1,10 +1,13 @@
 import { DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../aws/clients.js';
-import type { Catalog } from '../catalog/catalog.js';
-import { TAGS, type Config } from '../config/index.js';
-import type { SnapshotApi, SnapshotService } from '../protect/snapshots/model.js';
-import { restoreSnapshot, type SnapshotRestoreReport } from '../protect/snapshots/restore.js';
+import { TAGS } from '../config/index.js';
+import type { SnapshotService } from '../protect/snapshots/model.js';
+import {
+  restoreSnapshot,
+  type SnapshotRestoreContext,
+  type SnapshotRestoreReport,
+} from '../protect/snapshots/restore.js';
 import type { VaultedSnapshot } from './snapshot-workload.js';
 
 export interface RestoredSnapshot {
@@ -27,7 +30,7 @@ interface Found {
  * drill's, tagged with the drill id; `waitMs` bounds the wait for the copy and the restored resource.
  */
 export async function restoreSnapshots(
-  ctx: { clients: AwsClients; config: Config; catalog: Catalog; apis: Record<SnapshotService, SnapshotApi> },
+  ctx: SnapshotRestoreContext,
   vaulted: VaultedSnapshot[],
   drill: { id: string; waitMs: number },
 ): Promise<RestoredSnapshot[]> {

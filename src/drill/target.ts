@@ -11,9 +11,10 @@ import { provisionSandbox } from '../sandbox/provision.js';
 import { emulateReplication } from '../sandbox/replication-emulator.js';
 import { sandboxClients } from '../sandbox/session.js';
 import { ensureLockedBucket } from '../sandbox/locked-bucket.js';
-import { emulatedSnapshotApis } from '../sandbox/snapshot-copy-emulator.js';
+import { emulatedSnapshotApis, restoreRoleApis } from '../sandbox/snapshot-copy-emulator.js';
 import { provisionSnapshotSandbox } from '../sandbox/snapshot-provision.js';
-import { cleanUpDrill, drillPrefix, type CleanUpReport } from './cleanup.js';
+import { cleanUpDrill, type CleanUpReport } from './cleanup.js';
+import { drillPrefix } from './prefix.js';
 import { preflight, type PreflightCheck } from './preflight.js';
 import type { ManifestEntry } from './workload.js';
 
@@ -31,6 +32,8 @@ export interface DrillTarget {
   clients: AwsClients;
   catalog: Catalog;
   apis: Record<SnapshotService, SnapshotApi>;
+  /** The restore account's restore role: copies and restores the shared vault copies (the key's grantee). */
+  restore: { clients: AwsClients; apis: Record<SnapshotService, SnapshotApi> };
   /** Key prefix of the drill's objects: all of a sandbox bucket; on AWS, a prefix of its own in production buckets. */
   prefix: string;
   /** Identifiers of the databases and volumes the drill creates. */
@@ -80,6 +83,7 @@ export async function sandboxTarget(
     clients,
     catalog,
     apis: emulatedSnapshotApis(clients, config),
+    restore: restoreRoleApis(clients, config),
     prefix: '',
     name: (service, configured, n) => configured ?? `drill-${service}-${n}`,
     sendsProductionAttacks: true,
@@ -117,6 +121,7 @@ export async function awsTarget(
     roleName: ROLE_NAMES.operator,
     endpoint: opts.endpoint,
   });
+  const restoreClients = clients.as(ROLE_NAMES.restore);
   const checks = await preflight(clients, config);
   const failed = checks.filter((c) => !c.passed);
   if (failed.length > 0)
@@ -136,6 +141,7 @@ export async function awsTarget(
     clients,
     catalog,
     apis: snapshotApis(clients),
+    restore: { clients: restoreClients, apis: snapshotApis(restoreClients) },
     prefix,
     name: (service, _configured, n) => `airgap-drill-${opts.id}-${service}-${n}`,
     sendsProductionAttacks: false,

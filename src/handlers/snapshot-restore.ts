@@ -57,6 +57,7 @@ const context = fromSettings(pt.tracer, (s: RestoreSettings): SnapshotRestoreCon
     },
     catalog: new Catalog({ clients, account: s.vaultAccount, region: s.region, table: s.catalogTable }),
     apis: snapshotApis(clients),
+    restore: { clients, apis: snapshotApis(clients) },
     copyRole: ROLE_NAMES.restoreWorkflow,
   };
 });

@@ -15,6 +15,8 @@ export interface VaultResource {
   account: string;
   name: string;
   policy?: Policy;
+  /** A key's alias, as the template's AWS::KMS::Alias names it. */
+  alias?: string;
   /** Object Lock of a bucket as the template declares it. */
   objectLock?: { mode: string; days: number } | null;
   vaultLock?: { minDays?: number; maxDays?: number; changeableForDays?: number } | null;
@@ -146,10 +148,15 @@ function readTemplate(
     if (output.Export) exports[String(resolve(output.Export.Name, ctx))] = resolve(output.Value, ctx);
   }
   const policiesOf = new Map<string, Policy>();
+  const aliasOf = new Map<string, string>();
   for (const r of Object.values(resources)) {
     if (r.Type === 'AWS::S3::BucketPolicy') {
       const bucket = resolve(r.Properties!['Bucket'], ctx) as string;
       policiesOf.set(`bucket:${bucket}`, resolve(r.Properties!['PolicyDocument'], ctx));
+    }
+    if (r.Type === 'AWS::KMS::Alias') {
+      const key = resolve(r.Properties!['TargetKeyId'], ctx) as string;
+      aliasOf.set(key, resolve(r.Properties!['AliasName'], ctx) as string);
     }
   }
   const shares: Record<string, unknown>[] = [];
@@ -176,6 +183,7 @@ function readTemplate(
         account,
         name: id,
         policy: resolve(p['KeyPolicy'], ctx),
+        alias: aliasOf.get(refs[id].arn),
       });
     } else if (r.Type.startsWith('AWS::DynamoDB::')) {
       model.resources.push({ kind: 'table', arn: refs[id]!.arn, account, name: refs[id]!.ref });

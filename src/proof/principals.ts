@@ -94,7 +94,9 @@ export function principals(model: ProofModel): Principal[] {
     }),
   );
   for (const role of model.roles.filter((r) => r.organization === 'vault')) {
-    out.push(fromRole(role, vault.id, 'vault-operator', role.name === ROLE_NAMES.restore));
+    // People assume the restore and operator roles, with MFA (their trust and the vault SCP require it).
+    const human = role.name === ROLE_NAMES.restore || role.name === ROLE_NAMES.operator;
+    out.push(fromRole(role, vault.id, 'vault-operator', human));
   }
   out.push({
     id: 'outsider',

@@ -1,4 +1,4 @@
-import { ROLE_NAMES } from '../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { decideAll, type Mode, type Pair } from './decide.js';
 import { group } from './grouping.js';
@@ -48,8 +48,15 @@ export async function prove(
   } = {},
 ): Promise<ProofResult> {
   const grouping = group(model, principals(model), await attackCatalogue(model));
+  const catalogKeys = new Set(
+    model.resources
+      .filter((r) => r.kind === 'key' && r.alias === RESOURCE_NAMES.catalogKeyAlias(model.config))
+      .map((r) => r.arn),
+  );
   const who = grouping.principals.filter(opts.only ?? (() => true));
-  const pairs = who.flatMap((p) => grouping.attacks.filter((a) => judged(p, a)).map((a): Pair => [p, a]));
+  const pairs = who.flatMap((p) =>
+    grouping.attacks.filter((a) => judged(p, a, catalogKeys)).map((a): Pair => [p, a]),
+  );
   const memo = new PolicyMemo();
   const decisions = await decideAll(model, pairs, opts.mode ?? 'Discovery', memo, opts.threads);
   const cells = new Map<string, MatrixCell>();
@@ -137,6 +144,16 @@ const VAULT_SERVICE_GRANTS = [
       'ec2:ModifySnapshotAttribute',
     ],
   },
+  // The restore's share of a copy with the restore account (EC2: that account only, by condition; RDS has no
+  // condition key for it: a residual risk below). Sharing adds a reader, and the copy stays under the vault key.
+  {
+    role: ROLE_NAMES.operator,
+    actions: [
+      'rds:ModifyDBSnapshotAttribute',
+      'rds:ModifyDBClusterSnapshotAttribute',
+      'ec2:ModifySnapshotAttribute',
+    ],
+  },
 ];
 
 /**
@@ -144,7 +161,7 @@ const VAULT_SERVICE_GRANTS = [
  * version never removes a locked one), so they are judged on what destroys, shortens, re-keys or disables.
  * The replication role's own replicate permissions are the positive control, not an attack.
  */
-function judged(p: Principal, a: Attack): boolean {
+function judged(p: Principal, a: Attack, catalogKeys: ReadonlySet<string>): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
     return false;
   if (VAULT_SERVICE_GRANTS.some((g) => p.arn.endsWith(`:role/${g.role}`) && g.actions.includes(a.action)))
@@ -153,6 +170,15 @@ function judged(p: Principal, a: Attack): boolean {
   // for buckets: it adds one, never removes or shortens one (a residual risk below).
   if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
+  // The operator reads vault metadata, never its content: decrypting with a vault key is an attack for it too.
+  // Reading the catalog is its job, and the catalog has a key of its own: decrypting with that one reads no
+  // vault data (destroying or re-keying it stays judged below, as for every key).
+  if (
+    p.arn.endsWith(`:role/${ROLE_NAMES.operator}`) &&
+    a.kind === 'read-decrypt' &&
+    a.action.startsWith('kms:')
+  )
+    return !(a.action === 'kms:Decrypt' && catalogKeys.has(a.resource));
   return p.trust === 'attacker' || a.destructive;
 }
 
@@ -199,6 +225,11 @@ export function checksOutsideTheEvaluator(model: ProofModel): ControlResult[] {
 }
 
 export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
+  {
+    risk: 'AirGapOperator (people, with MFA, from the allowed networks) can share an RDS or Aurora vault copy with any account: RDS has no condition key naming the account shared with.',
+    mitigation:
+      'The copy stays encrypted under the vault key, which the operator may grant to the restore role only (kms:GranteePrincipal) and nobody outside the vault organization can use (key policy, RCP); EBS shares are bounded to the restore account (ec2:Add/userId); the SCP lets the operator change nothing else on a copy; CloudTrail records every share.',
+  },
   {
     risk: 'SCPs do not bind the vault organization’s management account: its root could detach the guardrails.',
     mitigation:

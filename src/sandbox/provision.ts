@@ -55,6 +55,13 @@ export async function provisionSandbox(clients: AwsClients, config: Config): Pro
     RESOURCE_NAMES.vaultKeyAlias(config),
   );
   if (vaultKey.created) created.push(`vault key ${RESOURCE_NAMES.vaultKeyAlias(config)}`);
+  const catalogKey = await ensureKey(
+    clients,
+    vault.vaultAccount,
+    config.vault.region,
+    RESOURCE_NAMES.catalogKeyAlias(config),
+  );
+  if (catalogKey.created) created.push(`catalog key ${RESOURCE_NAMES.catalogKeyAlias(config)}`);
   const vaultKeyArn = vaultKey.arn;
   const buckets: ProvisionReport['buckets'] = [];
   const vaultS3 = clients.for(S3Client, vault.vaultAccount, config.vault.region);

@@ -19,7 +19,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../aws/clients.js';
-import type { Config } from '../config/index.js';
+import { ROLE_NAMES, type Config } from '../config/index.js';
 import { ebsSnapshotArn, toShared } from '../protect/ebs/snapshot-api.js';
 import type { CrossAccountCopy } from '../protect/rds/snapshot-api.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
@@ -48,6 +48,15 @@ import type {
 /** The snapshot APIs a command uses: on the sandbox with the emulation of what moto lacks, on AWS the SDK's. */
 export function snapshotApisFor(clients: AwsClients, config: Config): Record<SnapshotService, SnapshotApi> {
   return clients.isSandbox ? emulatedSnapshotApis(clients, config) : snapshotApis(clients);
+}
+
+/** The restore account's side of a snapshot restore: the restore role's clients and snapshot APIs. */
+export function restoreRoleApis(
+  clients: AwsClients,
+  config: Config,
+): { clients: AwsClients; apis: Record<SnapshotService, SnapshotApi> } {
+  const restore = clients.as(ROLE_NAMES.restore);
+  return { clients: restore, apis: snapshotApisFor(restore, config) };
 }
 
 export function emulatedSnapshotApis(

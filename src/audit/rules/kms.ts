@@ -2,8 +2,9 @@ import { policyDiff } from '../policy-diff.js';
 import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../model.js';
 
 /**
- * Vault keys, one per region the config implies (the vault region and every region whose snapshots are copied):
- * a disabled, deleting or imported key is a ransom lever over every copy it protects (threats #11, #12); a key
+ * Vault keys, one per region the config implies (the vault region and every region whose snapshots are copied),
+ * and the catalog key: a disabled, deleting or imported key is a ransom lever over every copy it protects, or
+ * over the catalog that finds them (threats #11, #12); a key
  * policy that grants more than the template is the quiet way to the same end.
  */
 export const kmsRules: RuleFamily = (state) =>
@@ -29,8 +30,10 @@ export const kmsRules: RuleFamily = (state) =>
       const control = 'VAULT_KEY_POLICY';
       if (!state.intent)
         return notApplicable(control, k.alias, 'audit ran without the synthesized templates');
-      const intended: unknown = state.intent.vaultKeyPolicies[key.region];
-      if (!intended) return fail(control, k.alias, `the templates hold no vault key for ${key.region}`);
+      const catalog = state.intent.catalogKey;
+      const intended: unknown =
+        catalog?.alias === key.alias ? catalog.policy : state.intent.vaultKeyPolicies[key.region];
+      if (!intended) return fail(control, k.alias, `the templates hold no such key for ${key.region}`);
       if (!k.policy) return fail(control, k.alias, `key not found in account ${k.account}`);
       const diff = policyDiff(intended, k.policy);
       return diff.length

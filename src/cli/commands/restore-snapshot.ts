@@ -5,7 +5,7 @@ import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime } from '../../protect/s3/restore.js';
 import { SNAPSHOT_SERVICES, type SnapshotService } from '../../protect/snapshots/model.js';
 import { restoreSnapshot, type SnapshotRestoreReport } from '../../protect/snapshots/restore.js';
-import { snapshotApisFor } from '../../sandbox/snapshot-copy-emulator.js';
+import { restoreRoleApis, snapshotApisFor } from '../../sandbox/snapshot-copy-emulator.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { configOption, outputOption } from '../options.js';
 import { endpointOption, positiveInt } from './s3.js';
@@ -76,6 +76,7 @@ export function registerSnapshotRestoreCommands(restore: Command): void {
             config,
             catalog: vaultCatalog(clients, config),
             apis: snapshotApisFor(clients, config),
+            restore: restoreRoleApis(clients, config),
           },
           {
             service,

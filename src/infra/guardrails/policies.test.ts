@@ -83,6 +83,28 @@ describe('guardrail policies', () => {
     });
   });
 
+  it('the operator changes no snapshot copy but to share it: every other action on a copy is denied to it, reads aside', () => {
+    const s = statement('airgap-vault-recovery-points', 'OperatorOnlySharesSnapshots')!;
+    const operator = 'arn:aws:iam::*:role/AirGapOperator';
+    expect(s.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': operator } });
+    const denied = (action: string) => !(s.NotAction ?? []).some((p) => glob(p, true).test(action));
+    for (const action of [
+      'ec2:CreateTags',
+      'ec2:ModifySnapshotTier',
+      'rds:ModifyDBSnapshot',
+      'rds:AddTagsToResource',
+    ])
+      expect(denied(action), action).toBe(true);
+    for (const action of [
+      'ec2:ModifySnapshotAttribute',
+      'rds:ModifyDBSnapshotAttribute',
+      'rds:DescribeDBSnapshots',
+    ])
+      expect(denied(action), action).toBe(false);
+    const changes = statement('airgap-vault-recovery-points', 'DenySnapshotChangesExceptAirGapRoles')!;
+    expect(changes.Condition?.['ArnNotLike']?.['aws:PrincipalArn']).toContain(operator);
+  });
+
   it('threat #8-#11: deny key deletion, disabling, imported material, and the policy-lockout bypass', () => {
     expect(statement('airgap-vault-keys', 'DenyKeyDestruction')?.Action).toEqual(
       expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:Disable*', 'kms:Delete*', 'kms:Import*']),

@@ -1,6 +1,6 @@
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
-import { drillPrefix } from '../../drill/cleanup.js';
+import { drillPrefix } from '../../drill/prefix.js';
 import { AIRGAP_PREFIX } from '../../protect/s3/canary.js';
 import { AUDIT_READ_ACTIONS } from '../governance/audit-read-role.js';
 import { RESTORE_BUCKET_PREFIX } from '../restore/restore-stack.js';
@@ -26,6 +26,8 @@ export interface GrantScope {
   account: string;
   /** Protected buckets of the account as ARNs ending in `suffix` (a CloudFormation list in the StackSet template). */
   buckets: (suffix: string) => string[];
+  /** The vault account's catalog key ARN (`CatalogKey`); no other account has one. */
+  catalogKey?: string;
 }
 
 /**
@@ -48,6 +50,10 @@ export interface OperatorGrant {
 const vaultBuckets = ({ config }: GrantScope) => [`arn:aws:s3:::${config.vault.bucketPrefix}-*`];
 const vaultObjects = ({ config }: GrantScope) => [`arn:aws:s3:::${config.vault.bucketPrefix}-*/*`];
 const vaultKeys = ({ account }: GrantScope) => [`arn:aws:kms:*:${account}:key/*`];
+const catalogKey = ({ catalogKey }: GrantScope) => {
+  if (!catalogKey) throw new Error("the vault account's operator role needs the catalog key's ARN");
+  return [catalogKey];
+};
 const catalog = ({ config, account }: GrantScope) => [
   `arn:aws:dynamodb:${config.vault.region}:${account}:table/${RESOURCE_NAMES.catalogTable(config)}`,
 ];
@@ -217,9 +223,14 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     commands: ['status', 'snapshots status', 'restore rds|aurora|ebs', 'drill --target aws'],
     accounts: ['vault'],
     actions: ['kms:Decrypt'],
-    resources: vaultKeys,
+    // The catalog's own key, never the vault key: reading the catalog reads no vault data. Only the catalog's
+    // items: DynamoDB names the table in the encryption context of every key use.
+    resources: catalogKey,
     conditions: ({ config }) => ({
-      StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` },
+      StringEquals: {
+        'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com`,
+        'kms:EncryptionContext:aws:dynamodb:tableName': RESOURCE_NAMES.catalogTable(config),
+      },
     }),
   },
   {
@@ -265,6 +276,8 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
       StringEquals: {
         'kms:GranteePrincipal': `arn:aws:iam::${config.organizations.vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
       },
+      // The vault keys of every region share one alias; the catalog key in the same account is not one of them.
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.vaultKeyAlias(config) },
       'ForAllValues:StringEquals': {
         'kms:GrantOperations': ['Decrypt', 'DescribeKey', 'CreateGrant', 'ReEncryptFrom'],
       },

@@ -2,16 +2,23 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
-import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
 import { IDENTITY_CENTER_ROLES } from '../guardrails/human-access.js';
 import { OPERATOR_GRANTS, operatorGrants } from './operator-grants.js';
 import { OperatorRole } from './operator-role.js';
 
+const CATALOG_KEY = 'arn:aws:kms:us-east-1:620000000002:key/catalog';
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- CloudFormation JSON. */
 function operatorIn(config: Config, accountRole: AccountRole): { trust: any[]; statements: any[] } {
   const stack = new Stack(new App(), 'S', { env: { account: '620000000002', region: 'us-east-1' } });
-  new OperatorRole(stack, 'Operator', { config, accountRole, account: '620000000002' });
+  new OperatorRole(stack, 'Operator', {
+    config,
+    accountRole,
+    account: '620000000002',
+    catalogKey: CATALOG_KEY,
+  });
   const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
   const role = Object.values(roles)[0]!.Properties;
   expect(role.RoleName).toBe(ROLE_NAMES.operator);
@@ -67,22 +74,36 @@ describe('the operator role (AirGapOperator)', () => {
     },
   );
 
-  it('decrypts with a vault key only through DynamoDB (the catalog), and grants a key only to the restore role', () => {
+  it('decrypts only the catalog key, only through DynamoDB; grants only a vault key, only to the restore role', () => {
     const { statements } = operatorIn(config, 'vault');
     const kms = statements.filter((s) =>
       [s.Action].flat().some((a: string) => /^kms:(Decrypt|CreateGrant)/.test(a)),
     );
+    expect(kms[0].Resource).toBe(CATALOG_KEY);
     expect(kms.map((s) => s.Condition)).toEqual([
-      { StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` } },
+      {
+        StringEquals: {
+          'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com`,
+          'kms:EncryptionContext:aws:dynamodb:tableName': RESOURCE_NAMES.catalogTable(config),
+        },
+      },
       {
         StringEquals: {
           'kms:GranteePrincipal': `arn:aws:iam::${config.organizations.vault.restoreAccount}:role/${ROLE_NAMES.restore}`,
         },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.vaultKeyAlias(config) },
         'ForAllValues:StringEquals': {
           'kms:GrantOperations': ['Decrypt', 'DescribeKey', 'CreateGrant', 'ReEncryptFrom'],
         },
       },
     ]);
+  });
+
+  it("needs the catalog key's ARN in the vault account: no fallback to a wider key resource", () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '620000000002', region: 'us-east-1' } });
+    expect(
+      () => new OperatorRole(stack, 'Operator', { config, accountRole: 'vault', account: '620000000002' }),
+    ).toThrow(/catalog key/);
   });
 
   it('no row grants a delete, a retention change or a key change', () => {

@@ -16,6 +16,8 @@ export interface OperatorRoleProps {
   buckets?: (suffix: string) => string[];
   /** The template's condition that the account protects a bucket (the bucket statements exist only then). */
   hasBuckets?: CfnCondition;
+  /** The vault account's catalog key ARN: the operator decrypts the catalog with it (vault account only). */
+  catalogKey?: string;
 }
 
 /** The statements of one account's operator policy, from OPERATOR_GRANTS. */
@@ -73,7 +75,12 @@ export class OperatorRole extends Construct {
   constructor(scope: Construct, id: string, props: OperatorRoleProps) {
     super(scope, id);
     const { config, accountRole, account } = props;
-    const at: GrantScope = { config, account, buckets: props.buckets ?? (() => []) };
+    const at: GrantScope = {
+      config,
+      account,
+      buckets: props.buckets ?? (() => []),
+      ...(props.catalogKey ? { catalogKey: props.catalogKey } : {}),
+    };
     const trust = operatorTrust(config);
     this.role = new iam.Role(this, 'Role', {
       roleName: ROLE_NAMES.operator,

@@ -27,10 +27,10 @@ export class RpoMonitor extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { config: Config; key: kms.Key; table: dynamodb.TableV2; alerts: Alerts },
+    props: { config: Config; key: kms.Key; catalogKey: kms.IKey; table: dynamodb.TableV2; alerts: Alerts },
   ) {
     super(scope, id);
-    const { config, key, table } = props;
+    const { config, key, catalogKey, table } = props;
     const role = new iam.Role(this, 'Role', {
       roleName: ROLE_NAMES.rpoMonitor,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -46,7 +46,7 @@ export class RpoMonitor extends Construct {
             new iam.PolicyStatement({
               sid: 'DecryptCatalogThroughDynamoDb',
               actions: ['kms:Decrypt', 'kms:DescribeKey'],
-              resources: [key.keyArn],
+              resources: [catalogKey.keyArn],
               conditions: {
                 StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` },
               },

@@ -37,9 +37,13 @@ export class ScheduledAudit extends Construct {
   readonly fn: AirgapFunction;
   readonly role: iam.Role;
 
-  constructor(scope: Construct, id: string, props: { config: Config; key: kms.Key; alerts: Alerts }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { config: Config; key: kms.Key; catalogKey: kms.IKey; alerts: Alerts },
+  ) {
     super(scope, id);
-    const { config, key, alerts } = props;
+    const { config, key, catalogKey, alerts } = props;
     const vault = config.organizations.vault.vaultAccount;
     const region = config.vault.region;
     const buckets = `arn:aws:s3:::${config.vault.bucketPrefix}-*`;
@@ -60,9 +64,9 @@ export class ScheduledAudit extends Construct {
               resources: [buckets],
             }),
             new iam.PolicyStatement({
-              sid: 'ReadVaultKey',
+              sid: 'ReadVaultAndCatalogKeys',
               actions: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
-              resources: [key.keyArn],
+              resources: [key.keyArn, catalogKey.keyArn],
             }),
             new iam.PolicyStatement({
               sid: 'ReadCatalog',
@@ -72,7 +76,7 @@ export class ScheduledAudit extends Construct {
             new iam.PolicyStatement({
               sid: 'DecryptCatalogThroughDynamoDb',
               actions: ['kms:Decrypt'],
-              resources: [key.keyArn],
+              resources: [catalogKey.keyArn],
               conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
             }),
             new iam.PolicyStatement({

@@ -27,6 +27,8 @@ export const SNAPSHOT_EVENT_PATTERN: events.EventPattern = {
 export interface SnapshotCopierProps {
   config: Config;
   key: kms.Key;
+  /** The catalog's own key: the copier records each copy through DynamoDB under it. */
+  catalogKey: kms.IKey;
   table: dynamodb.TableV2;
   bus: events.IEventBus;
   alerts: Alerts;
@@ -44,7 +46,7 @@ export class SnapshotCopier extends Construct {
 
   constructor(scope: Construct, id: string, props: SnapshotCopierProps) {
     super(scope, id);
-    const { config, key, table } = props;
+    const { config, key, catalogKey, table } = props;
     const vault = config.organizations.vault.vaultAccount;
     const regions = config.organizations.source.regions;
     const via = (...services: string[]) => ({
@@ -106,7 +108,7 @@ export class SnapshotCopier extends Construct {
                 'kms:GenerateDataKey*',
               ],
               resources: [key.keyArn],
-              conditions: via('rds', 'ec2', 'dynamodb'),
+              conditions: via('rds', 'ec2'),
             }),
             new iam.PolicyStatement({
               sid: 'FindVaultKeyByAlias',
@@ -124,6 +126,14 @@ export class SnapshotCopier extends Construct {
               sid: 'RecordInCatalog',
               actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
               resources: [table.tableArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'EncryptCatalogThroughDynamoDb',
+              actions: ['kms:DescribeKey', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
+              resources: [catalogKey.keyArn],
+              conditions: {
+                StringEquals: { 'kms:ViaService': `dynamodb.${config.vault.region}.amazonaws.com` },
+              },
             }),
           ],
         }),

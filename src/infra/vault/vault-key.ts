@@ -36,12 +36,7 @@ export class VaultKey extends Construct {
       // The default policy delegates to IAM in the vault account; SCPs then forbid deletion, disabling and policy changes.
       policy: new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({
-            sid: 'VaultAccountAdministersThroughIam',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: ['kms:*'],
-            resources: ['*'],
-          }),
+          administeredThroughIam(),
           ...(home ? [replicationStatement(config)] : []),
           new iam.PolicyStatement({
             sid: 'RestoreAccountDecryptsThroughServices',
@@ -64,6 +59,16 @@ export class VaultKey extends Construct {
       }),
     });
   }
+}
+
+/** The vault account's IAM administers the key; the vault-keys SCP forbids deleting, disabling and re-keying it. */
+export function administeredThroughIam(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'VaultAccountAdministersThroughIam',
+    principals: [new iam.AccountRootPrincipal()],
+    actions: ['kms:*'],
+    resources: ['*'],
+  });
 }
 
 /** S3, acting for a source account's replication role, encrypts replicas in that account's vault buckets. */

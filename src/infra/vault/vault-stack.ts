@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 import { AccountBaseline } from '../governance/account-baseline.js';
 import { AttackAlerts } from '../governance/attack-alerts.js';
 import { Alerts } from './alerts.js';
+import { CatalogKey } from './catalog-key.js';
 import { CatalogTable } from './catalog-table.js';
 import { Dashboard } from './dashboard.js';
 import { EvidenceBucket } from './evidence-bucket.js';
@@ -17,7 +18,7 @@ import { VaultEventBus } from './event-bus.js';
 import { VaultKey } from './vault-key.js';
 
 /**
- * The vault account's core: the vault key, the catalog, the event bus, alerts, the dashboard and the drill's
+ * The vault account's core: the vault key, the catalog and its own key, the event bus, alerts, the dashboard and the drill's
  * evidence bucket. Vault buckets live in `VaultBucketsStack`s beside it, so the 500-resource stack limit never
  * caps the bucket count.
  */
@@ -28,26 +29,29 @@ export class VaultStack extends Stack {
     super(scope, id, props);
     this.key = new VaultKey(this, 'VaultKey', config);
     const key = this.key.key;
-    const catalog = new CatalogTable(this, 'Catalog', { config, key });
+    const catalogKey = new CatalogKey(this, 'CatalogKey', config).key;
+    const catalog = new CatalogTable(this, 'Catalog', { config, key: catalogKey });
     const events = new VaultEventBus(this, 'Events', config);
     const alerts = new Alerts(this, 'Alerts', { config, key });
     new AttackAlerts(this, 'AttackAlerts', { config, topic: alerts.topic, bus: events.bus });
     new SnapshotCopier(this, 'SnapshotCopier', {
       config,
       key,
+      catalogKey,
       table: catalog.table,
       bus: events.bus,
       alerts,
     });
     new RestoreWorkflow(this, 'RestoreWorkflow', { config, key, table: catalog.table, alerts });
     new RetentionSweeper(this, 'RetentionSweeper', { config, key, alerts });
-    new ScheduledAudit(this, 'Audit', { config, key, alerts });
+    new ScheduledAudit(this, 'Audit', { config, key, catalogKey, alerts });
     new OperatorRole(this, 'Operator', {
       config,
       accountRole: 'vault',
       account: config.organizations.vault.vaultAccount,
+      catalogKey: catalogKey.keyArn,
     });
-    new RpoMonitor(this, 'RpoMonitor', { config, key, table: catalog.table, alerts });
+    new RpoMonitor(this, 'RpoMonitor', { config, key, catalogKey, table: catalog.table, alerts });
     new Dashboard(this, 'Dashboard', { config, alarms: alerts.alarms });
     new EvidenceBucket(this, 'Evidence', config);
     new AccountBaseline(this, 'Baseline', { config });

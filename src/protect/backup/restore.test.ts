@@ -12,7 +12,8 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
-import { AwsClients } from '../../aws/clients.js';
+import { AwsClients, type AwsOptions } from '../../aws/clients.js';
+import { ROLE_NAMES } from '../../config/index.js';
 import { CheckFailed, InputError } from '../../errors.js';
 import { resolveResource, restoreFromBackup, type BackupRestoreOptions } from './restore.js';
 import { defaultTargetName, restoreMetadata } from './restore-metadata.js';
@@ -99,11 +100,22 @@ describe('restore from the air-gapped vault (client mock: moto has no recovery p
   const kms = mockClient(KMSClient);
   const s3 = mockClient(S3Client);
   const rds = mockClient(RDSClient);
-  /** Records which account each client was asked for: the restore must never need the air-gap account. */
+  /**
+   * Records which account, as which role, each client was asked for: the restore must never need the air-gap
+   * account, and acts in the restore account as its restore role.
+   */
   class RecordingClients extends AwsClients {
-    readonly accounts: string[] = [];
+    constructor(
+      options: AwsOptions,
+      readonly accounts: string[] = [],
+    ) {
+      super(options);
+    }
+    override as(roleName: string): AwsClients {
+      return new RecordingClients({ ...this.options, roleName }, this.accounts);
+    }
     override for<C>(Client: new (config: never) => C, account: string, region?: string): C {
-      this.accounts.push(`${Client.name}@${account}`);
+      this.accounts.push(`${Client.name}@${account}/${this.options.roleName}`);
       return super.for(Client as never, account, region) as C;
     }
   }
@@ -180,7 +192,9 @@ describe('restore from the air-gapped vault (client mock: moto has no recovery p
       resumed: false,
       target: 'arn:aws:s3:::airgap-restore-payments-invoices-202611220500',
     });
-    expect(new Set(clients.accounts.map((a) => a.split('@')[1]))).toEqual(new Set(['200000000004']));
+    expect(new Set(clients.accounts.map((a) => a.split('@')[1]))).toEqual(
+      new Set([`200000000004/${ROLE_NAMES.restore}`]),
+    );
   });
 
   it('threat #31: --dry-run reads and plans but sends no StartRestoreJob', async () => {

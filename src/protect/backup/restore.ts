@@ -10,6 +10,7 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../aws/clients.js';
+import { ROLE_NAMES } from '../../config/names.js';
 import {
   backupTargets,
   backupVaults,
@@ -96,7 +97,10 @@ export async function restoreFromBackup(
   if (!lag)
     throw new InputError(['restore backup reads the air-gapped vault: set backup.airGappedVault: true']);
   const restoreAccount = config.organizations.vault.restoreAccount;
-  const backup = clients.for(BackupClient, restoreAccount, lag.region);
+  // Every call lands in the restore account, as its restore role: the one the shared vault, the restore key and
+  // the service role it passes admit (the operator writes nothing there).
+  const asRestore = clients.as(ROLE_NAMES.restore);
+  const backup = asRestore.for(BackupClient, restoreAccount, lag.region);
   const point = await recoveryPointOf(backup, lag, arn, opts.recoveryPoint);
 
   const target = opts.to ?? defaultTargetName(arn.split(/[:/]/).pop()!, point.createdAt);
@@ -114,7 +118,7 @@ export async function restoreFromBackup(
         }),
       )
     ).RestoreMetadata ?? {};
-  const key = await clients
+  const key = await asRestore
     .for(KMSClient, restoreAccount, lag.region)
     .send(new DescribeKeyCommand({ KeyId: RESOURCE_NAMES.restoreKeyAlias(config) }));
   const request: StartRestoreJobInput = {
@@ -159,8 +163,8 @@ export async function restoreFromBackup(
     }
   const exists =
     service === 's3'
-      ? await bucketExists(clients.for(S3Client, restoreAccount, lag.region), target)
-      : await clients
+      ? await bucketExists(asRestore.for(S3Client, restoreAccount, lag.region), target)
+      : await asRestore
           .for(RDSClient, restoreAccount, lag.region)
           .send(new DescribeDBClustersCommand({ DBClusterIdentifier: target }))
           .then(

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../aws/clients.js';
 import type { Config, ProtectedBucket } from '../../config/index.js';
+import { ROLE_NAMES } from '../../config/names.js';
 import { InputError } from '../../errors.js';
 import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
@@ -101,7 +102,9 @@ export async function restoreBucket(
   const started = Date.now();
   const restoreAccount = config.organizations.vault.restoreAccount;
   const vaultS3 = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);
-  const target = clients.for(S3Client, restoreAccount, config.vault.region);
+  // The restore account's side runs as its restore role: the operator writes nothing there, and the restore role
+  // is the one the vault bucket and key let copy a vault version out (server-side, through S3).
+  const target = clients.as(ROLE_NAMES.restore).for(S3Client, restoreAccount, config.vault.region);
 
   const plan = await planRestore(vaultS3, bucket.vaultBucket, opts.at, opts.prefix);
   const report: S3RestoreReport = {

@@ -8,13 +8,15 @@ import {
   RDSClient,
   RestoreDBInstanceFromDBSnapshotCommand,
 } from '@aws-sdk/client-rds';
+// fromTemporaryCredentials assumes roles with the SDK's nested STS client: the one to mock.
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mockSts, sentAs } from '../../../test/support/assumed-role.js';
 import { quickstart } from '../../../test/support/config.js';
 import { memoryCatalog } from '../../../test/support/memory-catalog.js';
 import { AwsClients } from '../../aws/clients.js';
 import type { CatalogEntry } from '../../catalog/catalog.js';
-import { RESOURCE_NAMES, TAGS } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, TAGS } from '../../config/index.js';
 import { snapshotApis } from './apis.js';
 import { restoreCopyId } from './restore-plan.js';
 import { restoreSnapshot } from './restore.js';
@@ -83,12 +85,21 @@ function mocks() {
   return { rds, kms, restore: () => (rds.restore(), kms.restore()) };
 }
 
+// As the CLI builds them on AWS: the operator in every account, the restore role for the restore account's steps.
 const clients = new AwsClients({
   region,
-  roleName: 'r',
+  roleName: ROLE_NAMES.operator,
   baseCredentials: { accessKeyId: 'a', secretAccessKey: 's' },
 });
-const ctx = () => ({ clients, config, catalog: memoryCatalog([entry]), apis: snapshotApis(clients) });
+const restoreClients = clients.as(ROLE_NAMES.restore);
+const ctx = () => ({
+  clients,
+  config,
+  catalog: memoryCatalog([entry]),
+  apis: snapshotApis(clients),
+  restore: { clients: restoreClients, apis: snapshotApis(restoreClients) },
+});
+
 let active: ReturnType<typeof mocks> | undefined;
 afterEach(() => active?.restore());
 
@@ -140,5 +151,31 @@ describe('snapshot restore across accounts (client mock: moto cannot copy a shar
     expect(second.complete).toBe(true);
     expect(m.rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(1);
     expect(second.steps.find((s) => s.step === 'copy')?.state).toBe('already-done');
+  });
+
+  it('copies and restores as the restore role (the key grantee) in the restore account; shares and grants as the vault account operator (client mock: moto checks no role)', async () => {
+    const m = (active = mocks());
+    const sts = mockSts();
+    try {
+      m.rds
+        .on(DescribeDBSnapshotsCommand)
+        .rejectsOnce(notFound('DBSnapshotNotFoundFault'))
+        .resolves(snapshot('available'));
+      const report = await restoreSnapshot(ctx(), { service: 'rds', from: entry.id, pollMs: 1 });
+      expect(report.complete).toBe(true);
+      const restoreRole = `${RESTORE}/${ROLE_NAMES.restore}`;
+      const vaultOperator = `${VAULT}/${ROLE_NAMES.operator}`;
+      expect(await sentAs(m.rds.commandCalls(CopyDBSnapshotCommand))).toEqual([restoreRole]);
+      expect(await sentAs(m.rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand))).toEqual([restoreRole]);
+      expect(await sentAs(m.rds.commandCalls(ModifyDBSnapshotAttributeCommand))).toEqual([vaultOperator]);
+      expect(await sentAs(m.kms.commandCalls(CreateGrantCommand))).toEqual([vaultOperator]);
+      // The restore key is looked up by the role that encrypts with it.
+      const keyLookups = m.kms
+        .commandCalls(DescribeKeyCommand)
+        .filter((c) => c.args[0].input.KeyId === RESOURCE_NAMES.restoreKeyAlias(config));
+      expect(await sentAs(keyLookups)).toEqual([restoreRole]);
+    } finally {
+      sts.restore();
+    }
   });
 });

@@ -24,6 +24,7 @@ export type SnapshotRestoreConfig = Pick<Config, 'name'> & {
 };
 
 export interface SnapshotRestoreContext {
+  /** The vault account's operator: reads the catalog, shares the copy, grants the restore role the vault key. */
   clients: AwsClients;
   config: SnapshotRestoreConfig;
   catalog: Catalog;
@@ -34,6 +35,11 @@ export interface SnapshotRestoreContext {
    * @default ROLE_NAMES.restore
    */
   copyRole?: string;
+  /**
+   * The restore account's side: the clients and snapshot APIs of the role that copies the shared copy (the grantee of
+   * the vault key, holder of the restore key) and restores from it.
+   */
+  restore: { clients: AwsClients; apis: Record<SnapshotService, SnapshotApi> };
 }
 
 export interface SnapshotRestoreOptions {
@@ -92,10 +98,11 @@ export async function restoreSnapshot(
   const name = restoreTargetName(entry, opts.to);
   const region = entry.region;
   const api = ctx.apis[opts.service];
+  const restoreApi = ctx.restore.apis[opts.service];
   const target = { account: restore, region, name, tags: { ...opts.tags, [TAGS.restoredFrom]: entry.id } };
 
   const restoreKeyAlias = RESOURCE_NAMES.restoreKeyAlias(ctx.config);
-  const restoreKey = await keyArnOf(ctx.clients, restore, region, restoreKeyAlias);
+  const restoreKey = await keyArnOf(ctx.restore.clients, restore, region, restoreKeyAlias);
   if (!restoreKey)
     throw new InputError([
       `restore account ${restore} has no ${restoreKeyAlias} in ${region}: deploy the restore stack there first`,
@@ -103,12 +110,12 @@ export async function restoreSnapshot(
   const vaultKey = await vaultKeyArn(ctx.clients, ctx.config, region);
   const grantName = `airgap-restore-${entry.id}`;
 
-  const existing = await api.findRestored(target);
+  const existing = await restoreApi.findRestored(target);
   if (existing && existing.tags[TAGS.restoredFrom] !== entry.id)
     throw new InputError([
       `--to ${name}: ${existing.arn} already exists in account ${restore} and was not restored from ${entry.id}; choose another --to (nothing is overwritten)`,
     ]);
-  let copy = await api.findCopy(restore, region, restoreCopyId(entry), entry.vaultCopyArn);
+  let copy = await restoreApi.findCopy(restore, region, restoreCopyId(entry), entry.vaultCopyArn);
   const progress: RestoreProgress = {
     restored: existing !== undefined,
     copy: !copy || copy.status === 'failed' ? 'none' : copy.status,
@@ -168,7 +175,7 @@ export async function restoreSnapshot(
       const id = await grantSnapshotCopy(ctx.clients, vault, region, vaultKey, grantee, grantName);
       done('done', `grant ${id} on ${vaultKey} to ${grantee}`);
     } else if (step === 'copy') {
-      copy ??= await api.startCopy(
+      copy ??= await restoreApi.startCopy(
         {
           service: opts.service,
           arn: entry.vaultCopyArn,
@@ -191,7 +198,7 @@ export async function restoreSnapshot(
       );
       const id = copy.id;
       copy = await until(
-        () => api.describeCopy(restore, region, id),
+        () => restoreApi.describeCopy(restore, region, id),
         (c: VaultCopy | undefined) => c?.status !== 'pending',
       );
       if (!copy || copy.status === 'failed')
@@ -203,9 +210,9 @@ export async function restoreSnapshot(
       done('done', `${id} under ${restoreKeyAlias}`);
     } else {
       const from = copy!;
-      const restored = await api.restoreFrom(from, target);
+      const restored = await restoreApi.restoreFrom(from, target);
       report.restored = await until(
-        async () => (await api.findRestored(target)) ?? restored,
+        async () => (await restoreApi.findRestored(target)) ?? restored,
         (r) => r.status === 'available',
       );
       const ready = report.restored.status === 'available';
@@ -219,7 +226,7 @@ export async function restoreSnapshot(
   if (existing && todo.length === 0 && !report.complete && !report.dryRun) {
     // A re-run while the restored resource is still coming up: wait for it like the first run would have.
     report.restored = await until(
-      async () => (await api.findRestored(target)) ?? existing,
+      async () => (await restoreApi.findRestored(target)) ?? existing,
       (r) => r.status === 'available',
     );
     report.complete = report.restored.status === 'available';

@@ -1,0 +1,61 @@
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  HeadBucketCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mockSts, sentAs } from '../../../test/support/assumed-role.js';
+import { quickstart } from '../../../test/support/config.js';
+import { AwsClients } from '../../aws/clients.js';
+import { protectedBuckets, ROLE_NAMES } from '../../config/index.js';
+import { restoreBucket } from './restore.js';
+
+const config = quickstart();
+const bucket = protectedBuckets(config)[0]!;
+const { vaultAccount, restoreAccount } = config.organizations.vault;
+const etag = '"9e107d9d372bb6826bd81d3542a419d6"';
+
+const mocks: { restore: () => void }[] = [];
+afterEach(() => mocks.splice(0).forEach((m) => m.restore()));
+
+describe('S3 restore across accounts (client mock: the role that signs each call)', () => {
+  it('lists the vault as the operator, and creates and writes the restore target as AirGapRestore', async () => {
+    const sts = mockSts();
+    const s3 = mockClient(S3Client);
+    mocks.push(sts, s3);
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        {
+          Key: 'orders.csv',
+          VersionId: 'v1',
+          IsLatest: true,
+          LastModified: new Date('2026-11-23T05:00:00Z'),
+          Size: 10,
+          ETag: etag,
+        },
+      ],
+    });
+    s3.on(HeadBucketCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: etag } });
+    const clients = new AwsClients({
+      region: config.vault.region,
+      roleName: ROLE_NAMES.operator,
+      baseCredentials: { accessKeyId: 'a', secretAccessKey: 's' },
+    });
+    const report = await restoreBucket(clients, config, bucket, {
+      at: new Date('2026-11-23T06:00:00Z'),
+      to: 'airgap-restore-orders',
+    });
+    expect(report.failed).toEqual([]);
+    expect(report.restored).toBe(1);
+    expect(await sentAs(s3.commandCalls(ListObjectVersionsCommand))).toEqual([
+      `${vaultAccount}/${ROLE_NAMES.operator}`,
+    ]);
+    const restoreRole = `${restoreAccount}/${ROLE_NAMES.restore}`;
+    expect(await sentAs(s3.commandCalls(CreateBucketCommand))).toEqual([restoreRole]);
+    expect(await sentAs(s3.commandCalls(CopyObjectCommand))).toEqual([restoreRole]);
+  });
+});
