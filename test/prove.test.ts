@@ -436,6 +436,11 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
       // the operator's own policy grants nothing on a copy but sharing, so the SCP line that would stop a widened one
       // opens nothing the matrix sees; pinned in src/infra/guardrails/policies.test.ts.
       'airgap-vault-recovery-points/OperatorOnlySharesSnapshots',
+      // the quickstart has no backup vault in the vault organization (the air-gapped vault is a source account's,
+      // AWS Backup copying only within one organization; the EFS replicas' vault needs protect.efs): both statements
+      // guard the vault organization's own backup vaults and are pinned in src/infra/guardrails/policies.test.ts.
+      'airgap-vault-recovery-points/DenyBackupVaultTampering',
+      'airgap-vault-recovery-points/DenyBackupAccessChangesExceptBreakGlass',
       // break-glass may rewrite a key policy, only not in the form that locks everyone out: a request flag the
       // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy.
       'airgap-vault-keys/DenyKeyPolicyLockoutBypass',

@@ -187,9 +187,13 @@ function readTemplate(
       });
     } else if (r.Type.startsWith('AWS::DynamoDB::')) {
       model.resources.push({ kind: 'table', arn: refs[id]!.arn, account, name: refs[id]!.ref });
-    } else if (r.Type.startsWith('AWS::Backup::') && r.Type.endsWith('Vault') && org === 'vault') {
-      // Only the vault organization's vaults are claimed to survive; the local and backup-account layers live
-      // in the source organization. A logically air-gapped vault is compliance-locked from creation.
+    } else if (
+      r.Type === 'AWS::Backup::LogicallyAirGappedBackupVault' ||
+      (r.Type.startsWith('AWS::Backup::') && r.Type.endsWith('Vault') && org === 'vault')
+    ) {
+      // Claimed to survive: the vault organization's vaults, and the logically air-gapped vault, which lives in a
+      // source account (AWS Backup copies only within one organization) but is compliance-locked from creation,
+      // its recovery points held by AWS Backup; the local and backup-account layers are not claimed.
       const lock = (
         r.Type === 'AWS::Backup::LogicallyAirGappedBackupVault'
           ? { ...p, ChangeableForDays: 0 }

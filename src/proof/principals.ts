@@ -72,7 +72,7 @@ export function principals(model: ProofModel): Principal[] {
     out.push(admin('backup-admin', 'source backup account administrator', source.backupAccount, 'source'));
   // The logically air-gapped vault's account is a source account too (AWS Backup copies within one organization):
   // whoever owns it must not empty the vault either.
-  if (source.airGapAccount)
+  if (source.airGapAccount && model.config.paths.backup && model.config.backup.airGappedVault)
     out.push(admin('air-gap-admin', 'source air-gap account administrator', source.airGapAccount, 'source'));
   for (const role of model.roles.filter((r) => r.organization === 'source'))
     out.push(fromRole(role, source.id, 'attacker'));

@@ -161,6 +161,14 @@ const VAULT_SERVICE_GRANTS = [
  * version never removes a locked one), so they are judged on what destroys, shortens, re-keys or disables.
  * The replication role's own replicate permissions are the positive control, not an attack.
  */
+/** What the owner of the air-gapped vault's account can change on it that removes no recovery point (a residual risk). */
+const AIR_GAP_OWNER_ACTIONS = [
+  'backup:PutBackupVaultSharingPolicy',
+  'backup:PutBackupVaultNotifications',
+  'backup:RevokeRestoreAccessBackupVault',
+  'backup:UpdateRecoveryPointIndexSettings',
+];
+
 function judged(p: Principal, a: Attack, catalogKeys: ReadonlySet<string>): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
     return false;
@@ -170,6 +178,11 @@ function judged(p: Principal, a: Attack, catalogKeys: ReadonlySet<string>): bool
   // for buckets: it adds one, never removes or shortens one (a residual risk below).
   if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
+  // The air-gapped vault's owner is a source account (AWS Backup copies only within one organization): on that
+  // vault it is judged on what destroys or shortens its recovery points, which the vault's access policy and
+  // Vault Lock refuse it; that it can read, restore, share and re-tag them is a residual risk below.
+  if (p.id === 'air-gap-admin' && a.action.startsWith('backup:'))
+    return a.destructive && !AIR_GAP_OWNER_ACTIONS.includes(a.action);
   // The operator reads vault metadata, never its content: decrypting with a vault key is an attack for it too.
   // Reading the catalog is its job, and the catalog has a key of its own: decrypting with that one reads no
   // vault data (destroying or re-keying it stays judged below, as for every key).
@@ -244,6 +257,11 @@ export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
     risk: 'A compromised source account can replicate new (ransomed) versions into the vault through its replication role, or copy new recovery points into the air-gapped vault.',
     mitigation:
       'New versions never remove locked ones; restores pick a point in time before the attack, never "latest".',
+  },
+  {
+    risk: 'The logically air-gapped vault lives in a source account (AWS Backup copies recovery points only between accounts of one organization): that account’s owner can restore, copy out, search, re-index and re-tag its recovery points, change its sharing (AWS RAM, PutBackupVaultSharingPolicy), notifications, multi-party approval association and restore access vaults, so it can cut the restore account’s access; it cannot delete or shorten them (access policy, Vault Lock in compliance mode).',
+    mitigation:
+      'The S3 and snapshot paths keep their own copies in the vault organization; the multi-party approval team of the vault management account restores without the owner; the data in it is the source organization’s own; every change is in CloudTrail.',
   },
   {
     risk: 'Closing the vault account deletes its data after 90 days (the only way around COMPLIANCE).',

