@@ -55,7 +55,9 @@ export async function prove(
   );
   const who = grouping.principals.filter(opts.only ?? (() => true));
   const pairs = who.flatMap((p) =>
-    grouping.attacks.filter((a) => judged(p, a, catalogKeys)).map((a): Pair => [p, a]),
+    grouping.attacks
+      .filter((a) => judged(p, a, catalogKeys, model.config.organizations.source.airGapAccount))
+      .map((a): Pair => [p, a]),
   );
   const memo = new PolicyMemo();
   const decisions = await decideAll(model, pairs, opts.mode ?? 'Discovery', memo, opts.threads);
@@ -169,7 +171,12 @@ const AIR_GAP_OWNER_ACTIONS = [
   'backup:UpdateRecoveryPointIndexSettings',
 ];
 
-function judged(p: Principal, a: Attack, catalogKeys: ReadonlySet<string>): boolean {
+function judged(
+  p: Principal,
+  a: Attack,
+  catalogKeys: ReadonlySet<string>,
+  airGapAccount: string | undefined,
+): boolean {
   if (p.arn.endsWith(`:role/${ROLE_NAMES.replication}`) && REPLICATION_GRANTS.includes(a.action))
     return false;
   if (VAULT_SERVICE_GRANTS.some((g) => p.arn.endsWith(`:role/${g.role}`) && g.actions.includes(a.action)))
@@ -178,10 +185,10 @@ function judged(p: Principal, a: Attack, catalogKeys: ReadonlySet<string>): bool
   // for buckets: it adds one, never removes or shortens one (a residual risk below).
   if (a.action === 'backup:CopyIntoBackupVault' && p.organization === 'source') return false;
   if (p.trust === 'break-glass') return destroysData(a);
-  // The air-gapped vault's owner is a source account (AWS Backup copies only within one organization): on that
-  // vault it is judged on what destroys or shortens its recovery points, which the vault's access policy and
-  // Vault Lock refuse it; that it can read, restore, share and re-tag them is a residual risk below.
-  if (p.id === 'air-gap-admin' && a.action.startsWith('backup:'))
+  // The air-gapped vault's owner is a source account (AWS Backup copies only within one organization): whoever
+  // acts in it is judged, on that vault, on what destroys or shortens its recovery points, which the vault's access
+  // policy and Vault Lock refuse; that it can read, restore, share and re-tag them is a residual risk below.
+  if (p.organization === 'source' && p.account === airGapAccount && a.action.startsWith('backup:'))
     return a.destructive && !AIR_GAP_OWNER_ACTIONS.includes(a.action);
   // The operator reads vault metadata, never its content: decrypting with a vault key is an attack for it too.
   // Reading the catalog is its job, and the catalog has a key of its own: decrypting with that one reads no
