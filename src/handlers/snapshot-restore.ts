@@ -49,6 +49,7 @@ const context = fromSettings(pt.tracer, (s: RestoreSettings): SnapshotRestoreCon
     roleName: ROLE_NAMES.restoreWorkflow,
     homeAccount: s.vaultAccount,
   });
+  const apis = snapshotApis(clients);
   return {
     clients,
     config: {
@@ -56,9 +57,8 @@ const context = fromSettings(pt.tracer, (s: RestoreSettings): SnapshotRestoreCon
       organizations: { vault: { vaultAccount: s.vaultAccount, restoreAccount: s.restoreAccount } },
     },
     catalog: new Catalog({ clients, account: s.vaultAccount, region: s.region, table: s.catalogTable }),
-    apis: snapshotApis(clients),
-    restore: { clients, apis: snapshotApis(clients) },
-    copyRole: ROLE_NAMES.restoreWorkflow,
+    apis,
+    restore: { clients, apis },
   };
 });
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsClients } from '../../aws/clients.js';
 import type { Catalog, CatalogEntry } from '../../catalog/catalog.js';
-import { RESOURCE_NAMES, ROLE_NAMES, TAGS } from '../../config/names.js';
+import { RESOURCE_NAMES, TAGS } from '../../config/names.js';
 import type { Config } from '../../config/index.js';
 import { InputError } from '../../errors.js';
 import { findGrant, grantSnapshotCopy } from '../kms/grant.js';
@@ -30,14 +30,9 @@ export interface SnapshotRestoreContext {
   catalog: Catalog;
   apis: Record<SnapshotService, SnapshotApi>;
   /**
-   * The restore account's role that copies the shared vault copy, so the one the vault key grant names: the
-   * restore role for a person, the restore workflow's own role on AWS (src/infra/vault/restore-workflow.ts).
-   * @default ROLE_NAMES.restore
-   */
-  copyRole?: string;
-  /**
-   * The restore account's side: the clients and snapshot APIs of the role that copies the shared copy (the grantee of
-   * the vault key, holder of the restore key) and restores from it.
+   * The restore account's side: the clients and snapshot APIs of the role that copies the shared copy and restores
+   * from it, so the one the vault key grant names (the restore role for a person, the restore workflow's own role on
+   * AWS: src/infra/vault/restore-workflow.ts), holder of the restore key.
    */
   restore: { clients: AwsClients; apis: Record<SnapshotService, SnapshotApi> };
 }
@@ -171,7 +166,7 @@ export async function restoreSnapshot(
       await api.shareWith(vault, region, entry.vaultCopyId, restore);
       done('done', `${entry.vaultCopyId} shared with account ${restore}`);
     } else if (step === 'grant') {
-      const grantee = `arn:aws:iam::${restore}:role/${ctx.copyRole ?? ROLE_NAMES.restore}`;
+      const grantee = ctx.restore.clients.roleArn(restore);
       const id = await grantSnapshotCopy(ctx.clients, vault, region, vaultKey, grantee, grantName);
       done('done', `grant ${id} on ${vaultKey} to ${grantee}`);
     } else if (step === 'copy') {
