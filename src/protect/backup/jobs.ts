@@ -1,4 +1,10 @@
-import { paginateListBackupJobs, paginateListCopyJobs, type BackupClient } from '@aws-sdk/client-backup';
+import {
+  paginateListBackupJobs,
+  paginateListCopyJobs,
+  paginateListRestoreJobs,
+  type BackupClient,
+  type RestoreJobsListMember,
+} from '@aws-sdk/client-backup';
 
 /** A backup or copy job worth a look: it failed, or it has not finished yet. */
 export interface JobSummary {
@@ -16,6 +22,20 @@ export interface JobSummary {
 
 const FAILED = new Set(['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL']);
 const RUNNING = new Set(['CREATED', 'PENDING', 'RUNNING', 'ABORTING']);
+
+/** A job an earlier run started that did not fail: a re-run takes it up rather than starting another. */
+export const STARTED_AND_NOT_FAILED = new Set(['CREATED', 'PENDING', 'RUNNING', 'COMPLETED']);
+
+/** The restore jobs of recovery point `point` created since `since` that are running or done. */
+export async function* restoreJobsOf(
+  backup: BackupClient,
+  point: string,
+  since: Date,
+): AsyncGenerator<RestoreJobsListMember> {
+  for await (const page of paginateListRestoreJobs({ client: backup }, { ByCreatedAfter: since }))
+    for (const job of page.RestoreJobs ?? [])
+      if (job.RecoveryPointArn === point && STARTED_AND_NOT_FAILED.has(job.Status ?? '')) yield job;
+}
 
 export function outcomeOf(state: string | undefined): JobSummary['outcome'] | undefined {
   if (state && FAILED.has(state)) return 'failed';

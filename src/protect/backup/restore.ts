@@ -2,7 +2,6 @@ import {
   BackupClient,
   DescribeRecoveryPointCommand,
   GetRecoveryPointRestoreMetadataCommand,
-  paginateListRestoreJobs,
   StartRestoreJobCommand,
   type StartRestoreJobInput,
 } from '@aws-sdk/client-backup';
@@ -30,6 +29,7 @@ import {
   usable,
   type RecoveryPoint,
 } from './recovery-points.js';
+import { restoreJobsOf } from './jobs.js';
 import { defaultTargetName, idempotencyToken, restorable, restoreMetadata } from './restore-metadata.js';
 
 export interface BackupRestoreOptions {
@@ -57,8 +57,6 @@ export interface BackupRestoreReport {
   resumed: boolean;
   nextSteps: string[];
 }
-
-const ACTIVE_OR_DONE = new Set(['CREATED', 'PENDING', 'RUNNING', 'COMPLETED']);
 
 /** Resolves `--resource` against what the config protects on the AWS Backup path (pure). */
 export function resolveResource(config: Config, resource: string): { arn: string; account: string } {
@@ -155,12 +153,9 @@ export async function restoreFromBackup(
         : [],
   };
 
-  for await (const page of paginateListRestoreJobs({ client: backup }, { ByCreatedAfter: point.createdAt }))
-    for (const job of page.RestoreJobs ?? []) {
-      const same = job.RecoveryPointArn === point.arn && ACTIVE_OR_DONE.has(job.Status ?? '');
-      if (same && (job.CreatedResourceArn === targetArn || !job.CreatedResourceArn))
-        return { ...report, restoreJobId: job.RestoreJobId, resumed: true };
-    }
+  for await (const job of restoreJobsOf(backup, point.arn, point.createdAt))
+    if (job.CreatedResourceArn === targetArn || !job.CreatedResourceArn)
+      return { ...report, restoreJobId: job.RestoreJobId, resumed: true };
   const exists =
     service === 's3'
       ? await bucketExists(asRestore.for(S3Client, restoreAccount, lag.region), target)

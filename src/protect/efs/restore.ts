@@ -8,7 +8,6 @@ import {
   DescribeRestoreJobCommand,
   GetRecoveryPointRestoreMetadataCommand,
   paginateListCopyJobs,
-  paginateListRestoreJobs,
   StartCopyJobCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
@@ -17,6 +16,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import { RESOURCE_NAMES, roleArn } from '../../config/names.js';
 import type { Config } from '../../config/index.js';
 import { CheckFailed, InputError } from '../../errors.js';
+import { restoreJobsOf, STARTED_AND_NOT_FAILED } from '../backup/jobs.js';
 import { listRecoveryPoints } from '../backup/recovery-points.js';
 import { defaultTargetName, idempotencyToken } from '../backup/restore-metadata.js';
 import { keyArnOf } from '../kms/key-facts.js';
@@ -61,7 +61,6 @@ export interface EfsRestoreReport {
 
 /** The restore account's copy is only there to be restored: the locked original stays in the vault. */
 export const RESTORE_COPY_DAYS = 7;
-const LIVE = new Set(['CREATED', 'PENDING', 'RUNNING', 'COMPLETED']);
 
 /**
  * Restores a protected EFS file system into the restore account from a recovery point of its vault replica.
@@ -273,7 +272,7 @@ async function findCopyJob(
     { ByDestinationVaultArn: destination, ByCreatedAfter: since },
   ))
     for (const j of page.CopyJobs ?? [])
-      if (j.SourceRecoveryPointArn === point && LIVE.has(j.State ?? ''))
+      if (j.SourceRecoveryPointArn === point && STARTED_AND_NOT_FAILED.has(j.State ?? ''))
         return {
           kind: 'copy',
           id: j.CopyJobId!,
@@ -297,16 +296,14 @@ async function describeCopyJob(backup: BackupClient, id: string): Promise<Job> {
 
 /** The restore job an earlier run started from this copy (the restore account lists it). */
 async function findRestoreJob(backup: BackupClient, point: string, since: Date): Promise<Job | undefined> {
-  for await (const page of paginateListRestoreJobs({ client: backup }, { ByCreatedAfter: since }))
-    for (const j of page.RestoreJobs ?? [])
-      if (j.RecoveryPointArn === point && LIVE.has(j.Status ?? ''))
-        return {
-          kind: 'restore',
-          id: j.RestoreJobId!,
-          state: j.Status!,
-          message: j.StatusMessage,
-          createdResource: j.CreatedResourceArn,
-        };
+  for await (const j of restoreJobsOf(backup, point, since))
+    return {
+      kind: 'restore',
+      id: j.RestoreJobId!,
+      state: j.Status!,
+      message: j.StatusMessage,
+      createdResource: j.CreatedResourceArn,
+    };
   return undefined;
 }
 
