@@ -33,16 +33,30 @@ export function worstOf(
   });
 }
 
-/** The alert topic (config.alerts.emails subscribed) and the alarms that publish to it. */
-export class Alerts extends Construct {
+/**
+ * An alert topic of one account, encrypted with `key`, that the account's CloudWatch alarms and EventBridge rules
+ * publish to and config.alerts.emails subscribe to, and the alarms that publish to it.
+ */
+export class AlertTopic extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
 
-  constructor(scope: Construct, id: string, props: { config: Config; key: kms.IKey }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      config: Config;
+      key: kms.IKey;
+      topicName: string;
+      account: string;
+      /** The key policy statement that lets the publishers use the key (its sid, unique in that key's policy). */
+      keyStatementSid: string;
+    },
+  ) {
     super(scope, id);
-    const { config } = props;
+    const { config, account } = props;
     this.topic = new sns.Topic(this, 'Topic', {
-      topicName: RESOURCE_NAMES.alertTopic(config),
+      topicName: props.topicName,
       masterKey: props.key,
       enforceSSL: true,
     });
@@ -52,24 +66,59 @@ export class Alerts extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': config.organizations.vault.vaultAccount } },
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
-    // The topic is encrypted with the vault key: the services that publish to it must be able to use the key.
+    // The topic is encrypted with the key: the services that publish to it must be able to use the key.
     props.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AlarmsAndRulesPublishToEncryptedTopic',
+        sid: props.keyStatementSid,
         principals: [
           new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
           new iam.ServicePrincipal('events.amazonaws.com'),
         ],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': config.organizations.vault.vaultAccount } },
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
     for (const email of config.alerts.emails)
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+  }
+
+  /** An alarm publishing to the alert topic, listed on the dashboard (create the dashboard after every alarm). */
+  addAlarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    // Silence is not health where a canary reports continuously; event counts are absent when all is well.
+    missing: cloudwatch.TreatMissingData,
+  ): cloudwatch.Alarm {
+    const a = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: missing,
+      alarmDescription: description,
+    });
+    a.addAlarmAction(new actions.SnsAction(this.topic));
+    this.alarms.push(a);
+    return a;
+  }
+}
+
+/** The vault account's alert topic and the alarms on the vault's own metrics. */
+export class Alerts extends AlertTopic {
+  constructor(scope: Construct, id: string, props: { config: Config; key: kms.IKey }) {
+    const { config } = props;
+    super(scope, id, {
+      ...props,
+      topicName: RESOURCE_NAMES.alertTopic(config),
+      account: config.organizations.vault.vaultAccount,
+      keyStatementSid: 'AlarmsAndRulesPublishToEncryptedTopic',
+    });
 
     const { BREACHING, NOT_BREACHING } = cloudwatch.TreatMissingData;
     this.addAlarm(
@@ -100,27 +149,5 @@ export class Alerts extends Construct {
       'A protected DB instance, cluster or volume has no vault copy within its RPO, or the RPO monitor went silent',
       BREACHING,
     );
-  }
-
-  /** An alarm publishing to the alert topic, listed on the dashboard (create the dashboard after every alarm). */
-  addAlarm(
-    id: string,
-    metric: cloudwatch.IMetric,
-    threshold: number,
-    description: string,
-    // Silence is not health where a canary reports continuously; event counts are absent when all is well.
-    missing: cloudwatch.TreatMissingData,
-  ): cloudwatch.Alarm {
-    const a = new cloudwatch.Alarm(this, id, {
-      metric,
-      threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: missing,
-      alarmDescription: description,
-    });
-    a.addAlarmAction(new actions.SnsAction(this.topic));
-    this.alarms.push(a);
-    return a;
   }
 }
