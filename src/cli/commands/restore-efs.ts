@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { CheckFailed } from '../../errors.js';
 import { restoreEfs, type EfsRestoreReport } from '../../protect/efs/restore.js';
-import { parseRestoreTime } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { configOption } from '../options.js';
-import { renderSteps, withRestoreRunOptions } from './restore-snapshot.js';
+import {
+  printRestoreReport,
+  renderSteps,
+  restoreRunOptions,
+  withRestoreRunOptions,
+  type RestoreRunOpts,
+} from './restore-snapshot.js';
 
 /** `airgap restore efs`: a new file system in the restore account from a recovery point of the vault replica. */
 export function registerEfsRestoreCommand(restore: Command): void {
@@ -22,37 +26,12 @@ export function registerEfsRestoreCommand(restore: Command): void {
         '--to <token>',
         'creation token of the new file system (default: airgap-restore-<id>-<point time>)',
       ),
-  ).action(
-    async (opts: {
-      config: string;
-      from: string;
-      at?: string;
-      to?: string;
-      dryRun?: boolean;
-      wait: number;
-      endpoint?: string;
-      output: string;
-    }) => {
-      const config = loadConfig(opts.config);
-      const at = opts.at === undefined ? undefined : parseRestoreTime(opts.at);
-      const tty = opts.output === 'text' && process.stderr.isTTY;
-      const report = await restoreEfs(awsClientsFor(config, { endpoint: opts.endpoint }), config, {
-        from: opts.from,
-        at,
-        to: opts.to,
-        dryRun: opts.dryRun ?? false,
-        waitMs: opts.wait * 60_000,
-        onStep: tty
-          ? (s) => process.stderr.write(`${s.step}: ${s.state} (${s.seconds.toFixed(1)} s)\n`)
-          : undefined,
-      });
-      console.log(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderEfsRestore(report));
-      if (!report.dryRun && !report.complete)
-        throw new CheckFailed(
-          `restore of ${report.fileSystem} not complete yet: run the same command again to continue`,
-        );
-    },
-  );
+  ).action(async (opts: RestoreRunOpts) => {
+    const config = loadConfig(opts.config);
+    const run = restoreRunOptions(opts);
+    const report = await restoreEfs(awsClientsFor(config, { endpoint: opts.endpoint }), config, run);
+    printRestoreReport(report, opts.output, renderEfsRestore, report.fileSystem);
+  });
 }
 
 export function renderEfsRestore(r: EfsRestoreReport): string {

@@ -29,6 +29,46 @@ export function withRestoreRunOptions(command: Command): Command {
     .addOption(outputOption());
 }
 
+/** What a restore that copies, then restores, is given on its command line. */
+export interface RestoreRunOpts {
+  config: string;
+  from: string;
+  at?: string;
+  to?: string;
+  dryRun?: boolean;
+  wait: number;
+  endpoint?: string;
+  output: string;
+}
+
+/** The run options of such a restore from its command line: the point in time, the wait, progress on a terminal. */
+export function restoreRunOptions(opts: RestoreRunOpts) {
+  return {
+    from: opts.from,
+    at: opts.at === undefined ? undefined : parseRestoreTime(opts.at),
+    to: opts.to,
+    dryRun: opts.dryRun ?? false,
+    waitMs: opts.wait * 60_000,
+    onStep:
+      opts.output === 'text' && process.stderr.isTTY
+        ? (s: { step: string; state: string; seconds: number }) =>
+            process.stderr.write(`${s.step}: ${s.state} (${s.seconds.toFixed(1)} s)\n`)
+        : undefined,
+  };
+}
+
+/** Prints a restore's report; one still running after the wait exits non-zero, saying to run it again. */
+export function printRestoreReport<R extends { dryRun: boolean; complete: boolean }>(
+  report: R,
+  output: string,
+  render: (r: R) => string,
+  what: string,
+): void {
+  console.log(output === 'json' ? JSON.stringify(report, null, 2) : render(report));
+  if (!report.dryRun && !report.complete)
+    throw new CheckFailed(`restore of ${what} not complete yet: run the same command again to continue`);
+}
+
 /** The step lines of a restore report: name, state, seconds, detail. */
 export function renderSteps(
   steps: readonly { step: string; state: string; seconds: number; detail: string }[],
@@ -55,48 +95,22 @@ export function registerSnapshotRestoreCommands(restore: Command): void {
           'with a resource in --from: its newest copy taken at or before this ISO 8601 time',
         )
         .option('--to <name>', 'name of the restored resource (default: airgap-restore-<catalog id>)'),
-    ).action(
-      async (opts: {
-        config: string;
-        from: string;
-        at?: string;
-        to?: string;
-        dryRun?: boolean;
-        wait: number;
-        endpoint?: string;
-        output: string;
-      }) => {
-        const config = loadConfig(opts.config);
-        const at = opts.at === undefined ? undefined : parseRestoreTime(opts.at);
-        const clients = awsClientsFor(config, { endpoint: opts.endpoint });
-        const tty = opts.output === 'text' && process.stderr.isTTY;
-        const report = await restoreSnapshot(
-          {
-            clients,
-            config,
-            catalog: vaultCatalog(clients, config),
-            apis: snapshotApisFor(clients, config),
-            restore: restoreRoleApis(clients, config),
-          },
-          {
-            service,
-            from: opts.from,
-            at,
-            to: opts.to,
-            dryRun: opts.dryRun ?? false,
-            waitMs: opts.wait * 60_000,
-            onStep: tty
-              ? (s) => process.stderr.write(`${s.step}: ${s.state} (${s.seconds.toFixed(1)} s)\n`)
-              : undefined,
-          },
-        );
-        console.log(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderSnapshotRestore(report));
-        if (!report.dryRun && !report.complete)
-          throw new CheckFailed(
-            `restore of ${report.copy.vaultCopyId} not complete yet: run the same command again to continue`,
-          );
-      },
-    );
+    ).action(async (opts: RestoreRunOpts) => {
+      const config = loadConfig(opts.config);
+      const run = restoreRunOptions(opts);
+      const clients = awsClientsFor(config, { endpoint: opts.endpoint });
+      const report = await restoreSnapshot(
+        {
+          clients,
+          config,
+          catalog: vaultCatalog(clients, config),
+          apis: snapshotApisFor(clients, config),
+          restore: restoreRoleApis(clients, config),
+        },
+        { service, ...run },
+      );
+      printRestoreReport(report, opts.output, renderSnapshotRestore, report.copy.vaultCopyId);
+    });
 }
 
 export function renderSnapshotRestore(r: SnapshotRestoreReport): string {
