@@ -3,17 +3,11 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
 import { quickstart } from '../../test/support/config.js';
 import type { AuditReport } from '../audit/audit.js';
-import { settingsPartName, splitSettings } from '../config/settings.js';
 
-process.env['POWERTOOLS_METRICS_NAMESPACE'] = 'AirGapRecover';
-process.env['POWERTOOLS_SERVICE_NAME'] = 'airgap-audit';
-process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
-// Metrics to the global console, where the test reads them back (and on, though POWERTOOLS_DEV turns them off).
-process.env['POWERTOOLS_DEV'] = 'true';
-process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
-process.env['AIRGAP_SETTINGS'] = '/airgap/quickstart/audit/settings';
+handlerEnvironment('airgap-audit', '/airgap/quickstart/audit/settings');
 
 // The audit itself is tested on the sandbox (test/audit.test.ts) and as pure rules (src/audit/judge.test.ts): here
 // it returns a fixed report, so the test pins what the handler adds (settings, metric, alert).
@@ -49,11 +43,7 @@ describe('scheduled audit handler (client mock: SSM settings and SNS; the audit 
     log.mockClear();
     auditMock.mockReset();
     // The config is split as the stack splits it, and listed out of order: the handler joins the parts by name.
-    const path = process.env['AIRGAP_SETTINGS']!;
-    const parts = splitSettings(JSON.stringify({ config })).map((Value, i) => ({
-      Name: settingsPartName(path, i),
-      Value,
-    }));
+    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, { config });
     ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts.reverse() });
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
   });

@@ -2,17 +2,12 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
 import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
-import { settingsPartName, splitSettings } from '../config/settings.js';
 import type { SweepReport } from '../protect/snapshots/retention-sweeper.js';
 import type { SweeperSettings } from './retention-sweeper.js';
 
-process.env['POWERTOOLS_METRICS_NAMESPACE'] = 'AirGapRecover';
-process.env['POWERTOOLS_SERVICE_NAME'] = 'airgap-retention-sweeper';
-process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
-process.env['POWERTOOLS_DEV'] = 'true';
-process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
-process.env['AIRGAP_SETTINGS'] = '/airgap/quickstart/retention-sweeper/settings';
+handlerEnvironment('airgap-retention-sweeper', '/airgap/quickstart/retention-sweeper/settings');
 
 // The sweep itself is tested with unexpired, expiring and malformed tags (src/protect/snapshots/retention-sweeper
 // .test.ts): here it returns a fixed report per service and region, so the test pins the handler's metrics.
@@ -33,11 +28,7 @@ describe('retention sweeper handler metrics (client mock: SSM settings; the swee
   beforeEach(() => {
     ssm.reset();
     metrics.clear();
-    const path = process.env['AIRGAP_SETTINGS']!;
-    const parts = splitSettings(JSON.stringify(settings)).map((Value, i) => ({
-      Name: settingsPartName(path, i),
-      Value,
-    }));
+    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, settings);
     ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
   });
   afterAll(() => {

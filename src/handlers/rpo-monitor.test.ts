@@ -1,9 +1,10 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { settingsParameters } from '../../test/support/handler-settings.js';
 import { useMoto } from '../../test/support/moto.js';
 import { Catalog, type CatalogEntry } from '../catalog/catalog.js';
-import { settingsPartName, settingsPath, splitSettings } from '../config/settings.js';
+import { settingsPath } from '../config/settings.js';
 import { rpoScope } from '../status/evaluate.js';
 import { quickstart } from '../../test/support/config.js';
 import type { RpoMonitorSettings } from './rpo-monitor.js';
@@ -63,10 +64,8 @@ describe('RPO monitor function (moto: DynamoDB catalog, SSM settings)', () => {
       catalogTable: `${config.name}-airgap-catalog`,
       scope: rpoScope(config),
     };
-    for (const [i, Value] of splitSettings(JSON.stringify(settings)).entries())
-      await moto.clients
-        .for(SSMClient, VAULT)
-        .send(new PutParameterCommand({ Name: settingsPartName(path, i), Value, Type: 'String' }));
+    for (const { Name, Value } of settingsParameters(path, settings))
+      await moto.clients.for(SSMClient, VAULT).send(new PutParameterCommand({ Name, Value, Type: 'String' }));
     Object.assign(process.env, {
       AWS_ENDPOINT_URL: moto.server.endpoint,
       AWS_ACCESS_KEY_ID: 'AKIAAIRGAPTEST000000',

@@ -2,18 +2,12 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
 import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
-import { settingsPartName, splitSettings } from '../config/settings.js';
 import type { CopierReport } from '../protect/snapshots/copier.js';
 import type { CopierSettings } from './snapshot-copier.js';
 
-process.env['POWERTOOLS_METRICS_NAMESPACE'] = 'AirGapRecover';
-process.env['POWERTOOLS_SERVICE_NAME'] = 'airgap-snapshot-copier';
-process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
-// Metrics to the global console, where the test reads them back (and on, though POWERTOOLS_DEV turns them off).
-process.env['POWERTOOLS_DEV'] = 'true';
-process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
-process.env['AIRGAP_SETTINGS'] = '/airgap/quickstart/snapshot-copier/settings';
+handlerEnvironment('airgap-snapshot-copier', '/airgap/quickstart/snapshot-copier/settings');
 
 // The copier is tested on the sandbox (test/snapshot-copier.test.ts) and with client mocks
 // (src/protect/snapshots/copier.test.ts): here it returns a fixed report, so the test pins the metrics.
@@ -44,11 +38,7 @@ describe('snapshot copier handler metrics (client mock: SSM settings; the copier
   beforeEach(() => {
     ssm.reset();
     metrics.clear();
-    const path = process.env['AIRGAP_SETTINGS']!;
-    const parts = splitSettings(JSON.stringify(settings)).map((Value, i) => ({
-      Name: settingsPartName(path, i),
-      Value,
-    }));
+    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, settings);
     ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
   });
   afterAll(() => {

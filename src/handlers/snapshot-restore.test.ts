@@ -14,9 +14,10 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { quickstart } from '../../test/support/config.js';
+import { settingsParameters } from '../../test/support/handler-settings.js';
 import type { CatalogEntry } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, TAGS } from '../config/names.js';
-import { settingsPartName, settingsPath, splitSettings } from '../config/settings.js';
+import { settingsPath } from '../config/settings.js';
 import { restoreCopyId } from '../protect/snapshots/restore-plan.js';
 import type { RestoreRunInput, RestoreRunSummary, RestoreSettings } from './snapshot-restore.js';
 
@@ -60,12 +61,7 @@ beforeAll(async () => {
     region,
     catalogTable: RESOURCE_NAMES.catalogTable(config),
   };
-  ssm.on(GetParametersByPathCommand).resolves({
-    Parameters: splitSettings(JSON.stringify(settings)).map((Value, i) => ({
-      Name: settingsPartName(path, i),
-      Value,
-    })),
-  });
+  ssm.on(GetParametersByPathCommand).resolves({ Parameters: settingsParameters(path, settings) });
   Object.assign(process.env, {
     AWS_REGION: region,
     AIRGAP_SETTINGS: path,

@@ -2,17 +2,12 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
 import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
-import { settingsPartName, splitSettings } from '../config/settings.js';
 import type { ShareOutcome } from '../protect/snapshots/share.js';
 import type { ShareSettings } from './snapshot-share.js';
 
-process.env['POWERTOOLS_METRICS_NAMESPACE'] = 'AirGapRecover';
-process.env['POWERTOOLS_SERVICE_NAME'] = 'airgap-snapshot-share';
-process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
-process.env['POWERTOOLS_DEV'] = 'true';
-process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
-process.env['AIRGAP_SETTINGS'] = '/airgap/quickstart/snapshot-share/settings';
+handlerEnvironment('airgap-snapshot-share', '/airgap/quickstart/snapshot-share/settings');
 
 // The share step is tested on the sandbox and with client mocks (src/protect/snapshots/share.test.ts): here it
 // returns a fixed outcome, so the test pins the handler's metric.
@@ -41,11 +36,7 @@ describe('snapshot share handler metric (client mock: SSM settings; the share st
   beforeEach(() => {
     ssm.reset();
     metrics.clear();
-    const path = process.env['AIRGAP_SETTINGS']!;
-    const parts = splitSettings(JSON.stringify(settings)).map((Value, i) => ({
-      Name: settingsPartName(path, i),
-      Value,
-    }));
+    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, settings);
     ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
   });
   afterAll(() => {
