@@ -48,21 +48,13 @@ export async function provisionSandbox(clients: AwsClients, config: Config): Pro
   const guardrailsAttached = await attachGuardrails(vaultOrgs, config);
   created.push(...guardrailsAttached.map((g) => `guardrail ${g}`));
 
-  const vaultKey = await ensureKey(
-    clients,
-    vault.vaultAccount,
-    config.vault.region,
-    RESOURCE_NAMES.vaultKeyAlias(config),
-  );
-  if (vaultKey.created) created.push(`vault key ${RESOURCE_NAMES.vaultKeyAlias(config)}`);
-  const catalogKey = await ensureKey(
-    clients,
-    vault.vaultAccount,
-    config.vault.region,
-    RESOURCE_NAMES.catalogKeyAlias(config),
-  );
-  if (catalogKey.created) created.push(`catalog key ${RESOURCE_NAMES.catalogKeyAlias(config)}`);
-  const vaultKeyArn = vaultKey.arn;
+  const vaultAccountKey = async (what: string, alias: string) => {
+    const key = await ensureKey(clients, vault.vaultAccount, config.vault.region, alias);
+    if (key.created) created.push(`${what} ${alias}`);
+    return key.arn;
+  };
+  const vaultKeyArn = await vaultAccountKey('vault key', RESOURCE_NAMES.vaultKeyAlias(config));
+  await vaultAccountKey('catalog key', RESOURCE_NAMES.catalogKeyAlias(config));
   const buckets: ProvisionReport['buckets'] = [];
   const vaultS3 = clients.for(S3Client, vault.vaultAccount, config.vault.region);
   for (const bucket of protectedBuckets(config)) {
