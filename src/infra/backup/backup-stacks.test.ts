@@ -745,12 +745,6 @@ describe('AWS Backup path: restore testing in the restore account', () => {
         Resource: 'arn:aws:rds:us-east-1:200000000004:cluster:*',
       },
       {
-        Sid: 'DescribeInstancesOfThisAccount',
-        Effect: 'Allow',
-        Action: 'rds:DescribeDBInstances',
-        Resource: 'arn:aws:rds:us-east-1:200000000004:db:*',
-      },
-      {
         Sid: 'DescribeRestoreKey',
         Effect: 'Allow',
         Action: 'kms:DescribeKey',
