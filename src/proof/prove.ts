@@ -34,9 +34,6 @@ export interface ProofResult {
   residualRisks: { risk: string; mitigation: string }[];
 }
 
-/** How `airgap prove` synthesizes: the proof reads policies, so without cdk-nag, the rules check or Lambda bundling. */
-export const PROOF_SYNTH = { nag: false, validate: false, bundle: false } as const;
-
 /** Every attack of the catalogue by every principal of the threat model, plus positive controls and the static checks. */
 export async function prove(
   model: ProofModel,

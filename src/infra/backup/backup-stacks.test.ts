@@ -4,11 +4,11 @@ import { outDir } from '../../../test/support/outdir.js';
 import { everyBackupOption, quickstart, vaultElsewhere } from '../../../test/support/config.js';
 import { BACKUP_AUDIT_MANAGER_CONTROLS } from '../../audit/rules/backup.js';
 import type { Config } from '../../config/index.js';
-import { buildApp, type RoleStack } from '../app.js';
+import { buildApp, TEMPLATES_ONLY, type RoleStack } from '../app.js';
 
 // Synthesized once per config (without cdk-nag, which test/synth.test.ts runs over the same stacks).
 function build(config: Config): Record<string, RoleStack> {
-  const { stacks } = buildApp(config, outDir('backup-test'), { nag: false });
+  const { stacks } = buildApp(config, outDir('backup-test'), TEMPLATES_ONLY);
   // The global source template (the backup path's) as 'workload'; its regional half holds nothing of AWS Backup.
   return Object.fromEntries(
     stacks.filter((s) => !s.stack.stackName.endsWith('-source-regional')).map((s) => [s.role, s]),

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { outDir } from '../../../test/support/outdir.js';
 import type { Config } from '../../config/index.js';
-import { buildApp } from '../app.js';
+import { buildApp, TEMPLATES_ONLY } from '../app.js';
 
 function restoreTemplate(config: Config): Template {
-  const { stacks } = buildApp(config, outDir('restore-test-alerts'), { nag: false, validate: false });
+  const { stacks } = buildApp(config, outDir('restore-test-alerts'), TEMPLATES_ONLY);
   return Template.fromStack(stacks.find((s) => s.stack.stackName === `${config.name}-airgap-restore`)!.stack);
 }
 

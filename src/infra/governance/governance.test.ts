@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { outDir } from '../../../test/support/outdir.js';
 import { quickstart, vaultElsewhere } from '../../../test/support/config.js';
 import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
-import { buildApp, type RoleStack } from '../app.js';
+import { buildApp, TEMPLATES_ONLY, type RoleStack } from '../app.js';
 
 // Synthesized once (without cdk-nag, which test/synth.test.ts runs): synth is the slow part.
 let stacks: RoleStack[];
@@ -13,7 +13,7 @@ const template = (list: RoleStack[], name: string): Template => {
   return Template.fromStack(found.stack);
 };
 const build = (config: Config, dir: string) =>
-  buildApp(config, outDir(`governance-${dir}`), { nag: false }).stacks;
+  buildApp(config, outDir(`governance-${dir}`), TEMPLATES_ONLY).stacks;
 
 beforeAll(() => {
   stacks = build(quickstart(), 'default');
