@@ -19,7 +19,8 @@ import type { CatalogEntry } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, TAGS } from '../config/names.js';
 import { settingsPath } from '../config/settings.js';
 import { restoreCopyId } from '../protect/snapshots/restore-plan.js';
-import type { RestoreRunInput, RestoreRunSummary, RestoreSettings } from './snapshot-restore.js';
+import type { RestoreRunSummary } from '../protect/snapshots/restore-request.js';
+import type { RestoreRunInput, RestoreSettings } from './snapshot-restore.js';
 
 const config = quickstart();
 const { vaultAccount: VAULT, restoreAccount: RESTORE } = config.organizations.vault;

@@ -3,12 +3,8 @@ import { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ROLE_NAMES } from '../config/names.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
-import { parseRestoreRequest, type RestoreRequest } from '../protect/snapshots/restore-request.js';
-import {
-  restoreSnapshot,
-  type SnapshotRestoreContext,
-  type StepReport,
-} from '../protect/snapshots/restore.js';
+import { parseRestoreRequest, type RestoreRunSummary } from '../protect/snapshots/restore-request.js';
+import { restoreSnapshot, type SnapshotRestoreContext } from '../protect/snapshots/restore.js';
 import { backoffSeconds } from '../protect/snapshots/triggers.js';
 import { instrumented, powertools } from './support/powertools.js';
 import { fromSettings } from './support/settings.js';
@@ -27,18 +23,6 @@ export interface RestoreSettings {
 export interface RestoreRunInput {
   request: unknown;
   attempt: number;
-}
-
-/** What one run did; the workflow waits `waitSeconds` and runs `next` again until `complete`. */
-export interface RestoreRunSummary {
-  complete: boolean;
-  /** The request pinned to the vault copy and target name the first run chose, so no later run picks another. */
-  next: RestoreRequest;
-  copy: string;
-  target: { account: string; region: string; name: string };
-  restored: { arn: string; status: string } | undefined;
-  steps: Pick<StepReport, 'step' | 'state' | 'detail'>[];
-  waitSeconds: number;
 }
 
 const pt = powertools();

@@ -284,6 +284,20 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     }),
   },
   {
+    // `restore rds|aurora|ebs --workflow`: start the restore workflow (its own roles do the rest) and follow it.
+    sid: 'StartAndFollowRestoreWorkflow',
+    commands: ['restore rds|aurora|ebs'],
+    accounts: ['vault'],
+    actions: ['states:StartExecution', 'states:DescribeExecution', 'states:GetExecutionHistory'],
+    resources: ({ config, account }) => {
+      const name = RESOURCE_NAMES.restoreWorkflow(config);
+      return [
+        `arn:aws:states:${config.vault.region}:${account}:stateMachine:${name}`,
+        `arn:aws:states:${config.vault.region}:${account}:execution:${name}:*`,
+      ];
+    },
+  },
+  {
     sid: 'ReadFileSystemReplicas',
     commands: ['snapshots status'],
     accounts: ['vault'],

@@ -18,8 +18,6 @@ export const MAX_RESTORE_RUNS = 48;
 /** The operations `grantSnapshotCopy` (src/protect/kms/grant.ts) asks for: the grant condition allows no more. */
 export const RESTORE_GRANT_OPERATIONS = ['Decrypt', 'DescribeKey', 'CreateGrant', 'ReEncryptFrom'];
 
-export const restoreStateMachineName = (config: Pick<Config, 'name'>) => `${config.name}-airgap-restore`;
-
 export interface RestoreWorkflowProps {
   config: Config;
   key: kms.Key;
@@ -198,7 +196,7 @@ export class RestoreWorkflow extends Construct {
 
     return workflowStateMachine(this, {
       config,
-      name: restoreStateMachineName(config),
+      name: RESOURCE_NAMES.restoreWorkflow(config),
       logName: 'restore-workflow',
       role: new iam.Role(this, 'StateMachineRole', {
         roleName: ROLE_NAMES.restoreWorkflowStates,
