@@ -13,6 +13,9 @@ export interface RestoreRequest {
   to?: string;
 }
 
+/** Runs of one restore execution: with waits capped at 15 minutes, about 11 hours, longer than any copy or restore. */
+export const MAX_RESTORE_RUNS = 48;
+
 /**
  * What one run of the restore workflow did (src/handlers/snapshot-restore.ts), and the workflow's output once the
  * restore is complete; the workflow waits `waitSeconds` and runs `next` again until `complete`.
