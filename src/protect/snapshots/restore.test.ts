@@ -153,6 +153,15 @@ describe('snapshot restore across accounts (client mock: moto cannot copy a shar
     expect(second.steps.find((s) => s.step === 'copy')?.state).toBe('already-done');
   });
 
+  it('a restore-account copy AWS does not show yet right after CopyDBSnapshot is still copying, not failed (client mock: moto answers consistently)', async () => {
+    const m = (active = mocks());
+    m.rds.on(DescribeDBSnapshotsCommand).rejects(notFound('DBSnapshotNotFoundFault'));
+    const run = await restoreSnapshot(ctx(), { service: 'rds', from: entry.id, waitMs: 0 });
+    expect(run.complete).toBe(false);
+    expect(run.steps.at(-1)).toMatchObject({ step: 'copy', state: 'in-progress' });
+    expect(m.rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(1);
+  });
+
   it('copies and restores as the restore role (the key grantee) in the restore account; shares and grants as the vault account operator (client mock: moto checks no role)', async () => {
     const m = (active = mocks());
     const sts = mockSts();
