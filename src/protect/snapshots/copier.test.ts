@@ -14,6 +14,13 @@ import type { SharedSnapshot } from './model.js';
 const config = quickstart();
 const region = config.vault.region;
 
+/** The vault key, as KMS describes it by its alias in the vault account. */
+function vaultKey() {
+  const kms = mockClient(KMSClient);
+  kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', Arn: `arn:aws:kms:${region}:1:key/k` } });
+  return kms;
+}
+
 const shared = (n: number): SharedSnapshot => ({
   service: 'rds',
   arn: `arn:aws:rds:${region}:100000000002:snapshot:db${n}-s`,
@@ -78,10 +85,7 @@ describe('copier back-pressure (client mock: moto cannot copy a shared snapshot 
 
   it('threats #14/#15/#19: ResourceLimitExceeded defers the rest of the region, records nothing, duplicates nothing', async () => {
     const rds = mockClient(RDSClient);
-    const kms = mockClient(KMSClient);
-    kms
-      .on(DescribeKeyCommand)
-      .resolves({ KeyMetadata: { KeyId: 'k', Arn: `arn:aws:kms:${region}:1:key/k` } });
+    const kms = vaultKey();
     rds
       .on(DescribeDBSnapshotsCommand)
       .rejects(Object.assign(new Error('nf'), { name: 'DBSnapshotNotFound' }));
@@ -107,10 +111,7 @@ describe('copier back-pressure (client mock: moto cannot copy a shared snapshot 
 
   it('a failed copy names its protected resource, never only the snapshot: the failure metric is per resource (client mock: moto cannot copy a shared snapshot)', async () => {
     const rds = mockClient(RDSClient);
-    const kms = mockClient(KMSClient);
-    kms
-      .on(DescribeKeyCommand)
-      .resolves({ KeyMetadata: { KeyId: 'k', Arn: `arn:aws:kms:${region}:1:key/k` } });
+    const kms = vaultKey();
     rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: vaultCopyId(shared(1).arn) }).resolves({
       DBSnapshots: [
         { DBSnapshotIdentifier: vaultCopyId(shared(1).arn), Status: 'failed', DBSnapshotArn: 'a1' },
@@ -165,10 +166,7 @@ describe('copier back-pressure (client mock: moto cannot copy a shared snapshot 
 
     it('RDS: not-found right after CopyDBSnapshot is still copying for the grace period, then failed as disappeared', async () => {
       const rds = mockClient(RDSClient);
-      const kms = mockClient(KMSClient);
-      kms
-        .on(DescribeKeyCommand)
-        .resolves({ KeyMetadata: { KeyId: 'k', Arn: `arn:aws:kms:${region}:1:key/k` } });
+      const kms = vaultKey();
       rds.on(DescribeDBSnapshotsCommand).rejects(notFound('DBSnapshotNotFound'));
       const target = vaultCopyId(shared(1).arn);
       rds.on(CopyDBSnapshotCommand).resolves({
@@ -192,10 +190,7 @@ describe('copier back-pressure (client mock: moto cannot copy a shared snapshot 
 
     it('EBS: a retry of a failed copy follows the new snapshot id and gets its own grace period', async () => {
       const ec2 = mockClient(EC2Client);
-      const kms = mockClient(KMSClient);
-      kms
-        .on(DescribeKeyCommand)
-        .resolves({ KeyMetadata: { KeyId: 'k', Arn: `arn:aws:kms:${region}:1:key/k` } });
+      const kms = vaultKey();
       ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
       ec2.on(CopySnapshotCommand).resolves({ SnapshotId: 'snap-new' });
       const volume: SharedSnapshot = {

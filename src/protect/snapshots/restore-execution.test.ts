@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockSts, sentAs } from '../../../test/support/assumed-role.js';
 import { quickstart } from '../../../test/support/config.js';
 import { memoryCatalog } from '../../../test/support/memory-catalog.js';
+import { paymentsDbCopy } from '../../../test/support/snapshot-fixtures.js';
 import { AwsClients } from '../../aws/clients.js';
-import type { CatalogEntry } from '../../catalog/catalog.js';
 import { ROLE_NAMES } from '../../config/names.js';
 import { InputError } from '../../errors.js';
 import { restoreExecutionName, restoreThroughWorkflow } from './restore-execution.js';
@@ -21,19 +21,7 @@ const config = quickstart();
 const { vaultAccount: VAULT, restoreAccount: RESTORE } = config.organizations.vault;
 const region = config.vault.region;
 const MACHINE = `arn:aws:states:${region}:${VAULT}:stateMachine:${config.name}-airgap-restore`;
-const entry: CatalogEntry = {
-  id: 'c0ffee0000000000000000aa',
-  service: 'rds',
-  sourceArn: `arn:aws:rds:${region}:100000000002:snapshot:payments-db-1`,
-  sourceAccount: '100000000002',
-  sourceResource: `arn:aws:rds:${region}:100000000002:db:payments-db`,
-  region,
-  vaultCopyId: 'airgap-c0ffee0000000000000000aa',
-  vaultCopyArn: `arn:aws:rds:${region}:${VAULT}:snapshot:airgap-c0ffee0000000000000000aa`,
-  createdAt: '2026-11-23T08:00:00.000Z',
-  retainUntil: '2026-12-23T08:00:00.000Z',
-  state: 'available',
-};
+const entry = paymentsDbCopy(VAULT, region);
 const request = { service: 'rds' as const, from: entry.id, to: 'airgap-restore-c0ffee0000000000' };
 const NAME = restoreExecutionName(request);
 const arnOf = (name: string) => `${MACHINE.replace(':stateMachine:', ':execution:')}:${name}`;
