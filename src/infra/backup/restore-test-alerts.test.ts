@@ -123,7 +123,7 @@ describe('AWS Backup path: what the Aurora restore test validation reads', () =>
     });
   });
 
-  it('the validator may read the restore job, its recovery point metadata, the instances of this account and the restore key, and change nothing', () => {
+  it('the validator may read the restore job, its recovery point metadata, the clusters of this account and the restore key, and change nothing', () => {
     const [role] = Object.values(
       r.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AirGapRestoreValidator' } }),
     ) as {
@@ -137,7 +137,7 @@ describe('AWS Backup path: what the Aurora restore test validation reads', () =>
         'backup:DescribeRestoreJob',
         'backup:GetRecoveryPointRestoreMetadata',
       ],
-      DescribeInstancesOfThisAccount: 'rds:DescribeDBInstances',
+      DescribeClustersOfThisAccount: 'rds:DescribeDBClusters',
       DescribeRestoreKey: 'kms:DescribeKey',
     });
     const all = Object.values(actions).flat() as string[];
