@@ -76,7 +76,7 @@ describe('the vault dashboard', () => {
     expect(queries(graph(/Snapshot copies/))).toEqual([
       'SELECT SUM(SnapshotCopyFailures) FROM SCHEMA("AirGapRecover", Service, ProtectedResource) GROUP BY ProtectedResource',
     ]);
-    expect(queries(graph(/Restores that failed/))).toEqual([
+    expect(queries(graph(/Snapshot restores that failed/))).toEqual([
       'SELECT SUM(RestoreFailures) FROM SCHEMA("AirGapRecover", Service) GROUP BY Service',
     ]);
     expect(queries(graph(/Drift audit/))).toEqual([
