@@ -327,12 +327,14 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     resources: (at) => [backupVault(at, at.account, RESOURCE_NAMES.efsReplicaBackupVault(at.config))],
   },
   {
-    sid: 'CopyEfsRecoveryPointsIntoRestoreAccountOnly',
+    // IAM documents backup:CopyTargets on CopyFromBackupVault only, never on StartCopyJob, whose request would
+    // not carry it (a ForAllValues test of an absent key is true, so a condition here would restrict nothing).
+    // The destination is bounded by the destination vault's access policy and the vault organization's SCP.
+    sid: 'CopyEfsRecoveryPoints',
     commands: ['restore efs'],
     accounts: ['vault'],
     actions: ['backup:StartCopyJob'],
     resources: recoveryPoints,
-    conditions: (at) => ({ 'ForAllValues:ArnEquals': { 'backup:CopyTargets': [efsRestoreVault(at)] } }),
   },
   {
     // Copy jobs and the organization's cross-account setting have no resource-level permissions.
