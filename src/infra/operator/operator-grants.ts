@@ -315,6 +315,13 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     actions: READ_BACKUP,
   },
   {
+    // Which delivery buckets (Control Tower's or ours) the log archive holds: only their owner lists them.
+    sid: 'ListLogArchiveBuckets',
+    commands: ['audit'],
+    accounts: ['log-archive'],
+    actions: AUDIT_READ_ACTIONS.logDelivery,
+  },
+  {
     sid: 'ReadGuardrailPolicies',
     commands: ['audit'],
     accounts: ['vault-management'],

@@ -1,0 +1,196 @@
+import { KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
+import { CreateDBSnapshotCommand, ModifyDBSnapshotAttributeCommand, RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { observeCommands, type SentCommand } from '../src/aws/clients.js';
+import { run } from '../src/cli/main.js';
+import { accountsByRole, protectedBuckets, RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
+import { synthesize } from '../src/infra/synth.js';
+import { authorize } from '../src/proof/evaluate.js';
+import { loadModel, type ProofModel } from '../src/proof/model.js';
+import { principals } from '../src/proof/principals.js';
+import { runCopier } from '../src/protect/snapshots/copier.js';
+import { provisionSandbox } from '../src/sandbox/provision.js';
+import { emulateReplication } from '../src/sandbox/replication-emulator.js';
+import { SANDBOX_ROLE } from '../src/sandbox/session.js';
+import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
+import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
+import { ownAccounts, quickstart, quickstartYaml } from './support/config.js';
+import { iamRequests, type ResourceFacts } from './support/iam-requests.js';
+import { useMoto } from './support/moto.js';
+import { put } from './support/s3.js';
+import { dbInstance } from './support/snapshot-fixtures.js';
+
+const accounts = ownAccounts('73', '74');
+const { workload: W, vault: VAULT, restore: RESTORE } = accounts;
+const edits: Parameters<typeof quickstart>[0] = [
+  ...accounts.edits,
+  // The AWS Backup path's calls are client mocks wherever they run (moto lacks its jobs and recovery points).
+  [['paths', 'backup'], false],
+  [['backup', 'airGappedVault'], false],
+  [['protect'], { s3: [{ account: W, names: ['operated'] }], rds: [{ account: W, names: ['orders'] }] }],
+];
+const config = quickstart(edits);
+const region = config.vault.region;
+const bucket = protectedBuckets(config)[0]!;
+const kindOf = new Map(accountsByRole(config).map((a) => [a.id, a.role]));
+
+/** One command's calls, each held to the identity policy (and SCPs, resource policies) of the role that sent it. */
+async function denied(
+  model: ProofModel,
+  command: string,
+  sent: SentCommand[],
+  facts: ResourceFacts,
+): Promise<string[]> {
+  const who = principals(model);
+  const out = new Set<string>();
+  for (const call of sent) {
+    // On the sandbox the CLI reaches each account with the sandbox's role; on AWS that is AirGapOperator.
+    const role = call.role === SANDBOX_ROLE ? ROLE_NAMES.operator : call.role;
+    const at = `${command}: ${call.command} in the ${kindOf.get(call.account!) ?? '?'} account ${call.account} as ${role}`;
+    const principal = who.find((p) => p.id === `role:${call.account}:${role}`);
+    if (!principal) {
+      out.add(`${at}: no such role in the templates`);
+      continue;
+    }
+    for (const request of await iamRequests(call, facts)) {
+      const decision = await authorize(model, principal, request);
+      if (!decision.allowed)
+        out.add(`${at}: ${request.action} on ${request.resource} denied (${decision.decidedBy.join(', ')})`);
+    }
+  }
+  return [...out];
+}
+
+describe('AirGapOperator holds every call the CLI sends (moto; each call evaluated against the synthesized policies by iam-simulate, Discovery mode)', () => {
+  const moto = useMoto(region);
+  const dir = mkdtempSync(join(tmpdir(), 'airgap-operator-'));
+  const file = join(dir, 'airgap.yaml');
+  const templates = join(dir, 'templates');
+  let model: ProofModel;
+  const keys = new Map<string, string>();
+  const facts: ResourceFacts = {
+    bucketOwner: (name) =>
+      name === RESOURCE_NAMES.evidenceBucket(config) ||
+      protectedBuckets(config).some((b) => b.vaultBucket === name)
+        ? VAULT
+        : protectedBuckets(config).find((b) => b.bucket === name)?.account,
+    keyArn: (account, keyRegion, keyId) =>
+      keys.get(`${account}/${keyId}`) ??
+      (keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${keyRegion}:${account}:key/${keyId}`),
+  };
+  const recorded = new Map<string, SentCommand[]>();
+
+  async function cli(...args: string[]): Promise<SentCommand[]> {
+    const sent: SentCommand[] = [];
+    const stop = observeCommands((s) => sent.push(s));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await run(['node', 'airgap', ...args, '--config', file, '--endpoint', moto.server.endpoint]);
+    } finally {
+      stop();
+      log.mockRestore();
+    }
+    expect(sent.length).toBeGreaterThan(0);
+    recorded.set(args.slice(0, 2).join(' '), sent);
+    return sent;
+  }
+
+  beforeAll(async () => {
+    writeFileSync(file, quickstartYaml(edits));
+    synthesize(config, templates, { nag: false, bundle: false });
+    model = loadModel(config, templates);
+    await provisionSandbox(moto.clients, config);
+    const catalog = await provisionSnapshotSandbox(moto.clients, config);
+    await put(moto.clients.for(S3Client, W, region), bucket.bucket, 'a.txt', 'a');
+    await emulateReplication(moto.clients, config);
+    await dbInstance(moto.clients, W, region, 'orders');
+    const rds = moto.clients.for(RDSClient, W, region);
+    await rds.send(
+      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: 'orders-1' }),
+    );
+    await rds.send(
+      new ModifyDBSnapshotAttributeCommand({
+        DBSnapshotIdentifier: 'orders-1',
+        AttributeName: 'restore',
+        ValuesToAdd: [VAULT],
+      }),
+    );
+    const apis = emulatedSnapshotApis(moto.clients, config);
+    await runCopier(
+      { clients: moto.clients, config, catalog, apis },
+      await apis.rds.listShared(VAULT, region),
+    );
+    // The templates' keys by their aliases: a call on the sandbox's key is judged under the template's key policy.
+    for (const account of [VAULT, RESTORE]) {
+      const listed = await moto.clients.for(KMSClient, account, region).send(new ListAliasesCommand({}));
+      for (const a of listed.Aliases ?? []) {
+        const key = model.resources.find(
+          (r) => r.kind === 'key' && r.account === account && r.alias === a.AliasName,
+        );
+        if (!key || !a.TargetKeyId) continue;
+        for (const id of [
+          a.AliasName!,
+          a.TargetKeyId,
+          `arn:aws:kms:${region}:${account}:key/${a.TargetKeyId}`,
+        ])
+          keys.set(`${account}/${id}`, key.arn);
+      }
+    }
+  }, 180_000);
+
+  it('status (moto)', async () => {
+    expect(await denied(model, 'status', await cli('status'), facts)).toEqual([]);
+  });
+
+  it('audit (moto)', async () => {
+    expect(await denied(model, 'audit', await cli('audit', '--templates', templates), facts)).toEqual([]);
+  });
+
+  it('s3 verify (moto)', async () => {
+    expect(
+      await denied(model, 's3 verify', await cli('s3', 'verify', '--bucket', bucket.bucket), facts),
+    ).toEqual([]);
+  });
+
+  it('restore s3 (moto)', async () => {
+    const at = new Date().toISOString();
+    const sent = await cli(
+      'restore',
+      's3',
+      '--bucket',
+      bucket.bucket,
+      '--at',
+      at,
+      '--to',
+      'airgap-restore-op',
+    );
+    expect(await denied(model, 'restore s3', sent, facts)).toEqual([]);
+  });
+
+  it('restore rds (moto, cross-account copy emulated: checked as the CopyDBSnapshot it stands for)', async () => {
+    expect(
+      await denied(model, 'restore rds', await cli('restore', 'rds', '--from', 'orders'), facts),
+    ).toEqual([]);
+  });
+
+  it('names the command, account, role and action a policy lacks: s3 verify without the vault’s version metadata reads', async () => {
+    const weakened = structuredClone(model);
+    const operator = weakened.roles.find((r) => r.account === VAULT && r.name === ROLE_NAMES.operator)!;
+    for (const p of operator.policies)
+      p.policy.Statement = p.policy.Statement.filter(
+        (st: { Sid?: string }) => st.Sid !== 'ReadVaultVersionMetadata',
+      );
+    const found = await denied(weakened, 's3 verify', recorded.get('s3 verify')!, facts);
+    expect(found).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^s3 verify: HeadObject in the vault account ${VAULT} as AirGapOperator: s3:GetObjectVersion on arn:aws:s3:::${bucket.vaultBucket}/a\\.txt denied`,
+        ),
+      ),
+    ]);
+  });
+});
