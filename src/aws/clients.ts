@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { InputError } from '../errors.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
@@ -27,6 +28,35 @@ export interface AwsOptions {
   baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Retry attempts per call, including the first. */
   maxAttempts?: number;
+  /**
+   * The caller's MFA device and its current code, sent with every AssumeRole (the roles people assume trust only
+   * MFA sessions); default: AIRGAP_MFA_SERIAL and AIRGAP_MFA_TOKEN.
+   * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (SerialNumber, TokenCode)
+   */
+  mfa?: Mfa | undefined;
+}
+
+export interface Mfa {
+  /** The MFA device's serial number (hardware) or ARN (virtual, `arn:aws:iam::<account>:mfa/<name>`). */
+  serialNumber: string;
+  /** The six-digit code the device shows now. */
+  tokenCode: string;
+}
+
+/** The MFA of AIRGAP_MFA_SERIAL and AIRGAP_MFA_TOKEN: both or neither, the code six digits. */
+export function mfaFromEnv(env: NodeJS.ProcessEnv = process.env): Mfa | undefined {
+  const serialNumber = env['AIRGAP_MFA_SERIAL'];
+  const tokenCode = env['AIRGAP_MFA_TOKEN'];
+  if (!serialNumber && !tokenCode) return undefined;
+  if (!serialNumber || !tokenCode)
+    throw new InputError([
+      `AIRGAP_MFA_${serialNumber ? 'TOKEN' : 'SERIAL'}: not set, while AIRGAP_MFA_${serialNumber ? 'SERIAL' : 'TOKEN'} is; allowed: both (the MFA device's serial or ARN, and its current six-digit code) or neither`,
+    ]);
+  if (!/^\d{6}$/.test(tokenCode))
+    throw new InputError([
+      `AIRGAP_MFA_TOKEN: "${tokenCode}" is not a code; allowed: the six digits the MFA device shows`,
+    ]);
+  return { serialNumber, tokenCode };
 }
 
 interface ClientConfig {
@@ -115,9 +145,11 @@ export class AwsClients {
   private readonly cache = new Map<string, unknown>();
   private readonly credentials = new Map<string, AwsCredentialIdentityProvider>();
   readonly endpoint: string | undefined;
+  private readonly mfa: Mfa | undefined;
 
   constructor(readonly options: AwsOptions) {
     this.endpoint = options.endpoint ?? process.env['AWS_ENDPOINT_URL'];
+    this.mfa = 'mfa' in options ? options.mfa : mfaFromEnv();
   }
 
   get isSandbox(): boolean {
@@ -162,7 +194,7 @@ export class AwsClients {
    */
   as(roleName: string): AwsClients {
     const { homeAccount: _home, ...options } = this.options;
-    return new AwsClients({ ...options, roleName, endpoint: this.endpoint });
+    return new AwsClients({ ...options, roleName, endpoint: this.endpoint, mfa: this.mfa });
   }
 
   roleArn(account: string): string {
@@ -173,7 +205,13 @@ export class AwsClients {
     let provider = this.credentials.get(account);
     if (!provider) {
       provider = fromTemporaryCredentials({
-        params: { RoleArn: this.roleArn(account), RoleSessionName: 'airgap', DurationSeconds: 3600 },
+        params: {
+          RoleArn: this.roleArn(account),
+          RoleSessionName: 'airgap',
+          DurationSeconds: 3600,
+          ...(this.mfa ? { SerialNumber: this.mfa.serialNumber } : {}),
+        },
+        ...(this.mfa ? { mfaCodeProvider: () => Promise.resolve(this.mfa!.tokenCode) } : {}),
         ...(this.options.baseCredentials ? { masterCredentials: this.options.baseCredentials } : {}),
         clientConfig: { region: this.options.region, ...(this.endpoint ? { endpoint: this.endpoint } : {}) },
       });
