@@ -32,8 +32,9 @@ export interface GrantScope {
 
 /**
  * One statement of the operator policy: the calls a set of commands makes in one kind of account. The operator
- * policy of an account is the grants that name it, nothing else; `operator-grants.test.ts` holds every command
- * the CLI sends on the sandbox to the policy of the account it sends it to.
+ * policy of an account is the grants that name it, nothing else; `test/operator-grants.test.ts` (and
+ * `test/drill-aws.test.ts`) hold every call the commands they run on the sandbox send to the policy of the role
+ * that sends it.
  */
 export interface OperatorGrant {
   sid: string;
