@@ -119,6 +119,23 @@ describe('AirGapOperator holds every call the CLI sends (moto; each call evaluat
     expect(await check('restore rds', await cli('restore', 'rds', '--from', 'orders'))).toEqual([]);
   });
 
+  it('s3 configure-replication (moto): the operator’s grant is overruled by the source SCP, which leaves replication and versioning to break-glass', async () => {
+    const sent = await cli('s3', 'configure-replication', '--bucket', bucket.bucket);
+    const denied = await deniedCalls(model, 's3 configure-replication', sent, facts);
+    expect(denied.map((d) => `${d.role} ${d.action} ${d.line.split('(').pop()}`)).toEqual([
+      'AirGapOperator s3:PutBucketVersioning scp:airgap-source-protection/DenyReplicationTamperingExceptBreakGlass)',
+      'AirGapOperator s3:PutReplicationConfiguration scp:airgap-source-protection/DenyReplicationTamperingExceptBreakGlass)',
+    ]);
+  });
+
+  it.each([
+    ['preflight', ['preflight']],
+    ['snapshots status', ['snapshots', 'status']],
+    ['cost --observe', ['cost', '--observe']],
+  ])('%s (moto)', async (command, args) => {
+    expect(await check(command, await cli(...args))).toEqual([]);
+  });
+
   it('names the command, account, role and action a policy lacks: s3 verify without the vault’s version metadata reads', async () => {
     const weakened = structuredClone(model);
     const operator = weakened.roles.find((r) => r.account === VAULT && r.name === ROLE_NAMES.operator)!;
