@@ -1,4 +1,3 @@
-import { CreateDBSnapshotCommand, ModifyDBSnapshotAttributeCommand, RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +18,7 @@ import { deniedCalls, resourceFacts } from './support/denied-calls.js';
 import type { ResourceFacts } from './support/iam-requests.js';
 import { useMoto } from './support/moto.js';
 import { put } from './support/s3.js';
-import { dbInstance } from './support/snapshot-fixtures.js';
+import { dbInstance, sharedDbSnapshot } from './support/snapshot-fixtures.js';
 
 const accounts = ownAccounts('73', '74');
 const { workload: W, vault: VAULT } = accounts;
@@ -69,17 +68,7 @@ describe('AirGapOperator holds every call the CLI sends (moto; each call evaluat
     await put(moto.clients.for(S3Client, W, region), bucket.bucket, 'a.txt', 'a');
     await emulateReplication(moto.clients, config);
     await dbInstance(moto.clients, W, region, 'orders');
-    const rds = moto.clients.for(RDSClient, W, region);
-    await rds.send(
-      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: 'orders-1' }),
-    );
-    await rds.send(
-      new ModifyDBSnapshotAttributeCommand({
-        DBSnapshotIdentifier: 'orders-1',
-        AttributeName: 'restore',
-        ValuesToAdd: [VAULT],
-      }),
-    );
+    await sharedDbSnapshot(moto.clients, W, region, 'orders', 'orders-1', VAULT);
     const apis = emulatedSnapshotApis(moto.clients, config);
     await runCopier(
       { clients: moto.clients, config, catalog, apis },

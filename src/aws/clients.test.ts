@@ -13,18 +13,15 @@ describe('AssumeRole with the caller’s MFA (client mock: STS)', () => {
   const sts = mockSts();
   afterEach(() => sts.resetHistory());
 
+  const operatorClients = (mfa: typeof MFA | undefined) =>
+    new AwsClients({ region: 'us-east-1', roleName: ROLE_NAMES.operator, baseCredentials: base, mfa });
   const assumed = async (clients: AwsClients, account: string) => {
     await clients.for(S3Client, account).config.credentials();
     return sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input);
   };
 
   it('sends the MFA device and its code with every AssumeRole, the restore role’s too', async () => {
-    const clients = new AwsClients({
-      region: 'us-east-1',
-      roleName: ROLE_NAMES.operator,
-      baseCredentials: base,
-      mfa: MFA,
-    });
+    const clients = operatorClients(MFA);
     await assumed(clients, '620000000002');
     const inputs = await assumed(clients.as(ROLE_NAMES.restore), '620000000004');
     expect(inputs.map((i) => [i.RoleArn, i.SerialNumber, i.TokenCode])).toEqual([
@@ -34,12 +31,7 @@ describe('AssumeRole with the caller’s MFA (client mock: STS)', () => {
   });
 
   it('sends none without one', async () => {
-    const clients = new AwsClients({
-      region: 'us-east-1',
-      roleName: ROLE_NAMES.operator,
-      baseCredentials: base,
-      mfa: undefined,
-    });
+    const clients = operatorClients(undefined);
     const [input] = await assumed(clients, '620000000002');
     expect([input?.SerialNumber, input?.TokenCode]).toEqual([undefined, undefined]);
   });
