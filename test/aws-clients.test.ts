@@ -1,7 +1,7 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
+import { AwsClients, emulation, observeCommands, type SentCommand } from '../src/aws/clients.js';
 import { SANDBOX_BASE_CREDENTIALS, SANDBOX_ROLE } from '../src/sandbox/session.js';
 import { useMoto } from './support/moto.js';
 
@@ -34,5 +34,30 @@ describe('client factory against moto_server', () => {
     const who = await clients.for(STSClient, home).send(new GetCallerIdentityCommand({}));
     expect(who.Account).toBe(home);
     expect(who.Arn).not.toContain('assumed-role');
+  });
+
+  it('tells observers every command sent, with the account and role that sign it; an emulation shows the call it stands for (moto)', async () => {
+    const sent: SentCommand[] = [];
+    const stop = observeCommands((s) => sent.push(s));
+    await moto.clients.for(S3Client, '310000000002').send(new ListBucketsCommand({}));
+    await moto.clients.as('AirGapRestore').for(S3Client, '310000000004').send(new ListBucketsCommand({}));
+    const standsFor: SentCommand = {
+      account: '310000000004',
+      role: 'AirGapRestore',
+      region: 'us-east-1',
+      client: 'RDSClient',
+      command: 'CopyDBSnapshot',
+      input: {},
+    };
+    await emulation(standsFor, () =>
+      moto.clients.for(S3Client, '310000000003').send(new ListBucketsCommand({})),
+    );
+    stop();
+    await moto.clients.for(S3Client, '310000000002').send(new ListBucketsCommand({}));
+    expect(sent.map((s) => [s.account, s.role, s.client, s.command, s.input])).toEqual([
+      ['310000000002', SANDBOX_ROLE, 'S3Client', 'ListBuckets', {}],
+      ['310000000004', 'AirGapRestore', 'S3Client', 'ListBuckets', {}],
+      ['310000000004', 'AirGapRestore', 'RDSClient', 'CopyDBSnapshot', {}],
+    ]);
   });
 });

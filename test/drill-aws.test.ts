@@ -9,7 +9,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
+import { AwsClients, observeCommands, type SentCommand } from '../src/aws/clients.js';
 import { preflight, type PreflightCheck } from '../src/drill/preflight.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
 import { keepEvidence, type KeptEvidence } from '../src/drill/evidence-store.js';
@@ -22,7 +22,9 @@ import { ensureLockedBucket } from '../src/sandbox/locked-bucket.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { ownAccounts, quickstart } from './support/config.js';
+import { deniedCalls, resourceFacts } from './support/denied-calls.js';
 import { useMoto } from './support/moto.js';
+import { loadModel } from '../src/proof/model.js';
 
 const accounts = ownAccounts('61', '62');
 const { workload: W, vault: VAULT, restore: RESTORE } = accounts;
@@ -45,6 +47,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
   let report: WrittenReport | undefined;
   let kept: KeptEvidence[];
   let production: { volume: string };
+  const sent: SentCommand[] = [];
 
   beforeAll(async () => {
     const clients = moto.clients;
@@ -92,6 +95,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
     production = { volume: volume.VolumeId! };
     synthesize(config, templates, TEMPLATES_ONLY);
 
+    const stop = observeCommands((c) => sent.push(c));
     process.env['AWS_ACCESS_KEY_ID'] = 'AKIAAIRGAPOPERATOR00';
     process.env['AWS_SECRET_ACCESS_KEY'] = 'operator';
     ({
@@ -106,6 +110,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
       waitMs: { replication: 1_000, copy: 0 },
       reportDir: mkdtempSync(join(tmpdir(), 'airgap-aws-reports-')),
     }));
+    stop();
   }, 180_000);
 
   it('runs the preflight checks of the accounts first, all passed', () => {
@@ -120,6 +125,26 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
       ]),
     );
     expect(evidence.preflight.filter((c) => !c.passed)).toEqual([]);
+  });
+
+  it('every call it sends is allowed to the role that sends it (AirGapOperator, or AirGapRestore for the restore account’s steps; policies evaluated by iam-simulate), but for the two steps it still takes as the operator that another role should', async () => {
+    const model = loadModel(config, templates);
+    const facts = await resourceFacts(moto.clients, config, model);
+    expect(sent.length).toBeGreaterThan(0);
+    const denied = await deniedCalls(model, 'drill --target aws', sent, facts);
+    // Not granted on purpose, each a step to move to another role: the vault copier, run by the drill itself (vault
+    // copies and catalog writes belong to AirGapSnapshotCopier, never to a person), and the tagging and clean-up of
+    // restore buckets (the restore account's restore role deletes nothing; the operator writes nothing there).
+    expect([...new Set(denied.map((d) => `${d.kind} ${d.role} ${d.action}`))].sort()).toEqual([
+      'restore AirGapOperator s3:DeleteBucket',
+      'restore AirGapOperator s3:GetBucketTagging',
+      'restore AirGapOperator s3:ListAllMyBuckets',
+      'restore AirGapOperator s3:PutBucketTagging',
+      'vault AirGapOperator dynamodb:PutItem',
+      'vault AirGapOperator dynamodb:UpdateItem',
+      'vault AirGapOperator rds:CopyDBClusterSnapshot',
+      'vault AirGapOperator rds:CopyDBSnapshot',
+    ]);
   });
 
   it('creates only drill-named resources, and its objects only under its own prefix', () => {

@@ -21,7 +21,7 @@ describe('airgap drill --dry-run', () => {
   const moto = useMoto();
 
   it('threat #31: on the sandbox, plans without starting a sandbox or making a single SDK call', async () => {
-    const recorded = recordCommands(moto.clients);
+    const recorded = recordCommands();
     const plan = await planDrill(config, model, { target: 'sandbox', keys: 24, clients: moto.clients });
     recorded.stop();
     expect(recorded.calls).toEqual([]);
@@ -51,7 +51,7 @@ describe('airgap drill --dry-run', () => {
   });
 
   it('threat #31: --target aws runs only the read-only preflight; every recorded call only reads (moto)', async () => {
-    const recorded = recordCommands(moto.clients);
+    const recorded = recordCommands();
     const plan = await planDrill(config, model, { target: 'aws', keys: 24, clients: moto.clients });
     recorded.stop();
     expect(recorded.calls.length).toBeGreaterThan(0);

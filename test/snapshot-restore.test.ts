@@ -104,7 +104,7 @@ describe('snapshot restore into the restore account on the sandbox (moto; cross-
   });
 
   it('threat #31: --dry-run lists the four steps and sends no mutating call (moto)', async () => {
-    const rec = recordCommands(moto.clients);
+    const rec = recordCommands();
     const report = await restoreSnapshot(ctx(), { service: 'rds', from: 'orders', dryRun: true }).finally(
       rec.stop,
     );

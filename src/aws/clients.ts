@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { InputError } from '../errors.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
@@ -26,6 +28,35 @@ export interface AwsOptions {
   baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Retry attempts per call, including the first. */
   maxAttempts?: number;
+  /**
+   * The caller's MFA device and its current code, sent with every AssumeRole (the roles people assume trust only
+   * MFA sessions); default: AIRGAP_MFA_SERIAL and AIRGAP_MFA_TOKEN.
+   * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (SerialNumber, TokenCode)
+   */
+  mfa?: Mfa | undefined;
+}
+
+export interface Mfa {
+  /** The MFA device's serial number (hardware) or ARN (virtual, `arn:aws:iam::<account>:mfa/<name>`). */
+  serialNumber: string;
+  /** The six-digit code the device shows now. */
+  tokenCode: string;
+}
+
+/** The MFA of AIRGAP_MFA_SERIAL and AIRGAP_MFA_TOKEN: both or neither, the code six digits. */
+export function mfaFromEnv(env: NodeJS.ProcessEnv = process.env): Mfa | undefined {
+  const serialNumber = env['AIRGAP_MFA_SERIAL'];
+  const tokenCode = env['AIRGAP_MFA_TOKEN'];
+  if (!serialNumber && !tokenCode) return undefined;
+  if (!serialNumber || !tokenCode)
+    throw new InputError([
+      `AIRGAP_MFA_${serialNumber ? 'TOKEN' : 'SERIAL'}: not set, while AIRGAP_MFA_${serialNumber ? 'SERIAL' : 'TOKEN'} is; allowed: both (the MFA device's serial or ARN, and its current six-digit code) or neither`,
+    ]);
+  if (!/^\d{6}$/.test(tokenCode))
+    throw new InputError([
+      `AIRGAP_MFA_TOKEN: "${tokenCode}" is not a code; allowed: the six digits the MFA device shows`,
+    ]);
+  return { serialNumber, tokenCode };
 }
 
 interface ClientConfig {
@@ -41,13 +72,84 @@ interface ClientConfig {
 
 type ClientClass<C> = new (config: ClientConfig) => C;
 
+/** One SDK command as it leaves a client of the factory: who signs it (account and role), where, and what. */
+export interface SentCommand {
+  /** The account whose role signs it; undefined for the base credentials (`base()`). */
+  account: string | undefined;
+  /** The role assumed in that account (the base credentials' own for the home account). */
+  role: string | undefined;
+  region: string;
+  /** The SDK client's name, e.g. `S3Client`. */
+  client: string;
+  /** The command without its `Command` suffix, e.g. `ListObjectVersions`. */
+  command: string;
+  input: Record<string, unknown>;
+}
+
+const observers = new Set<(sent: SentCommand) => void>();
+const emulating = new AsyncLocalStorage<true>();
+
+/**
+ * Calls `listener` with every command any client of any factory sends from now on, until the returned function is
+ * called: what a run of a command needs of each account's role (`test/operator-grants.test.ts` holds each call to
+ * the role's policy). Commands only: a client mock that replaces `send` bypasses it.
+ */
+export function observeCommands(listener: (sent: SentCommand) => void): () => void {
+  observers.add(listener);
+  return () => observers.delete(listener);
+}
+
+/**
+ * Runs a sandbox EMULATION (a behaviour moto lacks, done with other calls): observers see `standsFor`, the call AWS
+ * would receive in its place, and none of the emulation's own calls, which AWS would never receive.
+ */
+export function emulation<T>(standsFor: SentCommand | undefined, work: () => Promise<T>): Promise<T> {
+  if (standsFor && !emulating.getStore()) notify(standsFor);
+  return emulating.run(true, work);
+}
+
+function notify(sent: SentCommand): void {
+  for (const listener of observers) listener(sent);
+}
+
+interface WithMiddleware {
+  middlewareStack: {
+    add(
+      mw: (
+        next: (args: { input: unknown }) => Promise<unknown>,
+        context: { clientName?: string; commandName?: string },
+      ) => (args: { input: unknown }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+function observed<C>(client: C, who: Pick<SentCommand, 'account' | 'role' | 'region'>): C {
+  (client as WithMiddleware).middlewareStack.add(
+    (next, context) => (args) => {
+      if (observers.size > 0 && !emulating.getStore())
+        notify({
+          ...who,
+          client: context.clientName ?? '?',
+          command: (context.commandName ?? '?').replace(/Command$/, ''),
+          input: args.input as Record<string, unknown>,
+        });
+      return next(args);
+    },
+    { step: 'initialize', name: 'airgapObserveCommands' },
+  );
+  return client;
+}
+
 export class AwsClients {
   private readonly cache = new Map<string, unknown>();
   private readonly credentials = new Map<string, AwsCredentialIdentityProvider>();
   readonly endpoint: string | undefined;
+  private readonly mfa: Mfa | undefined;
 
   constructor(readonly options: AwsOptions) {
     this.endpoint = options.endpoint ?? process.env['AWS_ENDPOINT_URL'];
+    this.mfa = 'mfa' in options ? options.mfa : mfaFromEnv();
   }
 
   get isSandbox(): boolean {
@@ -60,8 +162,11 @@ export class AwsClients {
     let client = this.cache.get(key) as C | undefined;
     if (!client) {
       const home = account === this.options.homeAccount;
-      client = new Client(
-        this.config(region, home ? this.options.baseCredentials : this.accountCredentials(account)),
+      client = observed(
+        new Client(
+          this.config(region, home ? this.options.baseCredentials : this.accountCredentials(account)),
+        ),
+        { account, role: this.options.roleName, region },
       );
       this.cache.set(key, client);
     }
@@ -73,7 +178,11 @@ export class AwsClients {
     const key = `${Client.name}/base/${region}`;
     let client = this.cache.get(key) as C | undefined;
     if (!client) {
-      client = new Client(this.config(region, this.options.baseCredentials));
+      client = observed(new Client(this.config(region, this.options.baseCredentials)), {
+        account: undefined,
+        role: undefined,
+        region,
+      });
       this.cache.set(key, client);
     }
     return client;
@@ -85,7 +194,7 @@ export class AwsClients {
    */
   as(roleName: string): AwsClients {
     const { homeAccount: _home, ...options } = this.options;
-    return new AwsClients({ ...options, roleName, endpoint: this.endpoint });
+    return new AwsClients({ ...options, roleName, endpoint: this.endpoint, mfa: this.mfa });
   }
 
   roleArn(account: string): string {
@@ -96,7 +205,13 @@ export class AwsClients {
     let provider = this.credentials.get(account);
     if (!provider) {
       provider = fromTemporaryCredentials({
-        params: { RoleArn: this.roleArn(account), RoleSessionName: 'airgap', DurationSeconds: 3600 },
+        params: {
+          RoleArn: this.roleArn(account),
+          RoleSessionName: 'airgap',
+          DurationSeconds: 3600,
+          ...(this.mfa ? { SerialNumber: this.mfa.serialNumber } : {}),
+        },
+        ...(this.mfa ? { mfaCodeProvider: () => Promise.resolve(this.mfa!.tokenCode) } : {}),
         ...(this.options.baseCredentials ? { masterCredentials: this.options.baseCredentials } : {}),
         clientConfig: { region: this.options.region, ...(this.endpoint ? { endpoint: this.endpoint } : {}) },
       });

@@ -18,7 +18,7 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import type { AwsClients } from '../aws/clients.js';
+import { emulation, type AwsClients, type SentCommand } from '../aws/clients.js';
 import { ROLE_NAMES, type Config } from '../config/index.js';
 import { ebsSnapshotArn, toShared } from '../protect/ebs/snapshot-api.js';
 import type { CrossAccountCopy } from '../protect/rds/snapshot-api.js';
@@ -68,7 +68,11 @@ export function emulatedSnapshotApis(
     aurora: emulateAuroraCopy(clients),
     ebs: {
       crossAccountCopy: emulateEbsCopy(clients),
-      listShared: (account, region) => listEbsSharedWith(clients, config, account, region),
+      listShared: (account, region) =>
+        emulation(
+          sent(clients, account, region, 'EC2Client', 'DescribeSnapshots', { RestorableByUserIds: ['self'] }),
+          () => listEbsSharedWith(clients, config, account, region),
+        ),
       lock: () => Promise.resolve('not-supported'),
     },
   });
@@ -76,10 +80,12 @@ export function emulatedSnapshotApis(
   // volume, so the share step judges the key as it would on AWS.
   const withKey = async (s: OwnedSnapshot | undefined) => {
     if (!s?.encrypted || s.kmsKeyId) return s;
-    const volume = await clients
-      .for(EC2Client, s.account, s.region)
-      .send(new DescribeVolumesCommand({ VolumeIds: [s.resource.split('/').pop()!] }))
-      .catch(() => undefined);
+    const volume = await emulation(undefined, () =>
+      clients
+        .for(EC2Client, s.account, s.region)
+        .send(new DescribeVolumesCommand({ VolumeIds: [s.resource.split('/').pop()!] }))
+        .catch(() => undefined),
+    );
     return { ...s, kmsKeyId: volume?.Volumes?.[0]?.KmsKeyId };
   };
   const ebs = apis.ebs;
@@ -96,110 +102,148 @@ export function emulatedSnapshotApis(
 
 const tagList = (tags: Record<string, string>) =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+/** The call an emulation stands for, as AWS would receive it from `account`'s role. */
+const sent = (
+  clients: AwsClients,
+  account: string,
+  region: string,
+  client: string,
+  command: string,
+  input: Record<string, unknown>,
+): SentCommand => ({ account, role: clients.options.roleName, region, client, command, input });
+
 const notFound = (what: string) =>
   Object.assign(new Error(`${what} not found`), { name: 'DBSnapshotNotFound' });
 
 function emulateRdsCopy(clients: AwsClients): CrossAccountCopy {
-  return async (shared, target) => {
-    const source = clients.for(RDSClient, shared.sourceAccount, shared.region);
-    const found = await source.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: shared.id }));
-    const s = found.DBSnapshots?.[0];
-    if (!s) throw notFound(shared.arn);
-    const rds = clients.for(RDSClient, target.account, target.region);
-    const scratch = `${target.id}-emu`;
-    await rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: scratch,
-        Engine: s.Engine ?? 'postgres',
-        DBInstanceClass: 'db.t3.micro',
-        AllocatedStorage: s.AllocatedStorage ?? 20,
-        MasterUsername: 'emulator',
-        MasterUserPassword: 'emulator-only',
-        StorageEncrypted: true,
+  return (shared, target) =>
+    emulation(
+      sent(clients, target.account, target.region, 'RDSClient', 'CopyDBSnapshot', {
+        SourceDBSnapshotIdentifier: shared.arn,
+        TargetDBSnapshotIdentifier: target.id,
         KmsKeyId: target.kmsKeyArn,
       }),
+      async () => {
+        const source = clients.for(RDSClient, shared.sourceAccount, shared.region);
+        const found = await source.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: shared.id }));
+        const s = found.DBSnapshots?.[0];
+        if (!s) throw notFound(shared.arn);
+        const rds = clients.for(RDSClient, target.account, target.region);
+        const scratch = `${target.id}-emu`;
+        await rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: scratch,
+            Engine: s.Engine ?? 'postgres',
+            DBInstanceClass: 'db.t3.micro',
+            AllocatedStorage: s.AllocatedStorage ?? 20,
+            MasterUsername: 'emulator',
+            MasterUserPassword: 'emulator-only',
+            StorageEncrypted: true,
+            KmsKeyId: target.kmsKeyArn,
+          }),
+        );
+        const out = await rds.send(
+          new CreateDBSnapshotCommand({
+            DBInstanceIdentifier: scratch,
+            DBSnapshotIdentifier: target.id,
+            Tags: tagList(target.tags),
+          }),
+        );
+        await rds.send(
+          new DeleteDBInstanceCommand({ DBInstanceIdentifier: scratch, SkipFinalSnapshot: true }),
+        );
+        return { id: target.id, arn: out.DBSnapshot!.DBSnapshotArn!, status: 'available', tags: target.tags };
+      },
     );
-    const out = await rds.send(
-      new CreateDBSnapshotCommand({
-        DBInstanceIdentifier: scratch,
-        DBSnapshotIdentifier: target.id,
-        Tags: tagList(target.tags),
-      }),
-    );
-    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: scratch, SkipFinalSnapshot: true }));
-    return { id: target.id, arn: out.DBSnapshot!.DBSnapshotArn!, status: 'available', tags: target.tags };
-  };
 }
 
 function emulateAuroraCopy(clients: AwsClients): CrossAccountCopy {
-  return async (shared, target) => {
-    const source = clients.for(RDSClient, shared.sourceAccount, shared.region);
-    const found = await source.send(
-      new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: shared.id }),
-    );
-    const s = found.DBClusterSnapshots?.[0];
-    if (!s) throw notFound(shared.arn);
-    const rds = clients.for(RDSClient, target.account, target.region);
-    const scratch = `${target.id}-emu`;
-    await rds.send(
-      new CreateDBClusterCommand({
-        DBClusterIdentifier: scratch,
-        Engine: s.Engine ?? 'aurora-postgresql',
-        MasterUsername: 'emulator',
-        MasterUserPassword: 'emulator-only',
-        StorageEncrypted: true,
+  return (shared, target) =>
+    emulation(
+      sent(clients, target.account, target.region, 'RDSClient', 'CopyDBClusterSnapshot', {
+        SourceDBClusterSnapshotIdentifier: shared.arn,
+        TargetDBClusterSnapshotIdentifier: target.id,
         KmsKeyId: target.kmsKeyArn,
       }),
+      async () => {
+        const source = clients.for(RDSClient, shared.sourceAccount, shared.region);
+        const found = await source.send(
+          new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: shared.id }),
+        );
+        const s = found.DBClusterSnapshots?.[0];
+        if (!s) throw notFound(shared.arn);
+        const rds = clients.for(RDSClient, target.account, target.region);
+        const scratch = `${target.id}-emu`;
+        await rds.send(
+          new CreateDBClusterCommand({
+            DBClusterIdentifier: scratch,
+            Engine: s.Engine ?? 'aurora-postgresql',
+            MasterUsername: 'emulator',
+            MasterUserPassword: 'emulator-only',
+            StorageEncrypted: true,
+            KmsKeyId: target.kmsKeyArn,
+          }),
+        );
+        const out = await rds.send(
+          new CreateDBClusterSnapshotCommand({
+            DBClusterIdentifier: scratch,
+            DBClusterSnapshotIdentifier: target.id,
+            Tags: tagList(target.tags),
+          }),
+        );
+        await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: scratch, SkipFinalSnapshot: true }));
+        return {
+          id: target.id,
+          arn: out.DBClusterSnapshot!.DBClusterSnapshotArn!,
+          status: 'available',
+          tags: target.tags,
+        };
+      },
     );
-    const out = await rds.send(
-      new CreateDBClusterSnapshotCommand({
-        DBClusterIdentifier: scratch,
-        DBClusterSnapshotIdentifier: target.id,
-        Tags: tagList(target.tags),
-      }),
-    );
-    await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: scratch, SkipFinalSnapshot: true }));
-    return {
-      id: target.id,
-      arn: out.DBClusterSnapshot!.DBClusterSnapshotArn!,
-      status: 'available',
-      tags: target.tags,
-    };
-  };
 }
 
 function emulateEbsCopy(clients: AwsClients): CrossAccountCopy {
-  return async (shared, target) => {
-    const source = clients.for(EC2Client, shared.sourceAccount, shared.region);
-    const found = await source
-      .send(new DescribeSnapshotsCommand({ SnapshotIds: [shared.id] }))
-      .catch(() => ({ Snapshots: [] }));
-    const s = found.Snapshots?.[0];
-    if (!s) throw Object.assign(new Error(`${shared.arn} not found`), { name: 'InvalidSnapshot.NotFound' });
-    const ec2 = clients.for(EC2Client, target.account, target.region);
-    const volume = await ec2.send(
-      new CreateVolumeCommand({
-        AvailabilityZone: `${target.region}a`,
-        Size: s.VolumeSize ?? 1,
+  return (shared, target) =>
+    emulation(
+      sent(clients, target.account, target.region, 'EC2Client', 'CopySnapshot', {
+        SourceSnapshotId: shared.id,
+        SourceRegion: shared.region,
         Encrypted: true,
         KmsKeyId: target.kmsKeyArn,
       }),
+      async () => {
+        const source = clients.for(EC2Client, shared.sourceAccount, shared.region);
+        const found = await source
+          .send(new DescribeSnapshotsCommand({ SnapshotIds: [shared.id] }))
+          .catch(() => ({ Snapshots: [] }));
+        const s = found.Snapshots?.[0];
+        if (!s)
+          throw Object.assign(new Error(`${shared.arn} not found`), { name: 'InvalidSnapshot.NotFound' });
+        const ec2 = clients.for(EC2Client, target.account, target.region);
+        const volume = await ec2.send(
+          new CreateVolumeCommand({
+            AvailabilityZone: `${target.region}a`,
+            Size: s.VolumeSize ?? 1,
+            Encrypted: true,
+            KmsKeyId: target.kmsKeyArn,
+          }),
+        );
+        const snap = await ec2.send(
+          new CreateSnapshotCommand({
+            VolumeId: volume.VolumeId!,
+            Description: `airgap vault copy of ${shared.arn} (sandbox emulation)`,
+            TagSpecifications: [{ ResourceType: 'snapshot', Tags: tagList(target.tags) }],
+          }),
+        );
+        await ec2.send(new DeleteVolumeCommand({ VolumeId: volume.VolumeId! }));
+        return {
+          id: snap.SnapshotId!,
+          arn: ebsSnapshotArn(target.region, target.account, snap.SnapshotId!),
+          status: 'available',
+          tags: target.tags,
+        };
+      },
     );
-    const snap = await ec2.send(
-      new CreateSnapshotCommand({
-        VolumeId: volume.VolumeId!,
-        Description: `airgap vault copy of ${shared.arn} (sandbox emulation)`,
-        TagSpecifications: [{ ResourceType: 'snapshot', Tags: tagList(target.tags) }],
-      }),
-    );
-    await ec2.send(new DeleteVolumeCommand({ VolumeId: volume.VolumeId! }));
-    return {
-      id: snap.SnapshotId!,
-      arn: ebsSnapshotArn(target.region, target.account, snap.SnapshotId!),
-      status: 'available',
-      tags: target.tags,
-    };
-  };
 }
 
 /** The EBS snapshots of the config's workload accounts whose createVolumePermission names `account`. */

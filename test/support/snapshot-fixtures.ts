@@ -4,7 +4,12 @@ import {
   EC2Client,
   ModifySnapshotAttributeCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  ModifyDBSnapshotAttributeCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { CatalogEntry } from '../../src/catalog/catalog.js';
 
@@ -64,6 +69,26 @@ export async function dbInstance(
       MasterUsername: 'u',
       MasterUserPassword: 'password1',
       ...(kmsKeyId ? { StorageEncrypted: true, KmsKeyId: kmsKeyId } : {}),
+    }),
+  );
+}
+
+/** A snapshot `id` of DB instance `db` of `account`, shared with `shareWith`. */
+export async function sharedDbSnapshot(
+  clients: AwsClients,
+  account: string,
+  region: string,
+  db: string,
+  id: string,
+  shareWith: string,
+): Promise<void> {
+  const rds = clients.for(RDSClient, account, region);
+  await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: db, DBSnapshotIdentifier: id }));
+  await rds.send(
+    new ModifyDBSnapshotAttributeCommand({
+      DBSnapshotIdentifier: id,
+      AttributeName: 'restore',
+      ValuesToAdd: [shareWith],
     }),
   );
 }

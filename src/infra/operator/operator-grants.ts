@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, TAGS, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
 import { drillPrefix } from '../../drill/prefix.js';
 import { AIRGAP_PREFIX } from '../../protect/s3/canary.js';
@@ -33,8 +33,9 @@ export interface GrantScope {
 
 /**
  * One statement of the operator policy: the calls a set of commands makes in one kind of account. The operator
- * policy of an account is the grants that name it, nothing else; `operator-grants.test.ts` holds every command
- * the CLI sends on the sandbox to the policy of the account it sends it to.
+ * policy of an account is the grants that name it, nothing else; `test/operator-grants.test.ts` (and
+ * `test/drill-aws.test.ts`) hold every call the commands they run on the sandbox send to the policy of the role
+ * that sends it.
  */
 export interface OperatorGrant {
   sid: string;
@@ -88,6 +89,8 @@ const READ_BACKUP = [
 
 /** What the drill writes in production buckets: its own objects, under its own prefix, never a workload key. */
 const DRILL_OBJECTS = `${drillPrefix('*')}*`;
+/** The drill's databases and snapshots on AWS: `airgap-drill-<id>-<service>-<n>` (drill/target.ts). */
+const DRILL_RESOURCES = 'airgap-drill-*';
 
 export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
   // Source workload accounts: read the protected buckets, write the status canary, start backfills.
@@ -137,6 +140,74 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     actions: ['s3:PutObject'],
     resources: ({ buckets }) => buckets(`/${DRILL_OBJECTS}`),
     onProtectedBuckets: true,
+  },
+  {
+    // The drill attacks and then removes its own objects, never a workload key.
+    sid: 'RemoveDrillObjects',
+    commands: ['drill --target aws'],
+    accounts: ['workload'],
+    actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+    resources: ({ buckets }) => buckets(`/${DRILL_OBJECTS}`),
+    onProtectedBuckets: true,
+  },
+  {
+    // The drill's databases and their snapshots, which it shares with the vault as the share function would: only
+    // what carries a drill name (`airgap-drill-<id>-…`), and the defaults a new database picks.
+    sid: 'DrillDatabases',
+    commands: ['drill --target aws'],
+    accounts: ['workload'],
+    actions: [
+      'rds:CreateDBInstance',
+      'rds:CreateDBCluster',
+      'rds:CreateDBSnapshot',
+      'rds:CreateDBClusterSnapshot',
+      'rds:AddTagsToResource',
+      'rds:ModifyDBSnapshotAttribute',
+      'rds:ModifyDBClusterSnapshotAttribute',
+      'rds:DeleteDBInstance',
+      'rds:DeleteDBCluster',
+      'rds:DeleteDBSnapshot',
+      'rds:DeleteDBClusterSnapshot',
+    ],
+    resources: ({ account }) => [
+      ...['db', 'cluster', 'snapshot', 'cluster-snapshot'].map(
+        (type) => `arn:aws:rds:*:${account}:${type}:${DRILL_RESOURCES}`,
+      ),
+      ...['subgrp', 'og', 'pg', 'cluster-pg'].map((type) => `arn:aws:rds:*:${account}:${type}:default*`),
+    ],
+  },
+  {
+    // The drill's volumes and snapshots: created carrying the drill tag, deleted only when they carry it.
+    sid: 'CreateDrillVolumes',
+    commands: ['drill --target aws'],
+    accounts: ['workload'],
+    actions: ['ec2:CreateVolume', 'ec2:CreateSnapshot', 'ec2:CreateTags'],
+    resources: ({ account }) => [`arn:aws:ec2:*:${account}:volume/*`, 'arn:aws:ec2:*::snapshot/*'],
+    conditions: () => ({ Null: { [`aws:RequestTag/${TAGS.drill}`]: 'false' } }),
+  },
+  {
+    sid: 'SnapshotAndRemoveDrillVolumes',
+    commands: ['drill --target aws'],
+    accounts: ['workload'],
+    actions: ['ec2:CreateSnapshot', 'ec2:DeleteVolume', 'ec2:DeleteSnapshot'],
+    resources: ({ account }) => [`arn:aws:ec2:*:${account}:volume/*`, 'arn:aws:ec2:*::snapshot/*'],
+    conditions: () => ({ Null: { [`aws:ResourceTag/${TAGS.drill}`]: 'false' } }),
+  },
+  {
+    // The workload key the drill's attacker schedules for deletion: one the drill created, with its tag.
+    sid: 'CreateDrillKey',
+    commands: ['drill --target aws'],
+    accounts: ['workload'],
+    actions: ['kms:CreateKey', 'kms:TagResource'],
+    conditions: () => ({ Null: { [`aws:RequestTag/${TAGS.drill}`]: 'false' } }),
+  },
+  {
+    sid: 'ScheduleDrillKeyDeletion',
+    commands: ['drill --target aws'],
+    accounts: ['workload'],
+    actions: ['kms:ScheduleKeyDeletion'],
+    resources: ({ account }) => [`arn:aws:kms:*:${account}:key/*`],
+    conditions: () => ({ Null: { [`aws:ResourceTag/${TAGS.drill}`]: 'false' } }),
   },
   {
     sid: 'ConfigureReplication',
@@ -356,11 +427,18 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     sid: 'KeepDrillEvidence',
     commands: ['drill --target aws'],
     accounts: ['vault'],
-    actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'],
+    actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket', 's3:GetBucketObjectLockConfiguration'],
     resources: ({ config }) => {
       const bucket = `arn:aws:s3:::${RESOURCE_NAMES.evidenceBucket(config)}`;
       return [bucket, `${bucket}/drill-*`];
     },
+  },
+  {
+    // The drill's preflight: the vault is in another organization than every workload account.
+    sid: 'ReadOrganization',
+    commands: ['drill --target aws'],
+    accounts: ['workload', 'vault'],
+    actions: ['organizations:DescribeOrganization'],
   },
   // Every vault-organization account: detection on; AWS Backup state where the backup path keeps it.
   {
@@ -374,6 +452,13 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     commands: ['backup status', 'audit'],
     accounts: ['workload', 'backup', 'air-gap', 'restore', 'vault'],
     actions: READ_BACKUP,
+  },
+  {
+    // Which delivery buckets (Control Tower's or ours) the log archive holds: only their owner lists them.
+    sid: 'ListLogArchiveBuckets',
+    commands: ['audit'],
+    accounts: ['log-archive'],
+    actions: AUDIT_READ_ACTIONS.logDelivery,
   },
   {
     sid: 'ReadGuardrailPolicies',

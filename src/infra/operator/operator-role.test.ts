@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
-import { RESOURCE_NAMES, ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, TAGS, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
 import { IDENTITY_CENTER_ROLES } from '../guardrails/human-access.js';
 import { OPERATOR_GRANTS, operatorGrants } from './operator-grants.js';
@@ -106,10 +106,30 @@ describe('the operator role (AirGapOperator)', () => {
     ).toThrow(/catalog key/);
   });
 
-  it('no row grants a delete, a retention change or a key change', () => {
+  it('no row grants a delete, a retention change or a key change, but the drill’s on what it created in workload accounts', () => {
     const forbidden =
       /:(Delete|Put.*(Retention|LegalHold|Lifecycle|ObjectLock|KeyPolicy)|Schedule|Disable|Bypass|Update|Revoke|Retire)/;
-    expect(OPERATOR_GRANTS.flatMap((g) => g.actions.filter((a) => forbidden.test(a)))).toEqual([]);
+    const destructive = OPERATOR_GRANTS.filter((g) => g.actions.some((a) => forbidden.test(a)));
+    expect(destructive.map((g) => g.sid)).toEqual([
+      'RemoveDrillObjects',
+      'DrillDatabases',
+      'SnapshotAndRemoveDrillVolumes',
+      'ScheduleDrillKeyDeletion',
+    ]);
+    const scope = {
+      config,
+      account: '610000000002',
+      buckets: (suffix: string) => [`arn:aws:s3:::b${suffix}`],
+    };
+    for (const g of destructive) {
+      expect([g.sid, g.commands, g.accounts]).toEqual([g.sid, ['drill --target aws'], ['workload']]);
+      // Each names the drill: by its object prefix, its resource names, or its tag.
+      const names = (g.resources?.(scope) ?? []).filter(
+        (r) => !/:(subgrp|og|pg|cluster-pg):default\*$/.test(r),
+      );
+      const tagged = JSON.stringify(g.conditions?.(scope) ?? {}).includes(`aws:ResourceTag/${TAGS.drill}`);
+      expect(tagged || names.every((r) => r.includes('airgap-drill'))).toBe(true);
+    }
   });
 
   it('restore efs: every call the command makes in each account is granted, the copy only into the restore account’s EFS vault, passing one role each', () => {

