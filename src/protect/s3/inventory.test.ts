@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseCsvLine } from './inventory-batch.js';
+import { CsvLine } from './inventory-csv.js';
 import { inventoryVersions, readManifest } from './inventory.js';
 import { diffHistories } from './verify.js';
 
@@ -85,8 +85,13 @@ describe('S3 Inventory reader', () => {
   });
 
   it('parses quoted fields with doubled quotes and empty fields', () => {
-    expect(parseCsvLine('"a","b""c","",d')).toEqual(['a', 'b"c', '', 'd']);
-    expect(parseCsvLine('"x""","""y",,\r')).toEqual(['x"', '"y', '', '']);
+    const fields = (text: string) => {
+      const line = new CsvLine(8);
+      line.read(Buffer.from(text + '\n'), 0);
+      return Array.from({ length: 4 }, (_, f) => line.text(f));
+    };
+    expect(fields('"a","b""c","",d')).toEqual(['a', 'b"c', '', 'd']);
+    expect(fields('"x""","""y",,\r')).toEqual(['x"', '"y', '', '']);
   });
 });
 
