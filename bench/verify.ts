@@ -1,8 +1,9 @@
 /**
- * Verify at scale, in-process and without S3: (1) a diff of 1M source versions against their vault copies
- * from listings, (2) a diff of two S3 Inventory CSV files (source and vault) of ROWS rows each, generated
- * as files first, then diffed as `airgap s3 verify` does (each inventory parsed in its own worker thread).
- * Reports wall time, CPU time (all threads, and the main thread alone) and peak memory (maxRSS). Usage:
+ * Verify at scale, in-process and without S3: (1) a diff of VERSIONS source versions against their vault copies
+ * from listings, (2) a diff of two gzipped S3 Inventory CSV files (source and vault) of ROWS rows each, as
+ * `airgap s3 verify --source-inventory --vault-inventory` makes it (each inventory parsed in its own worker thread).
+ * The inventories are written once per size into the temp folder and reused by later runs (bench/inventory-files.ts).
+ * Reports wall time, CPU time (all threads, and the main thread alone) and peak memory (maxRSS); 0 skips a part.
  *   npx tsx bench/verify.ts [versions=1000000] [inventoryRows=10000000]
  */
 import { readFileSync } from 'node:fs';

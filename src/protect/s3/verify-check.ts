@@ -156,7 +156,7 @@ function lookup<T>(
   };
 }
 
-export const SCAN_LIMIT = 32;
+const SCAN_LIMIT = 32;
 
 /** SHA-256 where both sides carry one, else the ETag; the size always. */
 export function contentDifference(source: SourceVersion, copy: VaultVersion): string | undefined {
