@@ -145,7 +145,7 @@ class BatchBuilder {
     return false;
   }
 
-  /** The rest of a row whose key is at `bytes[length]` on: version id, ETag, lock mode, numbers and flags. */
+  /** The rest of a row (its key, if new, just written): version id, ETag, lock mode, numbers and flags. */
   private finish(newKey: boolean): void {
     const { line, ix } = this;
     if (this.rows === this.capacity) this.grow();

@@ -1,8 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { writeInventory } from '../../../test/support/inventory.js';
 import { fnv1a } from './inventory-batch.js';
 import { CsvLine } from './inventory-csv.js';
 import { diffInventories } from './inventory-diff.js';
@@ -21,21 +18,7 @@ const policy: VerifyPolicy = {
 };
 
 /** A gzipped inventory of CSV rows (lines as S3 writes them) and its manifest. */
-function inventory(lines: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'inv-diff-'));
-  writeFileSync(join(dir, 'a.csv.gz'), gzipSync(lines.join('\n') + '\n'));
-  const manifest = join(dir, 'manifest.json');
-  writeFileSync(
-    manifest,
-    JSON.stringify({
-      fileFormat: 'CSV',
-      fileSchema:
-        'Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, ObjectLockRetainUntilDate, ObjectLockMode',
-      files: [{ key: 'b/cfg/data/a.csv.gz' }],
-    }),
-  );
-  return manifest;
-}
+const inventory = (lines: string[]) => writeInventory(lines.join('\n') + '\n');
 
 const row = (
   key: string,

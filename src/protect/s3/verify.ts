@@ -10,8 +10,6 @@ import {
   checkKey,
   Tally,
   type DiffTotals,
-  type Finding,
-  type FindingKind,
   type SourceVersion,
   type VaultVersion,
   type VerifyPolicy,
@@ -28,17 +26,11 @@ export interface VerifyOptions {
   keep?: number;
 }
 
-export interface VerifyReport {
+export interface VerifyReport extends DiffTotals {
   bucket: string;
   vaultBucket: string;
   window: { start: string; settledBefore: string };
   sources: { source: 'listing' | 'inventory'; vault: 'listing' | 'inventory' };
-  keys: number;
-  verified: number;
-  pending: number;
-  counts: Record<FindingKind, number>;
-  findings: Finding[];
-  ok: boolean;
   seconds: number;
 }
 
