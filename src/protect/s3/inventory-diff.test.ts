@@ -4,8 +4,11 @@ import { fnv1a } from './inventory-batch.js';
 import { CsvLine } from './inventory-csv.js';
 import { diffInventories } from './inventory-diff.js';
 import { inventoryVersions } from './inventory.js';
+import { AwsClients } from '../../aws/clients.js';
+import { protectedBuckets } from '../../config/plan.js';
+import { quickstart } from '../../../test/support/config.js';
 import type { VerifyPolicy } from './verify-check.js';
-import { diffHistories } from './verify.js';
+import { diffHistories, verifyBucket, verifyPolicy } from './verify.js';
 
 const DAY = 86_400_000;
 const now = Date.UTC(2026, 10, 23, 6);
@@ -139,6 +142,36 @@ describe('S3 Inventory diff over columnar batches', () => {
     const report = await threeWays([row('k', 'v7pwu', t)], [row('k', 've5fa', t, locked(t))]);
     expect(report.counts).toMatchObject({ missing: 1, unexpected: 1 });
     expect(report.verified).toBe(0);
+  });
+
+  it('is what s3 verify runs when both sides are inventories, with no S3 request (nothing listens on the endpoint)', async () => {
+    const config = quickstart();
+    const bucket = protectedBuckets(config)[0]!;
+    const at = new Date(now);
+    const t = now - DAY;
+    const [s, v] = [
+      inventory([row('k', 'a', t), row('k', 'b', t)]),
+      inventory([row('k', 'a', t, locked(t))]),
+    ];
+    const clients = new AwsClients({
+      region: 'us-east-1',
+      roleName: 'none',
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+    });
+    const report = await verifyBucket(clients, config, bucket, {
+      sourceInventory: s,
+      vaultInventory: v,
+      now: at,
+    });
+    expect(report.sources).toEqual({ source: 'inventory', vault: 'inventory' });
+    const expected = await diffHistories(
+      inventoryVersions(s),
+      inventoryVersions(v),
+      verifyPolicy(config, at),
+    );
+    expect(report).toMatchObject(expected);
+    expect(report.counts.missing).toBe(1);
   });
 
   it('refuses an inventory out of key order, as the listing diff does', async () => {
