@@ -7,10 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import { threadsFor } from '../src/proof/decide.js';
 import { loadModel } from '../src/proof/model.js';
-import { PROOF_SYNTH, prove } from '../src/proof/prove.js';
+import { prove } from '../src/proof/prove.js';
 import { quickstart, withWorkloadAccounts } from '../test/support/config.js';
 import { fmt, timeIt } from './support.js';
 
@@ -24,7 +25,7 @@ for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-prove-'));
   try {
     const cpu = process.cpuUsage();
-    const synth = await timeIt(() => synthesize(config, dir, PROOF_SYNTH));
+    const synth = await timeIt(() => synthesize(config, dir, TEMPLATES_ONLY));
     const discovery = await timeIt(() => prove(loadModel(config, dir)));
     const used = process.cpuUsage(cpu);
     if (!discovery.value.passed) throw new Error(`the ${size} proof failed`);

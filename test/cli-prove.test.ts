@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/cli/main.js';
+import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import type { ProofResult } from '../src/proof/prove.js';
 import { quickstart } from './support/config.js';
@@ -19,7 +20,7 @@ const prove = (...args: string[]) =>
   run(['node', 'airgap', 'prove', '--config', CONFIG, '--templates', dir, ...args]);
 
 beforeAll(() => {
-  synthesize(quickstart(), dir, { nag: false, validate: false });
+  synthesize(quickstart(), dir, TEMPLATES_ONLY);
   // Weakened on disk, as a user's edited guardrail would be: without DenyKeyDestruction the vault account's
   // administrator may schedule the vault key's deletion (its key policy delegates to IAM in the vault account).
   const file = join(dir, 'guardrails', 'vault-scp-airgap-vault-keys.json');

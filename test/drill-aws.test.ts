@@ -15,6 +15,7 @@ import { RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
 import { keepEvidence, type KeptEvidence } from '../src/drill/evidence-store.js';
 import { CheckFailed } from '../src/errors.js';
 import { runDrill, type DrillEvidence } from '../src/drill/run.js';
+import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import type { WrittenReport } from '../src/report/drill-report.js';
 import { ensureLockedBucket } from '../src/sandbox/locked-bucket.js';
@@ -89,7 +90,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
       }),
     );
     production = { volume: volume.VolumeId! };
-    synthesize(config, templates, { nag: false });
+    synthesize(config, templates, TEMPLATES_ONLY);
 
     process.env['AWS_ACCESS_KEY_ID'] = 'AKIAAIRGAPOPERATOR00';
     process.env['AWS_SECRET_ACCESS_KEY'] = 'operator';

@@ -8,6 +8,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { RESOURCE_NAMES } from '../src/config/index.js';
 import type { KeptEvidence } from '../src/drill/evidence-store.js';
 import { runDrill, type DrillEvidence } from '../src/drill/run.js';
+import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import type { WrittenReport } from '../src/report/drill-report.js';
 import type { MotoServer } from '../src/sandbox/moto.js';
@@ -250,7 +251,7 @@ describe('airgap drill with deliberately weakened guardrails', () => {
       [['vault', 'retention', 'allowGovernance'], true],
     ]);
     const templates = mkdtempSync(join(tmpdir(), 'airgap-weak-'));
-    synthesize(weak, templates, { nag: false });
+    synthesize(weak, templates, TEMPLATES_ONLY);
     // Without the snapshot-deletion deny, and without the MFA and network rules that would stop a person first.
     const drop = (policy: string, sid: string) => {
       const file = join(templates, `guardrails/vault-scp-${policy}.json`);

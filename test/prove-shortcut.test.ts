@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import { attackCatalogue, type Attack } from '../src/proof/attacks.js';
 import { authorize, mayAllow, simulate } from '../src/proof/evaluate.js';
 import { loadModel, type ProofModel } from '../src/proof/model.js';
 import { PolicyMemo } from '../src/proof/policy-memo.js';
 import { principals, type Principal } from '../src/proof/principals.js';
-import { PROOF_SYNTH } from '../src/proof/prove.js';
 import { quickstart } from './support/config.js';
 
 const config = quickstart();
@@ -18,7 +18,7 @@ let attacks: Attack[];
 let skipped: [Principal, Attack][];
 
 beforeAll(async () => {
-  synthesize(config, dir, PROOF_SYNTH);
+  synthesize(config, dir, TEMPLATES_ONLY);
   model = loadModel(config, dir);
   attacks = await attackCatalogue(model);
   skipped = principals(model).flatMap((p) =>

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize, type SynthManifest } from '../src/infra/synth.js';
 import { loadModel } from '../src/proof/model.js';
-import { PROOF_SYNTH } from '../src/proof/prove.js';
 import { quickstart } from './support/config.js';
 
 const config = quickstart();
@@ -14,7 +14,7 @@ let manifest: SynthManifest;
 
 beforeAll(() => {
   manifest = synthesize(config, full, { nag: false, validate: false });
-  synthesize(config, forProof, PROOF_SYNTH);
+  synthesize(config, forProof, TEMPLATES_ONLY);
 }, 300_000);
 
 /** A template with the Lambda functions' code location (the asset hash) blanked out. */

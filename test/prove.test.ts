@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
+import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import { attackCatalogue } from '../src/proof/attacks.js';
 import { authorize, type Decision } from '../src/proof/evaluate.js';
@@ -23,7 +24,7 @@ const airGapped = (m: ProofModel) => m.resources.find((r) => r.name === 'quickst
 const withoutRcps = (m: ProofModel) => ({ ...m, guardrails: m.guardrails.filter((g) => g.kind !== 'RCP') });
 
 beforeAll(async () => {
-  synthesize(config, dir, { nag: false });
+  synthesize(config, dir, TEMPLATES_ONLY);
   full = await prove(fresh());
 }, 600_000);
 
@@ -610,7 +611,7 @@ describe('equal-shape workload accounts are proved through one representative, s
   const [a, b, c] = wide.organizations.source.workloadAccounts.map((w) => w.id) as [string, string, string];
   const wideDir = mkdtempSync(join(tmpdir(), 'airgap-prove-wide-'));
   const load = () => loadModel(wide, wideDir);
-  beforeAll(() => void synthesize(wide, wideDir, { nag: false, validate: false }), 120_000);
+  beforeAll(() => void synthesize(wide, wideDir, TEMPLATES_ONLY), 120_000);
 
   it('groups accounts whose policies are identical up to the account id', async () => {
     const r = await prove(load(), { only: () => false });

@@ -9,7 +9,7 @@ import { intentFromTemplates } from './intent.js';
 import { synthesizedTemplates } from './synthesized-templates.js';
 import { BACKUP_AUDIT_MANAGER_CONTROLS } from './rules/backup.js';
 import type { AuditState } from './model.js';
-import { quickstart } from '../../test/support/config.js';
+import { quickstart, vaultElsewhere } from '../../test/support/config.js';
 
 const config = parseConfig(
   readFileSync(new URL('../../examples/quickstart.yaml', import.meta.url), 'utf8'),
@@ -372,7 +372,7 @@ describe('audit controls (pure rules)', () => {
   });
 
   it('BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION fails when the vault is in another region and no rule copies there', () => {
-    const elsewhere = quickstart([[['vault', 'region'], 'us-west-2']]);
+    const elsewhere = quickstart(vaultElsewhere('us-west-2'));
     const state = healthy();
     state.backup!.plans[0]!.rules[0]!.copyTo = ['arn:aws:backup:us-east-1:100000000004:backup-vault:airgap'];
     const found = judge(state, elsewhere).findings.filter(

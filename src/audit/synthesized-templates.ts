@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName, vaultKeyRegions, type Config } from '../config/index.js';
 import { InputError } from '../errors.js';
+import { TEMPLATES_ONLY } from '../infra/app.js';
 import { synthesize, type SynthManifest } from '../infra/synth.js';
 import type { IntendedTemplates, Template } from './intent.js';
 
@@ -18,7 +19,7 @@ export function synthesizedTemplates(config: Config, dir?: string): IntendedTemp
   const out = dir ?? mkdtempSync(join(tmpdir(), 'airgap-audit-'));
   const manifest: SynthManifest = dir
     ? (JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest)
-    : synthesize(config, out, { nag: false });
+    : synthesize(config, out, TEMPLATES_ONLY);
   const template = (role: string): Template => {
     const entry = manifest.templates.find((t) => t.stackName === stackName(config, role));
     if (!entry) throw new Error(`${out} holds no ${stackName(config, role)} template`);

@@ -46,4 +46,24 @@ describe('recovery catalog (moto)', () => {
     expect((await c.get(e.id))?.state).toBe('available');
     expect((await c.get(e.id))?.cause).toBeUndefined();
   });
+
+  it('a retry of a failed copy points the entry at the new copy and its start, without the old cause; never an available one (moto)', async () => {
+    const c = catalog();
+    await c.createForSandbox();
+    const failed = entry({ id: 'retry-1', state: 'failed', cause: 'vault copy snap-old failed' });
+    const done = entry({ id: 'retry-2', state: 'available' });
+    await c.record(failed);
+    await c.record(done);
+    const copy = {
+      vaultCopyId: 'snap-new',
+      vaultCopyArn: 'arn:new',
+      copyStartedAt: '2026-11-23T10:00:00.000Z',
+    };
+    await c.restart(failed.id, copy);
+    await c.restart(done.id, copy);
+    const retried = await c.get(failed.id);
+    expect(retried).toMatchObject({ ...copy, state: 'copying' });
+    expect(retried?.cause).toBeUndefined();
+    expect(await c.get(done.id)).toEqual(done);
+  });
 });

@@ -35,6 +35,8 @@ export interface CatalogEntry {
   retainUntil: string;
   state: CopyState;
   cause?: string;
+  /** When the vault copy was last started: a copy AWS does not show yet is still copying for a while after it. */
+  copyStartedAt?: string;
 }
 
 /** Deterministic from the source snapshot ARN: every retry of the same snapshot lands on the same entry. */
@@ -92,6 +94,34 @@ export class Catalog {
           ConditionExpression: 'attribute_exists(id) AND #s <> :done',
           ExpressionAttributeNames: { '#s': 'state', '#c': 'cause' },
           ExpressionAttributeValues: { ':s': state, ':done': 'available', ...(cause ? { ':c': cause } : {}) },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  }
+
+  /**
+   * A new copy of a failed entry: points the entry at it and marks it copying again (a finished entry is never
+   * moved back). EBS gives each copy a new id, so the entry must follow it.
+   */
+  async restart(id: string, copy: Pick<CatalogEntry, 'vaultCopyId' | 'vaultCopyArn' | 'copyStartedAt'>) {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.location.table,
+          Key: { id },
+          UpdateExpression:
+            'SET #s = :s, vaultCopyId = :id, vaultCopyArn = :arn, copyStartedAt = :at REMOVE #c',
+          ConditionExpression: 'attribute_exists(id) AND #s <> :done',
+          ExpressionAttributeNames: { '#s': 'state', '#c': 'cause' },
+          ExpressionAttributeValues: {
+            ':s': 'copying',
+            ':done': 'available',
+            ':id': copy.vaultCopyId,
+            ':arn': copy.vaultCopyArn,
+            ':at': copy.copyStartedAt,
+          },
         }),
       );
     } catch (e) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quickstart } from '../../test/support/config.js';
+import { quickstart, vaultElsewhere } from '../../test/support/config.js';
 import { InputError } from '../errors.js';
 
 /** The error lines of a quickstart with edits, or [] when it loads. */
@@ -133,6 +133,39 @@ describe('backup config rules', () => {
       ),
     ]);
     expect(problems([[['protect', 'ebs'], five.slice(0, 4)]])).toEqual([]);
+  });
+
+  describe('copies AWS Backup does not make: RDS and Aurora cross an account or a Region per copy action, never both', () => {
+    it('threat #20 (a copy AWS Backup would fail, caught before deploy): refuses the air-gapped vault in another region while RDS or Aurora is protected, with one line naming the file, vault.region, what is wrong and what is allowed', () => {
+      expect(problems([[['vault', 'region'], 'us-west-2']])).toEqual([
+        expect.stringMatching(
+          /^quickstart\.yaml:\d+: vault\.region: us-west-2 puts the air-gapped vault outside us-east-1, where the backup plans run: its copy of protect\.rds and protect\.aurora would be cross-account and cross-Region in one copy action, which AWS Backup does not support for RDS and Aurora; allowed: us-east-1, or backup\.airGappedVault: false, or no RDS or Aurora under protect$/,
+        ),
+      ]);
+      expect(problems([...vaultElsewhere('us-west-2').slice(0, 2)])).toEqual([
+        expect.stringMatching(
+          /vault\.region: .*its copy of protect\.aurora would be cross-account and cross-Region/,
+        ),
+      ]);
+    });
+
+    it('accepts each allowed shape: the vault in the plans region, no air-gapped vault, no AWS Backup path, or S3 and EBS only', () => {
+      expect(problems([])).toEqual([]);
+      expect(
+        problems([
+          [['vault', 'region'], 'us-west-2'],
+          [['backup', 'airGappedVault'], false],
+        ]),
+      ).toEqual([]);
+      expect(
+        problems([
+          [['vault', 'region'], 'us-west-2'],
+          [['paths', 'backup'], false],
+          [['backup', 'airGappedVault'], false],
+        ]),
+      ).toEqual([]);
+      expect(problems(vaultElsewhere('us-west-2'))).toEqual([]);
+    });
   });
 
   describe('which organization holds the logically air-gapped vault (AWS Backup copies only within one organization)', () => {

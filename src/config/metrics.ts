@@ -42,8 +42,12 @@ export const METRICS = {
     dimensions: ['Service', 'ProtectedResource'],
     unit: 'None',
   },
-  /** Restore: restores (or restored items) that failed their check, per service. */
+  /**
+   * Restore workflow: snapshot restores that failed (a failed copy or restore, a refused target, a missing restore
+   * key, or still unfinished at the last run), per service; and restores that completed.
+   */
   restoreFailures: { name: 'RestoreFailures', dimensions: ['Service'], unit: 'Count' },
+  restoresCompleted: { name: 'SnapshotRestoresCompleted', dimensions: ['Service'], unit: 'Count' },
   /** Restore testing (restore account): restored test resources whose validation failed, per AWS Backup resource type. */
   restoreTestFailures: { name: 'RestoreTestFailures', dimensions: ['ResourceType'], unit: 'Count' },
   /** Restore testing (restore account): restored test resources that passed validation, per AWS Backup resource type. */

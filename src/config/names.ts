@@ -88,6 +88,8 @@ type Named = Pick<Config, 'name'>;
 export const RESOURCE_NAMES = {
   catalogTable: (config: Named) => `${config.name}-airgap-catalog`,
   eventBus: (config: Named) => `${config.name}-airgap-vault`,
+  /** Vault account, vault region: the snapshot restore workflow (Step Functions) that `restore … --workflow` starts. */
+  restoreWorkflow: (config: Named) => `${config.name}-airgap-restore`,
   alertTopic: (config: Named) => `${config.name}-airgap-alerts`,
   /** Restore account: alerts on failed restore tests of the AWS Backup path. */
   restoreTestAlertTopic: (config: Named) => `${config.name}-airgap-restore-test-alerts`,

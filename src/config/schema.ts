@@ -161,7 +161,7 @@ const Retention = z
 const Vault = z
   .strictObject({
     region: Region.describe(
-      'Region of the vault; a region other than the source regions makes copies cross-region.',
+      'Region of the vault; a region other than the source regions makes copies cross-region. With the AWS Backup air-gapped vault and RDS or Aurora protected, the first source region: AWS Backup copies those across an account or a Region, never both at once.',
     ),
     bucketPrefix: z
       .string()

@@ -225,7 +225,7 @@ function checkBackup(config: Config): Problem[] {
       message: `${b.localRetentionDays} days is too long with continuousS3: continuous backups are kept at most 35 days; allowed: 1 to 35`,
     });
   }
-  if (config.paths.backup) problems.push(...checkBackupSelectors(config));
+  if (config.paths.backup) problems.push(...checkBackupSelectors(config), ...checkCopyCrossings(config));
   for (const field of ['primaryToAirGap', 'mpaApprovalTeamArn'] as const) {
     if (b[field] && !b.airGappedVault) {
       problems.push({
@@ -247,6 +247,34 @@ function checkBackup(config: Config): Problem[] {
     });
   }
   return problems;
+}
+
+/**
+ * The services whose AWS Backup copy actions cross an account or a Region, never both at once: "For Amazon RDS and
+ * Aurora snapshots, AWS Backup only supports automating either cross-account or cross-Region copies due to how those
+ * services create their encryption keys" (recov-point-create-a-copy); the feature table says the same of RDS,
+ * Aurora, DocumentDB and Neptune (backup-feature-availability, features by resource).
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/recov-point-create-a-copy.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource
+ */
+const ONE_CROSSING_PER_COPY = ['rds', 'aurora'] as const;
+
+/**
+ * The copy into the air-gapped vault always crosses accounts (workload to air-gap account); with the vault in
+ * another region than the plans it crosses a Region too, which AWS Backup does not do for these services: every
+ * such copy job would fail (the plan deploys, the third layer never fills). Caught here, before anything deploys.
+ */
+function checkCopyCrossings(config: Config): Problem[] {
+  const region = backupRegion(config);
+  const services = ONE_CROSSING_PER_COPY.filter((s) => config.protect[s].length > 0);
+  if (!config.backup.airGappedVault || config.vault.region === region || services.length === 0) return [];
+  return [
+    {
+      path: ['vault', 'region'],
+      message: `${config.vault.region} puts the air-gapped vault outside ${region}, where the backup plans run: its copy of ${services.map((s) => `protect.${s}`).join(' and ')} would be cross-account and cross-Region in one copy action, which AWS Backup does not support for RDS and Aurora; allowed: ${region}, or backup.airGappedVault: false, or no RDS or Aurora under protect`,
+    },
+  ];
 }
 
 /** What the one workload StackSet template can select per account: its region, a few tag selections. */

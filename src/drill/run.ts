@@ -6,12 +6,13 @@ import { protectedBuckets, RESOURCE_NAMES, TAGS, type Config } from '../config/i
 import type { Finding } from '../audit/model.js';
 import { InputError } from '../errors.js';
 import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
+import { TEMPLATES_ONLY } from '../infra/app.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
 import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
 import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
-import { checksOutsideTheEvaluator, PROOF_SYNTH, type ControlResult } from '../proof/prove.js';
+import { checksOutsideTheEvaluator, type ControlResult } from '../proof/prove.js';
 import type { MotoServer } from '../sandbox/moto.js';
 import { reportName, writeDrillReport, type WrittenReport } from '../report/drill-report.js';
 import { drillTagging, runAttacks, type AttackRecord, type DrillScope } from './attacks.js';
@@ -421,6 +422,6 @@ export function drillModel(config: Config, templates: string | undefined): Proof
   }
   const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
   // As `airgap prove` synthesizes: the model is policies, which neither cdk-nag nor Lambda bundling changes.
-  synthesize(config, dir, PROOF_SYNTH);
+  synthesize(config, dir, TEMPLATES_ONLY);
   return loadModel(config, dir);
 }

@@ -43,11 +43,16 @@ describe('restore test validation handler (client mock: moto has no restore jobs
   const KEY = 'arn:aws:kms:us-east-1:200000000004:key/restore';
   const LAG = 'arn:aws:backup:us-east-1:100000000004:backup-vault:quickstart-airgap-lag';
   const POINT = 'arn:aws:backup:us-east-1:100000000004:recovery-point:rp-1';
-  /** A restored cluster as DescribeDBClusters shows it: usable unless edited. */
+  /**
+   * A restored cluster as DescribeDBClusters shows it after an AWS Backup restore: no member instance (AWS Backup
+   * creates none), usable unless edited.
+   */
   const cluster = (edits: Record<string, unknown> = {}) => ({
     DBClusters: [
       {
+        DBClusterIdentifier: 'rt-1',
         Status: 'available',
+        DBClusterMembers: [],
         Engine: 'aurora-mysql',
         EngineVersion: '8.0.mysql_aurora.3.08.0',
         StorageEncrypted: true,
@@ -77,9 +82,8 @@ describe('restore test validation handler (client mock: moto has no restore jobs
     backup.on(GetRecoveryPointRestoreMetadataCommand).resolves({
       RestoreMetadata: { engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0' },
     });
-    rds
-      .on(DescribeDBInstancesCommand)
-      .resolves({ DBInstances: [{ DBInstanceIdentifier: 'rt-1-1', DBInstanceStatus: 'available' }] });
+    // What AWS answers for a cluster restored by AWS Backup: it has no instance.
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
     log.mockClear();
   });
   afterAll(() => {
@@ -141,7 +145,7 @@ describe('restore test validation handler (client mock: moto has no restore jobs
     expect(reported().map((r) => [r.ValidationStatus, r.ValidationStatusMessage])).toEqual([
       [
         'SUCCESSFUL',
-        'restored cluster rt-1 is usable: available, 1 instance(s), aurora-mysql 8.0.mysql_aurora.3.08.0 as backed up, under the restore key',
+        'restored cluster rt-1 passes the cluster checks: available, aurora-mysql 8.0.mysql_aurora.3.08.0 as backed up, under the restore key, deletable; data not queried: AWS Backup restores an Aurora cluster without a DB instance',
       ],
       ['FAILED', 'no validation for EBS: only S3 buckets and Aurora clusters are checked'],
     ]);
@@ -155,7 +159,6 @@ describe('restore test validation handler (client mock: moto has no restore jobs
         DeletionProtection: true,
       }),
     );
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
     await handler(
       event({
         createdResourceArn: 'arn:aws:rds:us-east-1:200000000004:cluster:rt-1',
@@ -168,19 +171,38 @@ describe('restore test validation handler (client mock: moto has no restore jobs
       BackupVaultAccountId: '100000000004',
       RecoveryPointArn: POINT,
     });
-    expect(rds.commandCalls(DescribeDBInstancesCommand)[0]!.args[0].input).toEqual({
-      Filters: [{ Name: 'db-cluster-id', Values: ['rt-1'] }],
-    });
     expect(reported()[0]).toEqual({
       RestoreJobId: 'job-1',
       ValidationStatus: 'FAILED',
       ValidationStatusMessage: [
-        'restored cluster rt-1 is not usable: no DB instance: AWS Backup restores an Aurora cluster without instances, so it serves no query until one is added',
-        "engineVersion is 8.0.mysql_aurora.3.09.0, the recovery point's is 8.0.mysql_aurora.3.08.0",
+        "restored cluster rt-1 is not usable: engineVersion is 8.0.mysql_aurora.3.09.0, the recovery point's is 8.0.mysql_aurora.3.08.0",
         `encrypted with arn:aws:kms:us-east-1:100000000002:key/source, not the restore key ${KEY}`,
         'deletion protection is on: AWS Backup cannot delete the test cluster after its validation',
       ].join('; '),
     });
+  });
+
+  it('threat #30: an Aurora restore test passes on its cluster alone, since AWS Backup restores a cluster without any DB instance, and the verdict says the data was not queried (client mock: DescribeDBClusters with empty DBClusterMembers, as AWS shows such a cluster)', async () => {
+    rds.on(DescribeDBClustersCommand).resolves(cluster());
+    const verdict = await handler(
+      event({
+        createdResourceArn: 'arn:aws:rds:us-east-1:200000000004:cluster:rt-1',
+        resourceType: 'Aurora',
+      }),
+      context,
+    );
+    expect(verdict).toMatchObject({ status: 'SUCCESSFUL' });
+    expect(reported()).toEqual([
+      expect.objectContaining({
+        ValidationStatus: 'SUCCESSFUL',
+        ValidationStatusMessage: expect.stringMatching(
+          /available, .* as backed up, under the restore key, deletable; data not queried: AWS Backup restores an Aurora cluster without a DB instance$/,
+        ),
+      }),
+    ]);
+    expect(metrics().filter(([name]) => name !== 'ColdStart')).toEqual([
+      ['RestoreTestsPassed', ['ResourceType'], ['Aurora']],
+    ]);
   });
 
   it('a failing check (access denied) is a FAILED result with the reason, not a crash', async () => {

@@ -14,12 +14,14 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { quickstart } from '../../test/support/config.js';
-import { settingsParameters } from '../../test/support/handler-settings.js';
+import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
+import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
 import type { CatalogEntry } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, TAGS } from '../config/names.js';
 import { settingsPath } from '../config/settings.js';
 import { restoreCopyId } from '../protect/snapshots/restore-plan.js';
-import type { RestoreRunInput, RestoreRunSummary, RestoreSettings } from './snapshot-restore.js';
+import { MAX_RESTORE_RUNS, type RestoreRunSummary } from '../protect/snapshots/restore-request.js';
+import type { RestoreRunInput, RestoreSettings } from './snapshot-restore.js';
 
 const config = quickstart();
 const { vaultAccount: VAULT, restoreAccount: RESTORE } = config.organizations.vault;
@@ -62,18 +64,19 @@ beforeAll(async () => {
     catalogTable: RESOURCE_NAMES.catalogTable(config),
   };
   ssm.on(GetParametersByPathCommand).resolves({ Parameters: settingsParameters(path, settings) });
-  Object.assign(process.env, {
-    AWS_REGION: region,
-    AIRGAP_SETTINGS: path,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
+  handlerEnvironment('airgap-snapshot-restore', path);
+  process.env['AWS_REGION'] = region;
   ({ handler } = await import('./snapshot-restore.js'));
 });
-afterAll(() => [ssm, ddb, rds, kms].forEach((m) => m.restore()));
+const metrics = captureMetrics();
+afterAll(() => {
+  [ssm, ddb, rds, kms].forEach((m) => m.restore());
+  metrics.restore();
+});
 
 /** The vault and restore accounts as AWS answers them, mid-restore: what each test changes is the copy's state. */
 beforeEach(() => {
+  metrics.clear();
   for (const m of [ddb, rds, kms]) m.reset();
   catalog = [older];
   ddb.on(ScanCommand).callsFake(() => Promise.resolve({ Items: catalog }));
@@ -179,15 +182,33 @@ describe('snapshot restore workflow function (client mock: moto cannot copy a sh
       restored: { arn: `arn:aws:rds:${region}:${RESTORE}:db:payments-restored`, status: 'available' },
     });
     expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(1);
+    expect(metrics.documents().map(keysOf)).toEqual([['Service', 'SnapshotRestoresCompleted']]);
   });
 
-  it('a failed restore-account copy fails the run with the cause (the workflow ends in its Fail state)', async () => {
+  it('a failed restore-account copy fails the run with the cause (the workflow ends in its Fail state) and counts in RestoreFailures per service, with exactly the dashboard’s dimensions', async () => {
     rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [snapshot(older, 'creating')] });
     rds
       .on(DescribeDBSnapshotsCommand)
       .rejectsOnce(notFound('DBSnapshotNotFoundFault'))
       .resolves({ DBSnapshots: [snapshot(older, 'failed')] });
     await expect(run({ service: 'rds', from: older.id })).rejects.toThrow(/copy .* failed/);
+    const failures = metrics.documents().filter((m) => 'RestoreFailures' in m);
+    expect(failures.map(keysOf)).toEqual([['RestoreFailures', 'Service']]);
+    expect(failures[0]).toMatchObject({ Service: 'rds', RestoreFailures: 1 });
+    // Exactly these: SCHEMA("AirGapRecover", Service) sees nothing with Powertools' default service dimension.
+    expect(failures[0]!._aws.CloudWatchMetrics).toEqual([
+      expect.objectContaining({ Namespace: 'AirGapRecover', Dimensions: [['Service']] }),
+    ]);
+  });
+
+  it('the last run with the restore still unfinished counts in RestoreFailures (the workflow gives up after it); an earlier one does not', async () => {
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [snapshot(older, 'creating')] });
+    const failures = () => metrics.documents().filter((m) => 'RestoreFailures' in m);
+    await run({ service: 'rds', from: older.id }, MAX_RESTORE_RUNS - 2);
+    expect(failures()).toEqual([]);
+    const last = await run({ service: 'rds', from: older.id }, MAX_RESTORE_RUNS - 1);
+    expect(last.complete).toBe(false);
+    expect(failures()).toEqual([expect.objectContaining({ Service: 'rds', RestoreFailures: 1 })]);
   });
 
   it('threat #32: a target of that name restored from something else is refused as bad input, nothing shared', async () => {

@@ -1,16 +1,15 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ROLE_NAMES } from '../config/names.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
-import { parseRestoreRequest, type RestoreRequest } from '../protect/snapshots/restore-request.js';
 import {
-  restoreSnapshot,
-  type SnapshotRestoreContext,
-  type StepReport,
-} from '../protect/snapshots/restore.js';
+  MAX_RESTORE_RUNS,
+  parseRestoreRequest,
+  type RestoreRunSummary,
+} from '../protect/snapshots/restore-request.js';
+import { restoreSnapshot, type SnapshotRestoreContext } from '../protect/snapshots/restore.js';
 import { backoffSeconds } from '../protect/snapshots/triggers.js';
-import { instrumented, powertools } from './support/powertools.js';
+import { instrumented, powertools, publishMetric } from './support/powertools.js';
 import { fromSettings } from './support/settings.js';
 
 /** The restore function's settings in SSM Parameter Store (src/infra/vault/restore-workflow.ts writes them). */
@@ -27,18 +26,6 @@ export interface RestoreSettings {
 export interface RestoreRunInput {
   request: unknown;
   attempt: number;
-}
-
-/** What one run did; the workflow waits `waitSeconds` and runs `next` again until `complete`. */
-export interface RestoreRunSummary {
-  complete: boolean;
-  /** The request pinned to the vault copy and target name the first run chose, so no later run picks another. */
-  next: RestoreRequest;
-  copy: string;
-  target: { account: string; region: string; name: string };
-  restored: { arn: string; status: string } | undefined;
-  steps: Pick<StepReport, 'step' | 'state' | 'detail'>[];
-  waitSeconds: number;
 }
 
 const pt = powertools();
@@ -70,6 +57,7 @@ const context = fromSettings(pt.tracer, (s: RestoreSettings): SnapshotRestoreCon
 export const handler = instrumented(
   pt,
   async ({ request, attempt }: RestoreRunInput): Promise<RestoreRunSummary> => {
+    // A malformed request fails before it names a service: the workflow's failed-execution alarm covers it.
     const req = parseRestoreRequest(request);
     const report = await restoreSnapshot(await context(), {
       service: req.service,
@@ -77,10 +65,15 @@ export const handler = instrumented(
       at: req.at === undefined ? undefined : new Date(req.at),
       to: req.to,
       waitMs: 0,
+    }).catch((e: unknown) => {
+      publishMetric(pt, 'restoreFailures', [req.service], 1);
+      throw e;
     });
     const steps = report.steps.map(({ step, state, detail }) => ({ step, state, detail }));
     pt.logger.info('restore run', { request: req, attempt, complete: report.complete, steps });
-    if (report.complete) pt.metrics.addMetric('SnapshotRestoresCompleted', MetricUnit.Count, 1);
+    if (report.complete) publishMetric(pt, 'restoresCompleted', [req.service], 1);
+    // The last run: the workflow gives up after it (SnapshotRestoreUnfinished), so the restore failed.
+    else if (attempt >= MAX_RESTORE_RUNS - 1) publishMetric(pt, 'restoreFailures', [req.service], 1);
     return {
       complete: report.complete,
       next: { service: req.service, from: report.copy.id, to: report.target.name },

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { outDir } from '../../test/support/outdir.js';
 import { quickstart, withWorkloadAccounts } from '../../test/support/config.js';
 import { resolve } from '../proof/intrinsics.js';
-import { buildApp, type RoleStack } from './app.js';
+import { buildApp, TEMPLATES_ONLY, type RoleStack } from './app.js';
 
 // Synthesized once per file (without cdk-nag, which test/synth.test.ts runs) and shared: synth is the slow part.
 const config = quickstart();
@@ -20,7 +20,7 @@ const byName = (stacks: RoleStack[], name: string): Template => {
 };
 
 beforeAll(() => {
-  const { stacks } = buildApp(config, outDir('app-test'), { nag: false });
+  const { stacks } = buildApp(config, outDir('app-test'), TEMPLATES_ONLY);
   vault = byName(stacks, 'vault');
   buckets = byName(stacks, 'vault-buckets-1');
   source = byName(stacks, 'source');
@@ -113,9 +113,7 @@ describe('vault stack', () => {
     const { stacks } = buildApp(
       quickstart([[['replication', 'deleteMarkerReplication'], true]]),
       outDir('app-test-dm'),
-      {
-        nag: false,
-      },
+      TEMPLATES_ONLY,
     );
     expect(JSON.stringify(byName(stacks, 'vault-buckets-1').toJSON())).toContain('s3:ReplicateDelete');
     expect(JSON.stringify(buckets.toJSON())).not.toContain('s3:ReplicateDelete');
@@ -277,9 +275,9 @@ describe('source stacks (one global and one regional StackSet template)', () => 
 
   it('the template is byte-identical for 1 and 3 workload accounts; only the instance parameters differ', () => {
     const three = withWorkloadAccounts(3);
-    const { stacks } = buildApp(three, outDir('app-test-3'), { nag: false });
+    const { stacks } = buildApp(three, outDir('app-test-3'), TEMPLATES_ONLY);
     const other = stacks.find((s) => s.role === 'workload')!;
-    const one = buildApp(withWorkloadAccounts(1), outDir('app-test-1'), { nag: false }).stacks.find(
+    const one = buildApp(withWorkloadAccounts(1), outDir('app-test-1'), TEMPLATES_ONLY).stacks.find(
       (s) => s.role === 'workload',
     )!;
     expect(Template.fromStack(other.stack).toJSON()).toEqual(Template.fromStack(one.stack).toJSON());

@@ -44,6 +44,19 @@ export interface RoleStack {
   instances: StackInstance[];
 }
 
+/** What synthesis runs beside building the stacks; each is on unless turned off. */
+export interface BuildOptions {
+  nag?: boolean;
+  validate?: boolean;
+  bundle?: boolean;
+}
+
+/**
+ * Synthesis for readers of the templates' policies and resources (the proof, the audit's intended state, the
+ * drill, template tests): no cdk-nag, no CloudFormation rules check, no Lambda bundling. Deploys run all three.
+ */
+export const TEMPLATES_ONLY: BuildOptions = { nag: false, validate: false, bundle: false };
+
 /**
  * One stack per account role (the vault role adds a stack per 100 vault buckets). The only assets are Lambda
  * code, published to one bucket per account and region (`assetSynthesizer`), so no CDK bootstrapping is needed.
@@ -51,7 +64,7 @@ export interface RoleStack {
 export function buildApp(
   config: Config,
   outdir: string,
-  opts: { nag?: boolean; validate?: boolean; bundle?: boolean } = {},
+  opts: BuildOptions = {},
 ): { app: App; stacks: RoleStack[] } {
   const app = new App({
     outdir,

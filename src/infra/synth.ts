@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { buildApp, type StackInstance } from './app.js';
+import { buildApp, type BuildOptions, type StackInstance } from './app.js';
 import { guardrails, POLICY_SIZE_LIMIT, policySize } from './guardrails/policies.js';
 
 export interface SynthManifest {
@@ -25,11 +25,7 @@ export interface SynthManifest {
 }
 
 /** Writes every template, the guardrail policies and `airgap-manifest.json` into `outDir`. */
-export function synthesize(
-  config: Config,
-  outDir: string,
-  opts: { nag?: boolean; validate?: boolean; bundle?: boolean } = {},
-): SynthManifest {
+export function synthesize(config: Config, outDir: string, opts: BuildOptions = {}): SynthManifest {
   const { app, stacks } = buildApp(config, outDir, opts);
   const assembly = app.synth({ validateOnSynthesis: true });
   const manifest: SynthManifest = { deployment: config.name, templates: [], guardrails: [] };

@@ -34,9 +34,6 @@ export interface ProofResult {
   residualRisks: { risk: string; mitigation: string }[];
 }
 
-/** How `airgap prove` synthesizes: the proof reads policies, so without cdk-nag, the rules check or Lambda bundling. */
-export const PROOF_SYNTH = { nag: false, validate: false, bundle: false } as const;
-
 /** Every attack of the catalogue by every principal of the threat model, plus positive controls and the static checks. */
 export async function prove(
   model: ProofModel,
@@ -167,6 +164,7 @@ const VAULT_SERVICE_GRANTS = [
 const AIR_GAP_OWNER_ACTIONS = [
   'backup:PutBackupVaultSharingPolicy',
   'backup:PutBackupVaultNotifications',
+  // Only a request: AWS Backup revokes once the multi-party approval team approves (see the residual risk).
   'backup:RevokeRestoreAccessBackupVault',
   'backup:UpdateRecoveryPointIndexSettings',
 ];
@@ -266,9 +264,9 @@ export const RESIDUAL_RISKS: ProofResult['residualRisks'] = [
       'New versions never remove locked ones; restores pick a point in time before the attack, never "latest".',
   },
   {
-    risk: 'The logically air-gapped vault lives in a source account (AWS Backup copies recovery points only between accounts of one organization): that account’s owner can restore, copy out, search, re-index and re-tag its recovery points, change its sharing (AWS RAM, PutBackupVaultSharingPolicy), notifications, multi-party approval association and restore access vaults, so it can cut the restore account’s access; it cannot delete or shorten them (access policy, Vault Lock in compliance mode).',
+    risk: 'The logically air-gapped vault lives in a source account (AWS Backup copies recovery points only between accounts of one organization): that account’s owner can restore, copy out, search, re-index and re-tag its recovery points and change its sharing (AWS RAM, PutBackupVaultSharingPolicy) and notifications, so it can cut the restore account’s access through the share; it cannot delete or shorten them (access policy, Vault Lock in compliance mode). Disassociating or replacing the multi-party approval team, or revoking a restore access vault, it can only request: AWS Backup does it once the required number of the current team’s members approve (https://docs.aws.amazon.com/aws-backup/latest/devguide/multipartyapproval-tasks-requester.html), so what remains is approvers talked into approving.',
     mitigation:
-      'The S3 and snapshot paths keep their own copies in the vault organization; the multi-party approval team of the vault management account restores without the owner; the data in it is the source organization’s own; every change is in CloudTrail.',
+      'The S3 and snapshot paths keep their own copies in the vault organization; the multi-party approval team of the vault management account restores without the owner, and each request to remove or replace it notifies its members; the source SCP also denies disassociating it to all but break-glass; the data in the vault is the source organization’s own; every change is in CloudTrail.',
   },
   {
     risk: 'Closing the vault account deletes its data after 90 days (the only way around COMPLIANCE).',

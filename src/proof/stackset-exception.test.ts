@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../test/support/config.js';
 import { outDir } from '../../test/support/outdir.js';
+import { TEMPLATES_ONLY } from '../infra/app.js';
 import { synthesize } from '../infra/synth.js';
 import { authorize } from './evaluate.js';
 import { loadModel, type ProofModel } from './model.js';
@@ -13,7 +14,7 @@ const workload = config.organizations.source.workloadAccounts[0]!.id;
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 beforeAll(() => {
-  synthesize(config, dir, { nag: false });
+  synthesize(config, dir, TEMPLATES_ONLY);
 }, 300_000);
 
 /** The StackSet execution role of a workload account, as an attacker who owns the account would use it. */

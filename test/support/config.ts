@@ -71,10 +71,26 @@ export function quickstartProblems(edits: Edits): string[] {
   throw new Error('expected the config to be rejected');
 }
 
-/** Every AWS Backup option on at once, with numbers other than the defaults: for assertions, cdk-nag and cfn-lint. */
+/**
+ * Edits that put the vault in another region than the source, in a shape AWS Backup supports: the copy into the
+ * air-gapped vault is then cross-account and cross-Region in one copy action, which AWS Backup does for S3 and EBS
+ * but not for RDS and Aurora (the config refuses it), so those leave `protect`.
+ */
+export function vaultElsewhere(region: string): Edits {
+  return [
+    [['vault', 'region'], region],
+    [['protect', 'rds'], []],
+    [['protect', 'aurora'], []],
+  ];
+}
+
+/**
+ * Every AWS Backup option on at once, with numbers other than the defaults: for assertions, cdk-nag and cfn-lint.
+ * The air-gapped vault is in another region, so S3 and EBS only (see vaultElsewhere).
+ */
 export function everyBackupOption(): Config {
   return quickstart([
-    [['vault', 'region'], 'us-west-2'],
+    ...vaultElsewhere('us-west-2'),
     [['backup', 'primaryToAirGap'], true],
     [['backup', 'continuousS3'], true],
     [['backup', 'mpaApprovalTeamArn'], 'arn:aws:mpa::200000000001:approval-team/abc123'],

@@ -12,5 +12,13 @@ export function memoryCatalog(initial: CatalogEntry[] = []): Catalog {
       if (e && e.state !== 'available') items.set(id, { ...e, state, ...(cause ? { cause } : {}) });
       return Promise.resolve();
     },
+    restart: (id: string, copy: Partial<CatalogEntry>) => {
+      const e = items.get(id);
+      if (e && e.state !== 'available') {
+        const { cause: _, ...rest } = e;
+        items.set(id, { ...rest, ...copy, state: 'copying' });
+      }
+      return Promise.resolve();
+    },
   } as unknown as Catalog;
 }

@@ -6,6 +6,24 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../src/aws/clients.js';
+import type { CatalogEntry } from '../../src/catalog/catalog.js';
+
+/** A completed vault copy of the workload DB `payments-db` as the catalog records it, in `vault` `region`. */
+export function paymentsDbCopy(vault: string, region: string): CatalogEntry {
+  return {
+    id: 'c0ffee0000000000000000aa',
+    service: 'rds',
+    sourceArn: `arn:aws:rds:${region}:100000000002:snapshot:payments-db-1`,
+    sourceAccount: '100000000002',
+    sourceResource: `arn:aws:rds:${region}:100000000002:db:payments-db`,
+    region,
+    vaultCopyId: 'airgap-c0ffee0000000000000000aa',
+    vaultCopyArn: `arn:aws:rds:${region}:${vault}:snapshot:airgap-c0ffee0000000000000000aa`,
+    createdAt: '2026-11-23T08:00:00.000Z',
+    retainUntil: '2026-12-23T08:00:00.000Z',
+    state: 'available',
+  };
+}
 
 /** A volume of `account` with one snapshot shared with `shareWith` (the flat form moto honours). */
 export async function sharedEbsSnapshot(

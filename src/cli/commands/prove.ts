@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
+import { TEMPLATES_ONLY } from '../../infra/app.js';
 import { synthesize } from '../../infra/synth.js';
 import { loadModel } from '../../proof/model.js';
-import { PROOF_SYNTH, prove } from '../../proof/prove.js';
+import { prove } from '../../proof/prove.js';
 import { renderProof } from '../../proof/render.js';
 import { configOption, outputOption } from '../options.js';
 
@@ -26,7 +27,7 @@ export function registerProveCommands(program: Command): void {
         const dir = opts.templates ?? mkdtempSync(join(tmpdir(), 'airgap-prove-'));
         // The proof reads policies, not deploy readiness or code: no cdk-nag, no CloudFormation rules check, no
         // Lambda bundling (seconds each; test/prove-synth.test.ts shows the proof reads the same model without them).
-        if (!opts.templates) synthesize(config, dir, PROOF_SYNTH);
+        if (!opts.templates) synthesize(config, dir, TEMPLATES_ONLY);
         const result = await prove(loadModel(config, dir));
         const text =
           opts.output === 'json' ? JSON.stringify(result, null, 2) : renderProof(result, opts.output);

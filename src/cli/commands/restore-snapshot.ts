@@ -5,6 +5,10 @@ import { CheckFailed } from '../../errors.js';
 import { parseRestoreTime } from '../../protect/s3/restore.js';
 import { SNAPSHOT_SERVICES, type SnapshotService } from '../../protect/snapshots/model.js';
 import { restoreSnapshot, type SnapshotRestoreReport } from '../../protect/snapshots/restore.js';
+import {
+  restoreThroughWorkflow,
+  type WorkflowRestoreReport,
+} from '../../protect/snapshots/restore-execution.js';
 import { restoreRoleApis, snapshotApisFor } from '../../sandbox/snapshot-copy-emulator.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { configOption, outputOption } from '../options.js';
@@ -94,11 +98,35 @@ export function registerSnapshotRestoreCommands(restore: Command): void {
           '--at <time>',
           'with a resource in --from: its newest copy taken at or before this ISO 8601 time',
         )
-        .option('--to <name>', 'name of the restored resource (default: airgap-restore-<catalog id>)'),
-    ).action(async (opts: RestoreRunOpts) => {
+        .option('--to <name>', 'name of the restored resource (default: airgap-restore-<catalog id>)')
+        .option(
+          '--workflow',
+          "start the vault's restore workflow (Step Functions) instead of running the steps here; with --wait, follow it",
+        ),
+    ).action(async (opts: RestoreRunOpts & { workflow?: boolean }, command: Command) => {
       const config = loadConfig(opts.config);
       const run = restoreRunOptions(opts);
       const clients = awsClientsFor(config, { endpoint: opts.endpoint });
+      if (opts.workflow) {
+        const followed = command.getOptionValueSource('wait') === 'cli';
+        const report = await restoreThroughWorkflow(
+          { clients, config, catalog: vaultCatalog(clients, config) },
+          {
+            service,
+            ...run,
+            waitMs: followed ? run.waitMs : undefined,
+            onRun:
+              opts.output === 'text' && process.stderr.isTTY
+                ? (n, s) =>
+                    process.stderr.write(
+                      `run ${n}: ${s.steps.map((x) => `${x.step} ${x.state}`).join(', ') || 'nothing to do'}\n`,
+                    )
+                : undefined,
+          },
+        );
+        printWorkflowRestore(report, opts.output, followed);
+        return;
+      }
       const report = await restoreSnapshot(
         {
           clients,
@@ -120,4 +148,46 @@ export function renderSnapshotRestore(r: SnapshotRestoreReport): string {
     ? `${r.restored.arn} ${r.restored.status} (${r.seconds.toFixed(1)} s in all)`
     : `${r.seconds.toFixed(1)} s in all`;
   return [head, ...steps, tail].join('\n');
+}
+
+/**
+ * Prints a workflow restore: the execution and, once it ended, its outcome. Followed (`--wait`), an execution that
+ * failed or is still running exits non-zero; not followed, starting it (or finding it) is the command's success.
+ */
+export function printWorkflowRestore(r: WorkflowRestoreReport, output: string, followed: boolean): void {
+  console.log(output === 'json' ? JSON.stringify(r, null, 2) : renderWorkflowRestore(r));
+  if (r.dryRun) return;
+  const { status, arn, error, cause } = r.execution;
+  if (['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status))
+    throw new CheckFailed(
+      `restore workflow execution ${arn} ${status}: ${error ?? 'no error'}: ${cause ?? 'no cause'}`,
+    );
+  if (followed && status !== 'SUCCEEDED')
+    throw new CheckFailed(
+      `restore workflow execution ${arn} still ${status}: run the same command again to follow it`,
+    );
+}
+
+export function renderWorkflowRestore(r: WorkflowRestoreReport): string {
+  const e = r.execution;
+  const verb = r.dryRun
+    ? e.status === 'NOT_STARTED'
+      ? 'would start'
+      : 'found'
+    : e.started
+      ? 'started'
+      : 'found';
+  const lines = [
+    `${r.dryRun ? 'would restore' : 'restore'} ${r.service} ${r.copy.sourceResource} as of ${r.copy.createdAt} (catalog ${r.copy.id}) into account ${r.target.account} ${r.target.region} as ${r.target.name}`,
+    `  ${verb} execution ${e.name} of ${r.stateMachine}: ${e.status}`,
+    `  ${e.arn}`,
+    ...r.earlierFailures.map((f) =>
+      `  earlier ${f.name} ${f.status}: ${f.error ?? ''} ${f.cause ?? ''}`.trimEnd(),
+    ),
+  ];
+  if (r.summary) {
+    lines.push(...r.summary.steps.map((s) => `  ${s.step.padEnd(8)} ${s.state.padEnd(12)} ${s.detail}`));
+    if (r.summary.restored) lines.push(`${r.summary.restored.arn} ${r.summary.restored.status}`);
+  }
+  return lines.join('\n');
 }

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { outDir } from '../../../test/support/outdir.js';
 import type { Config } from '../../config/index.js';
-import { buildApp } from '../app.js';
+import { buildApp, TEMPLATES_ONLY } from '../app.js';
 
 function restoreTemplate(config: Config): Template {
-  const { stacks } = buildApp(config, outDir('restore-test-alerts'), { nag: false, validate: false });
+  const { stacks } = buildApp(config, outDir('restore-test-alerts'), TEMPLATES_ONLY);
   return Template.fromStack(stacks.find((s) => s.stack.stackName === `${config.name}-airgap-restore`)!.stack);
 }
 
@@ -123,7 +123,7 @@ describe('AWS Backup path: what the Aurora restore test validation reads', () =>
     });
   });
 
-  it('the validator may read the restore job, its recovery point metadata, the instances of this account and the restore key, and change nothing', () => {
+  it('the validator may read the restore job, its recovery point metadata, the clusters of this account and the restore key, and change nothing', () => {
     const [role] = Object.values(
       r.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AirGapRestoreValidator' } }),
     ) as {
@@ -137,7 +137,7 @@ describe('AWS Backup path: what the Aurora restore test validation reads', () =>
         'backup:DescribeRestoreJob',
         'backup:GetRecoveryPointRestoreMetadata',
       ],
-      DescribeInstancesOfThisAccount: 'rds:DescribeDBInstances',
+      DescribeClustersOfThisAccount: 'rds:DescribeDBClusters',
       DescribeRestoreKey: 'kms:DescribeKey',
     });
     const all = Object.values(actions).flat() as string[];

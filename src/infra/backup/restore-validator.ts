@@ -16,7 +16,7 @@ export const VALIDATION_WINDOW_HOURS = 2;
  * the "Restore Job State Change" event AWS Backup emits when a restore job of this restore testing plan completes,
  * it checks the restored bucket or cluster and reports the verdict with PutRestoreValidationResult.
  *
- * Its role reads only what restores create in this account (bucket listings, cluster and instance descriptions),
+ * Its role reads only what restores create in this account (bucket listings, cluster descriptions),
  * the restore job and its recovery point's metadata, and reports validation results; it can change or delete nothing.
  *
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-validation.html
@@ -63,11 +63,6 @@ export class RestoreValidator extends Construct {
               resources: [`arn:aws:rds:${region}:${account}:cluster:*`],
             }),
             new iam.PolicyStatement({
-              sid: 'DescribeInstancesOfThisAccount',
-              actions: ['rds:DescribeDBInstances'],
-              resources: [`arn:aws:rds:${region}:${account}:db:*`],
-            }),
-            new iam.PolicyStatement({
               // The key restores must be encrypted with, found by its alias.
               sid: 'DescribeRestoreKey',
               actions: ['kms:DescribeKey'],
@@ -79,10 +74,9 @@ export class RestoreValidator extends Construct {
     });
     acknowledge(
       role,
-      'Restore testing names the restored buckets and clusters at run time: listing is bounded to buckets this account owns and clusters and instances of this account and region; PutRestoreValidationResult has no resource-level permission, restore jobs and shared recovery points have no ARN known here: bounded to the region.',
+      'Restore testing names the restored buckets and clusters at run time: listing is bounded to buckets this account owns and clusters of this account and region; PutRestoreValidationResult has no resource-level permission, restore jobs and shared recovery points have no ARN known here: bounded to the region.',
       nag.wildcard('Resource::arn:aws:s3:::*'),
       nag.wildcard(`Resource::arn:aws:rds:${region}:${account}:cluster:*`),
-      nag.wildcard(`Resource::arn:aws:rds:${region}:${account}:db:*`),
     );
     this.fn = new AirgapFunction(this, 'Function', {
       config: props.config,

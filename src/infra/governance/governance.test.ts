@@ -1,9 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outDir } from '../../../test/support/outdir.js';
-import { quickstart } from '../../../test/support/config.js';
+import { quickstart, vaultElsewhere } from '../../../test/support/config.js';
 import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
-import { buildApp, type RoleStack } from '../app.js';
+import { buildApp, TEMPLATES_ONLY, type RoleStack } from '../app.js';
 
 // Synthesized once (without cdk-nag, which test/synth.test.ts runs): synth is the slow part.
 let stacks: RoleStack[];
@@ -13,7 +13,7 @@ const template = (list: RoleStack[], name: string): Template => {
   return Template.fromStack(found.stack);
 };
 const build = (config: Config, dir: string) =>
-  buildApp(config, outDir(`governance-${dir}`), { nag: false }).stacks;
+  buildApp(config, outDir(`governance-${dir}`), TEMPLATES_ONLY).stacks;
 
 beforeAll(() => {
   stacks = build(quickstart(), 'default');
@@ -210,7 +210,7 @@ describe('alerts on the calls an attacker makes', () => {
   });
 
   it('break-glass use through the global STS endpoint (delivered in us-east-1 only) alerts when the vault is in another region', () => {
-    const elsewhere = build(quickstart([[['vault', 'region'], 'eu-west-1']]), 'vault-eu');
+    const elsewhere = build(quickstart(vaultElsewhere('eu-west-1')), 'vault-eu');
     const global = elsewhere.find((s) => s.stack.stackName === 'quickstart-airgap-vault-global');
     expect(global?.instances).toEqual([{ account: '200000000002', region: 'us-east-1', parameters: {} }]);
     const t = Template.fromStack(global!.stack);

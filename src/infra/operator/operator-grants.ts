@@ -18,6 +18,7 @@ export type OperatorCommand =
   | 's3 configure-replication'
   | 'efs configure-replication'
   | 'restore rds|aurora|ebs'
+  | 'restore efs'
   | 'drill --target aws';
 
 /** Where a grant lands: the account, and (workload accounts) its protected buckets as ARNs. */
@@ -57,6 +58,18 @@ const catalogKey = ({ catalogKey }: GrantScope) => {
 const catalog = ({ config, account }: GrantScope) => [
   `arn:aws:dynamodb:${config.vault.region}:${account}:table/${RESOURCE_NAMES.catalogTable(config)}`,
 ];
+const backupVault = ({ config }: GrantScope, account: string, name: string) =>
+  `arn:aws:backup:${config.vault.region}:${account}:backup-vault:${name}`;
+const efsRestoreVault = (at: GrantScope) =>
+  backupVault(
+    at,
+    at.config.organizations.vault.restoreAccount,
+    RESOURCE_NAMES.efsRestoreBackupVault(at.config),
+  );
+const recoveryPoints = ({ config, account }: GrantScope) => [
+  `arn:aws:backup:${config.vault.region}:${account}:recovery-point:*`,
+];
+const passOnlyToBackup = () => ({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });
 const READ_SNAPSHOTS = [
   'rds:DescribeDBSnapshots',
   'rds:DescribeDBClusterSnapshots',
@@ -284,11 +297,57 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     }),
   },
   {
+    // `restore rds|aurora|ebs --workflow`: start the restore workflow (its own roles do the rest) and follow it.
+    sid: 'StartAndFollowRestoreWorkflow',
+    commands: ['restore rds|aurora|ebs'],
+    accounts: ['vault'],
+    actions: ['states:StartExecution', 'states:DescribeExecution', 'states:GetExecutionHistory'],
+    resources: ({ config, account }) => {
+      const name = RESOURCE_NAMES.restoreWorkflow(config);
+      return [
+        `arn:aws:states:${config.vault.region}:${account}:stateMachine:${name}`,
+        `arn:aws:states:${config.vault.region}:${account}:execution:${name}:*`,
+      ];
+    },
+  },
+  {
     sid: 'ReadFileSystemReplicas',
-    commands: ['snapshots status'],
+    commands: ['snapshots status', 'restore efs'],
     accounts: ['vault'],
     actions: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeReplicationConfigurations'],
     resources: ({ account }) => [`arn:aws:elasticfilesystem:*:${account}:file-system/*`],
+  },
+  // `restore efs`, vault side: copy a recovery point of a replica into the restore account's EFS restore vault, as
+  // AirGapVaultBackup (src/protect/efs/restore.ts); nothing else of the vault's recovery points.
+  {
+    sid: 'ListEfsReplicaRecoveryPoints',
+    commands: ['restore efs'],
+    accounts: ['vault'],
+    actions: ['backup:ListRecoveryPointsByBackupVault'],
+    resources: (at) => [backupVault(at, at.account, RESOURCE_NAMES.efsReplicaBackupVault(at.config))],
+  },
+  {
+    sid: 'CopyEfsRecoveryPointsIntoRestoreAccountOnly',
+    commands: ['restore efs'],
+    accounts: ['vault'],
+    actions: ['backup:StartCopyJob'],
+    resources: recoveryPoints,
+    conditions: (at) => ({ 'ForAllValues:ArnEquals': { 'backup:CopyTargets': [efsRestoreVault(at)] } }),
+  },
+  {
+    // Copy jobs and the organization's cross-account setting have no resource-level permissions.
+    sid: 'FollowEfsCopyJobs',
+    commands: ['restore efs'],
+    accounts: ['vault'],
+    actions: ['backup:ListCopyJobs', 'backup:DescribeCopyJob', 'backup:DescribeGlobalSettings'],
+  },
+  {
+    sid: 'PassVaultBackupRoleForEfsCopies',
+    commands: ['restore efs'],
+    accounts: ['vault'],
+    actions: ['iam:PassRole'],
+    resources: ({ account }) => [`arn:aws:iam::${account}:role/${ROLE_NAMES.vaultBackup}`],
+    conditions: passOnlyToBackup,
   },
   {
     // The evidence bucket's own policy lets this role add `drill-*` files and nothing else.
@@ -323,7 +382,7 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
   {
     // Held to the templates by the audit; the restore itself runs as the restore role.
     sid: 'ReadRestoreRoleAndKey',
-    commands: ['audit', 'restore rds|aurora|ebs'],
+    commands: ['audit', 'restore rds|aurora|ebs', 'restore efs'],
     accounts: ['restore'],
     actions: [
       'iam:GetRole',
@@ -343,6 +402,45 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     commands: ['drill --target aws', 'restore rds|aurora|ebs'],
     accounts: ['restore'],
     actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'ec2:DescribeVolumes', ...READ_SNAPSHOTS],
+  },
+  // `restore efs`, restore side: restore the copy into a new file system; AWS Backup does the work as
+  // AirGapBackupRestoreService, the one role the operator may pass.
+  {
+    sid: 'ReadEfsRestoreVault',
+    commands: ['restore efs'],
+    accounts: ['restore'],
+    actions: ['backup:DescribeBackupVault'],
+    resources: (at) => [efsRestoreVault(at)],
+  },
+  {
+    sid: 'RestoreEfsRecoveryPoints',
+    commands: ['restore efs'],
+    accounts: ['restore'],
+    actions: ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'],
+    resources: recoveryPoints,
+  },
+  {
+    sid: 'FollowEfsRestoreJobs',
+    commands: ['restore efs'],
+    accounts: ['restore'],
+    actions: ['backup:ListRestoreJobs', 'backup:DescribeRestoreJob'],
+  },
+  {
+    sid: 'FindRestoredFileSystems',
+    commands: ['restore efs'],
+    accounts: ['restore'],
+    actions: ['elasticfilesystem:DescribeFileSystems'],
+    resources: ({ config, account }) => [
+      `arn:aws:elasticfilesystem:${config.vault.region}:${account}:file-system/*`,
+    ],
+  },
+  {
+    sid: 'PassBackupRestoreServiceRoleForEfsRestores',
+    commands: ['restore efs'],
+    accounts: ['restore'],
+    actions: ['iam:PassRole'],
+    resources: ({ account }) => [`arn:aws:iam::${account}:role/${ROLE_NAMES.backupRestoreService}`],
+    conditions: passOnlyToBackup,
   },
   {
     sid: 'ReadRestoredObjects',

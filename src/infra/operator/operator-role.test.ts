@@ -111,4 +111,56 @@ describe('the operator role (AirGapOperator)', () => {
       /:(Delete|Put.*(Retention|LegalHold|Lifecycle|ObjectLock|KeyPolicy)|Schedule|Disable|Bypass|Update|Revoke|Retire)/;
     expect(OPERATOR_GRANTS.flatMap((g) => g.actions.filter((a) => forbidden.test(a)))).toEqual([]);
   });
+
+  it('restore efs: every call the command makes in each account is granted, the copy only into the restore account’s EFS vault, passing one role each', () => {
+    // What src/protect/efs/restore.ts sends (with findReplicas, listRecoveryPoints, keyArnOf), per account.
+    const calls = {
+      vault: [
+        'elasticfilesystem:DescribeFileSystems',
+        'elasticfilesystem:DescribeReplicationConfigurations',
+        'backup:ListRecoveryPointsByBackupVault',
+        'backup:ListCopyJobs',
+        'backup:DescribeGlobalSettings',
+        'backup:StartCopyJob',
+        'backup:DescribeCopyJob',
+        'iam:PassRole',
+      ],
+      restore: [
+        'backup:DescribeBackupVault',
+        'kms:DescribeKey',
+        'backup:ListRestoreJobs',
+        'elasticfilesystem:DescribeFileSystems',
+        'backup:GetRecoveryPointRestoreMetadata',
+        'backup:StartRestoreJob',
+        'backup:DescribeRestoreJob',
+        'iam:PassRole',
+      ],
+    };
+    for (const [account, actions] of Object.entries(calls)) {
+      const granted = operatorGrants(account as AccountRole)
+        .filter((g) => g.commands.includes('restore efs'))
+        .flatMap((g) => g.actions);
+      expect(actions.filter((a) => !granted.includes(a))).toEqual([]);
+    }
+    const { restoreAccount } = config.organizations.vault;
+    const vault = operatorIn(config, 'vault').statements;
+    expect(vault.find((st) => st.Action === 'backup:StartCopyJob').Condition).toEqual({
+      'ForAllValues:ArnEquals': {
+        'backup:CopyTargets': [
+          `arn:aws:backup:${config.vault.region}:${restoreAccount}:backup-vault:${RESOURCE_NAMES.efsRestoreBackupVault(config)}`,
+        ],
+      },
+    });
+    const passes = (statements: any[]) =>
+      statements
+        .filter((st) => st.Action === 'iam:PassRole')
+        .map((st) => [st.Resource, st.Condition.StringEquals['iam:PassedToService']]);
+    expect(passes(vault)).toContainEqual([
+      `arn:aws:iam::620000000002:role/${ROLE_NAMES.vaultBackup}`,
+      'backup.amazonaws.com',
+    ]);
+    expect(passes(operatorIn(config, 'restore').statements)).toEqual([
+      [`arn:aws:iam::620000000002:role/${ROLE_NAMES.backupRestoreService}`, 'backup.amazonaws.com'],
+    ]);
+  });
 });

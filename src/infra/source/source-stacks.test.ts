@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { outDir } from '../../../test/support/outdir.js';
 import { quickstart } from '../../../test/support/config.js';
 import type { Config } from '../../config/index.js';
-import { buildApp, type RoleStack } from '../app.js';
+import { buildApp, TEMPLATES_ONLY, type RoleStack } from '../app.js';
 
 const W = '100000000002';
 const SOURCE_MANAGEMENT = '100000000001';
@@ -34,7 +34,7 @@ const resources = (s: RoleStack): Resources => Template.fromStack(s.stack).toJSO
 
 let stacks: RoleStack[];
 beforeAll(() => {
-  stacks = buildApp(twoRegions(), outDir('source-stacks'), { nag: false }).stacks;
+  stacks = buildApp(twoRegions(), outDir('source-stacks'), TEMPLATES_ONLY).stacks;
 });
 
 describe('the source StackSet split into a global and a regional template', () => {
@@ -120,7 +120,7 @@ describe('the source StackSet split into a global and a regional template', () =
         { id: '100000000006', name: 'media' },
       ]),
       outDir('source-stacks-3'),
-      { nag: false },
+      TEMPLATES_ONLY,
     ).stacks;
     for (const suffix of ['source', 'source-regional']) {
       const one = JSON.stringify(Template.fromStack(byName(stacks, suffix).stack).toJSON());

@@ -1,8 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
+import { outDir } from '../../../test/support/outdir.js';
 import type { Config } from '../../config/index.js';
-import { buildApp } from '../app.js';
+import { buildApp, TEMPLATES_ONLY } from '../app.js';
 
 interface Widget {
   type: string;
@@ -15,7 +16,7 @@ interface Widget {
 
 /** The dashboard body as CloudFormation will render it, with tokens (region, alarm ARNs) left as placeholders. */
 function dashboard(config: Config, dir: string): Widget[] {
-  const { stacks } = buildApp(config, `/tmp/airgap-dashboard-${dir}`, { nag: false });
+  const { stacks } = buildApp(config, outDir(`dashboard-${dir}`), TEMPLATES_ONLY);
   const vault = stacks.find((s) => s.stack.stackName === `${config.name}-airgap-vault`)!.stack;
   const body = Object.values(Template.fromStack(vault).findResources('AWS::CloudWatch::Dashboard'))[0] as {
     Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } };
@@ -75,7 +76,7 @@ describe('the vault dashboard', () => {
     expect(queries(graph(/Snapshot copies/))).toEqual([
       'SELECT SUM(SnapshotCopyFailures) FROM SCHEMA("AirGapRecover", Service, ProtectedResource) GROUP BY ProtectedResource',
     ]);
-    expect(queries(graph(/Restores that failed/))).toEqual([
+    expect(queries(graph(/Snapshot restores that failed/))).toEqual([
       'SELECT SUM(RestoreFailures) FROM SCHEMA("AirGapRecover", Service) GROUP BY Service',
     ]);
     expect(queries(graph(/Drift audit/))).toEqual([

@@ -69,7 +69,7 @@ export class Dashboard extends Construct {
         ],
         [
           graph('Snapshot copies into the vault that failed', [perResource('copyFailures', 'SUM')]),
-          graph('Restores that failed their check', [perResource('restoreFailures', 'SUM')]),
+          graph('Snapshot restores that failed', [perResource('restoreFailures', 'SUM')]),
         ],
         [
           graph('Drift audit: failed controls per run', [perResource('auditFailedControls', 'MAX')], {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { outDir } from '../../../test/support/outdir.js';
 import { VAULT_SERVICE_ROLES, ROLE_NAMES } from '../../config/names.js';
-import { buildApp } from '../app.js';
+import { buildApp, TEMPLATES_ONLY } from '../app.js';
 
 const config = quickstart();
 const { vaultAccount: VAULT, restoreAccount: RESTORE } = config.organizations.vault;
@@ -11,7 +11,7 @@ let vault: Template;
 let restore: Template;
 
 beforeAll(() => {
-  const { stacks } = buildApp(config, outDir('restore-workflow-test'), { nag: false });
+  const { stacks } = buildApp(config, outDir('restore-workflow-test'), TEMPLATES_ONLY);
   const of = (name: string) => Template.fromStack(stacks.find((s) => s.stack.stackName === name)!.stack);
   vault = of('quickstart-airgap-vault');
   restore = of('quickstart-airgap-restore');

@@ -7,18 +7,14 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { RESOURCE_NAMES, ROLE_NAMES, TAGS, type Config } from '../../config/index.js';
 import type { RestoreSettings } from '../../handlers/snapshot-restore.js';
+import { MAX_RESTORE_RUNS } from '../../protect/snapshots/restore-request.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
 import { retryRuns, workflowStateMachine } from './workflow-state-machine.js';
 
-/** Runs of one restore execution: with waits capped at 15 minutes, about 11 hours, longer than any copy or restore. */
-export const MAX_RESTORE_RUNS = 48;
-
 /** The operations `grantSnapshotCopy` (src/protect/kms/grant.ts) asks for: the grant condition allows no more. */
 export const RESTORE_GRANT_OPERATIONS = ['Decrypt', 'DescribeKey', 'CreateGrant', 'ReEncryptFrom'];
-
-export const restoreStateMachineName = (config: Pick<Config, 'name'>) => `${config.name}-airgap-restore`;
 
 export interface RestoreWorkflowProps {
   config: Config;
@@ -198,7 +194,7 @@ export class RestoreWorkflow extends Construct {
 
     return workflowStateMachine(this, {
       config,
-      name: restoreStateMachineName(config),
+      name: RESOURCE_NAMES.restoreWorkflow(config),
       logName: 'restore-workflow',
       role: new iam.Role(this, 'StateMachineRole', {
         roleName: ROLE_NAMES.restoreWorkflowStates,

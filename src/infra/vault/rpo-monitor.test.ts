@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { outDir } from '../../../test/support/outdir.js';
-import { buildApp } from '../app.js';
+import { buildApp, TEMPLATES_ONLY } from '../app.js';
 import { joinSettings } from '../../config/settings.js';
 import type { RpoMonitorSettings } from '../../handlers/rpo-monitor.js';
 import { rpoScope } from '../../status/evaluate.js';
@@ -29,7 +29,7 @@ const config = quickstart();
 let vault: Template;
 
 beforeAll(() => {
-  const { stacks } = buildApp(config, outDir('rpo-monitor-test'), { nag: false });
+  const { stacks } = buildApp(config, outDir('rpo-monitor-test'), TEMPLATES_ONLY);
   vault = Template.fromStack(stacks.find((s) => s.stack.stackName === 'quickstart-airgap-vault')!.stack);
 });
 
@@ -58,7 +58,7 @@ describe('RPO monitor in the vault stack', () => {
       [['backup', 'airGappedVault'], false],
     ]);
     expect(JSON.stringify(rpoScope(many)).length).toBeGreaterThan(8192);
-    const { stacks } = buildApp(many, outDir('rpo-monitor-many'), { nag: false });
+    const { stacks } = buildApp(many, outDir('rpo-monitor-many'), TEMPLATES_ONLY);
     const t = Template.fromStack(stacks.find((s) => s.stack.stackName === 'quickstart-airgap-vault')!.stack);
     expect(settingsOf(t).scope.expected).toHaveLength(rpoScope(many).expected.length);
   });

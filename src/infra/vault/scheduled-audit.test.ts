@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { outDir } from '../../../test/support/outdir.js';
 import { joinSettings } from '../../config/settings.js';
-import { buildApp } from '../app.js';
+import { buildApp, TEMPLATES_ONLY } from '../app.js';
 import { auditedAccounts } from './scheduled-audit.js';
 
 const config = quickstart();
@@ -11,7 +11,7 @@ const templates: Record<string, Template> = {};
 const VAULT = config.organizations.vault.vaultAccount;
 
 beforeAll(() => {
-  const { stacks } = buildApp(config, outDir('scheduled-audit'), { nag: false, validate: false });
+  const { stacks } = buildApp(config, outDir('scheduled-audit'), TEMPLATES_ONLY);
   for (const { stack } of stacks)
     templates[stack.stackName.replace('quickstart-airgap-', '')] = Template.fromStack(stack);
 });

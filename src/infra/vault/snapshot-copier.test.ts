@@ -1,13 +1,14 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
-import { buildApp } from '../app.js';
+import { outDir } from '../../../test/support/outdir.js';
+import { buildApp, TEMPLATES_ONLY } from '../app.js';
 
 const config = quickstart();
 let vault: Template;
 
 beforeAll(() => {
-  const { stacks } = buildApp(config, '/tmp/airgap-snapshot-copier-test', { nag: false });
+  const { stacks } = buildApp(config, outDir('snapshot-copier-test'), TEMPLATES_ONLY);
   vault = Template.fromStack(stacks.find((s) => s.stack.stackName === 'quickstart-airgap-vault')!.stack);
 });
 

@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 import { RESOURCE_NAMES, TAGS } from '../../config/names.js';
 import {
   BACK_PRESSURE,
+  COPY_VISIBILITY_GRACE_MS,
   SOURCE_GONE,
   type SharedSnapshot,
   type SnapshotApi,
@@ -177,13 +178,26 @@ async function start(
     await recordFailure(ctx, s, target.id, until, cause);
     return { snapshot: s.arn, result: 'failed', cause, service: s.service, resource: s.sourceResource };
   }
-  const entry = await record(ctx, s, copy, now);
-  if (entry.state === 'failed') await ctx.catalog.setState(entry.id, 'copying');
-  return { snapshot: s.arn, result: 'copied', entry: await finish(ctx, { ...entry, state: 'copying' }) };
+  const startedAt = now.toISOString();
+  let entry = await record(ctx, s, copy, now, startedAt);
+  if (entry.state === 'failed') {
+    // A retry of a failed copy: the entry follows the new copy (EBS gives it a new id) and its start time.
+    const restarted = { vaultCopyId: copy.id, vaultCopyArn: copy.arn, copyStartedAt: startedAt };
+    await ctx.catalog.restart(entry.id, restarted);
+    const { cause: _, ...rest } = entry;
+    entry = { ...rest, ...restarted, state: 'copying' };
+  }
+  return { snapshot: s.arn, result: 'copied', entry: await finish(ctx, entry) };
 }
 
-function entryOf(s: SharedSnapshot, copy: { id: string; arn: string }, retainUntilIso: string): CatalogEntry {
+function entryOf(
+  s: SharedSnapshot,
+  copy: { id: string; arn: string },
+  retainUntilIso: string,
+  copyStartedAt?: string,
+): CatalogEntry {
   return {
+    ...(copyStartedAt ? { copyStartedAt } : {}),
     id: catalogId(s.arn),
     service: s.service,
     sourceArn: s.arn,
@@ -198,15 +212,17 @@ function entryOf(s: SharedSnapshot, copy: { id: string; arn: string }, retainUnt
   };
 }
 
+/** Records a copy: one this run started (`startedAt`), or one a crashed run started, found by its target. */
 async function record(
   ctx: CopierContext,
   s: SharedSnapshot,
   copy: VaultCopy,
   now: Date,
+  startedAt?: string,
 ): Promise<CatalogEntry> {
   const until =
     copy.tags[TAGS.retainUntil] ?? retainUntil(now, ctx.config.vault.retention.days).toISOString();
-  return ctx.catalog.record(entryOf(s, copy, until));
+  return ctx.catalog.record(entryOf(s, copy, until, startedAt));
 }
 
 async function recordFailure(ctx: CopierContext, s: SharedSnapshot, id: string, until: Date, cause: string) {
@@ -223,6 +239,9 @@ async function finish(ctx: CopierContext, entry: CatalogEntry): Promise<CatalogE
   const vault = ctx.config.organizations.vault.vaultAccount;
   const api = ctx.apis[entry.service as SnapshotService];
   const copy = await api.describeCopy(vault, entry.region, entry.vaultCopyId);
+  const now = (ctx.now ?? (() => new Date()))().getTime();
+  if (!copy && entry.copyStartedAt && now - Date.parse(entry.copyStartedAt) < COPY_VISIBILITY_GRACE_MS)
+    return entry;
   if (!copy || copy.status === 'failed') {
     const cause = copy
       ? `vault copy ${entry.vaultCopyId} failed`

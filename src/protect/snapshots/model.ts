@@ -123,6 +123,15 @@ export interface SnapshotApi {
   restoreFrom(snapshot: VaultCopy, target: RestoreTarget): Promise<RestoredResource>;
 }
 
+/**
+ * How long a copy AWS does not show yet counts as still starting, not as gone: right after CopySnapshot or
+ * CopyDBSnapshot, a Describe may answer not-found (eventual consistency). AWS's guidance for the EC2 API is to
+ * retry the Describe with backoff "increasing gradually up to five minutes of wait time"
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html); RDS publishes no figure, so the
+ * same bound holds for its copies.
+ */
+export const COPY_VISIBILITY_GRACE_MS = 5 * 60_000;
+
 /** AWS error names that mean "not now, retry later": the copy stays queued (threats #14, #15, #19). */
 export const BACK_PRESSURE = new Set([
   'ResourceLimitExceeded',

@@ -1,5 +1,6 @@
 import { InputError } from '../../errors.js';
 import { SNAPSHOT_SERVICES, isSnapshotService, type SnapshotService } from './model.js';
+import type { StepReport } from './restore.js';
 
 /** What starts a restore workflow execution: the fields of `airgap restore rds|aurora|ebs`, as JSON. */
 export interface RestoreRequest {
@@ -10,6 +11,24 @@ export interface RestoreRequest {
   at?: string;
   /** Name of the restored DB instance, cluster or volume. */
   to?: string;
+}
+
+/** Runs of one restore execution: with waits capped at 15 minutes, about 11 hours, longer than any copy or restore. */
+export const MAX_RESTORE_RUNS = 48;
+
+/**
+ * What one run of the restore workflow did (src/handlers/snapshot-restore.ts), and the workflow's output once the
+ * restore is complete; the workflow waits `waitSeconds` and runs `next` again until `complete`.
+ */
+export interface RestoreRunSummary {
+  complete: boolean;
+  /** The request pinned to the vault copy and target name the first run chose, so no later run picks another. */
+  next: RestoreRequest;
+  copy: string;
+  target: { account: string; region: string; name: string };
+  restored: { arn: string; status: string } | undefined;
+  steps: Pick<StepReport, 'step' | 'state' | 'detail'>[];
+  waitSeconds: number;
 }
 
 const FIELDS = ['service', 'from', 'at', 'to'];

@@ -14,8 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockSts, sentAs } from '../../../test/support/assumed-role.js';
 import { quickstart } from '../../../test/support/config.js';
 import { memoryCatalog } from '../../../test/support/memory-catalog.js';
+import { paymentsDbCopy } from '../../../test/support/snapshot-fixtures.js';
 import { AwsClients } from '../../aws/clients.js';
-import type { CatalogEntry } from '../../catalog/catalog.js';
 import { RESOURCE_NAMES, ROLE_NAMES, TAGS } from '../../config/index.js';
 import { snapshotApis } from './apis.js';
 import { restoreCopyId } from './restore-plan.js';
@@ -26,19 +26,7 @@ const { vaultAccount: VAULT, restoreAccount: RESTORE } = config.organizations.va
 const region = config.vault.region;
 const VAULT_KEY = `arn:aws:kms:${region}:${VAULT}:key/vault`;
 const RESTORE_KEY = `arn:aws:kms:${region}:${RESTORE}:key/restore`;
-const entry: CatalogEntry = {
-  id: 'c0ffee0000000000000000aa',
-  service: 'rds',
-  sourceArn: `arn:aws:rds:${region}:100000000002:snapshot:payments-db-1`,
-  sourceAccount: '100000000002',
-  sourceResource: `arn:aws:rds:${region}:100000000002:db:payments-db`,
-  region,
-  vaultCopyId: 'airgap-c0ffee0000000000000000aa',
-  vaultCopyArn: `arn:aws:rds:${region}:${VAULT}:snapshot:airgap-c0ffee0000000000000000aa`,
-  createdAt: '2026-11-23T08:00:00.000Z',
-  retainUntil: '2026-12-23T08:00:00.000Z',
-  state: 'available',
-};
+const entry = paymentsDbCopy(VAULT, region);
 const notFound = (name: string) => Object.assign(new Error(name), { name });
 const copyId = restoreCopyId(entry);
 const snapshot = (Status: string) => ({
@@ -151,6 +139,15 @@ describe('snapshot restore across accounts (client mock: moto cannot copy a shar
     expect(second.complete).toBe(true);
     expect(m.rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(1);
     expect(second.steps.find((s) => s.step === 'copy')?.state).toBe('already-done');
+  });
+
+  it('a restore-account copy AWS does not show yet right after CopyDBSnapshot is still copying, not failed (client mock: moto answers consistently)', async () => {
+    const m = (active = mocks());
+    m.rds.on(DescribeDBSnapshotsCommand).rejects(notFound('DBSnapshotNotFoundFault'));
+    const run = await restoreSnapshot(ctx(), { service: 'rds', from: entry.id, waitMs: 0 });
+    expect(run.complete).toBe(false);
+    expect(run.steps.at(-1)).toMatchObject({ step: 'copy', state: 'in-progress' });
+    expect(m.rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(1);
   });
 
   it('copies and restores as the restore role (the key grantee) in the restore account; shares and grants as the vault account operator (client mock: moto checks no role)', async () => {

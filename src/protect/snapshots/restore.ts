@@ -8,7 +8,13 @@ import { InputError } from '../../errors.js';
 import { findGrant, grantSnapshotCopy } from '../kms/grant.js';
 import { keyArnOf } from '../kms/key-facts.js';
 import { vaultKeyArn } from './copier.js';
-import type { RestoredResource, SnapshotApi, SnapshotService, VaultCopy } from './model.js';
+import {
+  COPY_VISIBILITY_GRACE_MS,
+  type RestoredResource,
+  type SnapshotApi,
+  type SnapshotService,
+  type VaultCopy,
+} from './model.js';
 import {
   resolveVaultCopy,
   restoreCopyId,
@@ -170,6 +176,8 @@ export async function restoreSnapshot(
       const id = await grantSnapshotCopy(ctx.clients, vault, region, vaultKey, grantee, grantName);
       done('done', `grant ${id} on ${vaultKey} to ${grantee}`);
     } else if (step === 'copy') {
+      const startedAt = Date.now();
+      const startedHere = copy === undefined;
       copy ??= await restoreApi.startCopy(
         {
           service: opts.service,
@@ -191,9 +199,15 @@ export async function restoreSnapshot(
           tags: { ...opts.tags, [TAGS.sourceArn]: entry.vaultCopyArn, [TAGS.restoredFrom]: entry.id },
         },
       );
+      const started = copy;
       const id = copy.id;
       copy = await until(
-        () => restoreApi.describeCopy(restore, region, id),
+        async () =>
+          (await restoreApi.describeCopy(restore, region, id)) ??
+          // Not visible yet right after the copy started (eventual consistency): still copying, for a while.
+          (startedHere && Date.now() - startedAt < COPY_VISIBILITY_GRACE_MS
+            ? { ...started, status: 'pending' as const }
+            : undefined),
         (c: VaultCopy | undefined) => c?.status !== 'pending',
       );
       if (!copy || copy.status === 'failed')
