@@ -4,7 +4,8 @@
  * moto_server. Each data set sits in its own vault bucket (moto lists versions in time linear in the whole
  * bucket, which AWS does not), the tools run in a rotated order each round so load drifts hit them alike, and
  * every target is counted afterwards (untimed) so a tool that copied less cannot look fast.
- * Usage: npx tsx bench/restore.ts [smallCount=20000] [largeCount=50] [rounds=1]
+ * Usage: npx tsx bench/restore.ts [smallCount=20000] [largeCount=50] [rounds=1] [tools=ceiling,airgap,sync,rclone]
+ * (the fourth argument runs a subset, e.g. `ceiling,airgap` for the ratio to the ceiling alone on a busy machine).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const SMALL = Number(process.argv[2] ?? 20_000);
 const LARGE = Number(process.argv[3] ?? 50);
 const ROUNDS = Number(process.argv[4] ?? 1);
 const CONCURRENCY = 64;
+const ONLY = (process.argv[5] ?? 'ceiling,airgap,sync,rclone').split(',');
 
 const yaml = readFileSync(new URL('../examples/quickstart.yaml', import.meta.url), 'utf8').replace(
   'names: [payments-invoices]',
@@ -70,7 +72,7 @@ try {
     },
   ];
   const rows: string[] = [];
-  for (const d of datasets) {
+  for (const d of datasets.filter((set) => set.count > 0)) {
     const source = d.bucket.vaultBucket;
     const keys = Array.from({ length: d.count }, (_, i) => `data/${String(i).padStart(6, '0')}.bin`);
     const t0 = Date.now();
@@ -107,7 +109,8 @@ try {
         await run('rclone', [...args, '--checkers', String(CONCURRENCY)], { env, maxBuffer: 1 << 26 });
       },
     };
-    const names = Object.keys(tools);
+    const short = ['ceiling', 'airgap', 'sync', 'rclone'];
+    const names = Object.keys(tools).filter((_, i) => ONLY.includes(short[i]!));
     const seconds: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
     const loads: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
     for (let round = 0; round < ROUNDS; round++) {

@@ -1,29 +1,42 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { bytesOf, CsvLine } from './inventory-csv.js';
 import type { VaultVersion } from './verify-check.js';
 
 /**
- * Rows of an S3 Inventory in columns: a few typed arrays and one string per batch, so a batch crosses from a
- * worker thread to the diff as three transferred buffers and one string copy, not as thousands of cloned
- * objects. Dates are epoch milliseconds (Date.parse, no Date per row until a version is made of it).
+ * Rows of an S3 Inventory in columns: one byte buffer and a few typed arrays, so a batch crosses from a worker
+ * thread to the diff as transferred buffers, not as thousands of cloned objects, and the diff compares most rows
+ * without making a string or an object of them. A batch holds whole key histories: it ends only where a key does.
  */
 export interface InventoryBatch {
   rows: number;
-  /** One after another: the key where a new key starts, then each row's version id, quoted ETag and lock mode. */
-  text: string;
-  /** End offset in `text` of each of those strings, in order. */
+  /**
+   * Row after row: the key (UTF-8, URL-decoded) on a row that starts one, then the row's version id, ETag
+   * (unquoted) and lock mode.
+   */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Per row, where in `bytes` its key, version id, ETag and lock mode end (the key ends where it starts on a row continuing a key). */
   ends: Uint32Array<ArrayBuffer>;
   /** Per row: size, LastModifiedDate and ObjectLockRetainUntilDate (ms since the epoch). */
   numbers: Float64Array<ArrayBuffer>;
+  /** Per row: FNV-1a of the version id's bytes, so the diff proves most ids different without reading bytes. */
+  hashes: Int32Array<ArrayBuffer>;
   flags: Uint8Array<ArrayBuffer>;
 }
 
-const NEW_KEY = 1;
-const DELETE_MARKER = 2;
-const HAS_ETAG = 4;
-const HAS_RETAIN = 8;
-const HAS_MODE = 16;
+export const NEW_KEY = 1;
+export const DELETE_MARKER = 2;
+export const HAS_RETAIN = 4;
+/** A byte above 0x7f in the version id, ETag or lock mode: equal strings may then come from different bytes. */
+export const NON_ASCII = 8;
+/** Fields of a row in `ends`. */
+export const KEY = 0;
+export const VERSION = 1;
+export const ETAG = 2;
+export const MODE = 3;
+export const FIELDS = 4;
+/** Rows a batch is cut at (at the next key): small enough to die young, large enough to cost one await. */
 const BATCH_ROWS = 4096;
 
 /** Where the fields a version needs sit in a row (-1: the inventory has no such column). */
@@ -54,171 +67,277 @@ export function inventoryColumns(schema: string[]): InventoryColumns {
 
 /**
  * The rows of inventory data files (CSV, gzipped or not) in batches, read 1 MiB at a time (a row split across
- * chunks is carried over). Hand-written for the one dialect S3 Inventory writes (every field double-quoted,
- * quotes inside doubled, no line breaks inside fields: keys are URL-encoded): scanning each chunk with indexOf
- * is 3-6 times faster than csv-parse or papaparse on the same file (bench/RESULTS.md, verify).
+ * chunks is carried over), as bytes: no string per row or field (bench/RESULTS.md, verify).
  */
 export async function* inventoryBatches(
   columns: InventoryColumns,
   files: string[],
 ): AsyncGenerator<InventoryBatch> {
-  const batch = new BatchBuilder(columns);
+  const line = new CsvLine(Math.max(...Object.values(columns)) + 1);
+  const batch = new BatchBuilder(columns, line);
   for (const file of files) {
     let stream: Readable = createReadStream(file, { highWaterMark: 1 << 20 });
-    if (file.endsWith('.gz')) stream = stream.pipe(createGunzip());
-    let rest = '';
-    for await (const chunk of stream) {
-      const text = rest + (chunk as Buffer).toString('utf8');
-      let start = 0;
-      for (let end = text.indexOf('\n'); end >= 0; start = end + 1, end = text.indexOf('\n', start)) {
-        if (end === start) continue;
-        batch.add(parseCsvLine(text, start, end));
-        if (batch.full) yield batch.take();
+    // zlib's default 16 KiB output chunks cost four times the CPU of 1 MiB ones (the stream's per-chunk work).
+    if (file.endsWith('.gz')) stream = stream.pipe(createGunzip({ chunkSize: 1 << 20 }));
+    let rest: Buffer | undefined;
+    const rows = function* (buf: Buffer): Generator<InventoryBatch> {
+      const end = buf.lastIndexOf(LF) + 1;
+      for (let start = 0; start < end;) {
+        if (buf[start] === LF) start++;
+        else {
+          start = line.read(buf, start) + 1;
+          if (batch.add()) yield batch.take();
+        }
       }
-      rest = text.slice(start);
-    }
-    if (rest.trim() !== '') batch.add(parseCsvLine(rest));
-    if (batch.full) yield batch.take();
+      rest = end < buf.length ? buf.subarray(end) : undefined;
+    };
+    for await (const chunk of stream)
+      yield* rows(rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer));
+    // The last line may lack its line feed.
+    if (rest && rest.toString().trim() !== '') yield* rows(Buffer.concat([rest, NEWLINE]));
   }
   if (batch.rows > 0) yield batch.take();
 }
 
 class BatchBuilder {
   rows = 0;
-  private strings: string[] = [];
+  private capacity = BATCH_ROWS + 1;
+  private bytes = new Uint8Array(BATCH_ROWS * 96);
   private length = 0;
-  private ends = new Uint32Array(4 * BATCH_ROWS);
-  private numbers = new Float64Array(3 * BATCH_ROWS);
-  private flags = new Uint8Array(BATCH_ROWS);
-  private key: string | undefined;
+  private ends = new Uint32Array(FIELDS * this.capacity);
+  private numbers = new Float64Array(3 * this.capacity);
+  private hashes = new Int32Array(this.capacity);
+  private flags = new Uint8Array(this.capacity);
+  /** The previous row's key bytes (it may sit in a batch already taken). */
+  private key = new Uint8Array(256);
+  private keyLength = -1;
+  /** Whether the previous key's bytes are its raw bytes in the inventory (no URL-decoding needed). */
+  private keyPlain = false;
+  /** A row read while the batch was full, added to the next one. */
+  private held = false;
 
-  constructor(private readonly ix: InventoryColumns) {}
+  constructor(
+    private readonly ix: InventoryColumns,
+    private readonly line: CsvLine,
+  ) {}
 
-  get full(): boolean {
-    return this.rows === BATCH_ROWS;
+  /**
+   * Adds the row just read by the line reader; true when the batch is full and must be taken first (the row is
+   * then held and goes into the next batch: a batch ends only where a key does).
+   */
+  add(): boolean {
+    const { line, ix } = this;
+    // Most rows continue the previous row's key: equal raw bytes prove it without writing the key again.
+    if (this.keyPlain && line.equals(ix.key, this.key, this.keyLength)) {
+      this.finish(false);
+      return false;
+    }
+    const keyStart = this.length;
+    const plain = this.putKey();
+    const newKey = !this.sameKey(keyStart);
+    if (!newKey || this.rows >= BATCH_ROWS) this.length = keyStart;
+    if (newKey && this.rows >= BATCH_ROWS) {
+      this.held = true;
+      return true;
+    }
+    if (newKey) this.rememberKey(keyStart, plain);
+    this.finish(newKey);
+    return false;
   }
 
-  add(row: string[]): void {
-    const ix = this.ix;
-    const key = decodeKey(row[ix.key] ?? '');
-    let flags = 0;
-    if (key !== this.key || this.rows === 0) {
-      flags |= NEW_KEY;
-      this.push(key);
-      this.key = key;
-    }
-    this.push(row[ix.version] || 'null');
-    if (row[ix.marker] === 'true') flags |= DELETE_MARKER;
-    const etag = ix.etag >= 0 ? row[ix.etag] : undefined;
-    if (etag) {
-      flags |= HAS_ETAG;
-      this.push(`"${etag}"`);
-    }
-    const retain = ix.retain >= 0 ? row[ix.retain] : undefined;
+  /** The rest of a row (its key, if new, just written): version id, ETag, lock mode, numbers and flags. */
+  private finish(newKey: boolean): void {
+    const { line, ix } = this;
+    if (this.rows === this.capacity) this.grow();
+    const r = this.rows;
+    const e = FIELDS * r;
+    this.ends[e + KEY] = this.length;
+    let flags = newKey ? NEW_KEY : 0;
+    const versionStart = this.length;
+    if (line.empty(ix.version)) this.putBytes(NULL_VERSION);
+    else flags |= this.putField(ix.version);
+    this.ends[e + VERSION] = this.length;
+    this.hashes[r] = fnv1a(this.bytes, versionStart, this.length);
+    if (!line.empty(ix.etag)) flags |= this.putField(ix.etag);
+    this.ends[e + ETAG] = this.length;
+    if (!line.empty(ix.mode)) flags |= this.putField(ix.mode);
+    this.ends[e + MODE] = this.length;
+    if (line.equals(ix.marker, TRUE)) flags |= DELETE_MARKER;
+    const retain = !line.empty(ix.retain);
     if (retain) flags |= HAS_RETAIN;
-    const mode = ix.mode >= 0 ? row[ix.mode] : undefined;
-    if (mode) {
-      flags |= HAS_MODE;
-      this.push(mode);
-    }
-    const n = 3 * this.rows;
-    this.numbers[n] = Number(row[ix.size] || 0);
-    this.numbers[n + 1] = Date.parse(row[ix.modified] ?? '');
-    this.numbers[n + 2] = retain ? Date.parse(retain) : NaN;
-    this.flags[this.rows++] = flags;
+    const n = 3 * r;
+    this.numbers[n] = line.number(ix.size);
+    this.numbers[n + 1] = line.date(ix.modified);
+    this.numbers[n + 2] = retain ? line.date(ix.retain) : NaN;
+    this.flags[r] = flags;
+    this.rows++;
   }
 
-  private push(s: string): void {
-    this.length += s.length;
-    this.ends[this.strings.length] = this.length;
-    this.strings.push(s);
+  /**
+   * Writes the row's key at `bytes[length]` on: its raw bytes when they are its text (true), else the UTF-8
+   * of it URL-decoded.
+   */
+  private putKey(): boolean {
+    const { line, ix } = this;
+    if (line.empty(ix.key)) return true;
+    const [from, to] = [line.start(ix.key), line.end(ix.key)];
+    this.ensure(to - from);
+    const buf = line.buf;
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = from; i < to && !line.isEscaped(ix.key); i++) {
+      const c = buf[i]!;
+      if (c === PERCENT || c === PLUS || c > 0x7f) break;
+      bytes[at++] = c;
+    }
+    if (at - this.length === to - from) {
+      this.length = at;
+      return true;
+    }
+    this.putBytes(bytesOf(decodeKey(line.text(ix.key))));
+    return false;
+  }
+
+  /** Whether the key just written at `bytes[start, length)` is the previous row's. */
+  private sameKey(start: number): boolean {
+    const n = this.length - start;
+    if (n !== this.keyLength) return false;
+    for (let i = 0; i < n; i++) if (this.bytes[start + i] !== this.key[i]) return false;
+    return true;
+  }
+
+  private rememberKey(start: number, plain: boolean): void {
+    const n = this.length - start;
+    if (n > this.key.length) this.key = new Uint8Array(2 * n);
+    this.key.set(this.bytes.subarray(start, this.length));
+    this.keyLength = n;
+    this.keyPlain = plain;
+  }
+
+  /** Copies field `f` (quotes unescaped); NON_ASCII if a byte needs it. */
+  private putField(f: number): number {
+    const line = this.line;
+    if (line.isEscaped(f)) return this.putBytes(bytesOf(line.text(f)));
+    const [from, to] = [line.start(f), line.end(f)];
+    this.ensure(to - from);
+    const buf = line.buf;
+    const bytes = this.bytes;
+    let at = this.length;
+    let high = 0;
+    for (let i = from; i < to; i++) high |= bytes[at++] = buf[i]!;
+    this.length = at;
+    return high > 0x7f ? NON_ASCII : 0;
+  }
+
+  private putBytes(b: Uint8Array): number {
+    this.ensure(b.length);
+    this.bytes.set(b, this.length);
+    this.length += b.length;
+    return b.some((c) => c > 0x7f) ? NON_ASCII : 0;
+  }
+
+  private ensure(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(2 * this.bytes.length, this.length + n));
+    bigger.set(this.bytes.subarray(0, this.length));
+    this.bytes = bigger;
+  }
+
+  /** A key with more versions than a batch holds: the batch grows to its whole history. */
+  private grow(): void {
+    this.capacity *= 2;
+    const ends = new Uint32Array(FIELDS * this.capacity);
+    const numbers = new Float64Array(3 * this.capacity);
+    const hashes = new Int32Array(this.capacity);
+    const flags = new Uint8Array(this.capacity);
+    ends.set(this.ends);
+    numbers.set(this.numbers);
+    hashes.set(this.hashes);
+    flags.set(this.flags);
+    [this.ends, this.numbers, this.hashes, this.flags] = [ends, numbers, hashes, flags];
   }
 
   take(): InventoryBatch {
+    const rows = this.rows;
     const batch: InventoryBatch = {
-      rows: this.rows,
-      text: this.strings.join(''),
-      ends: this.ends.slice(0, this.strings.length),
-      numbers: this.numbers.slice(0, 3 * this.rows),
-      flags: this.flags.slice(0, this.rows),
+      rows,
+      bytes: this.bytes.slice(0, this.length),
+      ends: this.ends.slice(0, FIELDS * rows),
+      numbers: this.numbers.slice(0, 3 * rows),
+      hashes: this.hashes.slice(0, rows),
+      flags: this.flags.slice(0, rows),
     };
     this.rows = 0;
-    this.strings = [];
     this.length = 0;
+    if (this.held) {
+      // The held row is still in the line reader; its key was not kept: write it again, first in this batch.
+      this.held = false;
+      this.rememberKey(0, this.putKey());
+      this.finish(true);
+    }
     return batch;
   }
 }
 
-/** A batch as vault-side versions (the source side uses the same fields). */
-export function versionsOf(batch: InventoryBatch): VaultVersion[] {
-  const { text, ends, numbers, flags } = batch;
-  const out: VaultVersion[] = new Array<VaultVersion>(batch.rows);
-  let s = 0;
-  let from = 0;
-  const next = () => text.slice(from, (from = ends[s++]!));
+/** Row `r`'s field (KEY, VERSION, ETAG or MODE) as [start, end) in `bytes`. */
+export function fieldOf(batch: InventoryBatch, r: number, field: number): [number, number] {
+  const e = FIELDS * r + field;
+  return [e === 0 ? 0 : batch.ends[e - 1]!, batch.ends[e]!];
+}
+
+/** Text of `batch.bytes[start, end)`. */
+export function textOf(batch: InventoryBatch, [start, end]: [number, number]): string {
+  return Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength).toString(
+    'utf8',
+    start,
+    end,
+  );
+}
+
+/** Rows `from` to `to` of a batch (`from` starting a key) as vault-side versions (the source side uses the same fields). */
+export function versionsOf(batch: InventoryBatch, from = 0, to = batch.rows): VaultVersion[] {
+  const { numbers, flags } = batch;
+  const out: VaultVersion[] = [];
   let key = '';
   let mode = '';
-  for (let i = 0; i < batch.rows; i++) {
-    const f = flags[i]!;
-    if (f & NEW_KEY) key = next();
-    const versionId = next();
-    const etag = f & HAS_ETAG ? next() : undefined;
-    let lockMode: string | undefined;
-    if (f & HAS_MODE) {
-      // Lock modes repeat row after row: reuse the string instead of slicing one per row.
-      const end = ends[s++]!;
-      if (end - from !== mode.length || !text.startsWith(mode, from)) mode = text.slice(from, end);
-      from = end;
-      lockMode = mode;
-    }
-    out[i] = {
+  for (let r = from; r < to; r++) {
+    const f = flags[r]!;
+    if (f & NEW_KEY) key = textOf(batch, fieldOf(batch, r, KEY));
+    const versionId = textOf(batch, fieldOf(batch, r, VERSION));
+    const etag = fieldOf(batch, r, ETAG);
+    const lock = fieldOf(batch, r, MODE);
+    // Lock modes repeat row after row: reuse the string instead of making one per row.
+    if (lock[1] > lock[0] && mode !== textOf(batch, lock)) mode = textOf(batch, lock);
+    out.push({
       key,
       versionId,
       sourceVersionId: versionId,
       deleteMarker: (f & DELETE_MARKER) !== 0,
-      size: numbers[3 * i]!,
-      lastModified: new Date(numbers[3 * i + 1]!),
-      etag,
-      retainUntil: f & HAS_RETAIN ? new Date(numbers[3 * i + 2]!) : undefined,
-      lockMode,
-    };
+      size: numbers[3 * r]!,
+      lastModified: new Date(numbers[3 * r + 1]!),
+      etag: etag[1] > etag[0] ? `"${textOf(batch, etag)}"` : undefined,
+      retainUntil: f & HAS_RETAIN ? new Date(numbers[3 * r + 2]!) : undefined,
+      lockMode: lock[1] > lock[0] ? mode : undefined,
+    });
   }
   return out;
 }
 
-/** Inventory URL-encodes keys, with '+' for a space; most keys need neither, so skip the decoding then. */
+/** 32-bit FNV-1a of `b[from, to)`. */
+export function fnv1a(b: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h | 0;
+}
+
+/** Inventory URL-encodes keys, with '+' for a space. */
 function decodeKey(raw: string): string {
-  if (!raw.includes('%') && !raw.includes('+')) return raw;
   return decodeURIComponent(raw.replace(/\+/g, '%20'));
 }
 
-/** One CSV line (of `text` between `from` and `to`, a trailing CR ignored): quoted or bare fields. */
-export function parseCsvLine(text: string, from = 0, to = text.length): string[] {
-  const end = text.charCodeAt(to - 1) === CR ? to - 1 : to;
-  const out: string[] = [];
-  let i = from;
-  while (i <= end) {
-    if (text.charCodeAt(i) === QUOTE) {
-      let close = text.indexOf('"', i + 1);
-      if (close < 0 || close >= end) close = end;
-      let value = text.slice(i + 1, close);
-      while (close < end - 1 && text.charCodeAt(close + 1) === QUOTE) {
-        let next = text.indexOf('"', close + 2);
-        if (next < 0 || next >= end) next = end;
-        value += '"' + text.slice(close + 2, next);
-        close = next;
-      }
-      out.push(value);
-      i = close + 2; // past the quote and the comma
-    } else {
-      let comma = text.indexOf(',', i);
-      if (comma < 0 || comma > end) comma = end;
-      out.push(text.slice(i, comma));
-      i = comma + 1;
-    }
-  }
-  return out;
-}
-
-const QUOTE = 34;
-const CR = 13;
+const LF = 10;
+const NEWLINE = Buffer.from('\n');
+const PERCENT = 37;
+const PLUS = 43;
+const TRUE = bytesOf('true');
+const NULL_VERSION = bytesOf('null');

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { inventoryBatches, type InventoryColumns } from './inventory-batch.js';
 
 /**
- * Worker thread of `inventoryVersions`: parses one side's data files and posts the batches, their buffers
+ * Worker thread of `inventoryBatchStream`: parses one side's data files and posts the batches, their buffers
  * transferred. It runs at most AHEAD batches ahead of the diff (one "more" from the diff per batch taken), so
  * memory stays flat however fast it parses; `null` says the files are done.
  */
@@ -18,6 +18,7 @@ port.on('message', () => {
 for await (const batch of inventoryBatches(columns, files)) {
   while (credit === 0) await new Promise<void>((r) => (resume = r));
   credit--;
-  port.postMessage(batch, [batch.ends.buffer, batch.numbers.buffer, batch.flags.buffer]);
+  const { bytes, ends, numbers, hashes, flags } = batch;
+  port.postMessage(batch, [bytes.buffer, ends.buffer, numbers.buffer, hashes.buffer, flags.buffer]);
 }
 port.postMessage(null);

@@ -1,30 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseCsvLine } from './inventory-batch.js';
+import { writeInventory } from '../../../test/support/inventory.js';
+import { CsvLine } from './inventory-csv.js';
 import { inventoryVersions, readManifest } from './inventory.js';
 import { diffHistories } from './verify.js';
 
-function inventory(
-  rows: string[],
-  schema = 'Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, ObjectLockRetainUntilDate, ObjectLockMode',
-) {
-  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
-  writeFileSync(join(dir, 'a.csv.gz'), gzipSync(rows.join('\n') + '\n'));
-  const manifest = join(dir, 'manifest.json');
-  writeFileSync(
-    manifest,
-    JSON.stringify({
-      sourceBucket: 'b',
-      fileFormat: 'CSV',
-      fileSchema: schema,
-      files: [{ key: 'b/cfg/data/a.csv.gz' }],
-    }),
-  );
-  return manifest;
-}
+const inventory = (rows: string[], schema?: string) =>
+  writeInventory(rows.join('\n') + '\n', schema ? { schema } : {});
 
 describe('S3 Inventory reader', () => {
   it('reads versions, delete markers and Object Lock columns from a gzipped CSV, URL-decoding keys', async () => {
@@ -59,24 +40,13 @@ describe('S3 Inventory reader', () => {
   });
 
   it('reads every row of an uncompressed file read in several chunks, rows split across them, CRLF ends', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'inv-'));
     const count = 20_000; // about 2 MiB: the reader takes 1 MiB at a time
     const lines = Array.from(
       { length: count },
       (_, i) =>
         `"b","k/${String(i).padStart(6, '0')}","v${i}","true","false","${i}","2026-11-23T06:00:00.000Z","e","",""\r\n`,
     );
-    writeFileSync(join(dir, 'a.csv'), lines.join(''));
-    const manifest = join(dir, 'manifest.json');
-    writeFileSync(
-      manifest,
-      JSON.stringify({
-        fileFormat: 'CSV',
-        fileSchema:
-          'Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, ObjectLockRetainUntilDate, ObjectLockMode',
-        files: [{ key: 'b/cfg/data/a.csv' }],
-      }),
-    );
+    const manifest = writeInventory(lines.join(''), { file: 'a.csv' });
     const out = [];
     for await (const page of inventoryVersions(manifest)) out.push(...page);
     expect(out).toHaveLength(count);
@@ -85,8 +55,13 @@ describe('S3 Inventory reader', () => {
   });
 
   it('parses quoted fields with doubled quotes and empty fields', () => {
-    expect(parseCsvLine('"a","b""c","",d')).toEqual(['a', 'b"c', '', 'd']);
-    expect(parseCsvLine('"x""","""y",,\r')).toEqual(['x"', '"y', '', '']);
+    const fields = (text: string) => {
+      const line = new CsvLine(8);
+      line.read(Buffer.from(text + '\n'), 0);
+      return Array.from({ length: 4 }, (_, f) => line.text(f));
+    };
+    expect(fields('"a","b""c","",d')).toEqual(['a', 'b"c', '', 'd']);
+    expect(fields('"x""","""y",,\r')).toEqual(['x"', '"y', '', '']);
   });
 });
 
@@ -95,21 +70,8 @@ describe('S3 Inventory diff in worker threads', () => {
     const DAY = 86_400_000;
     const now = Date.UTC(2026, 10, 23, 6);
     const iso = (ms: number) => new Date(ms).toISOString();
-    const manifestOf = (side: string, lines: string[]) => {
-      const dir = mkdtempSync(join(tmpdir(), 'inv-'));
-      writeFileSync(join(dir, `${side}.csv`), lines.join('\n') + '\n');
-      const manifest = join(dir, 'manifest.json');
-      writeFileSync(
-        manifest,
-        JSON.stringify({
-          fileFormat: 'CSV',
-          fileSchema:
-            'Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, ObjectLockRetainUntilDate, ObjectLockMode',
-          files: [{ key: `b/cfg/data/${side}.csv` }],
-        }),
-      );
-      return manifest;
-    };
+    const manifestOf = (side: string, lines: string[]) =>
+      writeInventory(lines.join('\n') + '\n', { file: `${side}.csv` });
     const source: string[] = [];
     const vault: string[] = [];
     for (let i = 0; i < 3000; i++) {

@@ -59,21 +59,25 @@ function locate(manifestPath: string, key: string): string {
 }
 
 /**
- * Every row of an inventory as a vault-side version (the source side uses the same fields), page by page.
- * With `thread`, the files are parsed in a worker thread (parsing is most of a large diff's work, and a diff
- * reads two inventories: each in its own thread, they use two cores); otherwise in this thread. Both paths
- * parse with the same code into the same batches.
+ * The rows of an inventory in columnar batches. With `thread`, the files are parsed in a worker thread (parsing
+ * is most of a large diff's work, and a diff reads two inventories: each in its own thread, they use two cores);
+ * otherwise in this thread. Both paths parse with the same code into the same batches.
  */
+export function inventoryBatchStream(
+  manifestPath: string,
+  opts: { thread?: boolean } = {},
+): AsyncIterable<InventoryBatch> {
+  const manifest = readManifest(manifestPath);
+  const columns = inventoryColumns(manifest.columns);
+  return opts.thread ? batchesFromWorker(columns, manifest.files) : inventoryBatches(columns, manifest.files);
+}
+
+/** Every row of an inventory as a vault-side version (the source side uses the same fields), page by page. */
 export async function* inventoryVersions(
   manifestPath: string,
   opts: { thread?: boolean } = {},
 ): AsyncGenerator<VaultVersion[]> {
-  const manifest = readManifest(manifestPath);
-  const columns = inventoryColumns(manifest.columns);
-  const batches = opts.thread
-    ? batchesFromWorker(columns, manifest.files)
-    : inventoryBatches(columns, manifest.files);
-  for await (const batch of batches) yield versionsOf(batch);
+  for await (const batch of inventoryBatchStream(manifestPath, opts)) yield versionsOf(batch);
 }
 
 async function* batchesFromWorker(

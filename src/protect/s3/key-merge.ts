@@ -16,6 +16,15 @@ function hasHighChar(s: string): boolean {
   return false;
 }
 
+/** Refuses a stream out of key order rather than mis-diffing it. */
+export function checkKeyOrder(side: string, previous: string | undefined, key: string): void {
+  if (previous !== undefined && compareKeys(previous, key) >= 0) {
+    throw new Error(
+      `${side} listing is not in key order (${JSON.stringify(key)} after ${JSON.stringify(previous)}): sort the inventory by key first`,
+    );
+  }
+}
+
 /**
  * Reads one key's history at a time from a key-ordered paged stream. Within a page everything is synchronous;
  * it awaits only to read the next page, and refuses a stream out of key order rather than mis-diffing it.
@@ -59,11 +68,7 @@ class KeyCursor<T extends { key: string }> {
    */
   take(): T[] | Promise<T[]> {
     const key = this.page[this.at]!.key;
-    if (this.previous !== undefined && compareKeys(this.previous, key) >= 0) {
-      throw new Error(
-        `${this.side} listing is not in key order (${JSON.stringify(key)} after ${JSON.stringify(this.previous)}): sort the inventory by key first`,
-      );
-    }
+    checkKeyOrder(this.side, this.previous, key);
     this.previous = key;
     const items: T[] = [];
     while (this.at < this.page.length && this.page[this.at]!.key === key) items.push(this.page[this.at++]!);

@@ -38,9 +38,53 @@ export interface KeyVerdict {
   findings: Finding[];
 }
 
+/** The verdicts of a diff's keys added up; findings kept up to `keep` per kind (the counts are always complete). */
+export interface DiffTotals {
+  keys: number;
+  verified: number;
+  pending: number;
+  counts: Record<FindingKind, number>;
+  findings: Finding[];
+  ok: boolean;
+}
+
+export class Tally {
+  readonly totals: DiffTotals = {
+    keys: 0,
+    verified: 0,
+    pending: 0,
+    counts: { missing: 0, mismatched: 0, unexpected: 0, retention: 0 },
+    findings: [],
+    ok: true,
+  };
+
+  constructor(private readonly keep: number) {}
+
+  add(verdict: KeyVerdict): void {
+    const t = this.totals;
+    t.keys++;
+    t.verified += verdict.verified;
+    t.pending += verdict.pending;
+    for (const f of verdict.findings) {
+      if (t.counts[f.kind]++ < this.keep) t.findings.push(f);
+    }
+  }
+
+  /** A key whose every version in the window is verified, no check of it needed to say so. */
+  addVerified(verified: number): void {
+    this.totals.keys++;
+    this.totals.verified += verified;
+  }
+
+  done(): DiffTotals {
+    this.totals.ok = Object.values(this.totals.counts).every((n) => n === 0);
+    return this.totals;
+  }
+}
+
 // Replicas get their default retention a moment after their own LastModified; clocks differ by a little.
-const RETENTION_SLACK_MS = 60_000;
-const DAY_MS = 86_400_000;
+export const RETENTION_SLACK_MS = 60_000;
+export const DAY_MS = 86_400_000;
 
 /** One key's verdict: pure, so every rule is unit-tested without S3. */
 export function checkKey(

@@ -3,12 +3,13 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { Config, ProtectedBucket } from '../../config/index.js';
 import { isWorkloadKey } from './canary.js';
 import { inventoryVersions } from './inventory.js';
+import { diffInventories } from './inventory-diff.js';
 import { zipByKey, type Pages } from './key-merge.js';
 import { sourceVersionsFromListing, vaultVersionsFromListing } from './vault-versions.js';
 import {
   checkKey,
-  type Finding,
-  type FindingKind,
+  Tally,
+  type DiffTotals,
   type SourceVersion,
   type VaultVersion,
   type VerifyPolicy,
@@ -25,17 +26,11 @@ export interface VerifyOptions {
   keep?: number;
 }
 
-export interface VerifyReport {
+export interface VerifyReport extends DiffTotals {
   bucket: string;
   vaultBucket: string;
   window: { start: string; settledBefore: string };
   sources: { source: 'listing' | 'inventory'; vault: 'listing' | 'inventory' };
-  keys: number;
-  verified: number;
-  pending: number;
-  counts: Record<FindingKind, number>;
-  findings: Finding[];
-  ok: boolean;
   seconds: number;
 }
 
@@ -55,30 +50,15 @@ export async function diffHistories(
   vault: Pages<VaultVersion>,
   policy: VerifyPolicy,
   keep = 1000,
-): Promise<Pick<VerifyReport, 'keys' | 'verified' | 'pending' | 'counts' | 'findings' | 'ok'>> {
-  const out = {
-    keys: 0,
-    verified: 0,
-    pending: 0,
-    counts: { missing: 0, mismatched: 0, unexpected: 0, retention: 0 } as Record<FindingKind, number>,
-    findings: [] as Finding[],
-    ok: true,
-  };
+): Promise<DiffTotals> {
+  const tally = new Tally(keep);
   for await (const batch of zipByKey(source, vault)) {
     for (const { key, left, right } of batch) {
       // The status canary is proven by status itself; counted here it would read as workload.
-      if (!isWorkloadKey(key)) continue;
-      out.keys++;
-      const verdict = checkKey(key, left, right, policy);
-      out.verified += verdict.verified;
-      out.pending += verdict.pending;
-      for (const f of verdict.findings) {
-        if (out.counts[f.kind]++ < keep) out.findings.push(f);
-      }
+      if (isWorkloadKey(key)) tally.add(checkKey(key, left, right, policy));
     }
   }
-  out.ok = Object.values(out.counts).every((n) => n === 0);
-  return out;
+  return tally.done();
 }
 
 /**
@@ -97,13 +77,20 @@ export async function verifyBucket(
   const vaultS3 = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);
   const inWindow = (v: { deleteMarker: boolean; lastModified: Date }) =>
     !v.deleteMarker && v.lastModified.getTime() >= policy.windowStart.getTime();
-  const source = opts.sourceInventory
-    ? inventoryVersions(opts.sourceInventory, { thread: true })
-    : sourceVersionsFromListing(sourceS3, bucket.bucket, inWindow);
-  const vault = opts.vaultInventory
-    ? inventoryVersions(opts.vaultInventory, { thread: true })
-    : vaultVersionsFromListing(vaultS3, bucket.vaultBucket);
-  const diff = await diffHistories(source, vault, policy, opts.keep);
+  const { sourceInventory, vaultInventory } = opts;
+  const diff =
+    sourceInventory && vaultInventory
+      ? await diffInventories(sourceInventory, vaultInventory, policy, { thread: true, keep: opts.keep })
+      : await diffHistories(
+          sourceInventory
+            ? inventoryVersions(sourceInventory, { thread: true })
+            : sourceVersionsFromListing(sourceS3, bucket.bucket, inWindow),
+          vaultInventory
+            ? inventoryVersions(vaultInventory, { thread: true })
+            : vaultVersionsFromListing(vaultS3, bucket.vaultBucket),
+          policy,
+          opts.keep,
+        );
   return {
     bucket: bucket.bucket,
     vaultBucket: bucket.vaultBucket,
