@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
-import { synthesize } from '../../infra/synth.js';
 import { loadModel } from '../../proof/model.js';
 import { PROOF_SYNTH, prove } from '../../proof/prove.js';
 import { renderProof } from '../../proof/render.js';
@@ -26,7 +25,8 @@ export function registerProveCommands(program: Command): void {
         const dir = opts.templates ?? mkdtempSync(join(tmpdir(), 'airgap-prove-'));
         // The proof reads policies, not deploy readiness or code: no cdk-nag, no CloudFormation rules check, no
         // Lambda bundling (seconds each; test/prove-synth.test.ts shows the proof reads the same model without them).
-        if (!opts.templates) synthesize(config, dir, PROOF_SYNTH);
+        // CDK is loaded only to synthesize (seconds of CPU): proving a given folder never loads it.
+        if (!opts.templates) (await import('../../infra/synth.js')).synthesize(config, dir, PROOF_SYNTH);
         const result = await prove(loadModel(config, dir));
         const text =
           opts.output === 'json' ? JSON.stringify(result, null, 2) : renderProof(result, opts.output);
