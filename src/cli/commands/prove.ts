@@ -27,7 +27,7 @@ export function registerProveCommands(program: Command): void {
         // Lambda bundling (seconds each; test/prove-synth.test.ts shows the proof reads the same model without them).
         // CDK is loaded only to synthesize (seconds of CPU): proving a given folder never loads it.
         if (!opts.templates) (await import('../../infra/synth.js')).synthesize(config, dir, PROOF_SYNTH);
-        const result = await prove(loadModel(config, dir));
+        const result = await prove(loadModel(config, dir), { threads: 'per-core' });
         const text =
           opts.output === 'json' ? JSON.stringify(result, null, 2) : renderProof(result, opts.output);
         if (opts.out) writeFileSync(opts.out, `${text}\n`);
