@@ -33,17 +33,8 @@ export class PolicyMemo {
   /** The policy validated as `kind`, as `runSimulation` takes it; its errors surface as they would unvalidated. */
   validatedAs(kind: PolicyKind, policy: Policy): Policy {
     if (!policy || typeof policy !== 'object') return policy;
-    let byPolicy = this.validated.get(kind);
-    if (!byPolicy) {
-      byPolicy = new WeakMap();
-      this.validated.set(kind, byPolicy);
-    }
-    let v = byPolicy.get(policy);
-    if (!v) {
-      v = createValidatedPolicy(policy, VALIDATORS[kind]);
-      byPolicy.set(policy, v);
-    }
-    return v;
+    const byPolicy = cached(this.validated, kind, () => new WeakMap<object, ValidatedPolicy>());
+    return cached(byPolicy, policy, () => createValidatedPolicy(policy, VALIDATORS[kind]));
   }
 
   /**
@@ -60,23 +51,11 @@ export class PolicyMemo {
       return this.validatedAs(kind, policy);
     const kept = statements.filter((st) => mayApply(st, action));
     if (kept.length === statements.length) return this.validatedAs(kind, policy);
-    let byPolicy = this.cut.get(kind);
-    if (!byPolicy) {
-      byPolicy = new WeakMap();
-      this.cut.set(kind, byPolicy);
-    }
-    let byKept = byPolicy.get(policy);
-    if (!byKept) {
-      byKept = new Map();
-      byPolicy.set(policy, byKept);
-    }
-    const key = kept.map((st) => st.Sid as string).join(' ');
-    let v = byKept.get(key);
-    if (!v) {
-      v = createValidatedPolicy({ ...policy, Statement: kept }, VALIDATORS[kind]);
-      byKept.set(key, v);
-    }
-    return v;
+    const byPolicy = cached(this.cut, kind, () => new WeakMap<object, Map<string, Policy>>());
+    const byKept = cached(byPolicy, policy, () => new Map<string, Policy>());
+    return cached(byKept, kept.map((st) => st.Sid as string).join(' '), () =>
+      createValidatedPolicy({ ...policy, Statement: kept }, VALIDATORS[kind]),
+    );
   }
 
   /** Action patterns of a policy's Allow statements (NotAction counts as naming every action). */
@@ -93,6 +72,16 @@ export class PolicyMemo {
     }
     return found;
   }
+}
+
+/** The value of `key` in `map`, made and stored on first use. */
+function cached<K, V>(map: { get(k: K): V | undefined; set(k: K, v: V): unknown }, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
 }
 
 /**
