@@ -26,10 +26,10 @@ for (const size of sizes) {
   try {
     const cpu = process.cpuUsage();
     const synth = await timeIt(() => synthesize(config, dir, TEMPLATES_ONLY));
-    const discovery = await timeIt(() => prove(loadModel(config, dir)));
+    const discovery = await timeIt(() => prove(loadModel(config, dir), { threads: 'per-core' }));
     const used = process.cpuUsage(cpu);
     if (!discovery.value.passed) throw new Error(`the ${size} proof failed`);
-    const strict = await timeIt(() => prove(loadModel(config, dir), { mode: 'Strict' }));
+    const strict = await timeIt(() => prove(loadModel(config, dir), { mode: 'Strict', threads: 'per-core' }));
     const label = size === 'quickstart' ? 'quickstart' : `${size} workload accounts`;
     const threads = threadsFor(discovery.value.evaluated);
     console.log(

@@ -8,6 +8,8 @@ import type { Principal } from './principals.js';
 
 export type Mode = 'Discovery' | 'Strict';
 export type Pair = [Principal, Attack];
+/** A number of threads, or one per core when the matrix is large enough to pay for a worker (threadsFor). */
+export type Threads = number | 'per-core';
 
 /** What a worker is given: the model and its share of the matrix, in one message (shared policies stay shared). */
 export interface Share {
@@ -24,16 +26,18 @@ const PAIRS_PER_THREAD = 1500;
 
 /**
  * Decides every principal x attack pair, in order. A proof is thousands of independent simulations, so a large
- * matrix is split over threads, one per core (this one and workers); small ones, and runs under vitest (whose
- * own workers already use the cores), stay in this thread. Either way each pair is decided by `authorize`.
+ * matrix can be split over threads (this one and workers): `airgap prove` asks for one per core; other callers
+ * (tests, whose runner's workers already keep the cores busy) keep the default, this thread only. Either way each
+ * pair is decided by `authorize`.
  */
 export async function decideAll(
   model: ProofModel,
   pairs: Pair[],
   mode: Mode,
   memo: PolicyMemo,
-  threads = threadsFor(pairs.length),
+  asked: Threads = 1,
 ): Promise<Decision[]> {
+  const threads = asked === 'per-core' ? threadsFor(pairs.length) : asked;
   if (threads <= 1) return decideHere({ model, pairs, mode }, memo);
   // Interleaved, not in blocks: the administrators' calls cost ten times the service roles', and come first.
   const shares = Array.from({ length: threads }, (_, k) => pairs.filter((_, i) => i % threads === k));
@@ -50,9 +54,8 @@ export async function decideHere(share: Share, memo = new PolicyMemo()): Promise
   return out;
 }
 
-/** One thread per core, each with at least PAIRS_PER_THREAD calls; only this one under vitest. */
+/** One thread per core, each with at least PAIRS_PER_THREAD calls. */
 export function threadsFor(pairs: number): number {
-  if (process.env.VITEST) return 1;
   return Math.max(1, Math.min(availableParallelism(), Math.floor(pairs / PAIRS_PER_THREAD)));
 }
 

@@ -2,6 +2,7 @@ import {
   getDenialReasons,
   runSimulation,
   type DiscoveryContextKeyConstraint,
+  type RequestAnalysis,
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
 import { withCachedCollators } from './collator-cache.js';
@@ -76,6 +77,35 @@ export async function simulate(
   mode: 'Discovery' | 'Strict' = 'Discovery',
   memo = new PolicyMemo(),
 ): Promise<Decision> {
+  const { allowed, analysis } = await run(model, principal, request, mode, memo, true);
+  if (allowed && mode === 'Strict') return { allowed, decidedBy: ['allowed'] };
+  // The description of an allowed call reads the whole analysis, statements that do not apply included: it is
+  // taken from the whole guardrails' (a second run per allowed call; a passing proof allows only its controls).
+  if (allowed) {
+    const whole = await run(model, principal, request, mode, memo, false);
+    return { allowed, decidedBy: [describeAllow(whole.analysis)] };
+  }
+  const reasons = getDenialReasons(analysis).map((d) =>
+    d.denialType === 'Explicit'
+      ? `${d.policyType}:${d.policyIdentifier ?? 'policy'}/${d.statementId ?? `#${d.statementIndex}`}`
+      : `${d.policyType}:no-allow`,
+  );
+  return { allowed: false, decidedBy: reasons.length ? reasons : ['implicit deny'] };
+}
+
+/**
+ * One run of iam-simulate. `cut`: the guardrails cut to the statements that may apply to the action
+ * (PolicyMemo.forAction), which decides every call as the whole guardrails do (test/prove-shortcut.test.ts).
+ */
+async function run(
+  model: ProofModel,
+  principal: Principal,
+  request: Request,
+  mode: 'Discovery' | 'Strict',
+  memo: PolicyMemo,
+  cut: boolean,
+): Promise<{ allowed: boolean; analysis: RequestAnalysis }> {
+  const action = cut ? request.action : undefined;
   const simulation: Simulation = {
     request: {
       principal: principal.arn,
@@ -93,7 +123,7 @@ export async function simulate(
             orgIdentifier: principal.orgId!,
             policies: [
               { name: 'FullAWSAccess', policy: memo.validatedAs('scp', FULL_AWS_ACCESS) },
-              ...orgPolicies(model, principal.organization, 'SCP', memo),
+              ...orgPolicies(model, principal.organization, 'SCP', memo, action),
             ],
           },
         ]
@@ -103,7 +133,7 @@ export async function simulate(
         ? [
             {
               orgIdentifier: model.config.organizations.vault.id,
-              policies: orgPolicies(model, 'vault', 'RCP', memo),
+              policies: orgPolicies(model, 'vault', 'RCP', memo, action),
             },
           ]
         : [],
@@ -118,15 +148,7 @@ export async function simulate(
     );
   }
   const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]!.analysis;
-  if (result.overallResult === 'Allowed') {
-    return { allowed: true, decidedBy: [mode === 'Strict' ? 'allowed' : describeAllow(analysis)] };
-  }
-  const reasons = getDenialReasons(analysis).map((d) =>
-    d.denialType === 'Explicit'
-      ? `${d.policyType}:${d.policyIdentifier ?? 'policy'}/${d.statementId ?? `#${d.statementIndex}`}`
-      : `${d.policyType}:no-allow`,
-  );
-  return { allowed: false, decidedBy: reasons.length ? reasons : ['implicit deny'] };
+  return { allowed: result.overallResult === 'Allowed', analysis };
 }
 
 const NO_ALLOW: Decision = {
@@ -170,10 +192,16 @@ function orgPolicies(
   organization: 'source' | 'vault',
   kind: 'SCP' | 'RCP',
   memo: PolicyMemo,
+  /** The action to cut each policy to, or undefined for whole policies. */
+  action: string | undefined,
 ) {
+  const type = kind === 'SCP' ? 'scp' : 'rcp';
   return model.guardrails
     .filter((g) => g.organization === organization && g.kind === kind)
-    .map((g) => ({ name: g.name, policy: memo.validatedAs(kind === 'SCP' ? 'scp' : 'rcp', g.document) }));
+    .map((g) => ({
+      name: g.name,
+      policy: action ? memo.forAction(type, g.document, action) : memo.validatedAs(type, g.document),
+    }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
-import { decideAll, type Mode, type Pair } from './decide.js';
+import { decideAll, type Mode, type Pair, type Threads } from './decide.js';
 import { group } from './grouping.js';
 import type { ProofModel } from './model.js';
 import { PolicyMemo } from './policy-memo.js';
@@ -40,8 +40,8 @@ export async function prove(
   opts: {
     only?: (p: Principal) => boolean;
     mode?: Mode;
-    /** Threads to decide the matrix on; by default one per core for a large matrix (src/proof/decide.ts). */
-    threads?: number;
+    /** Threads to decide the matrix on: this one by default, or one per core (src/proof/decide.ts). */
+    threads?: Threads;
   } = {},
 ): Promise<ProofResult> {
   const grouping = group(model, principals(model), await attackCatalogue(model));

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
-import { TEMPLATES_ONLY } from '../../infra/app.js';
-import { synthesize } from '../../infra/synth.js';
 import { loadModel } from '../../proof/model.js';
 import { prove } from '../../proof/prove.js';
 import { renderProof } from '../../proof/render.js';
@@ -27,8 +25,15 @@ export function registerProveCommands(program: Command): void {
         const dir = opts.templates ?? mkdtempSync(join(tmpdir(), 'airgap-prove-'));
         // The proof reads policies, not deploy readiness or code: no cdk-nag, no CloudFormation rules check, no
         // Lambda bundling (seconds each; test/prove-synth.test.ts shows the proof reads the same model without them).
-        if (!opts.templates) synthesize(config, dir, TEMPLATES_ONLY);
-        const result = await prove(loadModel(config, dir));
+        // CDK is loaded only to synthesize (seconds of CPU): proving a given folder never loads it.
+        if (!opts.templates) {
+          const [{ synthesize }, { TEMPLATES_ONLY }] = await Promise.all([
+            import('../../infra/synth.js'),
+            import('../../infra/app.js'),
+          ]);
+          synthesize(config, dir, TEMPLATES_ONLY);
+        }
+        const result = await prove(loadModel(config, dir), { threads: 'per-core' });
         const text =
           opts.output === 'json' ? JSON.stringify(result, null, 2) : renderProof(result, opts.output);
         if (opts.out) writeFileSync(opts.out, `${text}\n`);
