@@ -203,7 +203,7 @@ export async function runDrill(
         name: target.name,
       });
       const out = await vaultSnapshots(
-        { clients, config, catalog: target.catalog, apis: target.apis },
+        { clients, config, catalog: target.catalog, apis: target.apis, runsCopier: target.runsCopier },
         seeds,
         {
           deadline: Date.now() + target.copyWaitMs,

@@ -3,7 +3,7 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { randomBytes } from 'node:crypto';
 import type { AwsClients } from '../aws/clients.js';
-import type { Catalog } from '../catalog/catalog.js';
+import { catalogId, type Catalog } from '../catalog/catalog.js';
 import { RESOURCE_NAMES, TAGS, type Config, type Selector } from '../config/index.js';
 import { ebsSnapshotArn } from '../protect/ebs/snapshot-api.js';
 import { CLUSTER, INSTANCE, tagList, type Kind } from '../protect/rds/kinds.js';
@@ -205,11 +205,20 @@ const SEEDERS: Record<SnapshotService, Seeder> = {
 };
 
 /**
- * Copies the seeded snapshots into the vault with the vault copier, as its schedule would, until each is locked in
- * the vault or `deadline` passes (copies on AWS take minutes to hours). Returns what is safe and what is not.
+ * Waits until each seeded snapshot is locked in the vault, as the recovery catalog records it, or `deadline` passes
+ * (copies on AWS take minutes to hours). Where the target runs the vault copier itself (the sandbox, which has no
+ * deployed copier) each round first copies what is shared, as the copier's schedule would; on AWS the deployed
+ * copier does it as its own role: vault copies and catalog writes are never a person's. Returns what is safe and
+ * what is not.
  */
 export async function vaultSnapshots(
-  ctx: { clients: AwsClients; config: Config; catalog: Catalog; apis: Record<SnapshotService, SnapshotApi> },
+  ctx: {
+    clients: AwsClients;
+    config: Config;
+    catalog: Catalog;
+    apis: Record<SnapshotService, SnapshotApi>;
+    runsCopier: boolean;
+  },
   seeds: SnapshotSeed[],
   opts: { deadline: number; pollMs: number },
 ): Promise<{ vaulted: VaultedSnapshot[]; problems: string[] }> {
@@ -219,25 +228,28 @@ export async function vaultSnapshots(
   const problems: string[] = [];
   const regions = [...new Set(seeds.map((s) => s.region))];
   for (;;) {
-    const shared = [];
-    for (const service of SNAPSHOT_SERVICES)
-      for (const region of regions)
-        shared.push(...(await ctx.apis[service].listShared(vault, region)).filter((s) => pending.has(s.arn)));
-    const report = await runCopier(ctx, shared);
-    for (const o of report.outcomes) {
-      const seed = pending.get(o.snapshot);
-      if (!seed) continue;
-      if ('entry' in o && o.entry.state === 'available') {
-        pending.delete(o.snapshot);
+    if (ctx.runsCopier) {
+      const shared = [];
+      for (const service of SNAPSHOT_SERVICES)
+        for (const region of regions)
+          shared.push(
+            ...(await ctx.apis[service].listShared(vault, region)).filter((s) => pending.has(s.arn)),
+          );
+      await runCopier(ctx, shared);
+    }
+    for (const seed of [...pending.values()]) {
+      const entry = await ctx.catalog.get(catalogId(seed.snapshotArn));
+      if (entry?.state === 'available') {
+        pending.delete(seed.snapshotArn);
         vaulted.push({
           ...seed,
-          vaultCopyId: o.entry.vaultCopyId,
-          vaultCopyArn: o.entry.vaultCopyArn,
+          vaultCopyId: entry.vaultCopyId,
+          vaultCopyArn: entry.vaultCopyArn,
           safeAt: new Date().toISOString(),
         });
-      } else if (o.result === 'failed') {
-        pending.delete(o.snapshot);
-        problems.push(`${seed.snapshotArn}: vault copy failed: ${o.cause}`);
+      } else if (entry?.state === 'failed') {
+        pending.delete(seed.snapshotArn);
+        problems.push(`${seed.snapshotArn}: vault copy failed: ${entry.cause ?? 'no cause recorded'}`);
       }
     }
     if (pending.size === 0 || Date.now() > opts.deadline) break;

@@ -42,6 +42,11 @@ export interface DrillTarget {
   sendsProductionAttacks: boolean;
   /** How long a snapshot copy may take before the drill gives up on it. */
   copyWaitMs: number;
+  /**
+   * Whether the drill copies shared snapshots into the vault itself (the sandbox deploys no copier) or waits for the
+   * deployed copier to record each copy in the catalog (AWS: vault copies belong to the copier's role, not a person's).
+   */
+  runsCopier: boolean;
   /** Brings the manifest's new versions into the vault (or waits for S3 replication to) and says when each was safe. */
   replicate(manifest: ManifestEntry[]): Promise<Vaulted[]>;
   preflight: PreflightCheck[];
@@ -88,6 +93,7 @@ export async function sandboxTarget(
     name: (service, configured, n) => configured ?? `drill-${service}-${n}`,
     sendsProductionAttacks: true,
     copyWaitMs: 0,
+    runsCopier: true,
     async replicate(manifest) {
       const passes = await emulateReplication(clients, config);
       return passes.flatMap((p) =>
@@ -146,6 +152,7 @@ export async function awsTarget(
     name: (service, _configured, n) => `airgap-drill-${opts.id}-${service}-${n}`,
     sendsProductionAttacks: false,
     copyWaitMs: opts.copyWaitMs ?? Math.max(config.rpoMinutes.rds, config.rpoMinutes.ebs) * 60_000,
+    runsCopier: false,
     async replicate(manifest) {
       const deadline = Date.now() + replicationWaitMs;
       const pending = new Set(manifest.filter((m) => !m.deleted && m.versionId).map((m) => m.versionId!));
