@@ -1,9 +1,7 @@
-import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
-import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
+import { describe, expect, it, vi } from 'vitest';
+import { handlerEnvironment, settingsAndMetrics } from '../../test/support/handler-settings.js';
+import { keysOf } from '../../test/support/emitted-metrics.js';
 import type { SweepReport } from '../protect/snapshots/retention-sweeper.js';
 import type { SweeperSettings } from './retention-sweeper.js';
 
@@ -23,18 +21,7 @@ const settings: SweeperSettings = {
 };
 
 describe('retention sweeper handler metrics (client mock: SSM settings; the sweep is stubbed)', () => {
-  const ssm = mockClient(SSMClient);
-  const metrics = captureMetrics();
-  beforeEach(() => {
-    ssm.reset();
-    metrics.clear();
-    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, settings);
-    ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
-  });
-  afterAll(() => {
-    ssm.restore();
-    metrics.restore();
-  });
+  const metrics = settingsAndMetrics(settings);
 
   it('sums every service and region and publishes deleted and malformed per deployment, without the default service dimension', async () => {
     sweepRetention.mockResolvedValue({

@@ -1,9 +1,7 @@
-import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
-import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
+import { describe, expect, it, vi } from 'vitest';
+import { handlerEnvironment, settingsAndMetrics } from '../../test/support/handler-settings.js';
+import { keysOf } from '../../test/support/emitted-metrics.js';
 import type { CopierReport } from '../protect/snapshots/copier.js';
 import type { CopierSettings } from './snapshot-copier.js';
 
@@ -31,20 +29,8 @@ const context = { functionName: 'quickstart-snapshot-copier', awsRequestId: 'r1'
 const db = 'arn:aws:rds:us-east-1:100000000002:db:orders';
 
 describe('snapshot copier handler metrics (client mock: SSM settings; the copier is stubbed)', () => {
-  const ssm = mockClient(SSMClient);
-  const metrics = captureMetrics();
+  const metrics = settingsAndMetrics(settings);
   const emitted = metrics.documents;
-
-  beforeEach(() => {
-    ssm.reset();
-    metrics.clear();
-    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, settings);
-    ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
-  });
-  afterAll(() => {
-    ssm.restore();
-    metrics.restore();
-  });
 
   it('publishes SnapshotCopyFailures per protected resource (not per snapshot), with exactly the dimensions the alarm and dashboard query', async () => {
     runCopier.mockResolvedValue({

@@ -1,9 +1,7 @@
-import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handlerEnvironment, settingsParameters } from '../../test/support/handler-settings.js';
-import { captureMetrics, keysOf } from '../../test/support/emitted-metrics.js';
+import { describe, expect, it, vi } from 'vitest';
+import { handlerEnvironment, settingsAndMetrics } from '../../test/support/handler-settings.js';
+import { keysOf } from '../../test/support/emitted-metrics.js';
 import type { ShareOutcome } from '../protect/snapshots/share.js';
 import type { ShareSettings } from './snapshot-share.js';
 
@@ -31,18 +29,7 @@ const event = {
 };
 
 describe('snapshot share handler metric (client mock: SSM settings; the share step is stubbed)', () => {
-  const ssm = mockClient(SSMClient);
-  const metrics = captureMetrics();
-  beforeEach(() => {
-    ssm.reset();
-    metrics.clear();
-    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, settings);
-    ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
-  });
-  afterAll(() => {
-    ssm.restore();
-    metrics.restore();
-  });
+  const metrics = settingsAndMetrics(settings);
 
   it('publishes SnapshotShares per deployment and action, exactly those dimensions, once per run', async () => {
     const context = { functionName: 'share', awsRequestId: 'r' } as Context;

@@ -1,5 +1,8 @@
-import type { Parameter } from '@aws-sdk/client-ssm';
+import { GetParametersByPathCommand, SSMClient, type Parameter } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach } from 'vitest';
 import { settingsPartName, splitSettings } from '../../src/config/settings.js';
+import { captureMetrics } from './emitted-metrics.js';
 
 /** A function's settings as the stack stores them: the SSM parameters under `path` (GetParametersByPath's answer). */
 export function settingsParameters(path: string, settings: unknown): Parameter[] {
@@ -22,4 +25,24 @@ export function handlerEnvironment(service: string, settingsPath: string): void 
     POWERTOOLS_METRICS_DISABLED: 'false',
     AIRGAP_SETTINGS: settingsPath,
   });
+}
+
+/**
+ * For a describe block of a handler test whose domain call is stubbed: SSM answers the handler's settings path with
+ * `settings` as the stack stores them (client mock), and the metrics it prints are captured afresh for every test.
+ */
+export function settingsAndMetrics(settings: unknown): ReturnType<typeof captureMetrics> {
+  const ssm = mockClient(SSMClient);
+  const metrics = captureMetrics();
+  beforeEach(() => {
+    ssm.reset();
+    metrics.clear();
+    const parts = settingsParameters(process.env['AIRGAP_SETTINGS']!, settings);
+    ssm.on(GetParametersByPathCommand).resolves({ Parameters: parts });
+  });
+  afterAll(() => {
+    ssm.restore();
+    metrics.restore();
+  });
+  return metrics;
 }
