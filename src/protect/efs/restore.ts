@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BackupClient,
+  type CopyJob,
   DescribeBackupVaultCommand,
   DescribeCopyJobCommand,
   DescribeGlobalSettingsCommand,
@@ -10,6 +11,7 @@ import {
   paginateListCopyJobs,
   StartCopyJobCommand,
   StartRestoreJobCommand,
+  type RestoreJobsListMember,
 } from '@aws-sdk/client-backup';
 import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import type { AwsClients } from '../../aws/clients.js';
@@ -273,50 +275,43 @@ async function findCopyJob(
   ))
     for (const j of page.CopyJobs ?? [])
       if (j.SourceRecoveryPointArn === point && STARTED_AND_NOT_FAILED.has(j.State ?? ''))
-        return {
-          kind: 'copy',
-          id: j.CopyJobId!,
-          state: j.State!,
-          message: j.StatusMessage,
-          destinationPoint: j.DestinationRecoveryPointArn,
-        };
+        return copyJob(j.CopyJobId!, j);
   return undefined;
 }
 
 async function describeCopyJob(backup: BackupClient, id: string): Promise<Job> {
-  const j = (await backup.send(new DescribeCopyJobCommand({ CopyJobId: id }))).CopyJob ?? {};
-  return {
-    kind: 'copy',
-    id,
-    state: j.State ?? 'UNKNOWN',
-    message: j.StatusMessage,
-    destinationPoint: j.DestinationRecoveryPointArn,
-  };
+  return copyJob(id, (await backup.send(new DescribeCopyJobCommand({ CopyJobId: id }))).CopyJob ?? {});
 }
+
+const copyJob = (id: string, j: CopyJob): Job => ({
+  kind: 'copy',
+  id,
+  state: j.State ?? 'UNKNOWN',
+  message: j.StatusMessage,
+  destinationPoint: j.DestinationRecoveryPointArn,
+});
 
 /** The restore job an earlier run started from this copy (the restore account lists it). */
 async function findRestoreJob(backup: BackupClient, point: string, since: Date): Promise<Job | undefined> {
-  for await (const j of restoreJobsOf(backup, point, since))
-    return {
-      kind: 'restore',
-      id: j.RestoreJobId!,
-      state: j.Status!,
-      message: j.StatusMessage,
-      createdResource: j.CreatedResourceArn,
-    };
+  for await (const j of restoreJobsOf(backup, point, since)) return restoreJob(j.RestoreJobId!, j);
   return undefined;
 }
 
 async function describeRestoreJob(backup: BackupClient, id: string): Promise<Job> {
-  const j = await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: id }));
-  return {
-    kind: 'restore',
-    id,
-    state: j.Status ?? 'UNKNOWN',
-    message: j.StatusMessage,
-    createdResource: j.CreatedResourceArn,
-  };
+  return restoreJob(id, await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: id })));
 }
+
+/** A restore job as ListRestoreJobs and DescribeRestoreJob both show it. */
+const restoreJob = (
+  id: string,
+  j: Pick<RestoreJobsListMember, 'Status' | 'StatusMessage' | 'CreatedResourceArn'>,
+): Job => ({
+  kind: 'restore',
+  id,
+  state: j.Status ?? 'UNKNOWN',
+  message: j.StatusMessage,
+  createdResource: j.CreatedResourceArn,
+});
 
 /** The restore account's file system of that creation token, if any. */
 async function fileSystemByToken(clients: AwsClients, account: string, region: string, token: string) {
