@@ -66,37 +66,40 @@ export function inventoryColumns(schema: string[]): InventoryColumns {
 }
 
 /**
- * The rows of inventory data files (CSV, gzipped or not) in batches, read 1 MiB at a time (a row split across
- * chunks is carried over), as bytes: no string per row or field (bench/RESULTS.md, verify).
+ * The rows of one inventory data file (CSV, gzipped or not) in batches, read 1 MiB at a time (a row split across
+ * chunks is carried over), as bytes: no string per row or field (bench/RESULTS.md, verify). Several files of one
+ * manifest are merged by key in `inventoryBatches` (inventory-merge.ts).
  */
-export async function* inventoryBatches(
-  columns: InventoryColumns,
-  files: string[],
-): AsyncGenerator<InventoryBatch> {
+export async function* fileBatches(columns: InventoryColumns, file: string): AsyncGenerator<InventoryBatch> {
   const line = new CsvLine(Math.max(...Object.values(columns)) + 1);
   const batch = new BatchBuilder(columns, line);
-  for (const file of files) {
-    let stream: Readable = createReadStream(file, { highWaterMark: 1 << 20 });
-    // zlib's default 16 KiB output chunks cost four times the CPU of 1 MiB ones (the stream's per-chunk work).
-    if (file.endsWith('.gz')) stream = stream.pipe(createGunzip({ chunkSize: 1 << 20 }));
-    let rest: Buffer | undefined;
-    const rows = function* (buf: Buffer): Generator<InventoryBatch> {
-      const end = buf.lastIndexOf(LF) + 1;
-      for (let start = 0; start < end;) {
-        if (buf[start] === LF) start++;
-        else {
-          start = line.read(buf, start) + 1;
-          if (batch.add()) yield batch.take();
-        }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  // zlib's default 16 KiB output chunks cost four times the CPU of 1 MiB ones (the stream's per-chunk work).
+  const stream: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  let rest: Buffer | undefined;
+  const rows = function* (buf: Buffer): Generator<InventoryBatch> {
+    const end = buf.lastIndexOf(LF) + 1;
+    for (let start = 0; start < end;) {
+      if (buf[start] === LF) start++;
+      else {
+        start = line.read(buf, start) + 1;
+        if (batch.add()) yield batch.take();
       }
-      rest = end < buf.length ? buf.subarray(end) : undefined;
-    };
+    }
+    rest = end < buf.length ? buf.subarray(end) : undefined;
+  };
+  try {
     for await (const chunk of stream)
       yield* rows(rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer));
     // The last line may lack its line feed.
     if (rest && rest.toString().trim() !== '') yield* rows(Buffer.concat([rest, NEWLINE]));
+    if (batch.rows > 0) yield batch.take();
+  } finally {
+    // A merge reads a file's first key and leaves it: the file and its gunzip are closed at once (destroying the
+    // gunzip alone would leave the file open, only unpiped).
+    stream.destroy();
+    raw.destroy();
   }
-  if (batch.rows > 0) yield batch.take();
 }
 
 class BatchBuilder {
