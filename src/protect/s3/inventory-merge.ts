@@ -16,8 +16,8 @@ const BATCH_ROWS = 4096;
 
 /**
  * The rows of an inventory's data files as one stream in key order, each key's history whole in one batch.
- * S3 documents no order of the data files of a manifest relative to each other, only rows sorted by key within a
- * file (the reader refuses a file that is not), so the files are merged by key:
+ * S3 documents no order of the data files of a manifest relative to each other; each file's rows must be in key
+ * order (the diff refuses a stream that is not, naming the key), and the files are merged by key:
  * - each file's first key is read first (its first batch, then the file is closed again), and the files are taken
  *   in that order;
  * - a file is opened only once the merge reaches its first key, and closed at its end, so only files whose key
