@@ -70,12 +70,16 @@ export function inventoryColumns(schema: string[]): InventoryColumns {
  * chunks is carried over), as bytes: no string per row or field (bench/RESULTS.md, verify). Several files of one
  * manifest are merged by key in `inventoryBatches` (inventory-merge.ts).
  */
-export async function* fileBatches(columns: InventoryColumns, file: string): AsyncGenerator<InventoryBatch> {
+export async function* fileBatches(
+  columns: InventoryColumns,
+  file: string,
+  chunkBytes = 1 << 20,
+): AsyncGenerator<InventoryBatch> {
   const line = new CsvLine(Math.max(...Object.values(columns)) + 1);
   const batch = new BatchBuilder(columns, line);
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const raw = createReadStream(file, { highWaterMark: chunkBytes });
   // zlib's default 16 KiB output chunks cost four times the CPU of 1 MiB ones (the stream's per-chunk work).
-  const stream: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  const stream: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: chunkBytes })) : raw;
   let rest: Buffer | undefined;
   const rows = function* (buf: Buffer): Generator<InventoryBatch> {
     const end = buf.lastIndexOf(LF) + 1;

@@ -13,6 +13,11 @@ import {
 
 /** Rows a merged batch is cut at (at the next key), as the parser cuts its own. */
 const BATCH_ROWS = 4096;
+/**
+ * Bytes read (and inflated) at a time from each file of a merge, where many may be open at once: a quarter of a
+ * lone file's 1 MiB (bench/RESULTS.md, verify, s3perf6).
+ */
+const MERGE_CHUNK = 256 * 1024;
 
 /**
  * The rows of an inventory's data files as one stream in key order, each key's history whole in one batch.
@@ -49,7 +54,7 @@ export async function* inventoryBatches(
         pending.length > 0 &&
         (open.size === 0 || Buffer.compare(pending[0]!.first, open.top!.key) <= 0)
       ) {
-        const cursor = new FileCursor(fileBatches(columns, pending.shift()!.file));
+        const cursor = new FileCursor(fileBatches(columns, pending.shift()!.file, MERGE_CHUNK));
         if (await cursor.load()) open.push(cursor);
       }
       const top = open.pop();
@@ -84,7 +89,7 @@ export async function* inventoryBatches(
 
 /** The first key of a data file (a copy), undefined for a file without rows. */
 async function firstKey(columns: InventoryColumns, file: string): Promise<Uint8Array | undefined> {
-  for await (const batch of fileBatches(columns, file)) {
+  for await (const batch of fileBatches(columns, file, MERGE_CHUNK)) {
     const [start, end] = fieldOf(batch, 0, KEY);
     return batch.bytes.slice(start, end);
   }
