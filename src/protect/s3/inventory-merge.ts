@@ -13,10 +13,7 @@ import {
 
 /** Rows a merged batch is cut at (at the next key), as the parser cuts its own. */
 const BATCH_ROWS = 4096;
-/**
- * Bytes read (and inflated) at a time from each file of a merge, where many may be open at once: a quarter of a
- * lone file's 1 MiB (bench/RESULTS.md, verify, s3perf6).
- */
+/** Bytes read (and inflated) at a time from each file of a merge, where several may be open at once. */
 const MERGE_CHUNK = 256 * 1024;
 
 /**
