@@ -35,6 +35,9 @@ export interface CopiedObject {
  * is the MD5 digest of its bytes (on AWS and on moto), so a copy whose ETag equals the listed one is checked by
  * the copy alone. SSE-KMS ETags are not digests: after the first ETag that fails to match, the rest of the
  * restore goes straight to the checksum check, instead of copying twice.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html (ETag: objects created by PUT, POST or Copy
+ * and stored in plaintext or SSE-S3 have ETags that are an MD5 digest of their data; SSE-C, SSE-KMS and multipart
+ * ones do not)
  */
 export interface CopyCheck {
   etagsAreDigests: boolean;
