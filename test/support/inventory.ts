@@ -2,6 +2,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { VerifyPolicy } from '../../src/protect/s3/verify-check.js';
+
+export const DAY = 86_400_000;
+/** The "now" of the inventory tests' rows and policy. */
+export const now = Date.UTC(2026, 10, 23, 6);
+export const iso = (ms: number) => new Date(ms).toISOString();
+/** The verify policy of the inventory tests: 30 days of COMPLIANCE retention, versions older than a minute settled. */
+export const policy: VerifyPolicy = {
+  windowStart: new Date(now - 30 * DAY),
+  settledBefore: new Date(now - 60_000),
+  retentionDays: 30,
+  mode: 'COMPLIANCE',
+};
 
 export const INVENTORY_SCHEMA =
   'Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, ObjectLockRetainUntilDate, ObjectLockMode';

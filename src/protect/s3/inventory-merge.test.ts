@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { writeInventory } from '../../../test/support/inventory.js';
+import { DAY, iso, now, policy, writeInventory } from '../../../test/support/inventory.js';
 import { diffInventories } from './inventory-diff.js';
 import { inventoryVersions } from './inventory.js';
-import type { VaultVersion, VerifyPolicy } from './verify-check.js';
+import type { VaultVersion } from './verify-check.js';
 import { diffHistories } from './verify.js';
-
-const DAY = 86_400_000;
-const now = Date.UTC(2026, 10, 23, 6);
-const iso = (ms: number) => new Date(ms).toISOString();
-const policy: VerifyPolicy = {
-  windowStart: new Date(now - 30 * DAY),
-  settledBefore: new Date(now - 60_000),
-  retentionDays: 30,
-  mode: 'COMPLIANCE',
-};
 
 const key = (i: number) => `k/${String(i).padStart(5, '0')}`;
 const at = (i: number, v: number) => now - DAY - (i % 89) * 60_000 - v * 1000;

@@ -1,4 +1,6 @@
 import {
+  BATCH_ROWS,
+  BatchBuffers,
   fieldOf,
   fileBatches,
   FIELDS,
@@ -11,8 +13,6 @@ import {
   type InventoryColumns,
 } from './inventory-batch.js';
 
-/** Rows a merged batch is cut at (at the next key), as the parser cuts its own. */
-const BATCH_ROWS = 4096;
 /** Bytes read (and inflated) at a time from each file of a merge, where several may be open at once. */
 const MERGE_CHUNK = 256 * 1024;
 
@@ -216,20 +216,13 @@ class CursorHeap {
 }
 
 /** Builds a batch from rows of other batches (the layout of `InventoryBatch`, offsets rebased). */
-class BatchWriter {
-  rows = 0;
-  private length = 0;
-  private bytes = new Uint8Array(BATCH_ROWS * 96);
-  private ends = new Uint32Array(FIELDS * BATCH_ROWS);
-  private numbers = new Float64Array(3 * BATCH_ROWS);
-  private hashes = new Int32Array(BATCH_ROWS);
-  private flags = new Uint8Array(BATCH_ROWS);
-
+class BatchWriter extends BatchBuffers {
   /** Rows `from` (starting a history) to `to` of `b`, as they are. */
   addRows(b: InventoryBatch, from: number, to: number): void {
     const start = fieldOf(b, from, KEY)[0];
     const stop = b.ends[FIELDS * to - 1]!;
-    this.reserve(to - from, stop - start);
+    this.ensure(stop - start);
+    this.ensureRows(to - from);
     const shift = this.length - start;
     this.bytes.set(b.bytes.subarray(start, stop), this.length);
     this.length += stop - start;
@@ -246,61 +239,29 @@ class BatchWriter {
    * with the history just added (without the key, which the history's first row holds).
    */
   addHistory(b: InventoryBatch, from: number, to: number, first: boolean): void {
-    const [keyStart, keyEnd] = fieldOf(b, from, KEY);
-    if (first) this.addRows(b, from, to);
-    else {
-      // Row `from` holds the key: its other fields go, the key left out, then the rest as they are.
-      this.reserve(to - from, b.ends[FIELDS * to - 1]! - keyStart);
-      const e = FIELDS * from;
-      const o = FIELDS * this.rows;
-      const shift = this.length - keyEnd;
-      this.bytes.set(b.bytes.subarray(keyEnd, b.ends[e + MODE]), this.length);
-      this.ends[o + KEY] = this.length;
-      for (const field of [VERSION, ETAG, MODE]) this.ends[o + field] = b.ends[e + field]! + shift;
-      this.length = this.ends[o + MODE]!;
-      this.numbers.set(b.numbers.subarray(3 * from, 3 * from + 3), 3 * this.rows);
-      this.hashes[this.rows] = b.hashes[from]!;
-      this.flags[this.rows] = b.flags[from]! & ~NEW_KEY;
-      this.rows++;
-      if (to > from + 1) this.addRows(b, from + 1, to);
+    if (first) {
+      this.addRows(b, from, to);
+      return;
     }
+    // Row `from` holds the key: its other fields go, the key left out, then the rest as they are.
+    const keyEnd = fieldOf(b, from, KEY)[1];
+    const e = FIELDS * from;
+    this.ensure(b.ends[e + MODE]! - keyEnd);
+    this.ensureRows(1);
+    const o = FIELDS * this.rows;
+    const shift = this.length - keyEnd;
+    this.bytes.set(b.bytes.subarray(keyEnd, b.ends[e + MODE]), this.length);
+    this.ends[o + KEY] = this.length;
+    for (const field of [VERSION, ETAG, MODE]) this.ends[o + field] = b.ends[e + field]! + shift;
+    this.length = this.ends[o + MODE]!;
+    this.numbers.set(b.numbers.subarray(3 * from, 3 * from + 3), 3 * this.rows);
+    this.hashes[this.rows] = b.hashes[from]!;
+    this.flags[this.rows] = b.flags[from]! & ~NEW_KEY;
+    this.rows++;
+    if (to > from + 1) this.addRows(b, from + 1, to);
   }
 
   take(): InventoryBatch {
-    const rows = this.rows;
-    const batch: InventoryBatch = {
-      rows,
-      bytes: this.bytes.slice(0, this.length),
-      ends: this.ends.slice(0, FIELDS * rows),
-      numbers: this.numbers.slice(0, 3 * rows),
-      hashes: this.hashes.slice(0, rows),
-      flags: this.flags.slice(0, rows),
-    };
-    this.rows = 0;
-    this.length = 0;
-    return batch;
-  }
-
-  /** Room for `rows` more rows and `bytes` more bytes. */
-  private reserve(rows: number, bytes: number): void {
-    if (this.length + bytes > this.bytes.length) {
-      const bigger = new Uint8Array(Math.max(2 * this.bytes.length, this.length + bytes));
-      bigger.set(this.bytes.subarray(0, this.length));
-      this.bytes = bigger;
-    }
-    const need = this.rows + rows;
-    if (need <= this.flags.length) return;
-    const capacity = Math.max(2 * this.flags.length, need);
-    const grow = <T extends Uint32Array | Float64Array | Int32Array | Uint8Array>(a: T, per: number): T => {
-      const next = new (a.constructor as new (n: number) => T)(per * capacity);
-      next.set(a);
-      return next;
-    };
-    [this.ends, this.numbers, this.hashes, this.flags] = [
-      grow(this.ends, FIELDS),
-      grow(this.numbers, 3),
-      grow(this.hashes, 1),
-      grow(this.flags, 1),
-    ];
+    return this.cut();
   }
 }
