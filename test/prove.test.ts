@@ -512,6 +512,10 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     ).toEqual([
       // the matrix has no EFS attack and the quickstart no EFS replica: the statement is pinned by its policy test.
       'airgap-vault-data/DenyEfsReplicaChangesExceptBreakGlass',
+      // the restore account's operator may delete a snapshot only where its policy lets it, the drill's copies: the
+      // SCP line that would stop a widened policy opens nothing the matrix sees (its attacks are on the vault's
+      // copies); pinned in src/infra/guardrails/policies.test.ts and by the drill's clean-up tests above.
+      'airgap-vault-recovery-points/RestoreOperatorDeletesOnlyDrillCopies',
       // the operator's own policy grants nothing on a copy but sharing, so the SCP line that would stop a widened one
       // opens nothing the matrix sees; pinned in src/infra/guardrails/policies.test.ts.
       'airgap-vault-recovery-points/OperatorOnlySharesSnapshots',
