@@ -92,7 +92,8 @@ const emulating = new AsyncLocalStorage<true>();
 /**
  * Calls `listener` with every command any client of any factory sends from now on, until the returned function is
  * called: what a run of a command needs of each account's role (`test/operator-grants.test.ts` holds each call to
- * the role's policy). Commands only: a client mock that replaces `send` bypasses it.
+ * the role's policy). Commands are seen as they are handed to `send`, so a client mock that stubs the client class's
+ * `send` (aws-sdk-client-mock's `mockClient(Class)`) is observed too.
  */
 export function observeCommands(listener: (sent: SentCommand) => void): () => void {
   observers.add(listener);
@@ -112,33 +113,39 @@ function notify(sent: SentCommand): void {
   for (const listener of observers) listener(sent);
 }
 
-interface WithMiddleware {
-  middlewareStack: {
-    add(
-      mw: (
-        next: (args: { input: unknown }) => Promise<unknown>,
-        context: { clientName?: string; commandName?: string },
-      ) => (args: { input: unknown }) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
-    ): void;
-  };
+/** An SDK command as `send` receives it: its input, and its operation schema `[kind, namespace, name, …]`. */
+interface SdkCommand {
+  input: Record<string, unknown>;
+  schema?: unknown;
+}
+interface Sends {
+  send(command: SdkCommand, ...rest: unknown[]): Promise<unknown>;
 }
 
-function observed<C>(client: C, who: Pick<SentCommand, 'account' | 'role' | 'region'>): C {
-  (client as WithMiddleware).middlewareStack.add(
-    (next, context) => (args) => {
-      if (observers.size > 0 && !emulating.getStore())
-        notify({
-          ...who,
-          client: context.clientName ?? '?',
-          command: (context.commandName ?? '?').replace(/Command$/, ''),
-          input: args.input as Record<string, unknown>,
-        });
-      return next(args);
-    },
-    { step: 'initialize', name: 'airgapObserveCommands' },
-  );
+/**
+ * The client with its own `send` that tells observers, then calls the class's `send` as it is at that moment (the
+ * SDK's, or a client mock's stub of it).
+ */
+function observed<C>(
+  client: C,
+  clientName: string,
+  who: Pick<SentCommand, 'account' | 'role' | 'region'>,
+): C {
+  const proto = Object.getPrototypeOf(client) as Sends;
+  (client as Sends).send = function (command, ...rest) {
+    if (observers.size > 0 && !emulating.getStore())
+      notify({ ...who, client: clientName, command: operationName(command), input: command.input });
+    return proto.send.call(this, command, ...rest);
+  };
   return client;
+}
+
+/** The operation's name from its schema (kept in minified bundles, unlike the class name). */
+function operationName(command: SdkCommand): string {
+  const schema = command.schema;
+  return Array.isArray(schema) && typeof schema[2] === 'string'
+    ? schema[2]
+    : command.constructor.name.replace(/Command$/, '');
 }
 
 export class AwsClients {
@@ -166,6 +173,7 @@ export class AwsClients {
         new Client(
           this.config(region, home ? this.options.baseCredentials : this.accountCredentials(account)),
         ),
+        Client.name,
         { account, role: this.options.roleName, region },
       );
       this.cache.set(key, client);
@@ -178,7 +186,7 @@ export class AwsClients {
     const key = `${Client.name}/base/${region}`;
     let client = this.cache.get(key) as C | undefined;
     if (!client) {
-      client = observed(new Client(this.config(region, this.options.baseCredentials)), {
+      client = observed(new Client(this.config(region, this.options.baseCredentials)), Client.name, {
         account: undefined,
         role: undefined,
         region,
