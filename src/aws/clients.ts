@@ -102,11 +102,20 @@ export function observeCommands(listener: (sent: SentCommand) => void): () => vo
 
 /**
  * Runs a sandbox EMULATION (a behaviour moto lacks, done with other calls): observers see `standsFor`, the call AWS
- * would receive in its place, and none of the emulation's own calls, which AWS would never receive.
+ * would receive in its place, and none of the emulation's own calls, which AWS would never receive. A call whose
+ * input depends on the work's outcome (a job sized by what was done) is given as a function of its result, and
+ * seen after it (none when it returns undefined).
  */
-export function emulation<T>(standsFor: SentCommand | undefined, work: () => Promise<T>): Promise<T> {
-  if (standsFor && !emulating.getStore()) notify(standsFor);
-  return emulating.run(true, work);
+export async function emulation<T>(
+  standsFor: SentCommand | ((result: T) => SentCommand | undefined) | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  const outermost = !emulating.getStore();
+  if (outermost && standsFor && typeof standsFor !== 'function') notify(standsFor);
+  const result = await emulating.run(true, work);
+  const after = outermost && typeof standsFor === 'function' ? standsFor(result) : undefined;
+  if (after) notify(after);
+  return result;
 }
 
 function notify(sent: SentCommand): void {
