@@ -264,7 +264,7 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
   },
   {
     sid: 'ReplicateFileSystemsIntoTheVault',
-    commands: ['efs configure-replication', 'snapshots status'],
+    commands: ['efs configure-replication', 'snapshots status', 'cost'],
     accounts: ['workload'],
     actions: [
       'elasticfilesystem:DescribeFileSystems',
