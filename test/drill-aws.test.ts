@@ -1,17 +1,40 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { CreateVolumeCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSnapshotCommand,
+  CreateVolumeCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { CreateDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import {
+  CreateBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients, observeCommands, type SentCommand } from '../src/aws/clients.js';
 import { preflight, type PreflightCheck } from '../src/drill/preflight.js';
-import { RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, TAGS } from '../src/config/index.js';
+import { cleanUpDrill } from '../src/drill/cleanup.js';
+import { keyArnOf } from '../src/protect/kms/key-facts.js';
+import { snapshotApis } from '../src/protect/snapshots/apis.js';
+import { drillName } from '../src/drill/prefix.js';
 import { keepEvidence, type KeptEvidence } from '../src/drill/evidence-store.js';
 import { CheckFailed } from '../src/errors.js';
 import { runDrill, type DrillEvidence } from '../src/drill/run.js';
@@ -127,20 +150,172 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
     expect(evidence.preflight.filter((c) => !c.passed)).toEqual([]);
   });
 
-  it('every call it sends is allowed to the role that sends it (AirGapOperator, or AirGapRestore for the restore account’s steps; policies evaluated by iam-simulate), but for the one step it still takes as the operator that another role should', async () => {
+  it('every call it sends is allowed to the role that sends it: AirGapOperator, or AirGapRestore for the restore account’s restore steps (policies evaluated by iam-simulate)', async () => {
     const model = loadModel(config, templates);
     const facts = await resourceFacts(moto.clients, config, model);
     expect(sent.length).toBeGreaterThan(0);
-    const denied = await deniedCalls(model, 'drill --target aws', sent, facts);
-    // Not granted on purpose, a step to move to another role: the tagging and clean-up of restore buckets (the
-    // restore account's restore role deletes nothing; the operator writes nothing there). Vault copies and catalog
-    // writes are the deployed copier's (AirGapSnapshotCopier): the drill on AWS only reads the catalog for them.
-    expect([...new Set(denied.map((d) => `${d.kind} ${d.role} ${d.action}`))].sort()).toEqual([
-      'restore AirGapOperator s3:DeleteBucket',
-      'restore AirGapOperator s3:GetBucketTagging',
-      'restore AirGapOperator s3:ListAllMyBuckets',
-      'restore AirGapOperator s3:PutBucketTagging',
+    // Its restore buckets are created by the restore role and verified and removed by the operator, both by the
+    // drill's name. (Vault copies and catalog writes are the deployed copier's: the drill only reads the catalog.)
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ account: RESTORE, role: ROLE_NAMES.restore, command: 'CreateBucket' }),
+        expect.objectContaining({ account: RESTORE, role: ROLE_NAMES.operator, command: 'DeleteBucket' }),
+      ]),
+    );
+    expect((await deniedCalls(model, 'drill --target aws', sent, facts)).map((d) => d.line)).toEqual([]);
+  });
+
+  it('its restore step’s calls in the restore account (copy, then restore, each tagged as created) are granted to the restore role, and its clean-up’s to the operator, which leaves a real restore (moto: it copies no shared snapshot, so the restore role copies stand-ins of the vault copies in its own account)', async () => {
+    const id = evidence.id;
+    const rds = moto.clients.for(RDSClient, RESTORE, region);
+    const s3 = moto.clients.for(S3Client, RESTORE, region);
+    // Stand-ins for the shared vault copies (created unobserved, untagged: the clean-up must leave them).
+    await rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: 'stand-in-db',
+        DBInstanceClass: 'db.t3.micro',
+        Engine: 'postgres',
+        AllocatedStorage: 20,
+        MasterUsername: 'u',
+        MasterUserPassword: 'password1',
+      }),
+    );
+    await rds.send(
+      new CreateDBSnapshotCommand({
+        DBInstanceIdentifier: 'stand-in-db',
+        DBSnapshotIdentifier: 'stand-in-rds',
+      }),
+    );
+    await rds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'stand-in-cluster',
+        Engine: 'aurora-postgresql',
+        MasterUsername: 'u',
+        MasterUserPassword: 'password1',
+      }),
+    );
+    await rds.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: 'stand-in-cluster',
+        DBClusterSnapshotIdentifier: 'stand-in-aurora',
+      }),
+    );
+    const ec2 = moto.clients.for(EC2Client, RESTORE, region);
+    const volume = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 8 }));
+    const ebs = await ec2.send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId! }));
+    // A real restore, which the operator may neither read nor delete.
+    await rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: 'airgap-restore-orders',
+        DBInstanceClass: 'db.t3.micro',
+        Engine: 'postgres',
+        AllocatedStorage: 20,
+        MasterUsername: 'u',
+        MasterUserPassword: 'password1',
+        Tags: [{ Key: TAGS.restoredFrom, Value: 'c0ffee' }],
+      }),
+    );
+    await s3.send(new CreateBucketCommand({ Bucket: 'airgap-restore-orders' }));
+
+    const calls: SentCommand[] = [];
+    const stop = observeCommands((c) => calls.push(c));
+    const operator = new AwsClients({
+      region,
+      roleName: ROLE_NAMES.operator,
+      endpoint: moto.server.endpoint,
+    });
+    const apis = snapshotApis(operator.as(ROLE_NAMES.restore));
+    const kmsKeyArn = (await keyArnOf(
+      operator.as(ROLE_NAMES.restore),
+      RESTORE,
+      region,
+      RESOURCE_NAMES.restoreKeyAlias(config),
+    ))!;
+    const restored: string[] = [];
+    const copies: string[] = [];
+    try {
+      for (const [n, [service, standIn]] of (
+        [
+          ['rds', 'stand-in-rds'],
+          ['aurora', 'stand-in-aurora'],
+          ['ebs', ebs.SnapshotId!],
+        ] as const
+      ).entries()) {
+        // What restoreSnapshot asks of the restore role once the vault copy is shared: copy it under the restore
+        // key as `airgap-restore-<catalog id>`, then restore it under the drill's name, both tagged with the drill id.
+        const tags = { [TAGS.drill]: id, [TAGS.restoredFrom]: `catalog-${n}` };
+        const source = (await apis[service].describeOwned(RESTORE, region, standIn))!;
+        const copy = await apis[service].copyWithin(source, {
+          account: RESTORE,
+          region,
+          id: `airgap-restore-${n}0123456789abcdef0123456`,
+          kmsKeyArn,
+          tags: { ...tags, [TAGS.sourceArn]: source.arn },
+        });
+        copies.push(copy.id);
+        const r = await apis[service].restoreFrom(copy, {
+          account: RESTORE,
+          region,
+          name: drillName(id, `restore-${n}`),
+          tags,
+        });
+        restored.push(r.id);
+      }
+    } finally {
+      stop();
+    }
+    const stopCleanUp = observeCommands((c) => calls.push(c));
+    const done = await cleanUpDrill(operator, config, id).finally(stopCleanUp);
+    expect(done.failed).toEqual([]);
+    expect(done.deleted).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`:db:${drillName(id, 'restore-0')}`),
+        expect.stringContaining(`:db:${drillName(id, 'restore-1')}-1`),
+        expect.stringContaining(`:cluster:${drillName(id, 'restore-1')}`),
+        expect.stringContaining(`:snapshot:${copies[0]}`),
+        expect.stringContaining(`:cluster-snapshot:${copies[1]}`),
+        copies[2],
+        restored[2],
+      ]),
+    );
+    const restoreRoleCalls = calls.filter((c) => c.role === ROLE_NAMES.restore).map((c) => c.command);
+    expect(restoreRoleCalls).toEqual(
+      expect.arrayContaining([
+        'CopyDBSnapshot',
+        'RestoreDBInstanceFromDBSnapshot',
+        'CopyDBClusterSnapshot',
+        'RestoreDBClusterFromSnapshot',
+        'CopySnapshot',
+        'CreateVolume',
+      ]),
+    );
+    const deletes = calls.filter((c) => c.account === RESTORE && c.command.startsWith('Delete'));
+    expect(new Set(deletes.map((c) => c.command))).toEqual(
+      new Set([
+        'DeleteDBInstance',
+        'DeleteDBCluster',
+        'DeleteDBSnapshot',
+        'DeleteDBClusterSnapshot',
+        'DeleteVolume',
+        'DeleteSnapshot',
+      ]),
+    );
+    const model = loadModel(config, templates);
+    const denied = await deniedCalls(
+      model,
+      'drill --target aws',
+      calls,
+      await resourceFacts(moto.clients, config, model),
+    );
+    expect(denied.map((d) => d.line)).toEqual([]);
+    const left = await rds.send(new DescribeDBInstancesCommand({}));
+    expect(left.DBInstances?.map((d) => d.DBInstanceIdentifier).sort()).toEqual([
+      'airgap-restore-orders',
+      'stand-in-db',
     ]);
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain(
+      'airgap-restore-orders',
+    );
   });
 
   it('creates only drill-named resources, and its objects only under its own prefix', () => {
@@ -152,7 +327,7 @@ describe('airgap drill --target aws, against moto as if it were AWS (no provisio
         expect.stringContaining(`:db:airgap-drill-${evidence.id}-rds-0`),
         expect.stringContaining(`:cluster:airgap-drill-${evidence.id}-aurora-0`),
         expect.stringMatching(/^vol-/),
-        `s3://airgap-restore-${evidence.id}-s3-0`,
+        `s3://${drillName(evidence.id, 's3-0')}`,
       ]),
     );
   });

@@ -322,6 +322,84 @@ describe('the restore workflow role (Strict mode)', () => {
   });
 });
 
+describe('the drill’s clean-up in the restore account: its own restores only (Strict mode, with MFA)', () => {
+  const RESTORE = '200000000004';
+  const VAULT = '200000000002';
+  const person = (m: ProofModel, account: string, role: string) => ({
+    ...principals(m).find((p) => p.id === `role:${account}:${role}`)!,
+    mfa: true,
+  });
+  const may = async (
+    who: { account: string; role: string },
+    action: string,
+    resource: string,
+    tags: Record<string, string> = {},
+  ) => {
+    const m = fresh();
+    // Bucket ARNs name no account: the operator's own (the grant's aws:ResourceAccount condition checks it).
+    const at = resource.split(':')[4] || who.account;
+    const context = {
+      'aws:ViaAWSService': 'false',
+      // A person on the quickstart's allowed network (access.allowedCidrs).
+      'aws:SourceIp': '203.0.113.7',
+      'aws:ResourceAccount': at,
+      ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+    };
+    return (
+      await authorize(
+        m,
+        person(m, who.account, who.role),
+        { action, resource, resourceAccount: at, context },
+        'Strict',
+      )
+    ).allowed;
+  };
+  const operator = { account: RESTORE, role: ROLE_NAMES.operator };
+  const drill = { 'airgap:drill': '20261123t130000000z' };
+  const copy = (account: string) =>
+    `arn:aws:rds:us-east-1:${account}:snapshot:airgap-restore-0123456789abcdef`;
+
+  it('the restore account’s operator deletes the drill’s restored databases, copies, volumes and buckets', async () => {
+    expect(
+      await may(
+        operator,
+        'rds:DeleteDBInstance',
+        `arn:aws:rds:us-east-1:${RESTORE}:db:airgap-drill-x-restore-0`,
+      ),
+    ).toBe(true);
+    expect(await may(operator, 'rds:DeleteDBSnapshot', copy(RESTORE), drill)).toBe(true);
+    expect(await may(operator, 'ec2:DeleteSnapshot', 'arn:aws:ec2:us-east-1::snapshot/snap-1', drill)).toBe(
+      true,
+    );
+    expect(
+      await may(operator, 'ec2:DeleteVolume', `arn:aws:ec2:us-east-1:${RESTORE}:volume/vol-1`, drill),
+    ).toBe(true);
+    expect(await may(operator, 's3:DeleteBucket', 'arn:aws:s3:::airgap-drill-x-s3-0')).toBe(true);
+  });
+
+  it('and nothing a real restore made, nor anything in the vault account, not even tagged as the drill’s', async () => {
+    expect(
+      await may(
+        operator,
+        'rds:DeleteDBInstance',
+        `arn:aws:rds:us-east-1:${RESTORE}:db:airgap-restore-orders`,
+      ),
+    ).toBe(false);
+    expect(await may(operator, 'rds:DeleteDBSnapshot', copy(RESTORE))).toBe(false);
+    expect(await may(operator, 'ec2:DeleteVolume', `arn:aws:ec2:us-east-1:${RESTORE}:volume/vol-1`)).toBe(
+      false,
+    );
+    expect(await may(operator, 's3:DeleteBucket', 'arn:aws:s3:::airgap-restore-orders')).toBe(false);
+    expect(await may(operator, 's3:GetObject', 'arn:aws:s3:::airgap-restore-orders/k')).toBe(false);
+    const vaultOperator = { account: VAULT, role: ROLE_NAMES.operator };
+    expect(await may(vaultOperator, 'rds:DeleteDBSnapshot', copy(VAULT), drill)).toBe(false);
+    // The restore role, which tags what it restores, deletes nothing.
+    const restoreRole = { account: RESTORE, role: ROLE_NAMES.restore };
+    expect(await may(restoreRole, 'rds:DeleteDBSnapshot', copy(RESTORE), drill)).toBe(false);
+    expect(await may(restoreRole, 's3:DeleteBucket', 'arn:aws:s3:::airgap-drill-x-s3-0')).toBe(false);
+  });
+});
+
 describe('people in the vault organization: MFA and allow-listed networks (direct calls, Strict mode)', () => {
   const ALLOWED = '203.0.113.7';
   const OUTSIDE = '198.51.100.7';
@@ -434,6 +512,10 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
     ).toEqual([
       // the matrix has no EFS attack and the quickstart no EFS replica: the statement is pinned by its policy test.
       'airgap-vault-data/DenyEfsReplicaChangesExceptBreakGlass',
+      // the restore account's operator may delete a snapshot only where its policy lets it, the drill's copies: the
+      // SCP line that would stop a widened policy opens nothing the matrix sees (its attacks are on the vault's
+      // copies); pinned in src/infra/guardrails/policies.test.ts and by the drill's clean-up tests above.
+      'airgap-vault-recovery-points/RestoreOperatorDeletesOnlyDrillCopies',
       // the operator's own policy grants nothing on a copy but sharing, so the SCP line that would stop a widened one
       // opens nothing the matrix sees; pinned in src/infra/guardrails/policies.test.ts.
       'airgap-vault-recovery-points/OperatorOnlySharesSnapshots',

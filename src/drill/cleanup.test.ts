@@ -18,7 +18,6 @@ import {
 import {
   DeleteBucketCommand,
   DeleteObjectCommand,
-  GetBucketTaggingCommand,
   GetObjectTaggingCommand,
   ListBucketsCommand,
   ListObjectVersionsCommand,
@@ -30,7 +29,7 @@ import { AwsClients } from '../aws/clients.js';
 import { parseConfig } from '../config/load.js';
 import { TAGS } from '../config/names.js';
 import { cleanUpDrill } from './cleanup.js';
-import { drillPrefix } from './prefix.js';
+import { drillName, drillPrefix } from './prefix.js';
 
 const ID = '20261123t130000000z';
 const mine = [{ Key: TAGS.drill, Value: ID }];
@@ -99,15 +98,19 @@ describe('drill clean-up on AWS (client mock: a delete AWS refuses half-way is n
     s3.on(GetObjectTaggingCommand, { VersionId: 'v1' }).resolves({ TagSet: mine });
     s3.on(GetObjectTaggingCommand, { VersionId: 'v2' }).resolves({ TagSet: [] });
     s3.on(DeleteObjectCommand, { Bucket: 'data' }).rejects(failed('AccessDenied', 'denied'));
+    // As if S3 ignored the prefix: another drill's restore bucket, a real restore's and production's come back too.
     s3.on(ListBucketsCommand).resolves({
-      Buckets: [{ Name: `airgap-restore-${ID}-0` }, { Name: 'payroll' }, { Name: 'airgap-restore-other' }],
+      Buckets: [
+        { Name: drillName(ID, 's3-0') },
+        { Name: 'payroll' },
+        { Name: 'airgap-restore-orders' },
+        { Name: drillName('20261122t090000000z', 's3-0') },
+      ],
     });
-    s3.on(GetBucketTaggingCommand, { Bucket: `airgap-restore-${ID}-0` }).resolves({ TagSet: mine });
-    s3.on(GetBucketTaggingCommand, { Bucket: 'airgap-restore-other' }).resolves({ TagSet: other });
-    s3.on(ListObjectVersionsCommand, { Bucket: `airgap-restore-${ID}-0` }).resolves({
+    s3.on(ListObjectVersionsCommand, { Bucket: drillName(ID, 's3-0') }).resolves({
       Versions: [{ Key: 'k', VersionId: 'r1', LastModified: new Date() }],
     });
-    s3.on(DeleteObjectCommand, { Bucket: `airgap-restore-${ID}-0` }).resolves({});
+    s3.on(DeleteObjectCommand, { Bucket: drillName(ID, 's3-0') }).resolves({});
     s3.on(DeleteBucketCommand).resolves({});
   });
   afterEach(() => {
@@ -123,7 +126,7 @@ describe('drill clean-up on AWS (client mock: a delete AWS refuses half-way is n
         'arn:cluster:c',
         'arn:snapshot:s',
         'vol-1',
-        `s3://airgap-restore-${ID}-0`,
+        `s3://${drillName(ID, 's3-0')}`,
       ]),
     );
     expect(report.failed).toEqual(
@@ -139,15 +142,19 @@ describe('drill clean-up on AWS (client mock: a delete AWS refuses half-way is n
     );
   });
 
-  it('never touches what does not carry this drill’s tag: production, or another drill’s resources', async () => {
+  it('never touches what does not carry this drill’s tag or name: production, a real restore, or another drill’s resources', async () => {
     const clients = new AwsClients({ region: 'us-east-1', roleName: 'AirGapOperator' });
     await cleanUpDrill(clients, config, ID);
     const dbs = sent(rds, DeleteDBInstanceCommand).map((i) => i['DBInstanceIdentifier']);
     expect(new Set(dbs)).toEqual(new Set(['a', 'b']));
     expect(sent(ec2, DeleteVolumeCommand).map((i) => i['VolumeId'])).toEqual(['vol-1', 'vol-1']);
     expect(sent(s3, DeleteObjectCommand).map((i) => i['VersionId'])).toEqual(['v1', 'r1']);
-    expect(sent(s3, DeleteBucketCommand).map((i) => i['Bucket'])).toEqual([`airgap-restore-${ID}-0`]);
-    // Buckets outside the restore prefix are never even asked for their tags.
-    expect(sent(s3, GetBucketTaggingCommand).map((i) => i['Bucket'])).not.toContain('payroll');
+    expect(sent(s3, DeleteBucketCommand).map((i) => i['Bucket'])).toEqual([drillName(ID, 's3-0')]);
+    // Restore buckets are asked for by this drill's name, and only that one is even listed.
+    expect(sent(s3, ListBucketsCommand).map((i) => i['Prefix'])).toEqual([drillName(ID, '')]);
+    expect(sent(s3, ListObjectVersionsCommand).map((i) => i['Bucket'])).toEqual([
+      'data',
+      drillName(ID, 's3-0'),
+    ]);
   });
 });

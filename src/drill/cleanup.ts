@@ -19,16 +19,14 @@ import {
 import {
   DeleteBucketCommand,
   DeleteObjectCommand,
-  GetBucketTaggingCommand,
   GetObjectTaggingCommand,
-  ListBucketsCommand,
+  paginateListBuckets,
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, TAGS, type Config } from '../config/index.js';
-import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { listVersions } from '../protect/s3/versions.js';
-import { drillPrefix } from './prefix.js';
+import { drillName, drillPrefix } from './prefix.js';
 
 /** What clean-up deleted, and each thing it could not delete or list, with AWS's reason. */
 export interface CleanUpReport {
@@ -52,8 +50,8 @@ const why = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
 
 /**
  * Deletes what one drill created on AWS, found by its drill tag and nothing else: databases, clusters, volumes and
- * their snapshots in the workload and restore accounts, the drill's object versions in the protected buckets, and
- * the restore buckets. Vault copies stay: they are locked, and expire by retention like any other copy.
+ * their snapshots in the workload and restore accounts, the drill's object versions in the protected buckets; and
+ * the restore buckets, by their drill name. Vault copies stay: they are locked, and expire by retention like any other copy.
  * A failure never stops it: every resource is tried, and each one it could not delete (or list) is reported.
  */
 export async function cleanUpDrill(clients: AwsClients, config: Config, id: string): Promise<CleanUpReport> {
@@ -235,24 +233,20 @@ async function* drillObjects(s3: S3Client, bucket: string, id: string): AsyncGen
     }));
 }
 
-/** Restore buckets (the only ones named so) tagged with the drill id, emptied then deleted; no other bucket is read. */
+/**
+ * The drill's restore buckets: named `airgap-drill-<id>-…` (a name no other restore takes, and the only buckets the
+ * operator may delete in the restore account), emptied then deleted; no other bucket is read.
+ */
 async function* restoreBuckets(s3: S3Client, id: string): AsyncGenerator<Found[]> {
-  const { Buckets } = await s3.send(new ListBucketsCommand({}));
-  yield (Buckets ?? [])
-    .filter((b) => b.Name?.startsWith(RESTORE_BUCKET_PREFIX))
-    .map((b) => ({
+  const Prefix = drillName(id, '');
+  for await (const page of paginateListBuckets({ client: s3 }, { Prefix }))
+    yield (page.Buckets ?? []).map((b) => ({
       name: `s3://${b.Name!}`,
-      mine: async () => {
-        const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: b.Name! })).catch((e: unknown) => {
-          // A bucket without tags is not the drill's; any other error is one to report.
-          if ((e as Error).name === 'NoSuchTagSet') return { TagSet: [] };
-          throw e;
-        });
-        return carries(tags.TagSet, id);
-      },
+      // The prefix asks S3 for the drill's own; the check holds even where the prefix is ignored.
+      mine: () => b.Name!.startsWith(Prefix),
       remove: async () => {
-        for await (const page of listVersions(s3, b.Name!))
-          for (const v of page)
+        for await (const versions of listVersions(s3, b.Name!))
+          for (const v of versions)
             await s3.send(new DeleteObjectCommand({ Bucket: b.Name!, Key: v.key, VersionId: v.versionId }));
         await s3.send(new DeleteBucketCommand({ Bucket: b.Name! }));
       },

@@ -1,10 +1,9 @@
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../config/index.js';
 import { AwsClients } from '../aws/clients.js';
-import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { SNAPSHOT_SERVICES, type SnapshotApi, type SnapshotService } from '../protect/snapshots/model.js';
 import type { ProofModel } from '../proof/model.js';
 import { authorizeAttempt, s3Attempts, sampleKey, type Attempt, type DrillScope } from './attacks.js';
-import { drillPrefix } from './prefix.js';
+import { drillName, drillPrefix } from './prefix.js';
 import { drillCoverage, type Coverage } from './coverage.js';
 import { deleteMarkerAttempts } from './delete-marker-attack.js';
 import { preflight, type PreflightCheck } from './preflight.js';
@@ -68,7 +67,7 @@ export async function planDrill(
   const onAws = opts.target === 'aws';
   const scope: DrillScope = { id: ID, prefix: onAws ? drillPrefix(ID) : '', sendsProductionAttacks: !onAws };
   const name = (service: SnapshotService, configured: string | undefined, n: number) =>
-    onAws ? `airgap-drill-${ID}-${service}-${n}` : (configured ?? `drill-${service}-${n}`);
+    onAws ? drillName(ID, `${service}-${n}`) : (configured ?? `drill-${service}-${n}`);
   const clients =
     opts.clients ??
     new AwsClients({ region: config.vault.region, roleName: ROLE_NAMES.operator, endpoint: opts.endpoint });
@@ -82,7 +81,7 @@ export async function planDrill(
     creates.push(
       `${opts.keys} objects written, overwritten and deleted in s3://${b.bucket}/${scope.prefix} (account ${b.account}), their copies in s3://${b.vaultBucket}`,
       `a KMS key in ${b.account} (the workload key the attacker schedules for deletion)`,
-      `restore bucket ${RESTORE_BUCKET_PREFIX}${ID}-s3-${n} in the restore account ${restoreAccount}`,
+      `restore bucket ${drillName(ID, `s3-${n}`)} in the restore account ${restoreAccount}`,
     );
     const markers = deleteMarkerAttempts({ clients, config, model, bucket: b, scope });
     add(model, markers.guarded);
@@ -110,7 +109,7 @@ export async function planDrill(
       for (const c of configured.length ? configured : [undefined]) {
         const resourceId = name(service, c, n++);
         creates.push(
-          `${service} ${resourceId} in ${sel.account} (${region}), a snapshot of it, its vault copy in ${vaultAccount} and its restore in ${restoreAccount}`,
+          `${service} ${resourceId} in ${sel.account} (${region}), a snapshot of it, its vault copy in ${vaultAccount} and its restore ${drillName(ID, `restore-${seeds.length}`)} in ${restoreAccount}`,
         );
         const snapshotId = `<snapshot of ${resourceId}>`;
         seeds.push({

@@ -1,11 +1,10 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
-import { protectedBuckets, RESOURCE_NAMES, TAGS, type Config } from '../config/index.js';
+import { S3Client } from '@aws-sdk/client-s3';
+import { protectedBuckets, RESOURCE_NAMES, type Config } from '../config/index.js';
 import type { Finding } from '../audit/model.js';
 import { InputError } from '../errors.js';
-import { RESTORE_BUCKET_PREFIX } from '../infra/restore/restore-stack.js';
 import { TEMPLATES_ONLY } from '../infra/app.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
@@ -21,6 +20,7 @@ import { drillCoverage, type Coverage } from './coverage.js';
 import { DRILL_KEYS, DRILL_STEPS } from './plan.js';
 import { driftAfterAttack, runDeleteMarkerAttack, type DeleteMarkerOutcome } from './delete-marker-attack.js';
 import { keepEvidence, type KeptEvidence } from './evidence-store.js';
+import { drillName } from './prefix.js';
 import type { PreflightCheck } from './preflight.js';
 import { runSnapshotAttacks } from './snapshot-attacks.js';
 import { verifyRestoredObjects, type Verification } from './restored-objects.js';
@@ -270,17 +270,13 @@ export async function runDrill(
     const restoredSnapshots = await step(DRILL_STEPS.restore, async () => {
       for (const b of buckets) {
         const t0 = Date.now();
+        // Named as the drill's own (the name carries its id): its clean-up finds it by name, no tag needed.
         const report = await restoreBucket(clients, config, b, {
           at: pointInTime,
-          to: `${RESTORE_BUCKET_PREFIX}${id}-s3-${restores.length}`,
+          to: drillName(id, `s3-${restores.length}`),
+          drill: id,
           ...(scope.prefix ? { prefix: scope.prefix } : {}),
         });
-        await clients.for(S3Client, report.targetAccount, config.vault.region).send(
-          new PutBucketTaggingCommand({
-            Bucket: report.target,
-            Tagging: { TagSet: [{ Key: TAGS.drill, Value: id }] },
-          }),
-        );
         restores.push(report);
         rto.push({
           resource: `s3://${b.bucket}`,

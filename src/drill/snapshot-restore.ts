@@ -1,13 +1,13 @@
 import { DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../aws/clients.js';
-import { TAGS } from '../config/index.js';
 import type { SnapshotService } from '../protect/snapshots/model.js';
 import {
   restoreSnapshot,
   type SnapshotRestoreContext,
   type SnapshotRestoreReport,
 } from '../protect/snapshots/restore.js';
+import { drillName } from './prefix.js';
 import type { VaultedSnapshot } from './snapshot-workload.js';
 
 export interface RestoredSnapshot {
@@ -41,10 +41,10 @@ export async function restoreSnapshots(
     const outcome = await restoreSnapshot(ctx, {
       service: v.service,
       from: v.vaultCopyId,
-      to: `airgap-restore-${drill.id}-${n}`,
+      to: drillName(drill.id, `restore-${n}`),
       waitMs: drill.waitMs,
       pollMs: 15_000,
-      tags: { [TAGS.drill]: drill.id },
+      drill: drill.id,
     }).then(
       (report) => ({ report }),
       (e: unknown) => ({ error: `${(e as Error).name}: ${(e as Error).message}` }),

@@ -14,7 +14,7 @@ import { ensureLockedBucket } from '../sandbox/locked-bucket.js';
 import { emulatedSnapshotApis, restoreRoleApis } from '../sandbox/snapshot-copy-emulator.js';
 import { provisionSnapshotSandbox } from '../sandbox/snapshot-provision.js';
 import { cleanUpDrill, type CleanUpReport } from './cleanup.js';
-import { drillPrefix } from './prefix.js';
+import { drillName, drillPrefix } from './prefix.js';
 import { preflight, type PreflightCheck } from './preflight.js';
 import type { ManifestEntry } from './workload.js';
 
@@ -149,7 +149,7 @@ export async function awsTarget(
     apis: snapshotApis(clients),
     restore: { clients: restoreClients, apis: snapshotApis(restoreClients) },
     prefix,
-    name: (service, _configured, n) => `airgap-drill-${opts.id}-${service}-${n}`,
+    name: (service, _configured, n) => drillName(opts.id, `${service}-${n}`),
     sendsProductionAttacks: false,
     copyWaitMs: opts.copyWaitMs ?? Math.max(config.rpoMinutes.rds, config.rpoMinutes.ebs) * 60_000,
     runsCopier: false,

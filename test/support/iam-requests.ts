@@ -6,7 +6,8 @@ export interface IamRequest {
   action: string;
   resource: string;
   resourceAccount: string;
-  context?: Record<string, string>;
+  /** What the request shows of itself (the tags it sets, the call that creates what it tags). */
+  context?: Record<string, string | string[]>;
   /** The resource whose policy governs this one (a recovery point: its backup vault). */
   governedBy?: string;
 }
@@ -140,6 +141,71 @@ const ARNS: Record<string, (i: Input, at: SentCommand, facts: ResourceFacts) => 
   ],
 };
 
+/**
+ * RDS calls that create what their `Tags` tag: RDS also authorizes rds:AddTagsToResource on what they create
+ * ("Grant permission to tag Amazon RDS resources during creation", RDS User Guide).
+ */
+const RDS_CREATES: Record<string, [type: string, key: string]> = {
+  CreateDBInstance: ['db', 'DBInstanceIdentifier'],
+  RestoreDBInstanceFromDBSnapshot: ['db', 'DBInstanceIdentifier'],
+  CreateDBCluster: ['cluster', 'DBClusterIdentifier'],
+  RestoreDBClusterFromSnapshot: ['cluster', 'DBClusterIdentifier'],
+  CreateDBSnapshot: ['snapshot', 'DBSnapshotIdentifier'],
+  CopyDBSnapshot: ['snapshot', 'TargetDBSnapshotIdentifier'],
+  CreateDBClusterSnapshot: ['cluster-snapshot', 'DBClusterSnapshotIdentifier'],
+  CopyDBClusterSnapshot: ['cluster-snapshot', 'TargetDBClusterSnapshotIdentifier'],
+};
+
+/** EC2 calls that tag what they create (TagSpecifications): EC2 also authorizes ec2:CreateTags on it. */
+const EC2_CREATES: Record<string, string> = {
+  CopySnapshot: 'snapshot',
+  CreateSnapshot: 'snapshot',
+  CreateVolume: 'volume',
+};
+
+type TagInput = { Key?: string; Value?: string }[] | undefined;
+const tagContext = (tags: TagInput) => ({
+  ...Object.fromEntries((tags ?? []).map((t) => [`aws:RequestTag/${t.Key}`, t.Value ?? ''])),
+  'aws:TagKeys': (tags ?? []).map((t) => t.Key!),
+});
+
+/** The tagging a create call implies, on what it creates, as its own request. */
+function tagOnCreate(sent: SentCommand, service: string): IamRequest[] {
+  const account = sent.account!;
+  if (service === 'rds' && RDS_CREATES[sent.command]) {
+    const tags = sent.input['Tags'] as TagInput;
+    const [type, key] = RDS_CREATES[sent.command]!;
+    const id = str(sent.input[key]);
+    if (!tags?.length || !id) return [];
+    return [
+      {
+        action: 'rds:AddTagsToResource',
+        resource: rdsArn(sent, type, id),
+        resourceAccount: account,
+        context: tagContext(tags),
+      },
+    ];
+  }
+  if (service === 'ec2' && EC2_CREATES[sent.command]) {
+    const specs = (sent.input['TagSpecifications'] ?? []) as { Tags?: TagInput }[];
+    const tags = specs.flatMap((t) => t.Tags ?? []);
+    if (!tags.length) return [];
+    const type = EC2_CREATES[sent.command]!;
+    return [
+      {
+        action: 'ec2:CreateTags',
+        resource:
+          type === 'snapshot'
+            ? `arn:aws:ec2:${sent.region}::snapshot/(new)`
+            : `arn:aws:ec2:${sent.region}:${account}:volume/(new)`,
+        resourceAccount: account,
+        context: { ...tagContext(tags), 'ec2:CreateAction': sent.command },
+      },
+    ];
+  }
+  return [];
+}
+
 function rdsArn(at: SentCommand, type: string, id: string): string {
   return id.startsWith('arn:') ? id : `arn:aws:rds:${at.region}:${at.account}:${type}:${id}`;
 }
@@ -147,7 +213,8 @@ function rdsArn(at: SentCommand, type: string, id: string): string {
 /**
  * The requests AWS authorizes for one SDK command: its IAM action(s) (the command's name, or S3's documented
  * permission), each on every resource its input names, as iam-data lists the action's resource types; `*` when it
- * names none (a list or describe of all), which a policy scoped to resources does not allow. Throws when the action
+ * names none (a list or describe of all), which a policy scoped to resources does not allow; and the tagging of
+ * what it creates when it tags it. Throws when the action
  * is unknown, so a new kind of call gets a rule here rather than passing unchecked.
  */
 export async function iamRequests(sent: SentCommand, facts: ResourceFacts): Promise<IamRequest[]> {
@@ -196,7 +263,9 @@ export async function iamRequests(sent: SentCommand, facts: ResourceFacts): Prom
       ARNS[`${service}:${type.name}`]?.(sent.input, sent, facts).filter((a): a is string => !!a) ?? [];
     resources.push(...named);
   }
-  if (resources.length === 0) return [{ action, resource: '*', resourceAccount: account }, ...passed];
+  const tagging = tagOnCreate(sent, service);
+  if (resources.length === 0)
+    return [{ action, resource: '*', resourceAccount: account }, ...passed, ...tagging];
   // AWS Backup holds a recovery point to the access policy (and RAM share) of the vault it is in.
   const namedVault = str(i['BackupVaultName']) ?? str(i['SourceBackupVaultName']);
   const vaultOf = (point: string) =>
@@ -209,5 +278,6 @@ export async function iamRequests(sent: SentCommand, facts: ResourceFacts): Prom
       return { action, resource, resourceAccount: owner(resource), ...(governedBy ? { governedBy } : {}) };
     }),
     ...passed,
+    ...tagging,
   ];
 }

@@ -76,7 +76,9 @@ export function registerDrillCommands(program: Command): void {
           reportDir: opts.reportDir,
           ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
           ...(opts.templates ? { templates: opts.templates } : {}),
-          progress: opts.output === 'text' ? (line) => console.error(`  ${line}`) : undefined,
+          // A line per step on a terminal; piped output and logs get the verdict line alone.
+          progress:
+            opts.output === 'text' && process.stderr.isTTY ? (line) => console.error(`  ${line}`) : undefined,
         });
         if (server) {
           writeSandboxState({

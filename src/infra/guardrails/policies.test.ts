@@ -60,15 +60,24 @@ describe('guardrail policies', () => {
     });
   });
 
-  it('threat #12: only the retention role may delete snapshot copies', () => {
+  it('threat #12: only the retention role may delete snapshot copies; in the restore account, its operator the drill’s copies only', () => {
+    const restoreOperator = 'arn:aws:iam::200000000004:role/AirGapOperator';
     expect(
       statement('airgap-vault-recovery-points', 'DenySnapshotDeletionExceptRetentionRole')?.Condition,
     ).toEqual({
-      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapRetention' },
+      ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/AirGapRetention', restoreOperator] },
+    });
+    const drillOnly = statement('airgap-vault-recovery-points', 'RestoreOperatorDeletesOnlyDrillCopies');
+    expect(drillOnly?.Action).toEqual(
+      statement('airgap-vault-recovery-points', 'DenySnapshotDeletionExceptRetentionRole')?.Action,
+    );
+    expect(drillOnly?.Condition).toEqual({
+      ArnLike: { 'aws:PrincipalArn': restoreOperator },
+      Null: { 'aws:ResourceTag/airgap:drill': 'true' },
     });
   });
 
-  it('only the copier, the retention role, the restore workflow (share, tag its restore copy) and the operator (share only) change snapshots', () => {
+  it('only the copier, the retention role, the restore workflow and restore role (share, tag their restore copies) and the operator (share only) change snapshots', () => {
     expect(
       statement('airgap-vault-recovery-points', 'DenySnapshotChangesExceptAirGapRoles')?.Condition,
     ).toEqual({
@@ -77,6 +86,7 @@ describe('guardrail policies', () => {
           'arn:aws:iam::*:role/AirGapSnapshotCopier',
           'arn:aws:iam::*:role/AirGapRetention',
           'arn:aws:iam::*:role/AirGapRestoreFlow',
+          'arn:aws:iam::200000000004:role/AirGapRestore',
           'arn:aws:iam::*:role/AirGapOperator',
         ],
       },
@@ -95,10 +105,12 @@ describe('guardrail policies', () => {
       'rds:AddTagsToResource',
     ])
       expect(denied(action), action).toBe(true);
+    // Deletes are bounded by the two statements above (the restore account's operator, the drill's copies).
     for (const action of [
       'ec2:ModifySnapshotAttribute',
       'rds:ModifyDBSnapshotAttribute',
       'rds:DescribeDBSnapshots',
+      'rds:DeleteDBSnapshot',
     ])
       expect(denied(action), action).toBe(false);
     const changes = statement('airgap-vault-recovery-points', 'DenySnapshotChangesExceptAirGapRoles')!;
@@ -167,8 +179,9 @@ describe('guardrail policies', () => {
             // CloudFormation only, which the next statement enforces).
             if (g.name === 'airgap-source-protection' && s.Sid === 'DenyChangingAirGapRoles')
               if (STACKSET_EXECUTION_ROLES.includes(arn)) continue;
-            // A trailing * only where one service role name is the prefix of another (serviceRolePatterns).
-            expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::\*:role\/AirGap[A-Za-z]+\*?$/);
+            // A trailing * only where one service role name is the prefix of another (serviceRolePatterns); an
+            // account only where the exception is one account's role (the restore account's).
+            expect(arn, `${g.name}/${s.Sid}`).toMatch(/^arn:aws:iam::(\*|\d{12}):role\/AirGap[A-Za-z]+\*?$/);
           }
         expect(s.Effect).toBe('Deny');
       }

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/index.js';
-import { RESOURCE_NAMES, ROLE_NAMES } from '../../config/names.js';
+import { RESOURCE_NAMES, ROLE_NAMES, TAGS } from '../../config/names.js';
 import { humanAccessStatements } from './human-access.js';
 
 /** AWS's limit on an SCP or RCP document, in characters. */
@@ -66,6 +66,15 @@ export function guardrails(config: Config): Guardrail[] {
   const catalog = `arn:aws:dynamodb:*:*:table/${RESOURCE_NAMES.catalogTable(config)}`;
   const airGapRoles = [role(ROLE_NAMES.snapshotCopier), role(ROLE_NAMES.retention)];
   const operator = role(ROLE_NAMES.operator);
+  // The restore account's own roles, by account: the restore role tags the copies it makes there, and the
+  // operator's drill clean-up deletes the drill's; neither reaches a vault copy in the vault account.
+  const restoreRole = `arn:aws:iam::${config.organizations.vault.restoreAccount}:role/${ROLE_NAMES.restore}`;
+  const restoreOperator = `arn:aws:iam::${config.organizations.vault.restoreAccount}:role/${ROLE_NAMES.operator}`;
+  const snapshots = [
+    'arn:aws:ec2:*::snapshot/*',
+    'arn:aws:rds:*:*:snapshot:*',
+    'arn:aws:rds:*:*:cluster-snapshot:*',
+  ];
 
   return [
     {
@@ -174,17 +183,26 @@ export function guardrails(config: Config): Guardrail[] {
           Sid: 'DenySnapshotDeletionExceptRetentionRole',
           Effect: 'Deny',
           Action: ['rds:Delete*', 'ec2:DeleteSnapshot'],
-          Resource: [
-            'arn:aws:ec2:*::snapshot/*',
-            'arn:aws:rds:*:*:snapshot:*',
-            'arn:aws:rds:*:*:cluster-snapshot:*',
-          ],
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': role(ROLE_NAMES.retention) } },
+          Resource: snapshots,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [role(ROLE_NAMES.retention), restoreOperator] } },
+        },
+        {
+          // The restore account's operator deletes only the drill's copies there (those its restores were made
+          // from, tagged with the drill id at their creation): its drill clean-up.
+          Sid: 'RestoreOperatorDeletesOnlyDrillCopies',
+          Effect: 'Deny',
+          Action: ['rds:Delete*', 'ec2:DeleteSnapshot'],
+          Resource: snapshots,
+          Condition: {
+            ArnLike: { 'aws:PrincipalArn': restoreOperator },
+            Null: { [`aws:ResourceTag/${TAGS.drill}`]: 'true' },
+          },
         },
         {
           // Tags carry each copy's retain-until date, which the retention sweeper obeys: rewriting one (adding a tag
           // overwrites it) is shortening retention, so only the copier and the retention role tag snapshots. The
-          // restore workflow's roles share a vault copy with the restore account and tag the restore account's copy.
+          // restore workflow's roles share a vault copy with the restore account and tag the restore account's copy,
+          // and so does the restore account's restore role (RDS and EC2 authorize tagging on creation as tagging).
           Sid: 'DenySnapshotChangesExceptAirGapRoles',
           Effect: 'Deny',
           Action: [
@@ -200,18 +218,17 @@ export function guardrails(config: Config): Guardrail[] {
             'rds:AddTagsToResource',
             'rds:RemoveTagsFromResource',
           ],
-          Resource: [
-            'arn:aws:ec2:*::snapshot/*',
-            'arn:aws:rds:*:*:snapshot:*',
-            'arn:aws:rds:*:*:cluster-snapshot:*',
-          ],
+          Resource: snapshots,
           Condition: {
-            ArnNotLike: { 'aws:PrincipalArn': [...airGapRoles, role(ROLE_NAMES.restoreWorkflow), operator] },
+            ArnNotLike: {
+              'aws:PrincipalArn': [...airGapRoles, role(ROLE_NAMES.restoreWorkflow), restoreRole, operator],
+            },
           },
         },
         {
           // The operator's one change to a copy: the restore's share with the restore account (its policy names that
-          // account where EC2 has a condition key for it). Anything else it would do to a copy is refused here.
+          // account where EC2 has a condition key for it); and the restore account's operator deletes the drill's
+          // copies there (bounded above). Anything else it would do to a copy is refused here.
           Sid: 'OperatorOnlySharesSnapshots',
           Effect: 'Deny',
           NotAction: [
@@ -221,12 +238,11 @@ export function guardrails(config: Config): Guardrail[] {
             'rds:Describe*',
             'rds:List*',
             'ec2:Describe*',
+            'rds:DeleteDBSnapshot',
+            'rds:DeleteDBClusterSnapshot',
+            'ec2:DeleteSnapshot',
           ],
-          Resource: [
-            'arn:aws:ec2:*::snapshot/*',
-            'arn:aws:rds:*:*:snapshot:*',
-            'arn:aws:rds:*:*:cluster-snapshot:*',
-          ],
+          Resource: snapshots,
           Condition: { ArnLike: { 'aws:PrincipalArn': operator } },
         },
         {

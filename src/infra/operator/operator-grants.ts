@@ -1,9 +1,8 @@
 import { RESOURCE_NAMES, ROLE_NAMES, TAGS, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
-import { drillPrefix } from '../../drill/prefix.js';
+import { DRILL_NAME_PREFIX, drillPrefix } from '../../drill/prefix.js';
 import { AIRGAP_PREFIX } from '../../protect/s3/canary.js';
 import { AUDIT_READ_ACTIONS } from '../governance/audit-read-role.js';
-import { RESTORE_BUCKET_PREFIX } from '../restore/restore-stack.js';
 
 /** The `airgap` commands that run as `AirGapOperator` (the restore role's commands run as `AirGapRestore`). */
 export type OperatorCommand =
@@ -89,8 +88,15 @@ const READ_BACKUP = [
 
 /** What the drill writes in production buckets: its own objects, under its own prefix, never a workload key. */
 const DRILL_OBJECTS = `${drillPrefix('*')}*`;
-/** The drill's databases and snapshots on AWS: `airgap-drill-<id>-<service>-<n>` (drill/target.ts). */
-const DRILL_RESOURCES = 'airgap-drill-*';
+/**
+ * The drill's databases and snapshots on AWS (`airgap-drill-<id>-<service>-<n>`, drill/target.ts), and in the restore
+ * account its restores and restore buckets (`airgap-drill-<id>-restore-<n>`, `airgap-drill-<id>-s3-<n>`): a name no
+ * real restore takes (drill/prefix.ts).
+ */
+const DRILL_RESOURCES = `${DRILL_NAME_PREFIX}*`;
+const drillRestoreBuckets = () => [`arn:aws:s3:::${DRILL_RESOURCES}`, `arn:aws:s3:::${DRILL_RESOURCES}/*`];
+const inThisAccount = ({ account }: GrantScope) => ({ StringEquals: { 'aws:ResourceAccount': account } });
+const carriesDrillTag = () => ({ Null: { [`aws:ResourceTag/${TAGS.drill}`]: 'false' } });
 
 export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
   // Source workload accounts: read the protected buckets, write the status canary, start backfills.
@@ -191,7 +197,7 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     accounts: ['workload'],
     actions: ['ec2:CreateSnapshot', 'ec2:DeleteVolume', 'ec2:DeleteSnapshot'],
     resources: ({ account }) => [`arn:aws:ec2:*:${account}:volume/*`, 'arn:aws:ec2:*::snapshot/*'],
-    conditions: () => ({ Null: { [`aws:ResourceTag/${TAGS.drill}`]: 'false' } }),
+    conditions: carriesDrillTag,
   },
   {
     // The workload key the drill's attacker schedules for deletion: one the drill created, with its tag.
@@ -207,7 +213,7 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     accounts: ['workload'],
     actions: ['kms:ScheduleKeyDeletion'],
     resources: ({ account }) => [`arn:aws:kms:*:${account}:key/*`],
-    conditions: () => ({ Null: { [`aws:ResourceTag/${TAGS.drill}`]: 'false' } }),
+    conditions: carriesDrillTag,
   },
   {
     sid: 'ConfigureReplication',
@@ -536,12 +542,68 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     resources: ({ account }) => [`arn:aws:iam::${account}:role/${ROLE_NAMES.backupRestoreService}`],
     conditions: passOnlyToBackup,
   },
+  // The drill's clean-up in the restore account: what its restore step created there, and nothing else. The restore
+  // role, which restores, deletes nothing; the operator, which deletes these, restores nothing.
   {
-    sid: 'ReadRestoredObjects',
+    // The drill verifies its restored objects: in its own restore buckets only, never a real restore's.
+    sid: 'ReadDrillRestoredObjects',
     commands: ['drill --target aws'],
     accounts: ['restore'],
     actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion'],
-    resources: () => [`arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`, `arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*/*`],
+    resources: drillRestoreBuckets,
+    conditions: inThisAccount,
+  },
+  {
+    // Bucket names only: the clean-up finds the drill's restore buckets by their name.
+    sid: 'ListBucketsForDrillCleanUp',
+    commands: ['drill --target aws'],
+    accounts: ['restore'],
+    actions: ['s3:ListAllMyBuckets'],
+  },
+  {
+    sid: 'RemoveDrillRestoreBuckets',
+    commands: ['drill --target aws'],
+    accounts: ['restore'],
+    actions: ['s3:DeleteObjectVersion', 's3:DeleteBucket'],
+    resources: drillRestoreBuckets,
+    conditions: inThisAccount,
+  },
+  {
+    // Restored databases and clusters by the drill's name (a cluster's instance is `<cluster>-1`): RDS cannot tell
+    // a tag set at creation from one added later, so a tag alone would not keep real restores out of reach.
+    sid: 'RemoveDrillRestoredDatabases',
+    commands: ['drill --target aws'],
+    accounts: ['restore'],
+    actions: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
+    resources: ({ config, account }) =>
+      ['db', 'cluster'].map(
+        (type) => `arn:aws:rds:${config.vault.region}:${account}:${type}:${DRILL_RESOURCES}`,
+      ),
+  },
+  {
+    // The restore account's copies the drill's restores were made from (`airgap-restore-<catalog id>`, named after
+    // the vault copy), those tagged with the drill's id only; the vault copy itself stays, locked.
+    sid: 'RemoveDrillRestoreCopies',
+    commands: ['drill --target aws'],
+    accounts: ['restore'],
+    actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+    resources: ({ config, account }) =>
+      ['snapshot', 'cluster-snapshot'].map(
+        (type) => `arn:aws:rds:${config.vault.region}:${account}:${type}:airgap-restore-*`,
+      ),
+    conditions: carriesDrillTag,
+  },
+  {
+    // EBS picks the ids; the drill tag is set as they are created, and the restore role may tag nothing afterwards.
+    sid: 'RemoveDrillRestoredVolumes',
+    commands: ['drill --target aws'],
+    accounts: ['restore'],
+    actions: ['ec2:DeleteVolume', 'ec2:DeleteSnapshot'],
+    resources: ({ config, account }) => [
+      `arn:aws:ec2:${config.vault.region}:${account}:volume/*`,
+      `arn:aws:ec2:${config.vault.region}::snapshot/*`,
+    ],
+    conditions: carriesDrillTag,
   },
 ];
 

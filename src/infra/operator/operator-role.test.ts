@@ -138,15 +138,19 @@ describe('the operator role (AirGapOperator)', () => {
     ).toThrow(/catalog key/);
   });
 
-  it('no row grants a delete, a retention change or a key change, but the drill’s on what it created in workload accounts', () => {
+  it('no row grants a delete, a retention change or a key change, but the drill’s on what it created in workload and restore accounts', () => {
     const forbidden =
       /:(Delete|Put.*(Retention|LegalHold|Lifecycle|ObjectLock|KeyPolicy)|Schedule|Disable|Bypass|Update|Revoke|Retire)/;
     const destructive = OPERATOR_GRANTS.filter((g) => g.actions.some((a) => forbidden.test(a)));
-    expect(destructive.map((g) => g.sid)).toEqual([
-      'RemoveDrillObjects',
-      'DrillDatabases',
-      'SnapshotAndRemoveDrillVolumes',
-      'ScheduleDrillKeyDeletion',
+    expect(destructive.map((g) => [g.sid, g.accounts])).toEqual([
+      ['RemoveDrillObjects', ['workload']],
+      ['DrillDatabases', ['workload']],
+      ['SnapshotAndRemoveDrillVolumes', ['workload']],
+      ['ScheduleDrillKeyDeletion', ['workload']],
+      ['RemoveDrillRestoreBuckets', ['restore']],
+      ['RemoveDrillRestoredDatabases', ['restore']],
+      ['RemoveDrillRestoreCopies', ['restore']],
+      ['RemoveDrillRestoredVolumes', ['restore']],
     ]);
     const scope = {
       config,
@@ -154,7 +158,7 @@ describe('the operator role (AirGapOperator)', () => {
       buckets: (suffix: string) => [`arn:aws:s3:::b${suffix}`],
     };
     for (const g of destructive) {
-      expect([g.sid, g.commands, g.accounts]).toEqual([g.sid, ['drill --target aws'], ['workload']]);
+      expect(g.commands).toEqual(['drill --target aws']);
       // Each names the drill: by its object prefix, its resource names, or its tag.
       const names = (g.resources?.(scope) ?? []).filter(
         (r) => !/:(subgrp|og|pg|cluster-pg):default\*$/.test(r),
@@ -162,6 +166,18 @@ describe('the operator role (AirGapOperator)', () => {
       const tagged = JSON.stringify(g.conditions?.(scope) ?? {}).includes(`aws:ResourceTag/${TAGS.drill}`);
       expect(tagged || names.every((r) => r.includes('airgap-drill'))).toBe(true);
     }
+  });
+
+  it('the restore account: the operator deletes only the drill’s restores, and reads only the drill’s restored objects', () => {
+    const restore = operatorIn(config, 'restore').statements;
+    const s3 = restore.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3.map((st) => [st.Sid, st.Resource])).toEqual([
+      ['ReadDrillRestoredObjects', ['arn:aws:s3:::airgap-drill-*', 'arn:aws:s3:::airgap-drill-*/*']],
+      ['ListBucketsForDrillCleanUp', '*'],
+      ['RemoveDrillRestoreBuckets', ['arn:aws:s3:::airgap-drill-*', 'arn:aws:s3:::airgap-drill-*/*']],
+    ]);
+    // A real restore's buckets (airgap-restore-…) are out of the operator's reach, reads included.
+    expect(JSON.stringify(s3)).not.toContain('airgap-restore-');
   });
 
   it('restore efs: every call the command makes in each account is granted, passing one role each', () => {

@@ -66,8 +66,9 @@ export function operatorTrust(config: Config): { principal: iam.IPrincipal; more
  * `AirGapOperator`: the role the `airgap` CLI assumes in an account, a human role (never in VAULT_SERVICE_ROLES,
  * so the vault SCP holds it to MFA and the allowed networks). Its policy is the account's rows of OPERATOR_GRANTS:
  * reads for status, audit, verify and cost; in workload accounts the status canary, backfill jobs and replication
- * setup; in the vault account the restore's share and key grant and the drill's evidence. It can delete, shorten,
- * re-key or decrypt nothing of the vault (`airgap prove` judges it).
+ * setup; in the vault account the restore's share and key grant and the drill's evidence; in the restore account the
+ * clean-up of the drill's own restores. It can delete, shorten, re-key or decrypt nothing of the vault (`airgap prove`
+ * judges it).
  */
 export class OperatorRole extends Construct {
   readonly role: iam.Role;

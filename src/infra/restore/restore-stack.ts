@@ -8,6 +8,7 @@ import { AuditReadRole } from '../governance/audit-read-role.js';
 import { OperatorRole } from '../operator/operator-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RestoreFlowRole } from './restore-flow-role.js';
+import { DRILL_NAME_PREFIX } from '../../drill/prefix.js';
 import { protectedFileSystems, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import { EfsRestoreVault } from './efs-restore-vault.js';
 
@@ -78,9 +79,13 @@ export class RestoreStack extends Stack {
                 's3:PutObject',
                 's3:PutObjectTagging',
               ],
+              // And the drill's own restore targets (`airgap-drill-…`), which the operator may delete: a name no
+              // real restore takes, so nothing restored for real is within the operator's reach.
               resources: [
                 `arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`,
                 `arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*/*`,
+                `arn:aws:s3:::${DRILL_NAME_PREFIX}*`,
+                `arn:aws:s3:::${DRILL_NAME_PREFIX}*/*`,
               ],
             }),
             new iam.PolicyStatement({
@@ -95,12 +100,24 @@ export class RestoreStack extends Stack {
                 'rds:Describe*',
                 'ec2:CopySnapshot',
                 'ec2:CreateVolume',
-                'ec2:CreateTags',
                 'ec2:DescribeSnapshots',
                 'ec2:DescribeVolumes',
               ],
               resources: ['*'],
               conditions: { StringEquals: { 'aws:RequestedRegion': config.vault.region } },
+            }),
+            new iam.PolicyStatement({
+              // Tags only on what it creates, as it creates it: no one can give a restored volume the drill's
+              // tag afterwards, and so bring it within the reach of the operator's drill clean-up.
+              sid: 'TagWhatItCreatesOnly',
+              actions: ['ec2:CreateTags'],
+              resources: ['*'],
+              conditions: {
+                StringEquals: {
+                  'aws:RequestedRegion': config.vault.region,
+                  'ec2:CreateAction': ['CopySnapshot', 'CreateVolume'],
+                },
+              },
             }),
             new iam.PolicyStatement({
               sid: 'UseRestoreKey',
@@ -130,11 +147,13 @@ export class RestoreStack extends Stack {
     });
     acknowledge(
       role,
-      'Vault buckets by prefix (read only); restore targets by prefix; snapshot and volume ids do not exist before the restore, so RDS/EC2 actions are bounded by region; the vault key only through S3, RDS and EC2.',
+      'Vault buckets by prefix (read only); restore targets (and the drill’s) by prefix; snapshot and volume ids do not exist before the restore, so RDS/EC2 actions are bounded by region; the vault key only through S3, RDS and EC2.',
       nag.wildcard(`Resource::arn:aws:s3:::${config.vault.bucketPrefix}-*`),
       nag.wildcard(`Resource::arn:aws:s3:::${config.vault.bucketPrefix}-*/*`),
       nag.wildcard(`Resource::arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`),
       nag.wildcard(`Resource::arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*/*`),
+      nag.wildcard(`Resource::arn:aws:s3:::${DRILL_NAME_PREFIX}*`),
+      nag.wildcard(`Resource::arn:aws:s3:::${DRILL_NAME_PREFIX}*/*`),
       nag.wildcard('Action::rds:Describe*'),
       nag.wildcard('Resource::*'),
       nag.wildcard('Action::kms:ReEncrypt*'),

@@ -11,7 +11,8 @@ import { mockSts, sentAs } from '../../../test/support/assumed-role.js';
 import { quickstart } from '../../../test/support/config.js';
 import { AwsClients } from '../../aws/clients.js';
 import { protectedBuckets, ROLE_NAMES } from '../../config/index.js';
-import { restoreBucket } from './restore.js';
+import { InputError } from '../../errors.js';
+import { checkRestoreTarget, restoreBucket } from './restore.js';
 
 const config = quickstart();
 const bucket = protectedBuckets(config)[0]!;
@@ -57,5 +58,30 @@ describe('S3 restore across accounts (client mock: the role that signs each call
     const restoreRole = `${restoreAccount}/${ROLE_NAMES.restore}`;
     expect(await sentAs(s3.commandCalls(CreateBucketCommand))).toEqual([restoreRole]);
     expect(await sentAs(s3.commandCalls(CopyObjectCommand))).toEqual([restoreRole]);
+  });
+});
+
+describe('restore target names', () => {
+  const lines = (name: string, drill?: string) => {
+    try {
+      checkRestoreTarget(name, drill);
+      return [];
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return (e as InputError).lines;
+    }
+  };
+
+  it('refuses the drill’s bucket names to a real restore, in one line: the operator may delete those', () => {
+    expect(lines('airgap-drill-20261123t130000000z-s3-0')).toEqual([
+      "--to airgap-drill-20261123t130000000z-s3-0: airgap-drill-… buckets are the drill's own, which its clean-up deletes; restore targets are named airgap-restore-…, e.g. airgap-restore-20261123t130000000z-s3-0",
+    ]);
+    expect(lines('airgap-restore-orders')).toEqual([]);
+    expect(lines('orders')).toHaveLength(1);
+  });
+
+  it('lets a drill restore into its own names only', () => {
+    expect(lines('airgap-drill-20261123t130000000z-s3-0', '20261123t130000000z')).toEqual([]);
+    expect(lines('airgap-drill-20261123t130000000z-s3-0', '20261122t090000000z')).toHaveLength(1);
   });
 });

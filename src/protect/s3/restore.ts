@@ -8,6 +8,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { Config, ProtectedBucket } from '../../config/index.js';
 import { ROLE_NAMES } from '../../config/names.js';
 import { InputError } from '../../errors.js';
+import { DRILL_NAME_PREFIX, drillName } from '../../drill/prefix.js';
 import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
 import type { RetryOptions } from '../../util/retry.js';
@@ -23,6 +24,8 @@ export interface S3RestoreOptions {
   dryRun?: boolean;
   /** Restore into a target that holds keys this restore would not write (they are left as they are). */
   force?: boolean;
+  /** The drill's own restore (its id): the target is named `airgap-drill-<id>-…`, a name no other restore takes. */
+  drill?: string;
   concurrency?: number;
   onProgress?: (done: number, total: number, bytes: number) => void;
   retry?: RetryOptions;
@@ -63,7 +66,16 @@ export function parseRestoreTime(text: string): Date {
   return at;
 }
 
-export function checkRestoreTarget(name: string): void {
+/**
+ * A restore target's name: `airgap-restore-…`, the only buckets the restore role writes for real restores; the
+ * drill's own are `airgap-drill-<id>-…`, which the operator may delete in its clean-up, so no real restore goes there.
+ */
+export function checkRestoreTarget(name: string, drill?: string): void {
+  if (drill !== undefined && name.startsWith(drillName(drill, ''))) return;
+  if (name.startsWith(DRILL_NAME_PREFIX))
+    throw new InputError([
+      `--to ${name}: ${DRILL_NAME_PREFIX}… buckets are the drill's own, which its clean-up deletes; restore targets are named ${RESTORE_BUCKET_PREFIX}…, e.g. ${RESTORE_BUCKET_PREFIX}${name.slice(DRILL_NAME_PREFIX.length)}`,
+    ]);
   if (!name.startsWith(RESTORE_BUCKET_PREFIX)) {
     throw new InputError([
       `--to ${name}: restore targets are named ${RESTORE_BUCKET_PREFIX}…, the only buckets the restore role may write; e.g. ${RESTORE_BUCKET_PREFIX}${name}`,
@@ -98,7 +110,7 @@ export async function restoreBucket(
   bucket: ProtectedBucket,
   opts: S3RestoreOptions,
 ): Promise<S3RestoreReport> {
-  checkRestoreTarget(opts.to);
+  checkRestoreTarget(opts.to, opts.drill);
   const started = Date.now();
   const restoreAccount = config.organizations.vault.restoreAccount;
   const vaultS3 = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);

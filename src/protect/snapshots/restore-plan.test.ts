@@ -27,6 +27,17 @@ const entries = [
   }),
 ];
 
+/** The lines of the InputError `f` throws (it must throw one). */
+const line = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as InputError).lines;
+  }
+  throw new Error('no error');
+};
+
 describe('restore selection', () => {
   it('takes the newest completed copy of a resource, at or before --at when given', () => {
     expect(resolveVaultCopy(entries, 'rds', 'orders', undefined).id).toBe('b');
@@ -43,15 +54,6 @@ describe('restore selection', () => {
   });
 
   it('says what is wrong in one line: unknown, other service, not complete, nothing before --at', () => {
-    const line = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(InputError);
-        return (e as InputError).lines;
-      }
-      throw new Error('no error');
-    };
     expect(line(() => resolveVaultCopy(entries, 'rds', 'x', undefined))).toHaveLength(1);
     expect(line(() => resolveVaultCopy(entries, 'rds', 'd', undefined))[0]).toContain(
       'airgap restore aurora',
@@ -67,6 +69,21 @@ describe('restore selection', () => {
     expect(() => restoreTargetName(entries[0]!, '1db')).toThrow(InputError);
     expect(() => restoreTargetName(entries[0]!, 'a--b')).toThrow(InputError);
     expect(restoreTargetName(entries[0]!, 'orders-restored')).toBe('orders-restored');
+  });
+
+  it('refuses the drill’s names (which the operator may delete in the restore account) to any restore but that drill’s', () => {
+    const refused = line(() => restoreTargetName(entries[0]!, 'airgap-drill-20261123t130000000z-restore-0'));
+    expect(refused).toEqual([
+      "--to airgap-drill-20261123t130000000z-restore-0: airgap-drill-… names are the drill's own, which its clean-up deletes; choose another name",
+    ]);
+    expect(
+      line(() =>
+        restoreTargetName(entries[0]!, 'airgap-drill-20261123t130000000z-restore-0', '20261122t090000000z'),
+      ),
+    ).toEqual(refused);
+    expect(
+      restoreTargetName(entries[0]!, 'airgap-drill-20261123t130000000z-restore-0', '20261123t130000000z'),
+    ).toBe('airgap-drill-20261123t130000000z-restore-0');
   });
 
   it('plans only the steps not done yet: a copy that exists needs no share or grant', () => {

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from '../../catalog/catalog.js';
+import { DRILL_NAME_PREFIX, drillName } from '../../drill/prefix.js';
 import { InputError } from '../../errors.js';
 import type { SnapshotService } from './model.js';
 
@@ -58,9 +59,16 @@ function usable(e: CatalogEntry, service: SnapshotService, from: string): Catalo
 /** RDS and Aurora identifiers: a letter, then letters, digits and single hyphens, at most 63, no trailing hyphen. */
 const DB_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/;
 
-/** The restored DB, cluster or volume name: given, or deterministic from the copy, so a re-run finds it. */
-export function restoreTargetName(entry: CatalogEntry, to: string | undefined): string {
+/**
+ * The restored DB, cluster or volume name: given, or deterministic from the copy, so a re-run finds it. Names of
+ * the drill (`airgap-drill-…`, which the operator may delete in the restore account) are the drill's own restores'.
+ */
+export function restoreTargetName(entry: CatalogEntry, to: string | undefined, drill?: string): string {
   const name = to ?? `airgap-restore-${entry.id.slice(0, 16)}`;
+  if (name.startsWith(DRILL_NAME_PREFIX) && !(drill !== undefined && name.startsWith(drillName(drill, ''))))
+    throw new InputError([
+      `--to ${name}: ${DRILL_NAME_PREFIX}… names are the drill's own, which its clean-up deletes; choose another name`,
+    ]);
   if (entry.service !== 'ebs' && !DB_NAME.test(name))
     throw new InputError([
       `--to ${name}: not a DB identifier; allowed: a letter, then letters, digits and single hyphens, at most 63 characters, not ending in a hyphen`,

@@ -57,8 +57,11 @@ export interface SnapshotRestoreOptions {
   pollMs?: number;
   /** Called as each step ends (progress on a terminal). */
   onStep?: (step: StepReport) => void;
-  /** More tags on what the restore creates (the drill's own tag, which its clean-up looks for). */
-  tags?: Record<string, string>;
+  /**
+   * The drill's own restore (its id): what it creates carries the drill tag, which the drill's clean-up looks for,
+   * and `to` may be one of its names (`airgap-drill-<id>-…`), which no other restore takes.
+   */
+  drill?: string;
 }
 
 export interface StepReport {
@@ -96,11 +99,12 @@ export async function restoreSnapshot(
   const started = performance.now();
   const { vaultAccount: vault, restoreAccount: restore } = ctx.config.organizations.vault;
   const entry = resolveVaultCopy(await ctx.catalog.list(), opts.service, opts.from, opts.at);
-  const name = restoreTargetName(entry, opts.to);
+  const name = restoreTargetName(entry, opts.to, opts.drill);
+  const drillTags: Record<string, string> = opts.drill === undefined ? {} : { [TAGS.drill]: opts.drill };
   const region = entry.region;
   const api = ctx.apis[opts.service];
   const restoreApi = ctx.restore.apis[opts.service];
-  const target = { account: restore, region, name, tags: { ...opts.tags, [TAGS.restoredFrom]: entry.id } };
+  const target = { account: restore, region, name, tags: { ...drillTags, [TAGS.restoredFrom]: entry.id } };
 
   const restoreKeyAlias = RESOURCE_NAMES.restoreKeyAlias(ctx.config);
   const restoreKey = await keyArnOf(ctx.restore.clients, restore, region, restoreKeyAlias);
@@ -196,7 +200,7 @@ export async function restoreSnapshot(
           region,
           id: restoreCopyId(entry),
           kmsKeyArn: restoreKey,
-          tags: { ...opts.tags, [TAGS.sourceArn]: entry.vaultCopyArn, [TAGS.restoredFrom]: entry.id },
+          tags: { ...drillTags, [TAGS.sourceArn]: entry.vaultCopyArn, [TAGS.restoredFrom]: entry.id },
         },
       );
       const started = copy;
