@@ -1,11 +1,6 @@
 import { BackupClient, ListBackupVaultsCommand } from '@aws-sdk/client-backup';
-import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
-import {
-  ConfigServiceClient,
-  DescribeConfigurationRecorderStatusCommand,
-  DescribeDeliveryChannelsCommand,
-} from '@aws-sdk/client-config-service';
-import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { DescribeDeliveryChannelsCommand } from '@aws-sdk/client-config-service';
+import { GetDetectorCommand } from '@aws-sdk/client-guardduty';
 import { DescribeLockedSnapshotsCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateRoleCommand,
@@ -52,6 +47,7 @@ import { accountsByRole, protectedBuckets, RESOURCE_NAMES, ROLE_NAMES } from '..
 import { configureReplication } from '../src/protect/s3/replication.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { quickstart } from './support/config.js';
+import { loggingOn } from './support/lacking-mocks.js';
 import { useMoto } from './support/moto.js';
 
 const config = quickstart([
@@ -73,9 +69,7 @@ const region = config.vault.region;
 
 const CT_LOGS = `aws-controltower-logs-${config.organizations.vault.logArchiveAccount}-us-east-1`;
 // moto serves S3 configuration, KMS key state and Organizations policies; the logging services are client mocks.
-const trail = mockClient(CloudTrailClient);
-const recorder = mockClient(ConfigServiceClient);
-const guardDuty = mockClient(GuardDutyClient);
+const { trail, recorder, guardDuty } = loggingOn(config, CT_LOGS);
 const backup = mockClient(BackupClient);
 
 describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: CloudTrail, Config, GuardDuty)', () => {
@@ -91,30 +85,10 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
       .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
 
   beforeAll(async () => {
-    trail.on(DescribeTrailsCommand).resolves({
-      trailList: [
-        {
-          Name: 'org-trail',
-          TrailARN: 'arn:aws:cloudtrail:us-east-1:520000000001:trail/org-trail',
-          S3BucketName: CT_LOGS,
-        },
-      ],
-    });
-    trail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
-    recorder
-      .on(DescribeConfigurationRecorderStatusCommand)
-      .resolves({ ConfigurationRecordersStatus: [{ name: 'default', recording: true }] });
-    recorder
-      .on(DescribeDeliveryChannelsCommand)
-      .resolves({ DeliveryChannels: [{ name: 'default', s3BucketName: CT_LOGS }] });
     // Control Tower's log bucket, in its Log Archive account (Control Tower, not a template of ours, makes it).
     await moto.clients
       .for(S3Client, logArchiveAccount!, region)
       .send(new CreateBucketCommand({ Bucket: CT_LOGS }));
-    guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d1'] });
-    guardDuty
-      .on(GetDetectorCommand)
-      .resolves({ Status: 'ENABLED', ServiceRole: 'r', CreatedAt: '', UpdatedAt: '' } as never);
     backup.on(ListBackupVaultsCommand).resolves({ BackupVaultList: [] });
     await provisionSandbox(moto.clients, config);
     // What deploying the vault and restore templates would add to the sandbox: the template's vault key

@@ -145,9 +145,11 @@ describe('AirGapOperator holds every call the CLI sends (moto; client mock: moto
     ]);
   });
 
-  it('s3 backfill (moto; the sandbox’s copies checked as the Batch Replication job they stand for)', async () => {
+  it('s3 backfill (moto; the sandbox’s copies checked as the Batch Replication job they stand for; threat #31: --dry-run only reads)', async () => {
     await put(moto.clients.for(S3Client, W, region), bucket.bucket, 'b.txt', 'not replicated');
     const planned = await cli('s3', 'backfill', '--bucket', bucket.bucket, '--dry-run');
+    // threat #31: the dry run only reads (listings, and the vault versions' source version ids).
+    expect(new Set(planned.map((c) => c.command))).toEqual(new Set(['ListObjectVersions', 'HeadObject']));
     const sent = [...planned, ...(await cli('s3', 'backfill', '--bucket', bucket.bucket))];
     expect(sent.map((c) => c.command)).toContain('CreateJob');
     expect(await check('s3 backfill', sent)).toEqual([]);

@@ -79,14 +79,24 @@ export function mockWhatMotoLacks(config: Config, restoredFileSystem: string): (
     .rejects(Object.assign(new Error('no replication'), { name: 'ReplicationNotFound' }));
   efs.on(CreateReplicationConfigurationCommand).resolves({});
 
-  const logs = `${config.name}-airgap-logs`;
+  const logging = loggingOn(config, `${config.name}-airgap-logs`);
+  return () => {
+    for (const m of [backup, efs, logging.trail, logging.recorder, logging.guardDuty]) m.restore();
+  };
+}
+
+/**
+ * Client mocks of the logging services as the governance stacks leave them: the vault organization's trail logging
+ * into `bucket`, Config recording and delivering there, GuardDuty on. A test turns one off through the mock.
+ */
+export function loggingOn(config: Config, bucket: string) {
   const trail = mockClient(CloudTrailClient);
   trail.on(DescribeTrailsCommand).resolves({
     trailList: [
       {
         Name: 'org-trail',
-        TrailARN: `arn:aws:cloudtrail:${region}:${config.organizations.vault.managementAccount}:trail/org-trail`,
-        S3BucketName: logs,
+        TrailARN: `arn:aws:cloudtrail:${config.vault.region}:${config.organizations.vault.managementAccount}:trail/org-trail`,
+        S3BucketName: bucket,
       },
     ],
   });
@@ -97,11 +107,9 @@ export function mockWhatMotoLacks(config: Config, restoredFileSystem: string): (
     .resolves({ ConfigurationRecordersStatus: [{ name: 'default', recording: true }] });
   recorder
     .on(DescribeDeliveryChannelsCommand)
-    .resolves({ DeliveryChannels: [{ name: 'default', s3BucketName: logs }] });
+    .resolves({ DeliveryChannels: [{ name: 'default', s3BucketName: bucket }] });
   const guardDuty = mockClient(GuardDutyClient);
   guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d1'] });
   guardDuty.on(GetDetectorCommand).resolves({ Status: 'ENABLED', ServiceRole: 'r' } as never);
-  return () => {
-    for (const m of [backup, efs, trail, recorder, guardDuty]) m.restore();
-  };
+  return { trail, recorder, guardDuty };
 }
