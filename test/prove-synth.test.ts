@@ -27,7 +27,7 @@ function withoutCode(dir: string, file: string): unknown {
   return t;
 }
 
-describe('synthesis for the proof skips Lambda bundling, soundly', () => {
+describe('synthesis for the proof skips Lambda bundling and the construct tree, soundly', () => {
   it('the proof reads the same model from it as from a full synth', () => {
     expect(loadModel(config, forProof)).toEqual(loadModel(config, full));
   });
@@ -53,5 +53,10 @@ describe('synthesis for the proof skips Lambda bundling, soundly', () => {
       readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('index.mjs'));
     expect(bundles(full).length).toBeGreaterThan(0);
     expect(bundles(forProof)).toEqual([]);
+  });
+
+  it('nor the construct tree (tree.json), which no reader of the templates reads', () => {
+    expect(readdirSync(full)).toContain('tree.json');
+    expect(readdirSync(forProof)).not.toContain('tree.json');
   });
 });

@@ -49,13 +49,16 @@ export interface BuildOptions {
   nag?: boolean;
   validate?: boolean;
   bundle?: boolean;
+  /** CDK's construct tree (tree.json): read by no reader of the templates, and a third of a large config's synth. */
+  tree?: boolean;
 }
 
 /**
  * Synthesis for readers of the templates' policies and resources (the proof, the audit's intended state, the
- * drill, template tests): no cdk-nag, no CloudFormation rules check, no Lambda bundling. Deploys run all three.
+ * drill, template tests): no cdk-nag, no CloudFormation rules check, no Lambda bundling, no construct tree. Deploys
+ * run all four.
  */
-export const TEMPLATES_ONLY: BuildOptions = { nag: false, validate: false, bundle: false };
+export const TEMPLATES_ONLY: BuildOptions = { nag: false, validate: false, bundle: false, tree: false };
 
 /**
  * One stack per account role (the vault role adds a stack per 100 vault buckets). The only assets are Lambda
@@ -70,6 +73,7 @@ export function buildApp(
     outdir,
     // The CloudFormation rules check (seconds, most of synth): deploys need it, the isolation proof does not.
     builtinCloudFormationValidation: opts.validate ?? true,
+    treeMetadata: opts.tree ?? true,
     context: {
       // Access-log delivery by bucket policy, not the legacy LogDeliveryWrite ACL.
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
