@@ -46,6 +46,32 @@ describe('source SCP: the StackSet execution role may update the project roles (
     expect((await changeRole(m, admin, via)).allowed).toBe(false);
   }, 120_000);
 
+  it('the operator, exempted to pass the AirGap roles to a service, changes none of them, even given any policy', async () => {
+    const m = loadModel(config, dir);
+    const operator: Principal = {
+      ...principals(m).find((p) => p.id === `source-admin:${workload}`)!,
+      id: 'operator',
+      arn: `arn:aws:iam::${workload}:role/AirGapOperator`,
+    };
+    expect(operator.policies).toEqual([{ name: expect.any(String), policy: ADMIN }]);
+    const pass = await authorize(
+      m,
+      operator,
+      {
+        action: 'iam:PassRole',
+        resource: `arn:aws:iam::${workload}:role/AirGapBatchReplication`,
+        resourceAccount: workload,
+        context: { 'iam:PassedToService': 'batchoperations.s3.amazonaws.com' },
+      },
+      'Strict',
+    );
+    expect(pass.allowed).toBe(true);
+    expect((await changeRole(m, operator, {})).allowed).toBe(false);
+    expect(
+      (await changeRole(m, operator, { 'aws:CalledVia': ['cloudformation.amazonaws.com'] })).allowed,
+    ).toBe(false);
+  }, 120_000);
+
   it('grants an attacker nothing new: the project roles of the source accounts, rewritten to administrators, still destroy nothing in the vault', async () => {
     const m = loadModel(config, dir);
     // What the exception lets an attacker who owns a source account do, at worst: give its AirGap roles any policy.

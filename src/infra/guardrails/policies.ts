@@ -526,8 +526,8 @@ export function guardrails(config: Config): Guardrail[] {
         },
         {
           // The operator hands the Batch Replication role to S3 Batch Operations (`s3 backfill`) and the EFS
-          // replication role to EFS (`efs configure-replication`): its own policy allows it that pass and no
-          // change, and only the vault organization's people (MFA) may assume it.
+          // replication role to EFS (`efs configure-replication`); only the vault organization's people (MFA) may
+          // assume it.
           Sid: 'DenyChangingAirGapRoles',
           Effect: 'Deny',
           Action: ['iam:*'],
@@ -537,6 +537,15 @@ export function guardrails(config: Config): Guardrail[] {
               'aws:PrincipalArn': [breakGlass, operator, ...STACKSET_EXECUTION_ROLES],
             },
           },
+        },
+        {
+          // The operator's exemption above is for that pass only: whatever policy it is given, it changes no AirGap
+          // role.
+          Sid: 'OperatorOnlyPassesAirGapRoles',
+          Effect: 'Deny',
+          NotAction: ['iam:PassRole', 'iam:Get*', 'iam:List*'],
+          Resource: ['arn:aws:iam::*:role/AirGap*'],
+          Condition: { ArnLike: { 'aws:PrincipalArn': operator } },
         },
         {
           // The StackSet deploys (and updates) the source template's roles with its execution role, through
