@@ -6,6 +6,9 @@
  * every target is counted afterwards (untimed) so a tool that copied less cannot look fast.
  * Usage: npx tsx bench/restore.ts [smallCount=20000] [largeCount=50] [rounds=1] [tools=ceiling,airgap,sync,rclone]
  * (the fourth argument runs a subset, e.g. `ceiling,airgap` for the ratio to the ceiling alone on a busy machine).
+ * Besides wall time, each tool's CPU per object is read from /proc: moto_server's (its one Python process serves
+ * every tool) and the client's (this process for the ceiling and airgap, the awscli or rclone child for the others),
+ * since on a machine of few cores the two compete for the same cores and bound the rate together.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,6 +35,7 @@ const LARGE = Number(process.argv[3] ?? 50);
 const ROUNDS = Number(process.argv[4] ?? 1);
 const CONCURRENCY = 64;
 const ONLY = (process.argv[5] ?? 'ceiling,airgap,sync,rclone').split(',');
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux (getconf CLK_TCK)
 
 const yaml = readFileSync(new URL('../examples/quickstart.yaml', import.meta.url), 'utf8').replace(
   'names: [payments-invoices]',
@@ -113,6 +117,9 @@ try {
     const names = Object.keys(tools).filter((_, i) => ONLY.includes(short[i]!));
     const seconds: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
     const loads: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    const cpu: Record<string, { moto: number; client: number }> = Object.fromEntries(
+      names.map((n) => [n, { moto: 0, client: 0 }]),
+    );
     for (let round = 0; round < ROUNDS; round++) {
       const order = names.map((_, i) => names[(i + round) % names.length]!);
       for (const [i, tool] of order.entries()) {
@@ -120,9 +127,12 @@ try {
         // airgap creates its own target (as it does for users); the others get one made for them, untimed.
         if (tool !== 'airgap restore s3') await target.send(new CreateBucketCommand({ Bucket: to }));
         loads[tool]!.push(loadavg()[0]!);
+        const [moto0, client0] = [cpuSeconds(server.pid), cpuSeconds('self')];
         const start = process.hrtime.bigint();
         await tools[tool]!(to);
         const s = Number(process.hrtime.bigint() - start) / 1e9;
+        cpu[tool]!.moto += cpuSeconds(server.pid) - moto0;
+        cpu[tool]!.client += cpuSeconds('self') - client0;
         loads[tool]!.push(loadavg()[0]!);
         seconds[tool]! += s;
         const copied = await countKeys(target, to);
@@ -135,17 +145,28 @@ try {
     for (const tool of names) {
       const s = seconds[tool]!;
       const load = loads[tool]!;
+      const perObject = (cpuS: number) => ((cpuS * 1000) / (d.count * ROUNDS)).toFixed(2);
       rows.push(
-        `| ${d.name} | ${tool} | ${s.toFixed(1)} | ${((d.count * ROUNDS) / s).toFixed(0)} | ${(bytes / 1048576 / s).toFixed(1)} | ${(s / ours).toFixed(2)}× | ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)} |`,
+        `| ${d.name} | ${tool} | ${s.toFixed(1)} | ${((d.count * ROUNDS) / s).toFixed(0)} | ${(bytes / 1048576 / s).toFixed(1)} | ${(s / ours).toFixed(2)}× | ${perObject(cpu[tool]!.moto)} | ${perObject(cpu[tool]!.client)} | ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)} |`,
       );
     }
   }
   console.log(`${ROUNDS} round(s), ${CONCURRENCY} in flight per tool`);
-  console.log('| data set | tool | seconds | objects/s | MiB/s | tool time / airgap time | load average |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    '| data set | tool | seconds | objects/s | MiB/s | tool time / airgap time | moto CPU ms/object | client CPU ms/object | load average |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 } finally {
   await server.stop();
+}
+
+/** User and system CPU seconds of a process and of the children it has waited for (/proc/PID/stat, man 5 proc). */
+function cpuSeconds(pid: number | 'self'): number {
+  // Fields after the parenthesised command name: state is field 3, utime..cstime are fields 14-17.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks / CLOCK_TICKS_PER_SECOND;
 }
 
 async function countKeys(s3: S3Client, bucket: string): Promise<number> {

@@ -4,7 +4,8 @@
  * `airgap s3 verify --source-inventory --vault-inventory` makes it (each inventory parsed in its own worker thread).
  * The inventories are written once per size into the temp folder and reused by later runs (bench/inventory-files.ts).
  * Reports wall time, CPU time (all threads, and the main thread alone) and peak memory (maxRSS); 0 skips a part.
- *   npx tsx bench/verify.ts [versions=1000000] [inventoryRows=10000000]
+ * With inventoryFiles > 1 each inventory is that many data files whose key ranges interleave (inventory-files.ts).
+ *   npx tsx bench/verify.ts [versions=1000000] [inventoryRows=10000000] [inventoryFiles=1]
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,6 +16,7 @@ import { inventoryPair, keyOf, modified, NOW, PER_KEY } from './inventory-files.
 
 const VERSIONS = Number(process.argv[2] ?? 1_000_000);
 const ROWS = Number(process.argv[3] ?? 10_000_000);
+const FILES = Number(process.argv[4] ?? 1);
 const DAY = 86_400_000;
 const now = NOW;
 const policy: VerifyPolicy = {
@@ -102,9 +104,11 @@ if (VERSIONS > 0) {
   );
 }
 if (ROWS > 0) {
-  const [source, vault] = await inventoryPair(ROWS);
-  await measure(`${ROWS / 1e6}M-row inventories (source and vault, ${(2 * ROWS) / 1e6}M rows read)`, () =>
-    diffInventories(source, vault, policy, { thread: true }),
+  const [source, vault] = await inventoryPair(ROWS, FILES);
+  const files = FILES === 1 ? '' : `, ${FILES} interleaving data files each`;
+  await measure(
+    `${ROWS / 1e6}M-row inventories (source and vault, ${(2 * ROWS) / 1e6}M rows read${files})`,
+    () => diffInventories(source, vault, policy, { thread: true }),
   );
 }
 console.log(

@@ -1,5 +1,6 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { AwsClients, emulation, observeCommands, type SentCommand } from '../src/aws/clients.js';
 import { SANDBOX_BASE_CREDENTIALS, SANDBOX_ROLE } from '../src/sandbox/session.js';
@@ -58,6 +59,26 @@ describe('client factory against moto_server', () => {
       ['310000000002', SANDBOX_ROLE, 'S3Client', 'ListBuckets', {}],
       ['310000000004', 'AirGapRestore', 'S3Client', 'ListBuckets', {}],
       ['310000000004', 'AirGapRestore', 'RDSClient', 'CopyDBSnapshot', {}],
+    ]);
+  });
+
+  it('tells observers the commands a client mock of the class answers too, which never reach the SDK’s middleware (client mock)', async () => {
+    const client = moto.clients.for(S3Client, '310000000005');
+    const s3 = mockClient(S3Client);
+    s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'mocked' }] });
+    const sent: SentCommand[] = [];
+    const stop = observeCommands((s) => sent.push(s));
+    try {
+      expect((await client.send(new ListBucketsCommand({ MaxBuckets: 5 }))).Buckets).toEqual([
+        { Name: 'mocked' },
+      ]);
+    } finally {
+      stop();
+      s3.restore();
+    }
+    expect(s3.commandCalls(ListBucketsCommand)).toHaveLength(1);
+    expect(sent.map((s) => [s.account, s.role, s.client, s.command, s.input])).toEqual([
+      ['310000000005', SANDBOX_ROLE, 'S3Client', 'ListBuckets', { MaxBuckets: 5 }],
     ]);
   });
 });

@@ -1,11 +1,12 @@
+import { CreateFileSystemCommand, EFSClient } from '@aws-sdk/client-efs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { observeCommands, type SentCommand } from '../src/aws/clients.js';
 import { run } from '../src/cli/main.js';
-import { protectedBuckets, ROLE_NAMES } from '../src/config/index.js';
+import { protectedBuckets, ROLE_NAMES, TAGS } from '../src/config/index.js';
 import { synthesize } from '../src/infra/synth.js';
 import { loadModel, type ProofModel } from '../src/proof/model.js';
 import { runCopier } from '../src/protect/snapshots/copier.js';
@@ -16,23 +17,30 @@ import { provisionSnapshotSandbox } from '../src/sandbox/snapshot-provision.js';
 import { ownAccounts, quickstart, quickstartYaml } from './support/config.js';
 import { deniedCalls, resourceFacts } from './support/denied-calls.js';
 import type { ResourceFacts } from './support/iam-requests.js';
+import { mockWhatMotoLacks } from './support/lacking-mocks.js';
 import { useMoto } from './support/moto.js';
 import { put } from './support/s3.js';
 import { dbInstance, sharedDbSnapshot } from './support/snapshot-fixtures.js';
 
 const accounts = ownAccounts('73', '74');
 const { workload: W, vault: VAULT } = accounts;
+const FS = 'fs-0123456789abcdef0';
 const edits: Parameters<typeof quickstart>[0] = [
   ...accounts.edits,
-  // The AWS Backup path's calls are client mocks wherever they run (moto lacks its jobs and recovery points).
-  [['paths', 'backup'], false],
-  [['backup', 'airGappedVault'], false],
-  [['protect'], { s3: [{ account: W, names: ['operated'] }], rds: [{ account: W, names: ['orders'] }] }],
+  [
+    ['protect'],
+    {
+      s3: [{ account: W, names: ['operated'] }],
+      rds: [{ account: W, names: ['orders'] }],
+      efs: [{ account: W, names: [FS] }],
+    },
+  ],
 ];
 const config = quickstart(edits);
 const region = config.vault.region;
 const bucket = protectedBuckets(config)[0]!;
-describe('AirGapOperator holds every call the CLI sends (moto; each call evaluated against the synthesized policies by iam-simulate, Discovery mode)', () => {
+const fileSystem = `arn:aws:elasticfilesystem:${region}:${W}:file-system/${FS}`;
+describe('AirGapOperator holds every call the CLI sends (moto; client mock: moto lacks AWS Backup jobs and recovery points, EFS replication, CloudTrail, Config and GuardDuty state; each call evaluated against the synthesized policies by iam-simulate, Discovery mode)', () => {
   const moto = useMoto(region);
   const dir = mkdtempSync(join(tmpdir(), 'airgap-operator-'));
   const file = join(dir, 'airgap.yaml');
@@ -40,6 +48,8 @@ describe('AirGapOperator holds every call the CLI sends (moto; each call evaluat
   let model: ProofModel;
   let facts: ResourceFacts;
   const recorded = new Map<string, SentCommand[]>();
+  let unmock = () => {};
+  afterAll(() => unmock());
 
   const check = async (command: string, sent: SentCommand[], against = model) =>
     (await deniedCalls(against, command, sent, facts)).map((d) => d.line);
@@ -75,14 +85,32 @@ describe('AirGapOperator holds every call the CLI sends (moto; each call evaluat
       await apis.rds.listShared(VAULT, region),
     );
     facts = await resourceFacts(moto.clients, config, model);
+    // The vault-efs stack's replica of the protected file system, and what AWS Backup would restore from it.
+    await moto.clients.for(EFSClient, VAULT, region).send(
+      new CreateFileSystemCommand({
+        CreationToken: 'replica',
+        Encrypted: true,
+        Tags: [{ Key: TAGS.sourceArn, Value: fileSystem }],
+      }),
+    );
+    const restored = await moto.clients
+      .for(EFSClient, config.organizations.vault.restoreAccount, region)
+      .send(new CreateFileSystemCommand({ CreationToken: 'made-by-aws-backup' }));
+    unmock = mockWhatMotoLacks(config, restored.FileSystemArn!);
   }, 180_000);
 
   it('status (moto)', async () => {
     expect(await check('status', await cli('status'))).toEqual([]);
   });
 
-  it('audit (moto)', async () => {
-    expect(await check('audit', await cli('audit', '--templates', templates))).toEqual([]);
+  it('audit (moto; client mock: CloudTrail, Config, GuardDuty, AWS Backup)', async () => {
+    const sent = await cli('audit', '--templates', templates);
+    expect(new Set(sent.map((c) => c.command))).toEqual(
+      expect.objectContaining(
+        new Set(['GetTrailStatus', 'DescribeConfigurationRecorderStatus', 'GetDetector', 'ListBackupPlans']),
+      ),
+    );
+    expect(await check('audit', sent)).toEqual([]);
   });
 
   it('s3 verify (moto)', async () => {
@@ -115,6 +143,44 @@ describe('AirGapOperator holds every call the CLI sends (moto; each call evaluat
       'AirGapOperator s3:PutBucketVersioning scp:airgap-source-protection/DenyReplicationTamperingExceptBreakGlass)',
       'AirGapOperator s3:PutReplicationConfiguration scp:airgap-source-protection/DenyReplicationTamperingExceptBreakGlass)',
     ]);
+  });
+
+  it('s3 backfill (moto; the sandbox’s copies checked as the Batch Replication job they stand for)', async () => {
+    await put(moto.clients.for(S3Client, W, region), bucket.bucket, 'b.txt', 'not replicated');
+    const planned = await cli('s3', 'backfill', '--bucket', bucket.bucket, '--dry-run');
+    const sent = [...planned, ...(await cli('s3', 'backfill', '--bucket', bucket.bucket))];
+    expect(sent.map((c) => c.command)).toContain('CreateJob');
+    expect(await check('s3 backfill', sent)).toEqual([]);
+  });
+
+  it('backup status (client mock: moto lacks AWS Backup recovery points and jobs)', async () => {
+    expect(await check('backup status', await cli('backup', 'status'))).toEqual([]);
+  });
+
+  it('restore --from backup (moto: KMS, S3; client mock: AWS Backup), as AirGapRestore', async () => {
+    const sent = await cli(
+      'restore',
+      '--from',
+      'backup',
+      '--resource',
+      bucket.bucket,
+      '--recovery-point',
+      'latest',
+    );
+    expect(sent.map((c) => c.command)).toContain('StartRestoreJob');
+    expect(await check('restore --from backup', sent)).toEqual([]);
+  });
+
+  it('restore efs (moto: EFS, KMS; client mock: AWS Backup copy and restore jobs)', async () => {
+    const sent = await cli('restore', 'efs', '--from', FS);
+    expect(sent.map((c) => c.command)).toEqual(expect.arrayContaining(['StartCopyJob', 'StartRestoreJob']));
+    expect(await check('restore efs', sent)).toEqual([]);
+  });
+
+  it('efs configure-replication (moto: EFS file systems; client mock: EFS replication)', async () => {
+    const sent = await cli('efs', 'configure-replication');
+    expect(sent.map((c) => c.command)).toContain('CreateReplicationConfiguration');
+    expect(await check('efs configure-replication', sent)).toEqual([]);
   });
 
   it.each([

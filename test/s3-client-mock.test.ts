@@ -230,6 +230,20 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       ]);
     });
 
+    it('threat #30: the checksum check reads the vault version while its copy runs, not after it (client mock)', async () => {
+      vaultHolds(3, '"11111111111111111111111111111111"');
+      const headsSentDuringCopy: number[] = [];
+      s3.on(CopyObjectCommand).callsFake(async (input: { ChecksumAlgorithm?: string }) => {
+        await new Promise((r) => setImmediate(r)); // the copy takes a while: S3 copies the bytes
+        if (input.ChecksumAlgorithm) headsSentDuringCopy.push(s3.commandCalls(HeadObjectCommand).length);
+        return { CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' } };
+      });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report).toMatchObject({ restored: 1, failed: [] });
+      expect(headsSentDuringCopy).toEqual([1]);
+    });
+
     it('threat #32: a resumed restore of an SSE-KMS vault skips keys already copied, though their ETags differ, by comparing SHA-256 (client mock: moto gives SSE-KMS copies MD5 ETags)', async () => {
       resumeOfKmsCopy('sha');
       const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });

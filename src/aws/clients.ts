@@ -92,7 +92,8 @@ const emulating = new AsyncLocalStorage<true>();
 /**
  * Calls `listener` with every command any client of any factory sends from now on, until the returned function is
  * called: what a run of a command needs of each account's role (`test/operator-grants.test.ts` holds each call to
- * the role's policy). Commands only: a client mock that replaces `send` bypasses it.
+ * the role's policy). Commands are seen as they are handed to `send`, so a client mock that stubs the client class's
+ * `send` (aws-sdk-client-mock's `mockClient(Class)`) is observed too.
  */
 export function observeCommands(listener: (sent: SentCommand) => void): () => void {
   observers.add(listener);
@@ -101,44 +102,59 @@ export function observeCommands(listener: (sent: SentCommand) => void): () => vo
 
 /**
  * Runs a sandbox EMULATION (a behaviour moto lacks, done with other calls): observers see `standsFor`, the call AWS
- * would receive in its place, and none of the emulation's own calls, which AWS would never receive.
+ * would receive in its place, and none of the emulation's own calls, which AWS would never receive. A call whose
+ * input depends on the work's outcome (a job sized by what was done) is given as a function of its result, and
+ * seen after it (none when it returns undefined).
  */
-export function emulation<T>(standsFor: SentCommand | undefined, work: () => Promise<T>): Promise<T> {
-  if (standsFor && !emulating.getStore()) notify(standsFor);
-  return emulating.run(true, work);
+export async function emulation<T>(
+  standsFor: SentCommand | ((result: T) => SentCommand | undefined) | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  const outermost = !emulating.getStore();
+  if (outermost && standsFor && typeof standsFor !== 'function') notify(standsFor);
+  const result = await emulating.run(true, work);
+  const after = outermost && typeof standsFor === 'function' ? standsFor(result) : undefined;
+  if (after) notify(after);
+  return result;
 }
 
 function notify(sent: SentCommand): void {
   for (const listener of observers) listener(sent);
 }
 
-interface WithMiddleware {
-  middlewareStack: {
-    add(
-      mw: (
-        next: (args: { input: unknown }) => Promise<unknown>,
-        context: { clientName?: string; commandName?: string },
-      ) => (args: { input: unknown }) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
-    ): void;
-  };
+/** An SDK command as `send` receives it: its input, and its operation schema `[kind, namespace, name, …]`. */
+interface SdkCommand {
+  input: Record<string, unknown>;
+  schema?: unknown;
+}
+interface Sends {
+  send(command: SdkCommand, ...rest: unknown[]): Promise<unknown>;
 }
 
-function observed<C>(client: C, who: Pick<SentCommand, 'account' | 'role' | 'region'>): C {
-  (client as WithMiddleware).middlewareStack.add(
-    (next, context) => (args) => {
-      if (observers.size > 0 && !emulating.getStore())
-        notify({
-          ...who,
-          client: context.clientName ?? '?',
-          command: (context.commandName ?? '?').replace(/Command$/, ''),
-          input: args.input as Record<string, unknown>,
-        });
-      return next(args);
-    },
-    { step: 'initialize', name: 'airgapObserveCommands' },
-  );
+/**
+ * The client with its own `send` that tells observers, then calls the class's `send` as it is at that moment (the
+ * SDK's, or a client mock's stub of it).
+ */
+function observed<C>(
+  client: C,
+  clientName: string,
+  who: Pick<SentCommand, 'account' | 'role' | 'region'>,
+): C {
+  const proto = Object.getPrototypeOf(client) as Sends;
+  (client as Sends).send = function (command, ...rest) {
+    if (observers.size > 0 && !emulating.getStore())
+      notify({ ...who, client: clientName, command: operationName(command), input: command.input });
+    return proto.send.call(this, command, ...rest);
+  };
   return client;
+}
+
+/** The operation's name from its schema (kept in minified bundles, unlike the class name). */
+function operationName(command: SdkCommand): string {
+  const schema = command.schema;
+  return Array.isArray(schema) && typeof schema[2] === 'string'
+    ? schema[2]
+    : command.constructor.name.replace(/Command$/, '');
 }
 
 export class AwsClients {
@@ -166,6 +182,7 @@ export class AwsClients {
         new Client(
           this.config(region, home ? this.options.baseCredentials : this.accountCredentials(account)),
         ),
+        Client.name,
         { account, role: this.options.roleName, region },
       );
       this.cache.set(key, client);
@@ -178,7 +195,7 @@ export class AwsClients {
     const key = `${Client.name}/base/${region}`;
     let client = this.cache.get(key) as C | undefined;
     if (!client) {
-      client = observed(new Client(this.config(region, this.options.baseCredentials)), {
+      client = observed(new Client(this.config(region, this.options.baseCredentials)), Client.name, {
         account: undefined,
         role: undefined,
         region,

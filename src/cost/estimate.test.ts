@@ -87,6 +87,26 @@ describe('cost estimate (pure, hand-computed with the us-east-1 sheet, 30-day mo
     expect(ebs.cheaper).toEqual({ retentionDays: 365, path: 'ebs-archive-tier', byUsdPerMonth: 43.75 });
   });
 
+  it('EFS on the vault path: the replica, its backups in the locked vault, and the transfer when the vault is elsewhere', () => {
+    const fs = 'fs-0123456789abcdef0';
+    const efs = (vaultRegion: string) =>
+      estimateCost(
+        quickstart([
+          [['protect', 'efs'], [{ account: '100000000002', names: [fs] }]],
+          [['vault', 'region'], vaultRegion],
+          [['paths', 'backup'], false],
+          [['backup', 'airGappedVault'], false],
+        ]),
+        { efs: { [fs]: { storedGiB: 500, dailyChangeGiB: 1 } } },
+        prices,
+      ).resources.find((r) => r.resource === fs)!.paths;
+    // replica 500 x 0.30 = 150.00; backups (500 + 30) x 0.05 = 26.50; across Regions 30 x 0.02 = 0.60
+    expect(efs('us-east-1').map((p) => [p.path, p.items.map((i) => i.monthlyUsd)])).toEqual([
+      ['efs-replication', [150, 26.5]],
+    ]);
+    expect(efs('us-west-2').map((p) => [p.path, p.monthlyUsd])).toEqual([['efs-replication', 177.1]]);
+  });
+
   it('refuses a size for a resource the config does not protect, naming what it does', () => {
     expect(() => estimateCost(config, { rds: { 'other-db': { storedGiB: 1 } } }, prices)).toThrow(InputError);
     expect(() => estimateCost(config, { rds: { 'other-db': { storedGiB: 1 } } }, prices)).toThrow(

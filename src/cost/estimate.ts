@@ -6,7 +6,8 @@ import type { ResourceSize, Sizes } from './sizes.js';
 /** A month is 30 days throughout, so every figure can be checked by hand. */
 const MONTH_DAYS = 30;
 
-export type CostPath = 's3-replication' | 'snapshot-copy' | 'ebs-archive-tier' | 'aws-backup';
+export type CostPath =
+  's3-replication' | 'snapshot-copy' | 'ebs-archive-tier' | 'efs-replication' | 'aws-backup';
 
 export interface LineItem {
   item: string;
@@ -127,6 +128,32 @@ function ebsArchive(p: PriceSheet, s: ResourceSize, days: number): PathCost | un
   ]);
 }
 
+/**
+ * EFS on the vault path: the replica in the vault account (a full copy, Standard storage), its backups in the locked
+ * replica vault kept the vault retention (AWS Backup's EFS rate), and the replicated changes when the vault is in
+ * another Region.
+ */
+function efsReplication(
+  config: Config,
+  p: PriceSheet,
+  region: string,
+  s: ResourceSize,
+  days: number,
+): PathCost {
+  const items = [
+    item('replica in the vault account', s.storedGiB * p.efs.standardGiBMonth),
+    item(
+      `replica backups in the locked vault, ${days} days`,
+      retained('efs', s, days) * p.backup.warmGiBMonth.efs,
+    ),
+  ];
+  if (region !== config.vault.region)
+    items.push(
+      item('replication transfer between regions', monthlyChange('efs', s) * p.efs.interRegionTransferGiB),
+    );
+  return path('efs-replication', items);
+}
+
 /** AWS Backup: local vault, then the backup-account copy and the air-gapped copy the config turns on. */
 function awsBackup(
   config: Config,
@@ -175,6 +202,7 @@ function vaultPaths(
   if (service === 'rds' || service === 'aurora') return [snapshotCopy(service, p, s, days)];
   if (service === 'ebs')
     return [snapshotCopy(service, p, s, days), ebsArchive(p, s, days)].filter((x) => x !== undefined);
+  if (service === 'efs') return [efsReplication(config, p, region, s, days)];
   return [];
 }
 

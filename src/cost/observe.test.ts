@@ -1,6 +1,7 @@
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateVolumeCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quickstart } from '../../test/support/config.js';
@@ -57,6 +58,7 @@ describe('observed sizes for airgap cost (moto: RDS, EBS; client mock: moto publ
       // No data point: left out, never guessed.
       aurora: {},
       ebs: { [tagged.VolumeId!]: { storedGiB: 200 } },
+      efs: {},
     });
     const bucketQuery = cw
       .commandCalls(GetMetricStatisticsCommand)
@@ -84,5 +86,38 @@ describe('observed sizes for airgap cost (moto: RDS, EBS; client mock: moto publ
     const estimate = estimateCost(config, merged, priceSheet('us-east-1'));
     expect(estimate.unsized).toEqual([]);
     expect(estimate.resources.find((r) => r.resource === tagged.VolumeId)?.paths.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('reads each protected EFS file system’s metered size, by id or ARN, and leaves out one that is gone (client mock: moto’s file systems hold no data)', async () => {
+    const efs = mockClient(EFSClient);
+    try {
+      efs
+        .on(DescribeFileSystemsCommand, { FileSystemId: 'fs-0000000000000000a' })
+        .resolves({ FileSystems: [{ SizeInBytes: { Value: 500 * 1024 ** 3 } } as never] });
+      efs
+        .on(DescribeFileSystemsCommand, { FileSystemId: 'fs-0000000000000000b' })
+        .resolves({ FileSystems: [{ SizeInBytes: { Value: 3 * 1024 ** 3 } } as never] });
+      efs
+        .on(DescribeFileSystemsCommand, { FileSystemId: 'fs-0000000000000000c' })
+        .rejects(Object.assign(new Error('gone'), { name: 'FileSystemNotFound' }));
+      const arn = `arn:aws:elasticfilesystem:us-east-1:${WORKLOAD}:file-system/fs-0000000000000000b`;
+      const withEfs = quickstart([
+        [
+          ['protect', 'efs'],
+          [{ account: WORKLOAD, names: ['fs-0000000000000000a', 'fs-0000000000000000c'], arns: [arn] }],
+        ],
+      ]);
+      expect((await observeSizes(moto.clients, withEfs, NOW)).efs).toEqual({
+        'fs-0000000000000000a': { storedGiB: 500 },
+        [arn]: { storedGiB: 3 },
+      });
+      expect(efs.commandCalls(DescribeFileSystemsCommand).map((c) => c.args[0].input.FileSystemId)).toEqual([
+        'fs-0000000000000000a',
+        'fs-0000000000000000c',
+        'fs-0000000000000000b',
+      ]);
+    } finally {
+      efs.restore();
+    }
   }, 120_000);
 });

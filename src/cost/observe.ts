@@ -1,5 +1,6 @@
 import { CloudWatchClient, GetMetricStatisticsCommand, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { DescribeVolumesCommand, EC2Client, type Filter } from '@aws-sdk/client-ec2';
+import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../aws/clients.js';
 import type { Config } from '../config/index.js';
@@ -40,16 +41,17 @@ const gib = (bytes: number) => Math.round((bytes / GIB) * 100) / 100;
 /**
  * Sizes read from the accounts: S3 buckets from their daily storage metrics (BucketSizeBytes of Standard storage,
  * NumberOfObjects), RDS instances from their allocated storage, Aurora clusters from VolumeBytesUsed, EBS volumes
- * (by id or by the selector's tags) from their size. Change rates (S3 writes, daily block changes) are not
+ * (by id or by the selector's tags) from their size, EFS file systems (by id or ARN) from their metered size. Change rates (S3 writes, daily block changes) are not
  * observable this way: `--sizes` supplies them. A resource with nothing to read is left out, never guessed.
  */
 export async function observeSizes(clients: AwsClients, config: Config, now = new Date()): Promise<Sizes> {
   const first = config.organizations.source.regions[0]!;
-  const sizes: Required<Pick<Sizes, 's3' | 'rds' | 'aurora' | 'ebs'>> = {
+  const sizes: Required<Pick<Sizes, 's3' | 'rds' | 'aurora' | 'ebs' | 'efs'>> = {
     s3: {},
     rds: {},
     aurora: {},
     ebs: {},
+    efs: {},
   };
   for (const b of protectedBuckets(config)) {
     const cw = clients.for(CloudWatchClient, b.account, b.region);
@@ -111,6 +113,25 @@ export async function observeSizes(clients: AwsClients, config: Config, now = ne
     for (const q of queries)
       for (const v of (await ec2.send(new DescribeVolumesCommand(q)).then((r) => r.Volumes, notFound)) ?? [])
         if (v.VolumeId && v.Size !== undefined) sizes.ebs[v.VolumeId] = { storedGiB: v.Size };
+  }
+  for (const sel of config.protect.efs) {
+    // An ARN names its own account and region; an id is the selector's.
+    const named = [
+      ...(sel.names ?? []).map((name) => ({ name, account: sel.account, region: sel.region ?? first })),
+      ...(sel.arns ?? []).map((name) => ({
+        name,
+        account: name.split(':')[4]!,
+        region: name.split(':')[3]!,
+      })),
+    ];
+    for (const { name, account, region } of named) {
+      const found = await clients
+        .for(EFSClient, account, region)
+        .send(new DescribeFileSystemsCommand({ FileSystemId: name.split('/').pop()! }))
+        .then((r) => r.FileSystems?.[0], notFound);
+      if (found?.SizeInBytes?.Value !== undefined)
+        sizes.efs[name] = { storedGiB: gib(found.SizeInBytes.Value) };
+    }
   }
   return sizes;
 }

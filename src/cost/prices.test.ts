@@ -14,7 +14,7 @@ describe('published price files', () => {
   it('every price has its source URL and the date it was checked, verified or not', () => {
     const sheet = priceSheet('us-east-1');
     const listed = { ...sheet.verified, ...sheet.unverified };
-    expect(Object.keys(listed)).toHaveLength(25);
+    expect(Object.keys(listed)).toHaveLength(27);
     expect(listed['backup.airGappedGiBMonth.efs']).toMatchObject({
       url: 'https://aws.amazon.com/backup/pricing/',
       checked: '2026-11-23',

@@ -47,6 +47,11 @@ export const priceSheetSchema = z
       rdsGiBMonth: z.number(),
       auroraGiBMonth: z.number(),
     }),
+    /** The vault path of EFS: the replica in the vault account, and its replication across Regions. */
+    efs: z.strictObject({
+      standardGiBMonth: z.number(),
+      interRegionTransferGiB: z.number(),
+    }),
     backup: z.strictObject({
       warmGiBMonth: perService,
       airGappedGiBMonth: perService,
@@ -79,7 +84,7 @@ export const priceSheetSchema = z
   });
 
 /** The paths of every price of a sheet (`backup.warmGiBMonth.efs`). */
-function pricePaths(sheet: { s3: object; snapshots: object; backup: object }): string[] {
+function pricePaths(sheet: { s3: object; snapshots: object; efs: object; backup: object }): string[] {
   const walk = (o: object, at: string): string[] =>
     Object.entries(o).flatMap(([k, v]) =>
       typeof v === 'number'
@@ -88,7 +93,7 @@ function pricePaths(sheet: { s3: object; snapshots: object; backup: object }): s
           ? walk(v as object, `${at}${k}.`)
           : [],
     );
-  return walk({ s3: sheet.s3, snapshots: sheet.snapshots, backup: sheet.backup }, '');
+  return walk({ s3: sheet.s3, snapshots: sheet.snapshots, efs: sheet.efs, backup: sheet.backup }, '');
 }
 
 export type PriceSheet = z.infer<typeof priceSheetSchema>;

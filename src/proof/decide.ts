@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { Attack } from './attacks.js';
-import { authorize, type Decision } from './evaluate.js';
-import type { ProofModel } from './model.js';
+import { authorize, type Decision, type EvaluationModel } from './evaluate.js';
 import { PolicyMemo } from './policy-memo.js';
 import { startModuleWorker } from '../util/module-worker.js';
 import type { Principal } from './principals.js';
@@ -11,47 +11,60 @@ export type Pair = [Principal, Attack];
 /** A number of threads, or one per core when the matrix is large enough to pay for a worker (threadsFor). */
 export type Threads = number | 'per-core';
 
-/** What a worker is given: the model and its share of the matrix, in one message (shared policies stay shared). */
+/** What every thread is given: what evaluation reads of the model, and the whole matrix (shared policies stay shared). */
 export interface Share {
-  model: ProofModel;
+  model: EvaluationModel;
   pairs: Pair[];
   mode: Mode;
+  /** The index of the next chunk's first pair (an Int32 shared by every thread: each takes chunks from it). */
+  next: SharedArrayBuffer;
 }
+
+/** What a worker posts: a chunk's first index and decisions, then `done` once no chunk is left. */
+export type Decided = [from: number, decisions: Decision[]] | 'done';
 
 /**
  * Below this many calls per thread, starting a worker (loading iam-simulate and its data again, a second or two
  * of CPU) costs more than it saves.
  */
 const PAIRS_PER_THREAD = 1500;
+/** Calls per chunk a thread takes: ~0.1 s of work, so threads finish within about that of each other. */
+const CHUNK = 200;
 
 /**
- * Decides every principal x attack pair, in order. A proof is thousands of independent simulations, so a large
- * matrix can be split over threads (this one and workers): `airgap prove` asks for one per core; other callers
- * (tests, whose runner's workers already keep the cores busy) keep the default, this thread only. Either way each
- * pair is decided by `authorize`.
+ * Decides a proof's matrix, a principal x attack pair at a time, on this thread or spread over threads: a proof is
+ * thousands of independent simulations. `airgap prove` asks for one thread per core; other callers (tests, whose
+ * runner's workers already keep the cores busy) keep the default, this thread only. Workers start when this is
+ * made, before the matrix is known, so that loading iam-simulate again overlaps building it; each thread then takes
+ * chunks of the matrix from a shared counter until none is left (administrators' calls cost ten times the service
+ * roles', and a worker may start late or share its core). Either way each pair is decided by `authorize`. `close` stops the workers.
  */
-export async function decideAll(
-  model: ProofModel,
-  pairs: Pair[],
-  mode: Mode,
-  memo: PolicyMemo,
-  asked: Threads = 1,
-): Promise<Decision[]> {
-  const threads = asked === 'per-core' ? threadsFor(pairs.length) : asked;
-  if (threads <= 1) return decideHere({ model, pairs, mode }, memo);
-  // Interleaved, not in blocks: the administrators' calls cost ten times the service roles', and come first.
-  const shares = Array.from({ length: threads }, (_, k) => pairs.filter((_, i) => i % threads === k));
-  // Workers first, then this thread takes the first share itself: a worker loads iam-simulate and its data anew.
-  const elsewhere = shares.slice(1).map((share) => inWorker({ model, pairs: share, mode }));
-  const results = await Promise.all([decideHere({ model, pairs: shares[0]!, mode }, memo), ...elsewhere]);
-  return pairs.map((_, i) => results[i % threads]![Math.floor(i / threads)]!);
-}
+export class Deciders {
+  private readonly workers: Worker[];
 
-export async function decideHere(share: Share, memo = new PolicyMemo()): Promise<Decision[]> {
-  const out: Decision[] = [];
-  for (const [principal, attack] of share.pairs)
-    out.push(await authorize(share.model, principal, attack, share.mode, memo));
-  return out;
+  constructor(asked: Threads = 1) {
+    const threads = asked === 'per-core' ? availableParallelism() : asked;
+    this.workers = Array.from({ length: Math.max(0, threads - 1) }, () =>
+      startModuleWorker(import.meta.url, './decide-worker', undefined),
+    );
+  }
+
+  /** Every pair's decision, in order; workers beyond what the matrix pays for (threadsFor) are stopped unused. */
+  async decide(work: Omit<Share, 'next'>, memo: PolicyMemo): Promise<Decision[]> {
+    const used = Math.min(this.workers.length, threadsFor(work.pairs.length) - 1);
+    await Promise.all(this.workers.splice(used).map((w) => w.terminate()));
+    const share: Share = { ...work, next: new SharedArrayBuffer(4) };
+    const out = new Array<Decision>(share.pairs.length);
+    const elsewhere = this.workers.map((worker) => inWorker(worker, share, out));
+    for await (const [from, decisions] of chunks(share, memo))
+      decisions.forEach((d, i) => (out[from + i] = d));
+    await Promise.all(elsewhere);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+  }
 }
 
 /** One thread per core, each with at least PAIRS_PER_THREAD calls. */
@@ -59,13 +72,33 @@ export function threadsFor(pairs: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(pairs / PAIRS_PER_THREAD)));
 }
 
-function inWorker(share: Share): Promise<Decision[]> {
+/** The chunks this thread takes from the share, until none is left, each with its first index and decisions. */
+export async function* chunks(share: Share, memo: PolicyMemo): AsyncGenerator<[number, Decision[]]> {
+  const next = new Int32Array(share.next);
+  for (
+    let from = Atomics.add(next, 0, CHUNK);
+    from < share.pairs.length;
+    from = Atomics.add(next, 0, CHUNK)
+  ) {
+    const decisions: Decision[] = [];
+    for (const [principal, attack] of share.pairs.slice(from, from + CHUNK))
+      decisions.push(await authorize(share.model, principal, attack, share.mode, memo));
+    yield [from, decisions];
+  }
+}
+
+/** Hands a worker the share and gathers the chunks it decides. */
+function inWorker(worker: Worker, share: Share, out: Decision[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = startModuleWorker(import.meta.url, './decide-worker', share);
-    worker.once('message', (decisions: Decision[]) => resolve(decisions));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`a proof worker exited with code ${code}`));
+    worker.on('message', (decided: Decided) => {
+      if (decided !== 'done') decided[1].forEach((d, i) => (out[decided[0] + i] = d));
+      else {
+        worker.removeAllListeners();
+        resolve();
+      }
     });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`a proof worker exited with code ${code}`)));
+    worker.postMessage(share);
   });
 }

@@ -10,6 +10,9 @@ import type { Policy, ProofModel, VaultResource } from './model.js';
 import { PolicyMemo } from './policy-memo.js';
 import type { Principal } from './principals.js';
 
+/** What an evaluation reads of the model (a worker thread is handed this much): no role but the principal's. */
+export type EvaluationModel = Pick<ProofModel, 'config' | 'resources' | 'guardrails'>;
+
 export interface Decision {
   allowed: boolean;
   /** The policy statements that denied it, or why it was allowed ("allowed if …" in Discovery mode). */
@@ -46,7 +49,7 @@ const CONSTRAINTS: DiscoveryContextKeyConstraint[] = AUTHORITATIVE_KEYS.map((key
  * is allowed. Strict mode (the drill): one concrete request, every fact of it given.
  */
 export async function authorize(
-  model: ProofModel,
+  model: EvaluationModel,
   principal: Principal,
   request: Request,
   mode: 'Discovery' | 'Strict' = 'Discovery',
@@ -71,7 +74,7 @@ export interface Request {
 
 /** The whole evaluation by iam-simulate, without the shortcut `authorize` takes first. */
 export async function simulate(
-  model: ProofModel,
+  model: EvaluationModel,
   principal: Principal,
   request: Request,
   mode: 'Discovery' | 'Strict' = 'Discovery',
@@ -98,7 +101,7 @@ export async function simulate(
  * (PolicyMemo.forAction), which decides every call as the whole guardrails do (test/prove-shortcut.test.ts).
  */
 async function run(
-  model: ProofModel,
+  model: EvaluationModel,
   principal: Principal,
   request: Request,
   mode: 'Discovery' | 'Strict',
@@ -163,7 +166,7 @@ const NO_ALLOW: Decision = {
  * policies naming a few actions each. test/prove-shortcut.test.ts shows iam-simulate denies every call it skips.
  */
 export function mayAllow(
-  model: ProofModel,
+  model: EvaluationModel,
   principal: Principal,
   request: Request,
   memo = new PolicyMemo(),
@@ -172,7 +175,7 @@ export function mayAllow(
   return policies.some((policy) => memo.allowPatterns(policy).some((p) => p.test(request.action)));
 }
 
-function resourcePolicyOf(model: ProofModel, request: Request): Policy | undefined {
+function resourcePolicyOf(model: EvaluationModel, request: Request): Policy | undefined {
   return request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource);
 }
 
@@ -188,7 +191,7 @@ function identityContext(p: Principal): Record<string, string> {
 }
 
 function orgPolicies(
-  model: ProofModel,
+  model: EvaluationModel,
   organization: 'source' | 'vault',
   kind: 'SCP' | 'RCP',
   memo: PolicyMemo,
@@ -210,12 +213,12 @@ function orgPolicies(
  */
 const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager']);
 
-function resourceOrg(model: ProofModel, account: string): boolean {
+function resourceOrg(model: EvaluationModel, account: string): boolean {
   const v = model.config.organizations.vault;
   return [v.vaultAccount, v.restoreAccount, v.managementAccount].includes(account);
 }
 
-function resourcePolicyFor(model: ProofModel, arn: string): Policy | undefined {
+function resourcePolicyFor(model: EvaluationModel, arn: string): Policy | undefined {
   const owner: VaultResource | undefined = model.resources.find(
     (r) => arn === r.arn || arn.startsWith(`${r.arn}/`),
   );

@@ -6,13 +6,19 @@ import type { ProofModel } from './model.js';
 import { principals } from './principals.js';
 
 const ids = ['100000000002', '100000000005', '100000000006'];
-const config = quickstart([
-  [['organizations', 'source', 'workloadAccounts'], ids.map((id, i) => ({ id, name: `w${i}` }))],
-  [['protect', 's3'], ids.map((id, i) => ({ account: id, names: [`data-${i}`] }))],
-]);
 
-/** A model shaped like synth's: per account a replication role and a vault bucket whose policy names it. */
-function model(extra: (account: string) => object[] = () => []): ProofModel {
+/**
+ * A model shaped like synth's: per account a replication role and a vault bucket whose policy names it; account
+ * ids[i] protects bucket names[i].
+ */
+function model(
+  extra: (account: string) => object[] = () => [],
+  names = ids.map((_, i) => `data-${i}`),
+): ProofModel {
+  const config = quickstart([
+    [['organizations', 'source', 'workloadAccounts'], ids.map((id, i) => ({ id, name: `w${i}` }))],
+    [['protect', 's3'], ids.map((id, i) => ({ account: id, names: [names[i]!] }))],
+  ]);
   return {
     config,
     roles: ids.map((account, i) => ({
@@ -34,7 +40,7 @@ function model(extra: (account: string) => object[] = () => []): ProofModel {
               {
                 Effect: 'Allow',
                 Action: 's3:GetObjectVersionForReplication',
-                Resource: `arn:aws:s3:::data-${i}/*`,
+                Resource: `arn:aws:s3:::${names[i]}/*`,
               },
               ...extra(account),
             ],
@@ -45,9 +51,9 @@ function model(extra: (account: string) => object[] = () => []): ProofModel {
     })),
     resources: ids.map((account, i) => ({
       kind: 'bucket' as const,
-      arn: `arn:aws:s3:::airgap-vault-${account}-data-${i}`,
+      arn: `arn:aws:s3:::airgap-vault-${account}-${names[i]}`,
       account: '200000000002',
-      name: `airgap-vault-${account}-data-${i}`,
+      name: `airgap-vault-${account}-${names[i]}`,
       objectLock: { mode: 'COMPLIANCE', days: 30 },
       policy: {
         Version: '2012-10-17',
@@ -56,7 +62,7 @@ function model(extra: (account: string) => object[] = () => []): ProofModel {
             Effect: 'Allow',
             Principal: { AWS: `arn:aws:iam::${account}:role/AirGapReplication` },
             Action: 's3:ReplicateObject',
-            Resource: `arn:aws:s3:::airgap-vault-${account}-data-${i}/*`,
+            Resource: `arn:aws:s3:::airgap-vault-${account}-${names[i]}/*`,
           },
         ],
       },
@@ -142,5 +148,56 @@ describe('grouping refuses a pattern that tells accounts apart by part of a name
     });
     const g = group(m, principals(m), [...attacksOn(m)]);
     expect(g.represents.get('100000000005')).toEqual([]);
+  });
+});
+
+describe('grouping compares what names each account, in one pass', () => {
+  it('keeps apart an account whose pattern also matches a third account’s bucket name', () => {
+    // Account ...05's data-1* also matches ...06's data-10: swapping ...05 with ...02 (data-2*) would change what
+    // it matches on a string naming neither of the two, so ...05's role must be proved on its own.
+    const m = model(
+      (a) => [
+        { Effect: 'Allow', Action: 's3:*', Resource: `arn:aws:s3:::${a === ids[1] ? 'data-1' : 'data-x'}*` },
+      ],
+      ['data-2', 'data-1', 'data-10'],
+    );
+    m.roles[0]!.policies[0]!.policy.Statement.at(-1).Resource = 'arn:aws:s3:::data-2*';
+    m.roles[2]!.policies[0]!.policy.Statement.at(-1).Resource = 'arn:aws:s3:::data-10*';
+    m.resources.push({ ...m.resources[2]!, arn: 'arn:aws:s3:::data-10', name: 'data-10', policy: undefined });
+    const g = group(m, principals(m), attacksOn(m));
+    expect(g.represents.get(ids[0]!)).toEqual([]);
+    expect(g.principals.some((p) => p.account === ids[1])).toBe(true);
+  });
+
+  it('groups accounts that a policy of several accounts lists alike, and not one it lists twice', () => {
+    const everyone = (roles: string[]): ProofModel['guardrails'][number] => ({
+      organization: 'vault',
+      kind: 'SCP',
+      name: 'list',
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'L',
+            Effect: 'Deny',
+            Action: ['s3:*'],
+            Resource: '*',
+            Condition: { ArnLike: { 'aws:PrincipalArn': roles } },
+          },
+        ],
+      },
+    });
+    const role = (a: string, name = 'AirGapReplication') => `arn:aws:iam::${a}:role/${name}`;
+    const alike = model();
+    alike.guardrails.push(everyone(ids.map((a) => role(a))));
+    expect([...group(alike, principals(alike), attacksOn(alike)).represents]).toEqual([
+      [ids[0], [ids[1], ids[2]]],
+    ]);
+    const twice = model();
+    twice.guardrails.push(everyone([...ids.map((a) => role(a)), role(ids[2]!, 'Other')]));
+    expect([...group(twice, principals(twice), attacksOn(twice)).represents]).toEqual([
+      [ids[0], [ids[1]]],
+      [ids[2], []],
+    ]);
   });
 });

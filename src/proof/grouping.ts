@@ -29,21 +29,20 @@ export interface Grouping {
  * decision(σp, σa). Hence m's principals decide as r's on swapped attacks (r's are evaluated on every kept
  * attack), and any principal of neither decides alike on attacks aimed at m and at m' (swaps compose within
  * a group), so one sample member's resources stand for every member's.
+ *
+ * Checked in one pass, not per pair of accounts (which re-read every policy naming all accounts once per account):
+ * each account gets a signature, what the model holds that names it with its identifiers replaced by
+ * placeholders (`Signatures`), and accounts with equal signatures are grouped. Equal signatures give both
+ * conditions: whatever names m, σ-swapped, is something of the model naming r, and the reverse.
  */
 export function group(model: ProofModel, everyone: Principal[], attacks: Attack[]): Grouping {
   const workloads = model.config.organizations.source.workloadAccounts.map((a) => a.id);
   const buckets = new Map<string, string[]>(workloads.map((a) => [a, []]));
   for (const b of protectedBuckets(model.config)) buckets.get(b.account)?.push(b.bucket);
-  const owner = new Map<string, string>();
-  for (const [account, names] of buckets) {
-    owner.set(account, account);
-    for (const n of names) owner.set(n, account);
-  }
-  const tokens = new Tokenizer(new Set(owner.keys()));
-  const accountsIn = (s: string) => new Set(tokens.find(s).map((t) => owner.get(t)!));
+  const signatures = new Signatures(buckets);
 
   const items = inputs(model);
-  const itemSet = new Set(items);
+  for (const item of items) signatures.addValue(item);
   const requests = [
     ...new Set([
       ...everyone.flatMap((p) => [p.arn, p.account]),
@@ -51,111 +50,194 @@ export function group(model: ProofModel, everyone: Principal[], attacks: Attack[
       ...attacks.map((a) => a.resourceAccount),
     ]),
   ];
-  const texts = [...new Set(items.flatMap((i) => i.match(/"[^"]*[*?][^"]*"/g) ?? []))].map(
-    (p) => JSON.parse(p) as string,
-  );
-  const patterns = texts.map(pattern);
-  const byAccount = (strings: string[]) => {
-    const out = new Map<string, string[]>();
-    for (const s of strings) for (const a of accountsIn(s)) out.set(a, [...(out.get(a) ?? []), s]);
-    return out;
-  };
-  const itemsOf = byAccount(items);
-  const requestsOf = byAccount(requests);
-  const patternsOf = new Map([...byAccount(texts)].map(([a, ts]) => [a, ts.map(pattern)]));
-  // Thousands of patterns and strings at 500 accounts: look patterns up by the rarest 8 characters of their
-  // longest literal (a pattern can match a string only if the string contains them), not one by one.
-  const gramsOf = (p: Pattern) => {
-    const longest = p.literals[0] ?? '';
-    return new Set(
-      Array.from({ length: Math.max(0, longest.length - GRAM + 1) }, (_, i) => longest.slice(i, i + GRAM)),
-    );
-  };
-  const frequency = new Map<string, number>();
-  for (const p of patterns) for (const g of gramsOf(p)) frequency.set(g, (frequency.get(g) ?? 0) + 1);
-  const byGram = new Map<string, Pattern[]>();
-  const short: Pattern[] = [];
-  for (const p of patterns) {
-    const rarest = [...gramsOf(p)].sort((a, b) => frequency.get(a)! - frequency.get(b)!)[0];
-    if (rarest === undefined) short.push(p);
-    else byGram.set(rarest, [...(byGram.get(rarest) ?? []), p]);
+  for (const n of requests) signatures.addString('request', n);
+  // Condition 2 as facts "p matches n in these ways", for every pair of which p or n names an account: equal
+  // facts up to placeholders, with σ mapping patterns to patterns and requests to requests (the two lines above),
+  // give that σp matches σn exactly when p matches n, the pairs that match neither way included.
+  const patterns = [...new Set(items.flatMap(wildcards))].map(pattern);
+  const candidates = patternIndex(patterns);
+  for (const n of requests) {
+    const named = signatures.accountsIn(n).size > 0;
+    const parts = SPLITS.map((split) => split(n));
+    for (const p of candidates(n.toLowerCase())) {
+      if (!named && signatures.accountsIn(p.text).size === 0) continue;
+      const bits = matchBits(p, parts);
+      if (bits) signatures.addFact([p.text, n], bits);
+    }
   }
-  const mayMatchCache = new Map<string, Pattern[]>();
-  const candidates = (lower: string): Pattern[] => {
-    let found = mayMatchCache.get(lower);
-    if (!found) {
-      const near = new Set(short);
-      for (let i = 0; i + GRAM <= lower.length; i++)
-        for (const p of byGram.get(lower.slice(i, i + GRAM)) ?? []) near.add(p);
-      found = [...near].filter((p) => mayMatch(p, lower));
-      mayMatchCache.set(lower, found);
-    }
-    return found;
-  };
-  const unnamed = requests.filter((n) => accountsIn(n).size === 0).map((n) => text(n, n));
 
-  const symmetric = (m: string, r: string): boolean => {
-    const bm = buckets.get(m)!;
-    const br = buckets.get(r)!;
-    if (bm.length !== br.length) return false;
-    const swap = swapper(tokens, [[m, r], ...bm.map((b, i): [string, string] => [b, br[i]!])]);
-    for (const item of [...(itemsOf.get(m) ?? []), ...(itemsOf.get(r) ?? [])]) {
-      if (!itemSet.has(canonical(JSON.parse(swap(item))))) return false;
-    }
-    // Where σ changes the pattern or the string; elsewhere both sides are the same test. A pattern that names
-    // neither account can tell the two apart only on a string it may match.
-    const naming = new Set([...(patternsOf.get(m) ?? []), ...(patternsOf.get(r) ?? [])]);
-    const swapped = new Map([...naming].map((p) => [p, pattern(swap(p.text))]));
-    for (const value of [...(requestsOf.get(m) ?? []), ...(requestsOf.get(r) ?? [])]) {
-      const n = text(value, swap(value));
-      const tested = new Set([...naming, ...candidates(n.lower), ...candidates(n.swappedLower)]);
-      for (const p of tested) if (!sameMatch(p, swapped.get(p) ?? p, n)) return false;
-    }
-    for (const p of naming) for (const n of unnamed) if (!sameMatch(p, swapped.get(p)!, n)) return false;
-    return true;
-  };
-
-  const groupOf = new Map<string, string>();
-  const reps: string[] = [];
-  for (const m of workloads) {
-    const rep = reps.find((r) => symmetric(m, r));
-    if (rep) groupOf.set(m, rep);
-    else reps.push(m);
+  const byShape = new Map<string, string[]>();
+  for (const a of workloads) {
+    const key = signatures.of(a);
+    byShape.set(key, [...(byShape.get(key) ?? []), a]);
   }
-  const represents = new Map(
-    reps.map((r) => [r, [...groupOf].filter(([, rep]) => rep === r).map(([m]) => m)]),
-  );
+  const represents = new Map([...byShape.values()].map(([rep, ...members]) => [rep!, members]));
+  const groupOf = new Map([...represents].flatMap(([rep, members]) => members.map((m) => [m, rep])));
   const sample = new Set([...represents.values()].flatMap((members) => members.slice(0, 1)));
-  const kept = (s: string) => [...accountsIn(s)].every((a) => !groupOf.has(a) || sample.has(a));
+  const kept = (s: string) => [...signatures.accountsIn(s)].every((a) => !groupOf.has(a) || sample.has(a));
   return {
     principals: everyone.filter((p) => !groupOf.has(p.account)),
     attacks: attacks.filter((a) => kept(a.resource)),
-    evaluated: new Set(reps),
+    evaluated: new Set(represents.keys()),
     represents,
   };
 }
 
 /**
- * Every input of an evaluation as canonical JSON. Arrays are sorted: statements, actions, resources and
- * condition values are sets to IAM, and a swap may reorder them.
+ * Every input of an evaluation. Its arrays are sets to IAM (statements, actions, resources, condition values),
+ * as they are to `canonical`.
  */
-function inputs(model: ProofModel): string[] {
+function inputs(model: ProofModel): unknown[] {
   return [
-    ...model.roles.map((r) => canonical([r.arn, r.policies.map((p) => p.policy), r.trust])),
-    ...model.resources.map((r) =>
-      canonical([r.arn, r.kind, r.policy ?? null, r.objectLock ?? null, r.vaultLock ?? null]),
-    ),
-    ...model.guardrails.map((g) => canonical([g.organization, g.kind, g.document])),
+    ...model.roles.map((r) => [r.arn, r.policies.map((p) => p.policy), r.trust]),
+    ...model.resources.map((r) => [
+      r.arn,
+      r.kind,
+      r.policy ?? null,
+      r.objectLock ?? null,
+      r.vaultLock ?? null,
+    ]),
+    ...model.guardrails.map((g) => [g.organization, g.kind, g.document]),
   ];
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).sort().join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+/**
+ * JSON with object keys sorted and arrays sorted (equal for two values IAM cannot tell apart), each string, keys
+ * included, first mapped by `leaf`.
+ */
+function canonical(value: unknown, leaf: (s: string) => string): string {
+  const json = (v: unknown): string => {
+    if (typeof v === 'string') return JSON.stringify(leaf(v));
+    if (Array.isArray(v)) return `[${v.map(json).sort().join(',')}]`;
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v).map(([k, x]) => `${JSON.stringify(leaf(k))}:${json(x)}`);
+      return `{${entries.sort().join(',')}}`;
+    }
+    return JSON.stringify(v) ?? 'null';
+  };
+  return json(value);
+}
+
+/** Every string of a value that holds a wildcard: the patterns of the model. */
+function wildcards(value: unknown): string[] {
+  if (typeof value === 'string') return /[*?]/.test(value) ? [value] : [];
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(wildcards);
+  return [];
+}
+
+/**
+ * Per workload account, what the model holds that names it, with its identifiers replaced by placeholders
+ * (`⟪A⟫` its id, `⟪Bi⟫` its i-th protected bucket): a value naming exactly m, placeholdered, equals one naming
+ * exactly r exactly when σ maps the one onto the other. Something naming two accounts or more cannot be compared
+ * so: an array's elements that each name one account are (a policy listing every account's role: σ permutes them,
+ * and the array stays the same set when m and r have as many elements of each shape in it); anything else naming
+ * an account sets that account apart, proved on its own.
+ */
+class Signatures {
+  private readonly tokens: Tokenizer;
+  private readonly owner = new Map<string, string>();
+  private readonly placeholder = new Map<string, string>();
+  private readonly entries = new Map<string, string[]>();
+  private readonly apart = new Set<string>();
+  private arrays = 0;
+  /** A text already holding a placeholder's mark could be confused with a replaced one: then no account is grouped. */
+  private unsafe = false;
+
+  constructor(buckets: Map<string, string[]>) {
+    for (const [account, names] of buckets) {
+      this.owner.set(account, account);
+      this.placeholder.set(account, '⟪A⟫');
+      names.forEach((n, i) => {
+        this.owner.set(n, account);
+        this.placeholder.set(n, `⟪B${i}⟫`);
+      });
+      this.entries.set(account, [`buckets ${names.length}`]);
+    }
+    this.tokens = new Tokenizer(new Set(this.owner.keys()));
   }
-  return JSON.stringify(value) ?? 'null';
+
+  /** Workload accounts whose identifiers `s` holds. */
+  accountsIn(s: string): Set<string> {
+    return new Set(this.tokens.find(s).map((t) => this.owner.get(t)!));
+  }
+
+  /** An input of the model: one element of the model's set of inputs. */
+  addValue(value: unknown): void {
+    this.element('inputs', value);
+  }
+
+  /** A string a request can carry. */
+  addString(kind: string, s: string): void {
+    const named = this.accountsIn(s);
+    if (named.size > 1) this.setApart(named);
+    else for (const a of named) this.add(a, `${kind} ${JSON.stringify(this.replaced(s, a))}`);
+  }
+
+  /** That pattern `p` matches string `n` in the ways `bits` says. */
+  addFact([p, n]: [string, string], bits: number): void {
+    const named = new Set([...this.accountsIn(p), ...this.accountsIn(n)]);
+    if (named.size > 1) this.setApart(named);
+    else
+      for (const a of named)
+        this.add(a, `match ${bits} ${JSON.stringify([p, n].map((s) => this.replaced(s, a)))}`);
+  }
+
+  /** The account's signature: equal for two accounts exactly when σ maps what names one onto what names the other. */
+  of(account: string): string {
+    if (this.apart.has(account) || this.unsafe) return `apart ${account}`;
+    return JSON.stringify(this.entries.get(account)!.sort());
+  }
+
+  /** An element of the array (a set to IAM) `array`. */
+  private element(array: string, value: unknown): void {
+    const named = this.named(value);
+    if (named.size === 1) {
+      const [a] = named as Set<string> & [string];
+      this.add(a, `${array} ${canonical(value, (s) => this.replaced(s, a))}`);
+    } else if (named.size > 1) this.within(value, named);
+  }
+
+  /** A value naming several accounts: its arrays' elements are compared, anything else naming one sets it apart. */
+  private within(value: unknown, named: Set<string>): void {
+    if (Array.isArray(value)) {
+      const id = `array${this.arrays++}`;
+      for (const v of value) this.element(id, v);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        this.setApart(this.accountsIn(k));
+        const inner = this.named(v);
+        if (inner.size > 1) this.within(v, inner);
+        else this.setApart(inner);
+      }
+    } else this.setApart(named);
+  }
+
+  /** Workload accounts that the strings of a value (object keys included) name. */
+  private named(value: unknown, into = new Set<string>()): Set<string> {
+    if (typeof value === 'string') for (const t of this.tokens.find(value)) into.add(this.owner.get(t)!);
+    else if (Array.isArray(value)) for (const v of value) this.named(v, into);
+    else if (value !== null && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) this.named(v, this.named(k, into));
+    return into;
+  }
+
+  private replaced(s: string, account: string): string {
+    if (s.includes('⟪')) this.unsafe = true;
+    const parts = this.tokens.split(s);
+    return parts.length === 1
+      ? s
+      : parts
+          .map((x, i) => (i % 2 === 1 && this.owner.get(x) === account ? this.placeholder.get(x)! : x))
+          .join('');
+  }
+
+  private add(account: string, entry: string): void {
+    this.entries.get(account)!.push(entry);
+  }
+
+  private setApart(accounts: Iterable<string>): void {
+    for (const a of accounts) this.apart.add(a);
+  }
 }
 
 const GRAM = 8;
@@ -163,7 +245,7 @@ const GRAM = 8;
 /**
  * One tokenization for finding and for swapping identifiers: at each position the account id (a whole 12-digit
  * number) or else the longest bucket name that starts there. Bucket names match anywhere: over-matching only
- * refuses a grouping, as the swapped text is then no input. A scan by token length, not a regex of a thousand
+ * refuses a grouping, as the swapped text then names no account of the model. A scan by token length, not a regex of a thousand
  * alternatives (which costs seconds at 500 accounts).
  */
 class Tokenizer {
@@ -220,78 +302,75 @@ class Tokenizer {
 const isId = (s: string) => /^\d{12}$/.test(s);
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
-/** σ: exchanges the paired tokens, leaving every other token (another account's) as it is. */
-function swapper(tokens: Tokenizer, pairs: [string, string][]): (s: string) => string {
-  const map = new Map<string, string>();
-  for (const [a, b] of pairs) {
-    map.set(a, b);
-    map.set(b, a);
-  }
-  return (s) => {
-    const parts = tokens.split(s);
-    return parts.length === 1 ? s : parts.map((x, i) => (i % 2 === 1 ? (map.get(x) ?? x) : x)).join('');
-  };
+/**
+ * How pattern p matches a string (cut by each of SPLITS), one bit per way an evaluator may compare them: as whole
+ * strings and ARN segment by segment, with and without case folding.
+ */
+function matchBits(p: Pattern, parts: string[][]): number {
+  let bits = 0;
+  p.globs ??= [false, true].flatMap((fold) => SPLITS.map((split) => split(p.text).map((x) => glob(x, fold))));
+  p.globs.forEach((globs, i) => {
+    const values = parts[i % SPLITS.length]!;
+    if (globs.length === values.length && globs.every((g, k) => g.test(values[k]!))) bits |= 1 << i;
+  });
+  return bits;
 }
 
 /**
- * p matches n exactly when σ(p) (here p2) matches σ(n): as whole strings and ARN segment by segment (both the six ARN
- * parts and every `:` field), with and without case folding, the ways an evaluator may compare them.
+ * The patterns that may match a lower-cased string (every literal piece of theirs is in it). Thousands of patterns
+ * and strings at 500 accounts: patterns are looked up by the rarest 8 characters of their longest literal (a
+ * pattern can match a string only if the string contains them), not one by one.
  */
-function sameMatch(p: Pattern, p2: Pattern, n: Text): boolean {
-  if (p === p2 && n.value === n.swapped) return true;
-  // A literal piece of the pattern missing from the string rules out every kind of match at once.
-  if (!mayMatch(p, n.lower) && !mayMatch(p2, n.swappedLower)) return true;
-  return [false, true].every((fold) =>
-    [whole, arnParts, fields].every(
-      (split) =>
-        matchesAll(split(p.text), split(n.value), fold) ===
-        matchesAll(split(p2.text), split(n.swapped), fold),
-    ),
-  );
+function patternIndex(patterns: Pattern[]): (lower: string) => Pattern[] {
+  const gramsOf = (p: Pattern) => {
+    const longest = p.literals[0] ?? '';
+    return new Set(
+      Array.from({ length: Math.max(0, longest.length - GRAM + 1) }, (_, i) => longest.slice(i, i + GRAM)),
+    );
+  };
+  const frequency = new Map<string, number>();
+  for (const p of patterns) for (const g of gramsOf(p)) frequency.set(g, (frequency.get(g) ?? 0) + 1);
+  const byGram = new Map<string, Pattern[]>();
+  const short: Pattern[] = [];
+  for (const p of patterns) {
+    const rarest = [...gramsOf(p)].sort((a, b) => frequency.get(a)! - frequency.get(b)!)[0];
+    if (rarest === undefined) short.push(p);
+    else byGram.set(rarest, [...(byGram.get(rarest) ?? []), p]);
+  }
+  return (lower) => {
+    const near = new Set(short);
+    for (let i = 0; i + GRAM <= lower.length; i++)
+      for (const p of byGram.get(lower.slice(i, i + GRAM)) ?? []) near.add(p);
+    return [...near].filter((p) => p.literals.every((l) => lower.includes(l)));
+  };
 }
-
-/** A string a request can carry, with its image under σ, both also lower-cased. */
-interface Text {
-  value: string;
-  swapped: string;
-  lower: string;
-  swappedLower: string;
-}
-const text = (value: string, swapped: string): Text => ({
-  value,
-  swapped,
-  lower: value.toLowerCase(),
-  swappedLower: swapped.toLowerCase(),
-});
 
 interface Pattern {
   text: string;
   /** Its literal pieces (between wildcards and `:`), longest first, lower-cased. */
   literals: string[];
+  /** Per case folding and split, the regexes of its pieces; made on first use. */
+  globs?: RegExp[][];
 }
 
-const patternCache = new Map<string, Pattern>();
 function pattern(text: string): Pattern {
-  let p = patternCache.get(text);
-  if (!p) {
-    const literals = text
-      .toLowerCase()
-      .split(/[*?:]/)
-      .filter(Boolean)
-      .sort((a, b) => b.length - a.length);
-    p = { text, literals };
-    patternCache.set(text, p);
-  }
-  return p;
+  const literals = text
+    .toLowerCase()
+    .split(/[*?:]/)
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
+  return { text, literals };
 }
 
-const mayMatch = (p: Pattern, lower: string) => p.literals.every((l) => lower.includes(l));
-const whole = (s: string) => [s];
-const fields = (s: string) => s.split(':');
-/** arn, partition, service, region, account, resource (which may hold further colons). */
-const arnParts = (s: string) => {
-  const f = s.split(':');
-  return f.length > 6 ? [...f.slice(0, 5), f.slice(5).join(':')] : f;
-};
-const matchesAll = (patterns: string[], values: string[], fold: boolean) =>
-  patterns.length === values.length && patterns.every((p, i) => glob(p, fold).test(values[i]!));
+/**
+ * The ways to cut a pattern and a string for matching: whole, the six ARN parts (arn, partition, service, region,
+ * account, and the resource, which may hold further colons), and every `:` field.
+ */
+const SPLITS = [
+  (s: string) => [s],
+  (s: string) => {
+    const f = s.split(':');
+    return f.length > 6 ? [...f.slice(0, 5), f.slice(5).join(':')] : f;
+  },
+  (s: string) => s.split(':'),
+];

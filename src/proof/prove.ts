@@ -1,6 +1,6 @@
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
-import { decideAll, type Mode, type Pair, type Threads } from './decide.js';
+import { Deciders, type Mode, type Pair, type Threads } from './decide.js';
 import { group } from './grouping.js';
 import type { ProofModel } from './model.js';
 import { PolicyMemo } from './policy-memo.js';
@@ -44,6 +44,19 @@ export async function prove(
     threads?: Threads;
   } = {},
 ): Promise<ProofResult> {
+  const deciders = new Deciders(opts.threads);
+  try {
+    return await proveWith(deciders, model, opts);
+  } finally {
+    await deciders.close();
+  }
+}
+
+async function proveWith(
+  deciders: Deciders,
+  model: ProofModel,
+  opts: { only?: (p: Principal) => boolean; mode?: Mode },
+): Promise<ProofResult> {
   const grouping = group(model, principals(model), await attackCatalogue(model));
   const catalogKeys = new Set(
     model.resources
@@ -57,7 +70,11 @@ export async function prove(
       .map((a): Pair => [p, a]),
   );
   const memo = new PolicyMemo();
-  const decisions = await decideAll(model, pairs, opts.mode ?? 'Discovery', memo, opts.threads);
+  const { config, resources, guardrails } = model;
+  const decisions = await deciders.decide(
+    { model: { config, resources, guardrails }, pairs, mode: opts.mode ?? 'Discovery' },
+    memo,
+  );
   const cells = new Map<string, MatrixCell>();
   const breaches: ProofResult['breaches'] = [];
   pairs.forEach(([principal, attack], i) => {

@@ -22,6 +22,12 @@ export const MOTO_ENV: Record<string, string> = {
   // of 20,000 keys). Larger pages when the caller names no MaxKeys (as the runtime never does): on AWS a page
   // is at most 1,000 whatever is asked, so this changes nothing the runtime relies on.
   MOTO_S3_DEFAULT_MAX_KEYS: '50000',
+  // That deep copy includes every object's bytes, and moto spills objects above its 5 MiB key buffer to temp
+  // files, so one listing of a bucket of 8 MiB objects wrote the whole bucket to disk again: a point-in-time
+  // restore (which must list versions) ran at 53-61% of a plain CopyObject loop, 82% with objects up to 16 MiB
+  // kept in memory (bench/RESULTS.md, restore, s3perf6). The price: the sandbox holds such objects in RAM, as it
+  // already holds every smaller one.
+  MOTO_S3_DEFAULT_KEY_BUFFER_SIZE: String(16 * 1024 * 1024),
   // Never pin every request to one account: accounts come from the STS keys.
   MOTO_ACCOUNT_ID: '',
 };

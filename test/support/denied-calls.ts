@@ -42,6 +42,12 @@ export async function resourceFacts(
       name === RESOURCE_NAMES.evidenceBucket(config) || buckets.some((b) => b.vaultBucket === name)
         ? vaultAccount
         : buckets.find((b) => b.bucket === name)?.account,
+    backupVaultOf: (point) => {
+      const vaults = model.resources.filter(
+        (r) => r.kind === 'backup-vault' && r.account === point.split(':')[4],
+      );
+      return vaults.length === 1 ? vaults[0]!.arn : undefined;
+    },
     keyArn: (account, keyRegion, keyId) =>
       keys.get(`${account}/${keyId}`) ??
       (keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${keyRegion}:${account}:key/${keyId}`),

@@ -8,6 +8,8 @@ export interface IamRequest {
   resourceAccount: string;
   /** What the request shows of itself (the tags it sets, the call that creates what it tags). */
   context?: Record<string, string | string[]>;
+  /** The resource whose policy governs this one (a recovery point: its backup vault). */
+  governedBy?: string;
 }
 
 /** What naming a call's resources needs beyond its input: who owns a bucket, which key an alias or id names. */
@@ -15,6 +17,8 @@ export interface ResourceFacts {
   bucketOwner(bucket: string): string | undefined;
   /** The key a key id, alias or ARN names (the template's key, whose policy governs it, where known). */
   keyArn(account: string, region: string, keyId: string): string | undefined;
+  /** The backup vault of a recovery point whose call does not name it: its account's one vault in the templates. */
+  backupVaultOf(recoveryPoint: string): string | undefined;
 }
 
 const SERVICE_OF: Record<string, string> = {
@@ -60,6 +64,23 @@ const S3_VERSIONED: Record<string, string> = {
   GetObject: 'GetObjectVersion',
   GetObjectAttributes: 'GetObjectVersionAttributes',
   DeleteObject: 'DeleteObjectVersion',
+};
+/**
+ * Calls that hand a role to a service, which IAM authorizes as iam:PassRole on that role, for that service
+ * (IAM User Guide, "Grant a user permissions to pass a role to an AWS service").
+ */
+const PASSES_ROLE: Record<string, { to: string; roles: (i: Input) => unknown[] }> = {
+  'backup:StartCopyJob': { to: 'backup.amazonaws.com', roles: (i) => [i['IamRoleArn']] },
+  'backup:StartRestoreJob': { to: 'backup.amazonaws.com', roles: (i) => [i['IamRoleArn']] },
+  's3:CreateJob': { to: 'batchoperations.s3.amazonaws.com', roles: (i) => [i['RoleArn']] },
+  's3:PutBucketReplication': {
+    to: 's3.amazonaws.com',
+    roles: (i) => [(i['ReplicationConfiguration'] as Input | undefined)?.['Role']],
+  },
+  'elasticfilesystem:CreateReplicationConfiguration': {
+    to: 'elasticfilesystem.amazonaws.com',
+    roles: (i) => ((i['Destinations'] as Input[] | undefined) ?? []).map((d) => d['RoleArn']),
+  },
 };
 /** Calls that need no permission. */
 const FREE = new Set(['sts:GetCallerIdentity']);
@@ -107,10 +128,12 @@ const ARNS: Record<string, (i: Input, at: SentCommand, facts: ResourceFacts) => 
     str(i['FileSystemId']) &&
       `arn:aws:elasticfilesystem:${at.region}:${at.account}:file-system/${str(i['FileSystemId'])}`,
   ],
+  // A vault shared through AWS RAM (the air-gapped one) is named with its owner's account.
   'backup:backupVault': (i, at) => [
     str(i['BackupVaultName']) &&
-      `arn:aws:backup:${at.region}:${at.account}:backup-vault:${str(i['BackupVaultName'])}`,
+      `arn:aws:backup:${at.region}:${str(i['BackupVaultAccountId']) ?? at.account}:backup-vault:${str(i['BackupVaultName'])}`,
   ],
+  'backup:recoveryPoint': (i) => [str(i['RecoveryPointArn'])],
   // The guardrail reads (DescribePolicy, ListTargetsForPolicy) are granted on every policy; the id names it.
   'organizations:policy': (i, at) => [
     str(i['PolicyId']) &&
@@ -199,6 +222,15 @@ export async function iamRequests(sent: SentCommand, facts: ResourceFacts): Prom
   if (!service) throw new Error(`no IAM service known for ${sent.client}`);
   const account = sent.account!;
   if (FREE.has(`${service}:${sent.command}`)) return [];
+  const passes = PASSES_ROLE[`${service}:${sent.command}`];
+  const passed: IamRequest[] = (passes?.roles(sent.input).map(str) ?? [])
+    .filter((role): role is string => !!role)
+    .map((role) => ({
+      action: 'iam:PassRole',
+      resource: role,
+      resourceAccount: role.split(':')[4] || account,
+      context: { 'iam:PassedToService': passes!.to },
+    }));
   if (service === 's3' && sent.command === 'CopyObject') {
     // A copy reads its source (version) and writes its target.
     const [path = '', query = ''] = String(sent.input['CopySource']).split('?');
@@ -210,6 +242,7 @@ export async function iamRequests(sent: SentCommand, facts: ResourceFacts): Prom
       ...(await iamRequests({ ...sent, command: 'PutObject' }, facts)),
     ];
   }
+  const i = sent.input;
   let name = service === 's3' ? (S3_PERMISSION[sent.command] ?? sent.command) : sent.command;
   if (service === 's3' && str(sent.input['VersionId'])) name = S3_VERSIONED[name] ?? name;
   const action = `${service}:${name}`;
@@ -231,9 +264,20 @@ export async function iamRequests(sent: SentCommand, facts: ResourceFacts): Prom
     resources.push(...named);
   }
   const tagging = tagOnCreate(sent, service);
-  if (resources.length === 0) return [{ action, resource: '*', resourceAccount: account }, ...tagging];
+  if (resources.length === 0)
+    return [{ action, resource: '*', resourceAccount: account }, ...passed, ...tagging];
+  // AWS Backup holds a recovery point to the access policy (and RAM share) of the vault it is in.
+  const namedVault = str(i['BackupVaultName']) ?? str(i['SourceBackupVaultName']);
+  const vaultOf = (point: string) =>
+    namedVault
+      ? `arn:aws:backup:${sent.region}:${str(i['BackupVaultAccountId']) ?? account}:backup-vault:${namedVault}`
+      : facts.backupVaultOf(point);
   return [
-    ...[...new Set(resources)].map((resource) => ({ action, resource, resourceAccount: owner(resource) })),
+    ...[...new Set(resources)].map((resource) => {
+      const governedBy = resource.includes(':recovery-point:') ? vaultOf(resource) : undefined;
+      return { action, resource, resourceAccount: owner(resource), ...(governedBy ? { governedBy } : {}) };
+    }),
+    ...passed,
     ...tagging,
   ];
 }

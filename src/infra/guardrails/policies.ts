@@ -525,11 +525,18 @@ export function guardrails(config: Config): Guardrail[] {
           Condition: { ArnNotLike: { 'aws:PrincipalArn': breakGlass } },
         },
         {
+          // The operator hands the Batch Replication role to S3 Batch Operations (`s3 backfill`) and the EFS
+          // replication role to EFS (`efs configure-replication`): its own policy allows it that pass and no
+          // change, and only the vault organization's people (MFA) may assume it.
           Sid: 'DenyChangingAirGapRoles',
           Effect: 'Deny',
           Action: ['iam:*'],
           Resource: ['arn:aws:iam::*:role/AirGap*'],
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': [breakGlass, ...STACKSET_EXECUTION_ROLES] } },
+          Condition: {
+            ArnNotLike: {
+              'aws:PrincipalArn': [breakGlass, operator, ...STACKSET_EXECUTION_ROLES],
+            },
+          },
         },
         {
           // The StackSet deploys (and updates) the source template's roles with its execution role, through

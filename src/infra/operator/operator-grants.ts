@@ -232,15 +232,22 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
   },
   {
     sid: 'PassBackfillAndReplicationRoles',
-    commands: ['s3 backfill', 's3 configure-replication'],
+    commands: ['s3 backfill', 's3 configure-replication', 'efs configure-replication'],
     accounts: ['workload'],
     actions: ['iam:PassRole'],
     resources: ({ account }) => [
       `arn:aws:iam::${account}:role/${ROLE_NAMES.batchReplication}`,
       `arn:aws:iam::${account}:role/${ROLE_NAMES.replication}`,
+      `arn:aws:iam::${account}:role/${ROLE_NAMES.efsReplication}`,
     ],
     conditions: () => ({
-      StringEquals: { 'iam:PassedToService': ['batchoperations.s3.amazonaws.com', 's3.amazonaws.com'] },
+      StringEquals: {
+        'iam:PassedToService': [
+          'batchoperations.s3.amazonaws.com',
+          's3.amazonaws.com',
+          'elasticfilesystem.amazonaws.com',
+        ],
+      },
     }),
   },
   {
@@ -263,7 +270,7 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
   },
   {
     sid: 'ReplicateFileSystemsIntoTheVault',
-    commands: ['efs configure-replication', 'snapshots status'],
+    commands: ['efs configure-replication', 'snapshots status', 'cost'],
     accounts: ['workload'],
     actions: [
       'elasticfilesystem:DescribeFileSystems',

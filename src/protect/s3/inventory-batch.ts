@@ -37,7 +37,7 @@ export const ETAG = 2;
 export const MODE = 3;
 export const FIELDS = 4;
 /** Rows a batch is cut at (at the next key): small enough to die young, large enough to cost one await. */
-const BATCH_ROWS = 4096;
+export const BATCH_ROWS = 4096;
 
 /** Where the fields a version needs sit in a row (-1: the inventory has no such column). */
 export interface InventoryColumns {
@@ -66,48 +66,98 @@ export function inventoryColumns(schema: string[]): InventoryColumns {
 }
 
 /**
- * The rows of inventory data files (CSV, gzipped or not) in batches, read 1 MiB at a time (a row split across
- * chunks is carried over), as bytes: no string per row or field (bench/RESULTS.md, verify).
+ * The rows of one inventory data file (CSV, gzipped or not) in batches, read 1 MiB at a time (a row split across
+ * chunks is carried over), as bytes: no string per row or field (bench/RESULTS.md, verify). Several files of one
+ * manifest are merged by key in `inventoryBatches` (inventory-merge.ts).
  */
-export async function* inventoryBatches(
+export async function* fileBatches(
   columns: InventoryColumns,
-  files: string[],
+  file: string,
+  chunkBytes = 1 << 20,
 ): AsyncGenerator<InventoryBatch> {
   const line = new CsvLine(Math.max(...Object.values(columns)) + 1);
   const batch = new BatchBuilder(columns, line);
-  for (const file of files) {
-    let stream: Readable = createReadStream(file, { highWaterMark: 1 << 20 });
-    // zlib's default 16 KiB output chunks cost four times the CPU of 1 MiB ones (the stream's per-chunk work).
-    if (file.endsWith('.gz')) stream = stream.pipe(createGunzip({ chunkSize: 1 << 20 }));
-    let rest: Buffer | undefined;
-    const rows = function* (buf: Buffer): Generator<InventoryBatch> {
-      const end = buf.lastIndexOf(LF) + 1;
-      for (let start = 0; start < end;) {
-        if (buf[start] === LF) start++;
-        else {
-          start = line.read(buf, start) + 1;
-          if (batch.add()) yield batch.take();
-        }
+  const raw = createReadStream(file, { highWaterMark: chunkBytes });
+  // zlib's default 16 KiB output chunks cost four times the CPU of 1 MiB ones (the stream's per-chunk work).
+  const stream: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: chunkBytes })) : raw;
+  let rest: Buffer | undefined;
+  const rows = function* (buf: Buffer): Generator<InventoryBatch> {
+    const end = buf.lastIndexOf(LF) + 1;
+    for (let start = 0; start < end;) {
+      if (buf[start] === LF) start++;
+      else {
+        start = line.read(buf, start) + 1;
+        if (batch.add()) yield batch.take();
       }
-      rest = end < buf.length ? buf.subarray(end) : undefined;
-    };
+    }
+    rest = end < buf.length ? buf.subarray(end) : undefined;
+  };
+  try {
     for await (const chunk of stream)
       yield* rows(rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer));
     // The last line may lack its line feed.
     if (rest && rest.toString().trim() !== '') yield* rows(Buffer.concat([rest, NEWLINE]));
+    if (batch.rows > 0) yield batch.take();
+  } finally {
+    // A merge reads a file's first key and leaves it: the file and its gunzip are closed at once (destroying the
+    // gunzip alone would leave the file open, only unpiped).
+    stream.destroy();
+    raw.destroy();
   }
-  if (batch.rows > 0) yield batch.take();
 }
 
-class BatchBuilder {
+/** The growable buffers a batch is built in, by the parser here and by the merge of several files. */
+export class BatchBuffers {
   rows = 0;
-  private capacity = BATCH_ROWS + 1;
-  private bytes = new Uint8Array(BATCH_ROWS * 96);
-  private length = 0;
-  private ends = new Uint32Array(FIELDS * this.capacity);
-  private numbers = new Float64Array(3 * this.capacity);
-  private hashes = new Int32Array(this.capacity);
-  private flags = new Uint8Array(this.capacity);
+  protected length = 0;
+  protected bytes = new Uint8Array(BATCH_ROWS * 96);
+  protected ends = new Uint32Array(FIELDS * (BATCH_ROWS + 1));
+  protected numbers = new Float64Array(3 * (BATCH_ROWS + 1));
+  protected hashes = new Int32Array(BATCH_ROWS + 1);
+  protected flags = new Uint8Array(BATCH_ROWS + 1);
+
+  /** Room for `n` more bytes. */
+  protected ensure(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(2 * this.bytes.length, this.length + n));
+    bigger.set(this.bytes.subarray(0, this.length));
+    this.bytes = bigger;
+  }
+
+  /** Room for `n` more rows (a key with more versions than a batch holds makes its batch grow to all of them). */
+  protected ensureRows(n: number): void {
+    const need = this.rows + n;
+    if (need <= this.flags.length) return;
+    const capacity = Math.max(2 * this.flags.length, need);
+    const ends = new Uint32Array(FIELDS * capacity);
+    const numbers = new Float64Array(3 * capacity);
+    const hashes = new Int32Array(capacity);
+    const flags = new Uint8Array(capacity);
+    ends.set(this.ends);
+    numbers.set(this.numbers);
+    hashes.set(this.hashes);
+    flags.set(this.flags);
+    [this.ends, this.numbers, this.hashes, this.flags] = [ends, numbers, hashes, flags];
+  }
+
+  /** The rows built so far as a batch with buffers of its own; building starts again from none. */
+  protected cut(): InventoryBatch {
+    const rows = this.rows;
+    const batch: InventoryBatch = {
+      rows,
+      bytes: this.bytes.slice(0, this.length),
+      ends: this.ends.slice(0, FIELDS * rows),
+      numbers: this.numbers.slice(0, 3 * rows),
+      hashes: this.hashes.slice(0, rows),
+      flags: this.flags.slice(0, rows),
+    };
+    this.rows = 0;
+    this.length = 0;
+    return batch;
+  }
+}
+
+class BatchBuilder extends BatchBuffers {
   /** The previous row's key bytes (it may sit in a batch already taken). */
   private key = new Uint8Array(256);
   private keyLength = -1;
@@ -119,7 +169,9 @@ class BatchBuilder {
   constructor(
     private readonly ix: InventoryColumns,
     private readonly line: CsvLine,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Adds the row just read by the line reader; true when the batch is full and must be taken first (the row is
@@ -148,7 +200,7 @@ class BatchBuilder {
   /** The rest of a row (its key, if new, just written): version id, ETag, lock mode, numbers and flags. */
   private finish(newKey: boolean): void {
     const { line, ix } = this;
-    if (this.rows === this.capacity) this.grow();
+    this.ensureRows(1);
     const r = this.rows;
     const e = FIELDS * r;
     this.ends[e + KEY] = this.length;
@@ -236,39 +288,8 @@ class BatchBuilder {
     return b.some((c) => c > 0x7f) ? NON_ASCII : 0;
   }
 
-  private ensure(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    const bigger = new Uint8Array(Math.max(2 * this.bytes.length, this.length + n));
-    bigger.set(this.bytes.subarray(0, this.length));
-    this.bytes = bigger;
-  }
-
-  /** A key with more versions than a batch holds: the batch grows to its whole history. */
-  private grow(): void {
-    this.capacity *= 2;
-    const ends = new Uint32Array(FIELDS * this.capacity);
-    const numbers = new Float64Array(3 * this.capacity);
-    const hashes = new Int32Array(this.capacity);
-    const flags = new Uint8Array(this.capacity);
-    ends.set(this.ends);
-    numbers.set(this.numbers);
-    hashes.set(this.hashes);
-    flags.set(this.flags);
-    [this.ends, this.numbers, this.hashes, this.flags] = [ends, numbers, hashes, flags];
-  }
-
   take(): InventoryBatch {
-    const rows = this.rows;
-    const batch: InventoryBatch = {
-      rows,
-      bytes: this.bytes.slice(0, this.length),
-      ends: this.ends.slice(0, FIELDS * rows),
-      numbers: this.numbers.slice(0, 3 * rows),
-      hashes: this.hashes.slice(0, rows),
-      flags: this.flags.slice(0, rows),
-    };
-    this.rows = 0;
-    this.length = 0;
+    const batch = this.cut();
     if (this.held) {
       // The held row is still in the line reader; its key was not kept: write it again, first in this batch.
       this.held = false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeInventory } from '../../../test/support/inventory.js';
+import { DAY, iso, now, policy, writeInventory } from '../../../test/support/inventory.js';
 import { fnv1a } from './inventory-batch.js';
 import { CsvLine } from './inventory-csv.js';
 import { diffInventories } from './inventory-diff.js';
@@ -7,18 +7,7 @@ import { inventoryVersions } from './inventory.js';
 import { AwsClients } from '../../aws/clients.js';
 import { protectedBuckets } from '../../config/plan.js';
 import { quickstart } from '../../../test/support/config.js';
-import type { VerifyPolicy } from './verify-check.js';
 import { diffHistories, verifyBucket, verifyPolicy } from './verify.js';
-
-const DAY = 86_400_000;
-const now = Date.UTC(2026, 10, 23, 6);
-const iso = (ms: number) => new Date(ms).toISOString();
-const policy: VerifyPolicy = {
-  windowStart: new Date(now - 30 * DAY),
-  settledBefore: new Date(now - 60_000),
-  retentionDays: 30,
-  mode: 'COMPLIANCE',
-};
 
 /** A gzipped inventory of CSV rows (lines as S3 writes them) and its manifest. */
 const inventory = (lines: string[]) => writeInventory(lines.join('\n') + '\n');

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { inventoryBatches, type InventoryColumns } from './inventory-batch.js';
+import type { InventoryColumns } from './inventory-batch.js';
+import { inventoryBatches } from './inventory-merge.js';
 
 /**
  * Worker thread of `inventoryBatchStream`: parses one side's data files and posts the batches, their buffers

@@ -4,17 +4,18 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { startModuleWorker } from '../../util/module-worker.js';
 import {
-  inventoryBatches,
   inventoryColumns,
   versionsOf,
   type InventoryBatch,
   type InventoryColumns,
 } from './inventory-batch.js';
+import { inventoryBatches } from './inventory-merge.js';
 import type { VaultVersion } from './verify-check.js';
 
 /**
  * S3 Inventory (CSV) as a version stream, for buckets too large to list: the manifest names the schema and
- * the data files; rows are read one at a time, so memory does not grow with the inventory.
+ * the data files (merged by key, in whatever order their key ranges fall); rows are read one at a time, so memory
+ * does not grow with the inventory.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-inventory-location.html
  */
 interface Manifest {

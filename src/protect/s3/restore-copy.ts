@@ -35,6 +35,9 @@ export interface CopiedObject {
  * is the MD5 digest of its bytes (on AWS and on moto), so a copy whose ETag equals the listed one is checked by
  * the copy alone. SSE-KMS ETags are not digests: after the first ETag that fails to match, the rest of the
  * restore goes straight to the checksum check, instead of copying twice.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html (ETag: objects created by PUT, POST or Copy
+ * and stored in plaintext or SSE-S3 have ETags that are an MD5 digest of their data; SSE-C, SSE-KMS and multipart
+ * ones do not)
  */
 export interface CopyCheck {
   etagsAreDigests: boolean;
@@ -76,21 +79,24 @@ export async function copyRestoreItem(
     if (copied.etag === item.etag) return { checksum: `etag:${item.etag}` };
     check.etagsAreDigests = false;
   }
-  const copied = single
-    ? await copyOnce(algorithm)
-    : await multipartCopy(target, item, copySource, algorithm, retry);
-  const head = await retryThrottled(
-    () =>
-      vault.s3.send(
-        new HeadObjectCommand({
-          Bucket: vault.bucket,
-          Key: item.key,
-          VersionId: item.versionId,
-          ChecksumMode: 'ENABLED',
-        }),
-      ),
-    retry,
-  );
+  // The vault version's stored checksum is read while the copy runs, not after it: a version id names immutable
+  // bytes (and the vault's lock keeps them), so its checksum is the same before, during and after the copy, and
+  // the check costs the copy's time instead of the copy's plus a round trip.
+  const [copied, head] = await Promise.all([
+    single ? copyOnce(algorithm) : multipartCopy(target, item, copySource, algorithm, retry),
+    retryThrottled(
+      () =>
+        vault.s3.send(
+          new HeadObjectCommand({
+            Bucket: vault.bucket,
+            Key: item.key,
+            VersionId: item.versionId,
+            ChecksumMode: 'ENABLED',
+          }),
+        ),
+      retry,
+    ),
+  ]);
   const expected = head as Checksums;
   if (head.ContentLength !== undefined && head.ContentLength !== item.size) {
     throw new Error(`vault version is ${head.ContentLength} bytes, the plan says ${item.size}`);
