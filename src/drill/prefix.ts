@@ -10,3 +10,7 @@ export const DRILL_NAME_PREFIX = 'airgap-drill-';
 
 /** One drill's resource name, e.g. `airgap-drill-<id>-rds-0`; every one carries the drill id. */
 export const drillName = (id: string, what: string) => `${DRILL_NAME_PREFIX}${id}-${what}`;
+
+/** Whether `name` is one of drill `drill`'s own names (never, outside a drill). */
+export const isDrillsOwn = (name: string, drill: string | undefined) =>
+  drill !== undefined && name.startsWith(drillName(drill, ''));

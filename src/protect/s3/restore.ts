@@ -8,7 +8,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { Config, ProtectedBucket } from '../../config/index.js';
 import { ROLE_NAMES } from '../../config/names.js';
 import { InputError } from '../../errors.js';
-import { DRILL_NAME_PREFIX, drillName } from '../../drill/prefix.js';
+import { DRILL_NAME_PREFIX, isDrillsOwn } from '../../drill/prefix.js';
 import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
 import type { RetryOptions } from '../../util/retry.js';
@@ -71,7 +71,7 @@ export function parseRestoreTime(text: string): Date {
  * drill's own are `airgap-drill-<id>-…`, which the operator may delete in its clean-up, so no real restore goes there.
  */
 export function checkRestoreTarget(name: string, drill?: string): void {
-  if (drill !== undefined && name.startsWith(drillName(drill, ''))) return;
+  if (isDrillsOwn(name, drill)) return;
   if (name.startsWith(DRILL_NAME_PREFIX))
     throw new InputError([
       `--to ${name}: ${DRILL_NAME_PREFIX}… buckets are the drill's own, which its clean-up deletes; restore targets are named ${RESTORE_BUCKET_PREFIX}…, e.g. ${RESTORE_BUCKET_PREFIX}${name.slice(DRILL_NAME_PREFIX.length)}`,

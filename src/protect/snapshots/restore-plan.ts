@@ -1,5 +1,5 @@
 import type { CatalogEntry } from '../../catalog/catalog.js';
-import { DRILL_NAME_PREFIX, drillName } from '../../drill/prefix.js';
+import { DRILL_NAME_PREFIX, isDrillsOwn } from '../../drill/prefix.js';
 import { InputError } from '../../errors.js';
 import type { SnapshotService } from './model.js';
 
@@ -65,7 +65,7 @@ const DB_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/;
  */
 export function restoreTargetName(entry: CatalogEntry, to: string | undefined, drill?: string): string {
   const name = to ?? `airgap-restore-${entry.id.slice(0, 16)}`;
-  if (name.startsWith(DRILL_NAME_PREFIX) && !(drill !== undefined && name.startsWith(drillName(drill, ''))))
+  if (name.startsWith(DRILL_NAME_PREFIX) && !isDrillsOwn(name, drill))
     throw new InputError([
       `--to ${name}: ${DRILL_NAME_PREFIX}… names are the drill's own, which its clean-up deletes; choose another name`,
     ]);
