@@ -9,9 +9,11 @@ import type { Catalog } from '../src/catalog/catalog.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
 import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
+import { attackCatalogue } from '../src/proof/attacks.js';
 import { authorize } from '../src/proof/evaluate.js';
 import { loadModel, type ProofModel } from '../src/proof/model.js';
 import { principals } from '../src/proof/principals.js';
+import { prove } from '../src/proof/prove.js';
 import { keyArnOf } from '../src/protect/kms/key-facts.js';
 import { runCopier } from '../src/protect/snapshots/copier.js';
 import { emulatedSnapshotApis } from '../src/sandbox/snapshot-copy-emulator.js';
@@ -156,4 +158,29 @@ describe('restore of a vault copy outside the vault region, into the restore acc
       }),
     ).toBe(false);
   });
+
+  it('the proof reads the second region’s restore key template and judges its key policy: every attack on it is denied, and a source principal added to it is caught (RCP layer absent)', async () => {
+    const arn = model.resources.find(
+      (r) => r.kind === 'key' && r.alias === alias && r.arn.startsWith(`arn:aws:kms:${SECOND}:${RESTORE}:`),
+    )!.arn;
+    expect((await attackCatalogue(model)).filter((a) => a.resource === arn).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['kms:Decrypt', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy']),
+    );
+    const sourceAdmin = { only: (p: { id: string }) => p.id.startsWith('source-admin:') };
+    expect((await prove(model, sourceAdmin)).breaches).toEqual([]);
+    const m = loadModel(config, join(dir, 'templates'));
+    m.guardrails = m.guardrails.filter((g) => g.kind !== 'RCP');
+    m.resources
+      .find((r) => r.arn === arn)!
+      .policy!.Statement.push({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${W}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      });
+    const breaches = (await prove(m, sourceAdmin)).breaches.filter((b) => b.resource === arn);
+    expect(breaches.map((b) => b.action)).toEqual(
+      expect.arrayContaining(['kms:Decrypt', 'kms:ScheduleKeyDeletion']),
+    );
+  }, 120_000);
 });
