@@ -16,7 +16,13 @@ import type { RetryOptions } from '../../util/retry.js';
 import { bucketExists } from './bucket-exists.js';
 import { copyRestoreItem, restoredByChecksum, type CopyCheck } from './restore-copy.js';
 import type { Pages } from './key-merge.js';
-import { restoreSteps, selectAt, type RestoreItem, type RestoreStep } from './restore-plan.js';
+import {
+  restoreSteps,
+  selectAt,
+  type HeldObject,
+  type RestoreItem,
+  type RestoreStep,
+} from './restore-plan.js';
 import { listVersions, type Version } from './versions.js';
 
 export interface S3RestoreOptions {
@@ -168,6 +174,22 @@ export async function restoreBucket(
   const vault = { s3: vaultS3, bucket: bucket.vaultBucket };
   const into = { s3: target, bucket: opts.to };
   const check: CopyCheck = {};
+  /** Skips a key the target already holds with the planned content, else copies it: how it was checked. */
+  const restoreOne = async (item: RestoreItem, there: HeldObject | undefined): Promise<string> => {
+    const sameSize = there !== undefined && there.size === item.size;
+    const restoredAs = !sameSize
+      ? undefined
+      : there.etag === item.etag
+        ? `etag:${item.etag}`
+        : await restoredByChecksum(vault, into, item, opts.retry);
+    if (restoredAs) {
+      report.skippedAlreadyRestored++;
+      return restoredAs;
+    }
+    const copied = await copyRestoreItem(vault, into, item, check, opts.retry);
+    report.restored++;
+    return copied.checksum;
+  };
   async function* planned(): AsyncGenerator<RestoreStep & { item: RestoreItem }> {
     for await (const steps of restoreSteps(vaultVersions(), held ? held() : noVersions(), opts.at)) {
       for (const step of steps) {
@@ -180,24 +202,17 @@ export async function restoreBucket(
     total = report.planned.keys;
   }
   await mapBounded(planned(), opts.concurrency ?? 64, async ({ item, held: there }) => {
-    try {
-      const sameSize = there !== undefined && there.size === item.size;
-      const restoredAs = !sameSize
-        ? undefined
-        : there.etag === item.etag
-          ? `etag:${item.etag}`
-          : await restoredByChecksum(vault, into, item, opts.retry);
-      const checksum = restoredAs ?? (await copyRestoreItem(vault, into, item, check, opts.retry)).checksum;
-      if (restoredAs) report.skippedAlreadyRestored++;
-      else report.restored++;
-      opts.onItem?.({ key: item.key, versionId: item.versionId, size: item.size, checksum });
-      bytes += item.size;
-    } catch (e) {
+    const checksum = await restoreOne(item, there).catch((e: unknown) => {
       report.failed.push({
         key: item.key,
         versionId: item.versionId,
         reason: e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e),
       });
+    });
+    // Outside the catch: a sink that fails (a closed pipe) stops the restore, it does not fail a restored key.
+    if (checksum !== undefined) {
+      bytes += item.size;
+      opts.onItem?.({ key: item.key, versionId: item.versionId, size: item.size, checksum });
     }
     opts.onProgress?.(++done, total, bytes);
   });
