@@ -11,7 +11,8 @@ import {
   type ObjectVersion,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../src/cli/main.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { InputError } from '../src/errors.js';
@@ -110,7 +111,9 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     s3.reset();
   });
   afterEach(() => {
+    vi.restoreAllMocks();
     if (endpoint !== undefined) process.env['AWS_ENDPOINT_URL'] = endpoint;
+    else delete process.env['AWS_ENDPOINT_URL'];
   });
 
   it('starts copying before the vault listing has ended, and reports the total once it has', async () => {
@@ -185,5 +188,32 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(again).toMatchObject({ restored: 50, skippedAlreadyRestored: 70, foreignKeys: 0, failed: [] });
     expect(again.items.map((i) => i.key)).toEqual(all);
     expect(fake.copies.sort()).toEqual(all);
+  });
+
+  it('airgap restore s3 --output json prints the report as before, its items written as they complete (in-process CLI)', async () => {
+    process.env['AWS_ENDPOINT_URL'] = 'http://127.0.0.1:9'; // never reached: the mock answers every call
+    fakeS3(keys(120));
+    let printed = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
+      printed += String(text);
+      return true;
+    });
+    const argv = ['restore', 's3', '--config', 'examples/quickstart.yaml', '--bucket', bucket.bucket];
+    const code = await run([
+      'node',
+      'airgap',
+      ...argv,
+      '--at',
+      at.toISOString(),
+      '--to',
+      to,
+      '--output',
+      'json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(printed) as { items: { key: string; checksum: string }[] };
+    expect(report).toMatchObject({ source: bucket.bucket, target: to, restored: 120, failed: [] });
+    expect(report.items.map((i) => i.key).sort()).toEqual(keys(120));
+    expect(report.items.every((i) => i.checksum.length > 0)).toBe(true);
   });
 });
