@@ -7,6 +7,7 @@ import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import { attackCatalogue } from '../src/proof/attacks.js';
 import { authorize, type Decision } from '../src/proof/evaluate.js';
+import { group } from '../src/proof/grouping.js';
 import { loadModel, vaultResource, type ProofModel } from '../src/proof/model.js';
 import { principals, type Principal } from '../src/proof/principals.js';
 import { prove, type ProofResult } from '../src/proof/prove.js';
@@ -721,6 +722,43 @@ describe('equal-shape workload accounts are proved through one representative, s
         principal: 'source account w2 administrator',
         action: 's3:DeleteObjectVersion',
       }),
+    );
+  }, 120_000);
+
+  it('a pair of a principal of neither account taken from its twin (the representative’s attack) decides as itself (iam-simulate, every third)', async () => {
+    const m = load();
+    const g = group(m, principals(m), await attackCatalogue(m));
+    const twinned = g.principals.flatMap((p) =>
+      g.attacks.flatMap((x) => {
+        const twin = g.twin(p, x);
+        return twin ? [[p, x, twin] as const] : [];
+      }),
+    );
+    expect(new Set(twinned.map(([p]) => p.id))).toContain('outsider');
+    expect(twinned.every(([, x]) => x.resource.includes(b))).toBe(true);
+    const differ: string[] = [];
+    for (const [p, x, twin] of twinned.filter((_, i) => i % 3 === 0))
+      if (JSON.stringify(await authorize(m, p, x)) !== JSON.stringify(await authorize(m, p, twin)))
+        differ.push(`${p.id} ${x.action} ${x.resource}`);
+    expect(differ).toEqual([]);
+  }, 300_000);
+
+  it('a mutation of the sample member’s bucket is decided on that bucket, not through its twin, and turns the proof red', async () => {
+    const m = withoutRcps(load());
+    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(b))!;
+    bucket.policy.Statement = bucket.policy.Statement.filter(
+      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
+    );
+    bucket.policy.Statement.push({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:DeleteObjectVersion',
+      Resource: `${bucket.arn}/*`,
+    });
+    const r = await prove(m, { only: (p) => p.id === 'outsider' });
+    expect(r.passed).toBe(false);
+    expect(r.breaches).toContainEqual(
+      expect.objectContaining({ action: 's3:DeleteObjectVersion', resource: `${bucket.arn}/any-key` }),
     );
   }, 120_000);
 });

@@ -185,7 +185,8 @@ export function mayAllow(
   return policies.some((policy) => memo.allowPatterns(policy).some((p) => p.test(request.action)));
 }
 
-function resourcePolicyOf(model: EvaluationModel, request: Request): Policy | undefined {
+/** The resource policy iam-simulate is handed for a request (undefined: none). */
+export function resourcePolicyOf(model: EvaluationModel, request: Request): Policy | undefined {
   return request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource);
 }
 
