@@ -185,48 +185,73 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       ]);
     });
 
-    it('threat #30: a copy whose ETag equals the listed MD5 ETag is checked by it alone: no checksum computed, no HeadObject (client mock)', async () => {
-      vaultHolds(3);
-      s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"' } });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
-      expect(report).toMatchObject({ restored: 1, failed: [] });
-      expect(report.items[0]?.checksum).toBe('etag:"0123456789abcdef0123456789abcdef"');
-      expect(s3.commandCalls(CopyObjectCommand)[0]?.args[0].input).not.toHaveProperty('ChecksumAlgorithm');
-      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
-    });
-
-    it('threat #30: once an ETag is not the digest (SSE-KMS vault), that copy and the later ones are checked by SHA-256 against the vault version (client mock)', async () => {
+    const vaultHoldsKeys = (keys: string[], etag: string) => {
       s3.on(ListObjectVersionsCommand, { Bucket: bucket.vaultBucket }).resolves({
-        Versions: ['a', 'b'].map((Key) => ({
+        Versions: keys.map((Key) => ({
           Key,
           VersionId: `v-${Key}`,
           Size: 3,
-          ETag: '"11111111111111111111111111111111"',
+          ETag: etag,
           LastModified: when,
           ChecksumAlgorithm: ['SHA256' as const],
         })),
       });
       s3.on(HeadBucketCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
+    };
+
+    it('threat #30: once the first copy shows ETags are MD5 digests, later copies are checked by ETag alone: no checksum computed, no HeadObject (client mock)', async () => {
+      vaultHoldsKeys(['a', 'b', 'c'], '"0123456789abcdef0123456789abcdef"');
+      s3.on(CopyObjectCommand).resolves({
+        CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"', ChecksumSHA256: 'sha' },
+      });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report).toMatchObject({ restored: 3, failed: [] });
+      expect(report.items.map((i) => i.checksum)).toEqual([
+        'ChecksumSHA256:sha',
+        'etag:"0123456789abcdef0123456789abcdef"',
+        'etag:"0123456789abcdef0123456789abcdef"',
+      ]);
+      const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
+      expect(copies.map((c) => [c.Key, c.ChecksumAlgorithm])).toEqual([
+        ['a', 'SHA256'],
+        ['b', undefined],
+        ['c', undefined],
+      ]);
+      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual(['v-a']);
+    });
+
+    it('threat #30: on an SSE-KMS vault (ETags not digests) every object is copied once, the first too, and checked by SHA-256 against its vault version (client mock: moto gives SSE-KMS objects MD5 ETags)', async () => {
+      const keys = ['a', 'b', 'c', 'd', 'e'];
+      vaultHoldsKeys(keys, '"11111111111111111111111111111111"');
       s3.on(CopyObjectCommand).resolves({
         CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' },
       });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
-      const report = await restoreBucket(onAws(), config, bucket, {
-        at,
-        to: 'airgap-restore-x',
-        concurrency: 1,
-      });
-      expect(report).toMatchObject({ restored: 2, failed: [] });
-      expect(report.items.map((i) => i.checksum)).toEqual(['ChecksumSHA256:sha', 'ChecksumSHA256:sha']);
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report).toMatchObject({ restored: 5, failed: [] });
+      expect(report.items.every((i) => i.checksum === 'ChecksumSHA256:sha')).toBe(true);
+      const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
+      expect(copies.map((c) => [c.Key, c.ChecksumAlgorithm]).sort()).toEqual(keys.map((k) => [k, 'SHA256']));
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(5);
+    });
+
+    it('threat #30: when the first copy fails, the next one settles how copies are checked, and nothing is copied twice (client mock)', async () => {
+      vaultHoldsKeys(['a', 'b', 'c'], '"11111111111111111111111111111111"');
+      s3.on(CopyObjectCommand)
+        .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDenied' }))
+        .resolves({
+          CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' },
+        });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
+      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      expect(report.failed.map((f) => f.key)).toEqual(['a']);
+      expect(report.restored).toBe(2);
       const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
       expect(copies.map((c) => [c.Key, c.ChecksumAlgorithm])).toEqual([
-        ['a', undefined],
         ['a', 'SHA256'],
         ['b', 'SHA256'],
-      ]);
-      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual([
-        'v-a',
-        'v-b',
+        ['c', 'SHA256'],
       ]);
     });
 
@@ -265,7 +290,10 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       vaultHolds(3);
       s3.on(CopyObjectCommand)
         .rejectsOnce(slowDown())
-        .resolves({ CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"' } });
+        .resolves({
+          CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"', ChecksumSHA256: 'sha' },
+        });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
       const report = await restoreBucket(onAws(), config, bucket, {
         at,
         to: 'airgap-restore-x',

@@ -13,6 +13,7 @@ import { outDir } from './support/outdir.js';
 
 const W = '100000000002';
 const VAULT = '200000000002';
+const RESTORE = '200000000004';
 // Protected snapshots in two regions besides the vault region's; EFS in the first source region. The AWS Backup
 // path runs in the first source region only, so it is off here (FSx below is checked on its own config).
 const config = quickstart([
@@ -106,6 +107,72 @@ describe('a vault key in every region with protected snapshots', () => {
       'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/quickstart-airgap-vault' },
     });
     expect(JSON.stringify(regional.Condition)).not.toContain('us-east-1');
+  });
+});
+
+describe('the restore account in every region where the vault holds snapshot copies', () => {
+  const restorePolicy = () =>
+    (
+      Object.values(
+        template('quickstart-airgap-restore').findResources('AWS::IAM::Role', {
+          Properties: { RoleName: 'AirGapRestore' },
+        }),
+      )[0] as { Properties: { Policies: { PolicyDocument: { Statement: Statement[] } }[] } }
+    ).Properties.Policies[0]!.PolicyDocument.Statement;
+  const sid = (name: string) => restorePolicy().find((s) => s.Sid === name)!;
+
+  it('the roles once, in the vault region; a restore key stack in each other region, holding only the restore key', () => {
+    const restore = manifest.templates.filter((m) => m.role === 'restore' && !m.file.includes('-assets-'));
+    expect(restore.map((m) => [m.stackName, m.instances])).toEqual([
+      ['quickstart-airgap-restore', [{ account: RESTORE, region: 'us-east-1', parameters: {} }]],
+      [
+        'quickstart-airgap-restore-key-eu-west-1',
+        [{ account: RESTORE, region: 'eu-west-1', parameters: {} }],
+      ],
+      [
+        'quickstart-airgap-restore-key-ap-southeast-2',
+        [{ account: RESTORE, region: 'ap-southeast-2', parameters: {} }],
+      ],
+    ]);
+    for (const region of ['eu-west-1', 'ap-southeast-2']) {
+      const t = template(`quickstart-airgap-restore-key-${region}`);
+      t.resourceCountIs('AWS::KMS::Key', 1);
+      t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/quickstart-airgap-restore' });
+      t.hasResource('AWS::KMS::Key', {
+        Properties: Match.objectLike({ EnableKeyRotation: true }),
+        DeletionPolicy: 'Retain',
+      });
+      // IAM is global: every role stays in the one restore stack.
+      t.resourceCountIs('AWS::IAM::Role', 0);
+    }
+    template('quickstart-airgap-restore').resourceCountIs('AWS::KMS::Key', 1);
+  });
+
+  it("the restore role copies and restores in each such region only, under each region's restore key, named by the restore alias elsewhere", () => {
+    const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+    expect(sid('RestoreSnapshotsIntoThisAccount').Condition).toEqual({
+      StringEquals: { 'aws:RequestedRegion': regions },
+    });
+    expect(sid('TagWhatItCreatesOnly').Condition).toEqual({
+      StringEquals: { 'aws:RequestedRegion': regions, 'ec2:CreateAction': ['CopySnapshot', 'CreateVolume'] },
+    });
+    expect(sid('UseRestoreKey').Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^RestoreKey/), 'Arn'],
+    });
+    const regional = sid('UseRegionalRestoreKeys');
+    expect(regional.Resource).toEqual([
+      `arn:aws:kms:eu-west-1:${RESTORE}:key/*`,
+      `arn:aws:kms:ap-southeast-2:${RESTORE}:key/*`,
+    ]);
+    expect(regional.Condition).toEqual({
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/quickstart-airgap-restore' },
+    });
+    expect(regional.Action).toEqual(sid('UseRestoreKey').Action);
+    // The vault keys of every region, through the services only (each key's policy bounds its own region).
+    expect(sid('DecryptVaultCopiesThroughServices').Resource).toEqual(
+      regions.map((r) => `arn:aws:kms:${r}:${VAULT}:key/*`),
+    );
+    expect(JSON.stringify(restorePolicy())).not.toMatch(/arn:aws:kms:\*|"aws:RequestedRegion":"\*"/);
   });
 });
 
@@ -250,11 +317,11 @@ describe('FSx on the AWS Backup path', () => {
 });
 
 describe('templates', () => {
-  it('cfn-lint passes on the EFS replica template and a regional key template', async () => {
+  it('cfn-lint passes on the EFS replica template, a regional vault key template and a regional restore key template', async () => {
     const files = manifest.templates
-      .filter((t) => /vault-key-eu-west-1|vault-efs/.test(t.stackName))
+      .filter((t) => /vault-key-eu-west-1|restore-key-eu-west-1|vault-efs/.test(t.stackName))
       .map((t) => join(out, t.file));
-    expect(files).toHaveLength(2);
+    expect(files).toHaveLength(3);
     const { stdout } = await promisify(execFile)('cfn-lint', files).catch(
       (e: { stdout: string; code: number }) => {
         throw new Error(`cfn-lint exited ${e.code}:\n${e.stdout}`);

@@ -18,6 +18,7 @@ import { GOVERNANCE_REGION } from './governance/watched-calls.js';
 import { AssetBucketStack } from './lambda/asset-bucket-stack.js';
 import { assetSynthesizer } from './lambda/synthesizer.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';
+import { RestoreKeyStack } from './restore/restore-key-stack.js';
 import { RestoreStack } from './restore/restore-stack.js';
 import {
   SourceRegionalStack,
@@ -162,6 +163,14 @@ export function buildApp(
       stack: new RestoreStack(app, stackName(config, 'restore'), config, props(vault.restoreAccount)),
       instances: here(vault.restoreAccount),
     },
+    // And its regional half in every other region where the vault holds snapshot copies: the restore key there.
+    ...vaultKeyRegions(config)
+      .filter((r) => r !== region)
+      .map((at) =>
+        placed(config, 'restore', vault.restoreAccount, at, (p) => {
+          return new RestoreKeyStack(app, stackName(config, `restore-key-${at}`), config, p);
+        }),
+      ),
   );
   stacks.push(...backupPathStacks(app, config));
   // Logging first: the vault organization's trail and recorders need the log archive bucket to exist.

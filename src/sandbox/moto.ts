@@ -1,6 +1,6 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { InputError } from '../errors.js';
+import { motoCommand } from './moto-command.js';
 
 /** A moto_server this process started, on a free loopback port. */
 export interface MotoServer {
@@ -9,9 +9,6 @@ export interface MotoServer {
   pid: number;
   stop(): Promise<void>;
 }
-
-export const MOTO_INSTALL_HINT =
-  'moto_server is not on the PATH: install it with `pip install "moto[server]"`';
 
 /** Environment moto needs for a multi-account sandbox (see shared notes on moto). */
 export const MOTO_ENV: Record<string, string> = {
@@ -32,15 +29,6 @@ export const MOTO_ENV: Record<string, string> = {
   MOTO_ACCOUNT_ID: '',
 };
 
-export function motoAvailable(): boolean {
-  try {
-    execFileSync('moto_server', ['--help'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -60,11 +48,11 @@ export async function freePort(): Promise<number> {
  * (`airgap sandbox up`); tests keep it attached so it dies with them.
  */
 export async function startMoto(opts: { detached?: boolean; logFile?: number } = {}): Promise<MotoServer> {
-  if (!motoAvailable()) throw new InputError([MOTO_INSTALL_HINT]);
+  const [command, ...args] = motoCommand();
   const port = await freePort();
   const env = { ...process.env, ...MOTO_ENV };
   delete env['MOTO_ACCOUNT_ID'];
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child: ChildProcess = spawn(command!, [...args, '-H', '127.0.0.1', '-p', String(port)], {
     env,
     detached: opts.detached ?? false,
     stdio: ['ignore', opts.logFile ?? 'ignore', opts.logFile ?? 'ignore'],

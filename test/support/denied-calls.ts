@@ -5,6 +5,7 @@ import {
   protectedBuckets,
   RESOURCE_NAMES,
   ROLE_NAMES,
+  vaultKeyRegions,
   type Config,
 } from '../../src/config/index.js';
 import { authorize } from '../../src/proof/evaluate.js';
@@ -14,8 +15,9 @@ import { SANDBOX_ROLE } from '../../src/sandbox/session.js';
 import { iamRequests, type ResourceFacts } from './iam-requests.js';
 
 /**
- * Who owns each bucket of the config, and which key each alias names: the template's key where a template holds one
- * (a call on the sandbox's key is judged under the template's key policy), else the account's own.
+ * Who owns each bucket of the config, and which key each alias names in each region with keys of the templates: the
+ * template's key of that account, region and alias where a template holds one (a call on the sandbox's key is judged
+ * under the template's key policy), else the account's own.
  */
 export async function resourceFacts(
   clients: AwsClients,
@@ -23,19 +25,24 @@ export async function resourceFacts(
   model: ProofModel,
 ): Promise<ResourceFacts> {
   const { vaultAccount } = config.organizations.vault;
-  const region = config.vault.region;
   const keys = new Map<string, string>();
-  for (const account of new Set(accountsByRole(config).map((a) => a.id))) {
-    const listed = await clients.for(KMSClient, account, region).send(new ListAliasesCommand({}));
-    for (const a of listed.Aliases ?? []) {
-      const key = model.resources.find(
-        (r) => r.kind === 'key' && r.account === account && r.alias === a.AliasName,
-      );
-      if (!a.TargetKeyId) continue;
-      const arn = `arn:aws:kms:${region}:${account}:key/${a.TargetKeyId}`;
-      for (const id of [a.AliasName!, a.TargetKeyId, arn]) keys.set(`${account}/${id}`, key?.arn ?? arn);
+  for (const region of vaultKeyRegions(config))
+    for (const account of new Set(accountsByRole(config).map((a) => a.id))) {
+      const listed = await clients.for(KMSClient, account, region).send(new ListAliasesCommand({}));
+      for (const a of listed.Aliases ?? []) {
+        const key = model.resources.find(
+          (r) =>
+            r.kind === 'key' &&
+            r.account === account &&
+            r.alias === a.AliasName &&
+            r.arn.startsWith(`arn:aws:kms:${region}:`),
+        );
+        if (!a.TargetKeyId) continue;
+        const arn = `arn:aws:kms:${region}:${account}:key/${a.TargetKeyId}`;
+        for (const id of [a.AliasName!, a.TargetKeyId, arn])
+          keys.set(`${region}/${account}/${id}`, key?.arn ?? arn);
+      }
     }
-  }
   const buckets = protectedBuckets(config);
   return {
     bucketOwner: (name) =>
@@ -49,7 +56,7 @@ export async function resourceFacts(
       return vaults.length === 1 ? vaults[0]!.arn : undefined;
     },
     keyArn: (account, keyRegion, keyId) =>
-      keys.get(`${account}/${keyId}`) ??
+      keys.get(`${keyRegion}/${account}/${keyId}`) ??
       (keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${keyRegion}:${account}:key/${keyId}`),
   };
 }

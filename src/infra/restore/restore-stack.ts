@@ -1,6 +1,5 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { BackupRestoreAccess } from '../backup/backup-restore-access.js';
 import { AccountBaseline } from '../governance/account-baseline.js';
@@ -9,15 +8,24 @@ import { OperatorRole } from '../operator/operator-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { RestoreFlowRole } from './restore-flow-role.js';
 import { DRILL_NAME_PREFIX } from '../../drill/prefix.js';
-import { protectedFileSystems, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import {
+  protectedFileSystems,
+  RESOURCE_NAMES,
+  ROLE_NAMES,
+  vaultKeyRegions,
+  type Config,
+} from '../../config/index.js';
 import { EfsRestoreVault } from './efs-restore-vault.js';
+import { restoreKey } from './restore-key.js';
 
 /** Restores prefix; the restore role may create and write only buckets of this name. */
 export const RESTORE_BUCKET_PREFIX = 'airgap-restore-';
 
 /**
  * The restore account: a clean account that restores land in, never the production one. The restore role
- * reads the vault (the vault bucket and key policies name it) and writes only restore targets.
+ * reads the vault (the vault bucket and key policies name it) and writes only restore targets. Deployed in the
+ * vault region: the roles (global), that region's restore key and the EFS restore vault; every other region where
+ * the vault holds snapshot copies gets a `RestoreKeyStack`, and the restore role's snapshot grants name each one.
  */
 export class RestoreStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps) {
@@ -30,12 +38,22 @@ export class RestoreStack extends Stack {
       reads: { logging: true, restore: true, backup: config.paths.backup },
     });
     new OperatorRole(this, 'Operator', { config, accountRole: 'restore', account: vault.restoreAccount });
-    const key = new kms.Key(this, 'RestoreKey', {
-      alias: RESOURCE_NAMES.restoreKeyAlias(config),
-      description: 'Air Gap Recover: encrypts restored snapshots, databases and volumes',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const key = restoreKey(this, 'RestoreKey', config);
+    // Where a vault copy may be, and so restored: a copy stays in its source region, under that region's vault key.
+    const regions = vaultKeyRegions(config);
+    const inRegions = { 'aws:RequestedRegion': oneOrMany(regions) };
+    const vaultKeys = regions.map((r) => `arn:aws:kms:${r}:${vault.vaultAccount}:key/*`);
+    const otherRestoreKeys = regions
+      .filter((r) => r !== config.vault.region)
+      .map((r) => `arn:aws:kms:${r}:${vault.restoreAccount}:key/*`);
+    const useRestoreKey = [
+      'kms:Encrypt',
+      'kms:Decrypt',
+      'kms:ReEncrypt*',
+      'kms:GenerateDataKey*',
+      'kms:CreateGrant',
+      'kms:DescribeKey',
+    ];
     const role = new iam.Role(this, 'RestoreRole', {
       roleName: ROLE_NAMES.restore,
       assumedBy: new iam.AccountRootPrincipal().withConditions({
@@ -104,7 +122,7 @@ export class RestoreStack extends Stack {
                 'ec2:DescribeVolumes',
               ],
               resources: ['*'],
-              conditions: { StringEquals: { 'aws:RequestedRegion': config.vault.region } },
+              conditions: { StringEquals: inRegions },
             }),
             new iam.PolicyStatement({
               // Tags only on what it creates, as it creates it: no one can give a restored volume the drill's
@@ -114,27 +132,36 @@ export class RestoreStack extends Stack {
               resources: ['*'],
               conditions: {
                 StringEquals: {
-                  'aws:RequestedRegion': config.vault.region,
+                  ...inRegions,
                   'ec2:CreateAction': ['CopySnapshot', 'CreateVolume'],
                 },
               },
             }),
             new iam.PolicyStatement({
               sid: 'UseRestoreKey',
-              actions: [
-                'kms:Encrypt',
-                'kms:Decrypt',
-                'kms:ReEncrypt*',
-                'kms:GenerateDataKey*',
-                'kms:CreateGrant',
-                'kms:DescribeKey',
-              ],
+              actions: useRestoreKey,
               resources: [key.keyArn],
             }),
+            ...(otherRestoreKeys.length === 0
+              ? []
+              : [
+                  new iam.PolicyStatement({
+                    // The other regions' restore keys live in their own stacks (`RestoreKeyStack`): named by
+                    // account, region and the restore alias, which no other key of this account carries.
+                    sid: 'UseRegionalRestoreKeys',
+                    actions: useRestoreKey,
+                    resources: otherRestoreKeys,
+                    conditions: {
+                      'ForAnyValue:StringEquals': {
+                        'kms:ResourceAliases': RESOURCE_NAMES.restoreKeyAlias(config),
+                      },
+                    },
+                  }),
+                ]),
             new iam.PolicyStatement({
               sid: 'DecryptVaultCopiesThroughServices',
               actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
-              resources: [`arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`],
+              resources: vaultKeys,
               conditions: {
                 StringLike: {
                   'kms:ViaService': ['s3.*.amazonaws.com', 'rds.*.amazonaws.com', 'ec2.*.amazonaws.com'],
@@ -147,7 +174,7 @@ export class RestoreStack extends Stack {
     });
     acknowledge(
       role,
-      'Vault buckets by prefix (read only); restore targets (and the drill’s) by prefix; snapshot and volume ids do not exist before the restore, so RDS/EC2 actions are bounded by region; the vault key only through S3, RDS and EC2.',
+      'Vault buckets by prefix (read only); restore targets (and the drill’s) by prefix; snapshot and volume ids do not exist before the restore, so RDS/EC2 actions are bounded by the regions of the vault copies; the vault keys only through S3, RDS and EC2; the other regions’ restore keys by the restore alias.',
       nag.wildcard(`Resource::arn:aws:s3:::${config.vault.bucketPrefix}-*`),
       nag.wildcard(`Resource::arn:aws:s3:::${config.vault.bucketPrefix}-*/*`),
       nag.wildcard(`Resource::arn:aws:s3:::${RESTORE_BUCKET_PREFIX}*`),
@@ -158,7 +185,7 @@ export class RestoreStack extends Stack {
       nag.wildcard('Resource::*'),
       nag.wildcard('Action::kms:ReEncrypt*'),
       nag.wildcard('Action::kms:GenerateDataKey*'),
-      nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${vault.vaultAccount}:key/*`),
+      ...[...vaultKeys, ...otherRestoreKeys].map((k) => nag.wildcard(`Resource::${k}`)),
     );
     new RestoreFlowRole(this, 'RestoreFlow', { config, restoreKey: key });
     const backupRestore = config.paths.backup
@@ -171,4 +198,9 @@ export class RestoreStack extends Stack {
         serviceRole: backupRestore?.serviceRole,
       });
   }
+}
+
+/** A one-element list as its element, so a single-region template reads as before the regions were lists. */
+function oneOrMany(values: string[]): string | string[] {
+  return values.length === 1 ? values[0]! : values;
 }

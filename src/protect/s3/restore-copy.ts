@@ -28,19 +28,22 @@ const CHECKSUM_FIELDS = [
 
 export interface CopiedObject {
   checksum: string;
+  etag: string | undefined;
 }
 
 /**
  * What one restore has learned about its vault's ETags. A single-part ETag of an unencrypted or SSE-S3 object
  * is the MD5 digest of its bytes (on AWS and on moto), so a copy whose ETag equals the listed one is checked by
- * the copy alone. SSE-KMS ETags are not digests: after the first ETag that fails to match, the rest of the
- * restore goes straight to the checksum check, instead of copying twice.
+ * the copy alone. SSE-KMS ETags are not digests. The restore's first copy of an MD5-looking ETag settles which
+ * (`etagsAreDigests`), checked by checksum so that it is copied once either way; the copies behind it wait for
+ * that (`settling`) instead of each copying once for the ETag and again for the checksum.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html (ETag: objects created by PUT, POST or Copy
  * and stored in plaintext or SSE-S3 have ETags that are an MD5 digest of their data; SSE-C, SSE-KMS and multipart
  * ones do not)
  */
 export interface CopyCheck {
-  etagsAreDigests: boolean;
+  etagsAreDigests?: boolean;
+  settling?: Promise<unknown> | undefined;
 }
 
 /**
@@ -48,7 +51,8 @@ export interface CopyCheck {
  * - the copy's ETag equals the listed vault ETag (both the MD5 of the same bytes), checked with no further
  *   request and without asking S3 for a checksum it would compute only to be compared with nothing, or else
  * - the copy asks S3 for a checksum with the vault object's own algorithm (without the header S3 would copy the
- *   source's value, which checks nothing) and it must equal the vault version's stored checksum (HeadObject).
+ *   source's value, which checks nothing) and it must equal the vault version's stored checksum (HeadObject): for
+ *   ETags that are not MD5 digests, and for the restore's first copy, which tells which the vault's are (CopyCheck).
  * Anything else throws: a restore never reports a copy it could not check as restored (threat #30).
  */
 export async function copyRestoreItem(
@@ -74,16 +78,47 @@ export async function copyRestoreItem(
     }, retry);
 
   const single = item.size <= SINGLE_COPY_LIMIT;
-  if (single && check.etagsAreDigests && isMd5Etag(item.etag)) {
+  const byChecksum = () =>
+    checkByChecksum(vault, item, retry, () =>
+      single ? copyOnce(algorithm) : multipartCopy(target, item, copySource, algorithm, retry),
+    );
+  if (!single || !isMd5Etag(item.etag)) return byChecksum();
+  while (check.etagsAreDigests === undefined && check.settling) await check.settling.catch(() => undefined);
+  if (check.etagsAreDigests === undefined) {
+    const settling = byChecksum();
+    check.settling = settling;
+    try {
+      const copied = await settling;
+      check.etagsAreDigests = copied.etag === item.etag;
+      return copied;
+    } finally {
+      check.settling = undefined;
+    }
+  }
+  if (check.etagsAreDigests) {
     const copied = await copyOnce(undefined);
-    if (copied.etag === item.etag) return { checksum: `etag:${item.etag}` };
+    if (copied.etag === item.etag) return { checksum: `etag:${item.etag}`, etag: copied.etag };
+    // A vault of mixed encryption (this object SSE-KMS, the first one not): only a copy that asks for a checksum
+    // can be checked, so this one key is copied twice, and the rest of the restore goes by checksum.
     check.etagsAreDigests = false;
   }
-  // The vault version's stored checksum is read while the copy runs, not after it: a version id names immutable
-  // bytes (and the vault's lock keeps them), so its checksum is the same before, during and after the copy, and
-  // the check costs the copy's time instead of the copy's plus a round trip.
+  return byChecksum();
+}
+
+/**
+ * Runs a copy that asks S3 for a checksum with the vault object's algorithm and compares it with the vault
+ * version's stored one. The vault version's stored checksum is read while the copy runs, not after it: a version
+ * id names immutable bytes (and the vault's lock keeps them), so its checksum is the same before, during and after
+ * the copy, and the check costs the copy's time instead of the copy's plus a round trip.
+ */
+async function checkByChecksum(
+  vault: { s3: S3Client; bucket: string },
+  item: RestoreItem,
+  retry: RetryOptions | undefined,
+  copy: () => Promise<{ etag: string | undefined; checksums: Checksums }>,
+): Promise<CopiedObject> {
   const [copied, head] = await Promise.all([
-    single ? copyOnce(algorithm) : multipartCopy(target, item, copySource, algorithm, retry),
+    copy(),
     retryThrottled(
       () =>
         vault.s3.send(
@@ -107,7 +142,7 @@ export async function copyRestoreItem(
     if (want && got) {
       if (want !== got)
         throw new Error(`${field} after copy ${got} differs from the vault version's ${want}`);
-      return { checksum: `${field}:${want}` };
+      return { checksum: `${field}:${want}`, etag: copied.etag };
     }
   }
   throw new Error('no checksum common to the vault version and its copy: the copy could not be checked');

@@ -2,6 +2,7 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -40,7 +41,8 @@ describe('S3 restore across accounts (client mock: the role that signs each call
       ],
     });
     s3.on(HeadBucketCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
-    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: etag } });
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: etag, ChecksumSHA256: 'sha' } });
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 10, ChecksumSHA256: 'sha' });
     const clients = new AwsClients({
       region: config.vault.region,
       roleName: ROLE_NAMES.operator,
@@ -52,9 +54,9 @@ describe('S3 restore across accounts (client mock: the role that signs each call
     });
     expect(report.failed).toEqual([]);
     expect(report.restored).toBe(1);
-    expect(await sentAs(s3.commandCalls(ListObjectVersionsCommand))).toEqual([
-      `${vaultAccount}/${ROLE_NAMES.operator}`,
-    ]);
+    const operator = `${vaultAccount}/${ROLE_NAMES.operator}`;
+    expect(await sentAs(s3.commandCalls(ListObjectVersionsCommand))).toEqual([operator]);
+    expect(await sentAs(s3.commandCalls(HeadObjectCommand))).toEqual([operator]);
     const restoreRole = `${restoreAccount}/${ROLE_NAMES.restore}`;
     expect(await sentAs(s3.commandCalls(CreateBucketCommand))).toEqual([restoreRole]);
     expect(await sentAs(s3.commandCalls(CopyObjectCommand))).toEqual([restoreRole]);

@@ -154,7 +154,7 @@ export async function restoreBucket(
   let bytes = 0;
   const vault = { s3: vaultS3, bucket: bucket.vaultBucket };
   const into = { s3: target, bucket: opts.to };
-  const check: CopyCheck = { etagsAreDigests: true };
+  const check: CopyCheck = {};
   await mapBounded(plan, opts.concurrency ?? 64, async (item) => {
     try {
       const there = existing.get(item.key);
