@@ -695,6 +695,15 @@ describe('equal-shape workload accounts are proved through one representative, s
   const wideDir = mkdtempSync(join(tmpdir(), 'airgap-prove-wide-'));
   const load = () => loadModel(wide, wideDir);
   beforeAll(() => void synthesize(wide, wideDir, TEMPLATES_ONLY), 120_000);
+  /** The vault bucket of `account` without its organization perimeter and with one statement more; its ARN. */
+  const widen = (m: ProofModel, account: string, grant: (bucket: string) => object): string => {
+    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(account))!;
+    bucket.policy.Statement = bucket.policy.Statement.filter(
+      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
+    );
+    bucket.policy.Statement.push(grant(bucket.arn));
+    return bucket.arn;
+  };
 
   it('groups accounts whose policies are identical up to the account id', async () => {
     const r = await prove(load(), { only: () => false });
@@ -704,16 +713,12 @@ describe('equal-shape workload accounts are proved through one representative, s
 
   it('a mutation in one account of a group proves it on its own and turns the proof red', async () => {
     const m = withoutRcps(load());
-    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(c))!;
-    bucket.policy.Statement = bucket.policy.Statement.filter(
-      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
-    );
-    bucket.policy.Statement.push({
+    widen(m, c, (bucket) => ({
       Effect: 'Allow',
       Principal: { AWS: `arn:aws:iam::${c}:root` },
       Action: 's3:*',
-      Resource: [bucket.arn, `${bucket.arn}/*`],
-    });
+      Resource: [bucket, `${bucket}/*`],
+    }));
     const r = await prove(m, { only: (p) => p.id === `source-admin:${c}` });
     expect(r.groups).toEqual([{ representative: a, accounts: [b] }]);
     expect(r.passed).toBe(false);
@@ -745,20 +750,16 @@ describe('equal-shape workload accounts are proved through one representative, s
 
   it('a mutation of the sample member’s bucket is decided on that bucket, not through its twin, and turns the proof red', async () => {
     const m = withoutRcps(load());
-    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(b))!;
-    bucket.policy.Statement = bucket.policy.Statement.filter(
-      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
-    );
-    bucket.policy.Statement.push({
+    const bucket = widen(m, b, (arn) => ({
       Effect: 'Allow',
       Principal: '*',
       Action: 's3:DeleteObjectVersion',
-      Resource: `${bucket.arn}/*`,
-    });
+      Resource: `${arn}/*`,
+    }));
     const r = await prove(m, { only: (p) => p.id === 'outsider' });
     expect(r.passed).toBe(false);
     expect(r.breaches).toContainEqual(
-      expect.objectContaining({ action: 's3:DeleteObjectVersion', resource: `${bucket.arn}/any-key` }),
+      expect.objectContaining({ action: 's3:DeleteObjectVersion', resource: `${bucket}/any-key` }),
     );
   }, 120_000);
 });
