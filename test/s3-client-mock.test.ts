@@ -16,8 +16,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { backfill } from '../src/protect/s3/backfill.js';
-import { restoreBucket } from '../src/protect/s3/restore.js';
 import { quickstart } from './support/config.js';
+import { restoreWithItems } from './support/restore.js';
 
 const config = quickstart();
 const bucket = protectedBuckets(config)[0]!;
@@ -174,7 +174,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         CopyObjectResult: { ETag: '"ffffffffffffffffffffffffffffffff"', ChecksumSHA256: 'bad' },
       });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'good' });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report.restored).toBe(0);
       expect(report.failed).toEqual([
         {
@@ -205,7 +205,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"', ChecksumSHA256: 'sha' },
       });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report).toMatchObject({ restored: 3, failed: [] });
       expect(report.items.map((i) => i.checksum)).toEqual([
         'ChecksumSHA256:sha',
@@ -228,7 +228,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' },
       });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report).toMatchObject({ restored: 5, failed: [] });
       expect(report.items.every((i) => i.checksum === 'ChecksumSHA256:sha')).toBe(true);
       const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
@@ -244,7 +244,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
           CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' },
         });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report.failed.map((f) => f.key)).toEqual(['a']);
       expect(report.restored).toBe(2);
       const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
@@ -264,14 +264,14 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         return { CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' } };
       });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report).toMatchObject({ restored: 1, failed: [] });
       expect(headsSentDuringCopy).toEqual([1]);
     });
 
     it('threat #32: a resumed restore of an SSE-KMS vault skips keys already copied, though their ETags differ, by comparing SHA-256 (client mock: moto gives SSE-KMS copies MD5 ETags)', async () => {
       resumeOfKmsCopy('sha');
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report).toMatchObject({ restored: 0, skippedAlreadyRestored: 1, failed: [] });
       expect(report.items[0]?.checksum).toBe('ChecksumSHA256:sha');
       expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
@@ -282,7 +282,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       s3.on(CopyObjectCommand).resolves({
         CopyObjectResult: { ETag: '"33333333333333333333333333333333"', ChecksumSHA256: 'sha' },
       });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report).toMatchObject({ restored: 1, skippedAlreadyRestored: 0, failed: [] });
     });
 
@@ -294,7 +294,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
           CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"', ChecksumSHA256: 'sha' },
         });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
-      const report = await restoreBucket(onAws(), config, bucket, {
+      const report = await restoreWithItems(onAws(), config, bucket, {
         at,
         to: 'airgap-restore-x',
         retry: noSleep,
@@ -310,7 +310,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"p"', ChecksumSHA256: 'part' } });
       s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"x-12"', ChecksumSHA256: 'whole' });
       s3.on(HeadObjectCommand).resolves({ ContentLength: size, ChecksumSHA256: 'whole' });
-      const report = await restoreBucket(onAws(), config, bucket, { at, to: 'airgap-restore-big' });
+      const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-big' });
       expect(report).toMatchObject({ restored: 1, failed: [] });
       const parts = s3.commandCalls(UploadPartCopyCommand).map((c) => c.args[0].input);
       expect(parts).toHaveLength(12);
@@ -321,7 +321,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
 
     it('threat #31: restore --dry-run makes no mutating call (client mock)', async () => {
       vaultHolds(3);
-      const report = await restoreBucket(onAws(), config, bucket, {
+      const report = await restoreWithItems(onAws(), config, bucket, {
         at,
         to: 'airgap-restore-x',
         dryRun: true,

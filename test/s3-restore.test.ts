@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { protectedBuckets } from '../src/config/index.js';
-import { restoreBucket } from '../src/protect/s3/restore.js';
 import { emulateReplication } from '../src/sandbox/replication-emulator.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { quickstart } from './support/config.js';
 import { useMoto } from './support/moto.js';
 import { nextSecond, put, remove, sha256 } from './support/s3.js';
+import { restoreWithItems } from './support/restore.js';
 
 // Accounts of this file only (moto state is per server, but ids stay unique across files anyway).
 const config = quickstart([
@@ -55,7 +55,7 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
   });
 
   it('threat #1/#2: restores exactly the state at T: older versions, no later writes, deleted keys absent', async () => {
-    const report = await restoreBucket(moto.clients, config, bucket, { at, to: 'airgap-restore-t1' });
+    const report = await restoreWithItems(moto.clients, config, bucket, { at, to: 'airgap-restore-t1' });
     expect(report.failed).toEqual([]);
     expect(report.items.map((i) => i.key)).toEqual(['deleted-after.txt', 'keep.txt', 'overwritten.txt']);
     const restore = moto.clients.for(S3Client, config.organizations.vault.restoreAccount);
@@ -71,7 +71,10 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
   });
 
   it('restores an earlier time to its own state: the key deleted later is back, later writes absent', async () => {
-    const report = await restoreBucket(moto.clients, config, bucket, { at: early, to: 'airgap-restore-t0' });
+    const report = await restoreWithItems(moto.clients, config, bucket, {
+      at: early,
+      to: 'airgap-restore-t0',
+    });
     expect(report.items.map((i) => i.key)).toEqual([
       'deleted-after.txt',
       'deleted-before.txt',
@@ -87,11 +90,11 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
 
   it('threat #32: refuses a target holding keys of another restore, unless forced', async () => {
     await expect(
-      restoreBucket(moto.clients, config, bucket, { at, to: 'airgap-restore-t0' }),
+      restoreWithItems(moto.clients, config, bucket, { at, to: 'airgap-restore-t0' }),
     ).rejects.toThrow(
       /already holds 1 keys this restore would not write \(e.g. "deleted-before.txt"\).*--force/,
     );
-    const forced = await restoreBucket(moto.clients, config, bucket, {
+    const forced = await restoreWithItems(moto.clients, config, bucket, {
       at,
       to: 'airgap-restore-t0',
       force: true,
@@ -100,13 +103,13 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
   });
 
   it('threat #32: a re-run resumes without copying again', async () => {
-    const again = await restoreBucket(moto.clients, config, bucket, { at, to: 'airgap-restore-t1' });
+    const again = await restoreWithItems(moto.clients, config, bucket, { at, to: 'airgap-restore-t1' });
     expect(again.restored).toBe(0);
     expect(again.skippedAlreadyRestored).toBe(3);
   });
 
   it('threat #31: --dry-run plans keys and bytes and writes nothing', async () => {
-    const plan = await restoreBucket(moto.clients, config, bucket, {
+    const plan = await restoreWithItems(moto.clients, config, bucket, {
       at,
       to: 'airgap-restore-dry',
       dryRun: true,
@@ -144,7 +147,7 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
   });
 
   it('refuses a target the restore role may not write, in one line', async () => {
-    await expect(restoreBucket(moto.clients, config, bucket, { at, to: 'prod-bucket' })).rejects.toThrow(
+    await expect(restoreWithItems(moto.clients, config, bucket, { at, to: 'prod-bucket' })).rejects.toThrow(
       /restore targets are named airgap-restore-/,
     );
   });

@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { S3RestoreReport } from '../protect/s3/restore.js';
+import type { RestoredItem, S3RestoreReport } from '../protect/s3/restore.js';
 import { sha256, type ManifestEntry } from './workload.js';
 
 export interface Verification {
@@ -18,7 +18,7 @@ export interface Verification {
 export async function verifyRestoredObjects(
   s3: S3Client,
   report: Pick<S3RestoreReport, 'source' | 'target'> & {
-    items: Pick<S3RestoreReport['items'][number], 'key'>[];
+    items: Pick<RestoredItem, 'key'>[];
     failed: S3RestoreReport['failed'];
   },
   expected: Map<string, ManifestEntry>,

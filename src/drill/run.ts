@@ -7,7 +7,7 @@ import type { Finding } from '../audit/model.js';
 import { InputError } from '../errors.js';
 import { TEMPLATES_ONLY } from '../infra/app.js';
 import { synthesize } from '../infra/synth.js';
-import { restoreBucket, type S3RestoreReport } from '../protect/s3/restore.js';
+import { restoreBucket, type RestoredItem, type S3RestoreReport } from '../protect/s3/restore.js';
 import type { SnapshotRestoreReport } from '../protect/snapshots/restore.js';
 import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
 import { loadModel, type ProofModel } from '../proof/model.js';
@@ -54,7 +54,7 @@ export interface DrillEvidence {
   deleteMarkers: DeleteMarkerOutcome[];
   /** What `airgap audit`'s S3 rules flag after the attack (failures only): the source changes the attacker made. */
   drift: Finding[];
-  restore: Omit<S3RestoreReport, 'items'>[];
+  restore: S3RestoreReport[];
   snapshotRestores: SnapshotRestoreReport[];
   verification: Verification[];
   lockChecks: ControlResult[];
@@ -265,19 +265,22 @@ export async function runDrill(
       ];
     });
 
-    const restores: S3RestoreReport[] = [];
+    // The drill's restores are of its own seeded workload, a few objects: their keys are kept to verify them.
+    const restores: (S3RestoreReport & { items: RestoredItem[] })[] = [];
     const rto: DrillEvidence['rto'] = [];
     const restoredSnapshots = await step(DRILL_STEPS.restore, async () => {
       for (const b of buckets) {
         const t0 = Date.now();
         // Named as the drill's own (the name carries its id): its clean-up finds it by name, no tag needed.
+        const items: RestoredItem[] = [];
         const report = await restoreBucket(clients, config, b, {
           at: pointInTime,
           to: drillName(id, `s3-${restores.length}`),
           drill: id,
           ...(scope.prefix ? { prefix: scope.prefix } : {}),
+          onItem: (item) => items.push(item),
         });
-        restores.push(report);
+        restores.push({ ...report, items });
         rto.push({
           resource: `s3://${b.bucket}`,
           seconds: (Date.now() - t0) / 1000,

@@ -1,4 +1,8 @@
-/** Runs `fn` over `items` with at most `limit` calls in flight; resolves when all have settled. */
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight; resolves when all have settled. A call that throws
+ * stops the others from taking more items (the ones in flight finish), and the first error rejects: a restore
+ * whose report sink broke, for one, does not go on copying a whole bucket behind a failed command.
+ */
 export async function mapBounded<T>(
   items: readonly T[] | AsyncIterable<T>,
   limit: number,
@@ -6,13 +10,20 @@ export async function mapBounded<T>(
 ): Promise<void> {
   const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : undefined;
   let next = 0;
+  let stopped = false;
   const take = async (): Promise<IteratorResult<T>> => {
+    if (stopped) return { done: true, value: undefined };
     if (iterator) return iterator.next();
     const list = items as readonly T[];
     return next < list.length ? { done: false, value: list[next++]! } : { done: true, value: undefined };
   };
   const worker = async (): Promise<void> => {
-    for (let item = await take(); !item.done; item = await take()) await fn(item.value);
+    try {
+      for (let item = await take(); !item.done; item = await take()) await fn(item.value);
+    } catch (e) {
+      stopped = true;
+      throw e;
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
 }

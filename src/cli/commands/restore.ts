@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
-import { parseRestoreTime, restoreBucket } from '../../protect/s3/restore.js';
+import { parseRestoreTime, restoreBucket, type RestoredItem } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
+import { streamedJsonReport } from '../streamed-report.js';
 import { addBackupRestoreOptions } from './backup.js';
 import { registerEfsRestoreCommand } from './restore-efs.js';
 import { registerSnapshotRestoreCommands } from './restore-snapshot.js';
@@ -55,6 +56,8 @@ export function registerRestoreCommands(program: Command): void {
         const bucket = protectedBucketOf(config, opts.config, opts.bucket);
         const at = parseRestoreTime(opts.at);
         const bar = opts.output === 'text' ? progressBar('restore') : undefined;
+        const json = opts.output === 'json' ? streamedJsonReport<RestoredItem>() : undefined;
+        const dryRun = opts.dryRun ?? false;
         const report = await restoreBucket(
           awsClientsFor(config, { endpoint: opts.endpoint }),
           config,
@@ -63,13 +66,18 @@ export function registerRestoreCommands(program: Command): void {
             at,
             to: opts.to,
             prefix: opts.prefix,
-            dryRun: opts.dryRun ?? false,
+            dryRun,
             force: opts.force ?? false,
             concurrency: opts.concurrency,
             onProgress: bar,
+            onItem: json
+              ? json.item
+              : dryRun
+                ? (i) => console.log(`  ${i.key}  ${i.versionId}  ${i.size} B`)
+                : undefined,
           },
         );
-        if (opts.output === 'json') console.log(JSON.stringify(report, null, 2));
+        if (json) json.end(report);
         else {
           const verb = report.dryRun ? 'would restore' : 'restored';
           console.log(
@@ -77,8 +85,6 @@ export function registerRestoreCommands(program: Command): void {
               (report.skippedAlreadyRestored ? `; ${report.skippedAlreadyRestored} already there` : '') +
               (report.foreignKeys ? `; ${report.foreignKeys} other keys left untouched` : ''),
           );
-          if (report.dryRun)
-            for (const i of report.items) console.log(`  ${i.key}  ${i.versionId}  ${i.size} B`);
         }
         if (report.failed.length > 0) {
           throw new CheckFailed(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CANARY_KEY } from './canary.js';
-import { selectAt } from './restore-plan.js';
+import { restoreSteps, selectAt } from './restore-plan.js';
 import type { Version } from './versions.js';
 
 const t = (s: number) => new Date(Date.UTC(2026, 10, 23, 6, 0, s));
@@ -66,5 +66,20 @@ describe('restore selection (pure)', () => {
     ];
     expect(await collect(100, vault)).toEqual(['p@p1', 'q@q2']);
     expect(await collect(300, vault)).toEqual([]);
+  });
+
+  it('threat #32: joins the state at T with the target’s current objects: keys the restore would not write are foreign', async () => {
+    const target = [
+      v('a', 't-a', 50),
+      v('b', 't-b', 50),
+      v('gone', 't-del', 60, true),
+      v('gone', 't-g', 50),
+      v('zz', 't-z', 50),
+    ];
+    const steps = [];
+    for await (const batch of restoreSteps(stream(history), stream(target), t(26)))
+      for (const s of batch) steps.push(`${s.key}:${s.item?.versionId ?? '-'}:${s.held ? 'held' : '-'}`);
+    // b was deleted before T, so the target's b is not the restore's; a delete marker holds nothing.
+    expect(steps).toEqual(['a:a2:held', 'b:-:held', 'zz:-:held']);
   });
 });

@@ -1,5 +1,6 @@
 import {
   CreateBucketCommand,
+  ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   S3Client,
@@ -14,8 +15,15 @@ import { mapBounded } from '../../util/concurrency.js';
 import type { RetryOptions } from '../../util/retry.js';
 import { bucketExists } from './bucket-exists.js';
 import { copyRestoreItem, restoredByChecksum, type CopyCheck } from './restore-copy.js';
-import { selectAt, type RestoreItem } from './restore-plan.js';
-import { listVersions } from './versions.js';
+import type { Pages } from './key-merge.js';
+import {
+  restoreSteps,
+  selectAt,
+  type HeldObject,
+  type RestoreItem,
+  type RestoreStep,
+} from './restore-plan.js';
+import { listVersions, type Version } from './versions.js';
 
 export interface S3RestoreOptions {
   at: Date;
@@ -27,7 +35,10 @@ export interface S3RestoreOptions {
   /** The drill's own restore (its id): the target is named `airgap-drill-<id>-…`, a name no other restore takes. */
   drill?: string;
   concurrency?: number;
-  onProgress?: (done: number, total: number, bytes: number) => void;
+  /** Each key as it completes (in `--dry-run`, as it is planned): the report itself holds no per-key list. */
+  onItem?: (item: RestoredItem) => void;
+  /** `total` is undefined until the vault's listing has ended (known at once when a first pass ran). */
+  onProgress?: (done: number, total: number | undefined, bytes: number) => void;
   retry?: RetryOptions;
 }
 
@@ -45,7 +56,6 @@ export interface S3RestoreReport {
   /** Keys the target held that are not part of the state at T (only with force): left untouched. */
   foreignKeys: number;
   failed: { key: string; versionId: string; reason: string }[];
-  items: { key: string; versionId: string; size: number; checksum?: string | undefined }[];
   seconds: number;
 }
 
@@ -83,16 +93,12 @@ export function checkRestoreTarget(name: string, drill?: string): void {
   }
 }
 
-/** The plan of a restore: for each key under the prefix, the vault version that was current at `at`. */
-export async function planRestore(
-  vault: S3Client,
-  vaultBucket: string,
-  at: Date,
-  prefix?: string,
-): Promise<RestoreItem[]> {
-  const plan: RestoreItem[] = [];
-  for await (const item of selectAt(listVersions(vault, vaultBucket, prefix), at)) plan.push(item);
-  return plan;
+/** One key a restore wrote, found already there, or would write (`--dry-run`), with how its content was checked. */
+export interface RestoredItem {
+  key: string;
+  versionId: string;
+  size: number;
+  checksum?: string | undefined;
 }
 
 /**
@@ -103,6 +109,12 @@ export async function planRestore(
  * that already holds newer versions would need deletes; a fresh target does not). Re-running resumes: a key
  * the target already holds with the planned content (same ETag, or else the same stored checksum: SSE-KMS ETags
  * differ between copies) is skipped. A target holding other keys is refused unless `force` (threat #32).
+ *
+ * It streams: the vault's listing and the target's are merge-joined page by page and copies start after the
+ * first page, so memory is bounded by the concurrency and a page, never by the bucket. Each key is handed to
+ * `onItem` as it completes (the report keeps counts, and the failures); `onProgress` gets the total once the
+ * listing has ended. An existing target that is not empty is first merge-joined once without writing, to count
+ * the keys the restore would not write: a refusal changes nothing.
  */
 export async function restoreBucket(
   clients: AwsClients,
@@ -117,8 +129,8 @@ export async function restoreBucket(
   // The restore account's side runs as its restore role: the operator writes nothing there, and the restore role
   // is the one the vault bucket and key let copy a vault version out (server-side, through S3).
   const target = clients.as(ROLE_NAMES.restore).for(S3Client, restoreAccount, config.vault.region);
+  const vaultVersions = () => listVersions(vaultS3, bucket.vaultBucket, opts.prefix);
 
-  const plan = await planRestore(vaultS3, bucket.vaultBucket, opts.at, opts.prefix);
   const report: S3RestoreReport = {
     source: bucket.bucket,
     vaultBucket: bucket.vaultBucket,
@@ -127,108 +139,132 @@ export async function restoreBucket(
     at: opts.at.toISOString(),
     prefix: opts.prefix ?? null,
     dryRun: opts.dryRun ?? false,
-    planned: { keys: plan.length, bytes: plan.reduce((n, i) => n + i.size, 0) },
+    planned: { keys: 0, bytes: 0 },
     restored: 0,
     skippedAlreadyRestored: 0,
     foreignKeys: 0,
     failed: [],
-    items: [],
     seconds: 0,
   };
   if (opts.dryRun) {
-    report.items = plan.map((i) => ({ key: i.key, versionId: i.versionId, size: i.size }));
+    for await (const i of selectAt(vaultVersions(), opts.at)) {
+      report.planned.keys++;
+      report.planned.bytes += i.size;
+      opts.onItem?.({ key: i.key, versionId: i.versionId, size: i.size });
+    }
+    report.seconds = (Date.now() - started) / 1000;
     return report;
   }
 
-  const existing = await prepareTarget(target, opts.to);
-  const planned = new Set(plan.map((i) => i.key));
-  const foreign = [...existing.keys()].filter((k) => !planned.has(k));
-  if (foreign.length > 0 && !opts.force) {
-    throw new InputError([
-      `--to ${opts.to}: the bucket already holds ${foreign.length} keys this restore would not write (e.g. ${JSON.stringify(foreign[0])}); choose a new target bucket or pass --force`,
-    ]);
+  const held = await prepareTarget(target, opts.to);
+  let total: number | undefined;
+  if (held) {
+    const first = await countForeign(restoreSteps(vaultVersions(), held(), opts.at));
+    if (first.foreign > 0 && !opts.force) {
+      throw new InputError([
+        `--to ${opts.to}: the bucket already holds ${first.foreign} keys this restore would not write (e.g. ${JSON.stringify(first.example)}); choose a new target bucket or pass --force`,
+      ]);
+    }
+    report.foreignKeys = first.foreign;
+    total = first.keys;
   }
-  report.foreignKeys = foreign.length;
 
   let done = 0;
   let bytes = 0;
   const vault = { s3: vaultS3, bucket: bucket.vaultBucket };
   const into = { s3: target, bucket: opts.to };
   const check: CopyCheck = {};
-  await mapBounded(plan, opts.concurrency ?? 64, async (item) => {
-    try {
-      const there = existing.get(item.key);
-      const sameSize = there !== undefined && there.size === item.size;
-      const restoredAs = !sameSize
-        ? undefined
-        : there.etag === item.etag
-          ? `etag:${item.etag}`
-          : await restoredByChecksum(vault, into, item, opts.retry);
-      if (restoredAs) {
-        report.skippedAlreadyRestored++;
-        report.items.push({
-          key: item.key,
-          versionId: item.versionId,
-          size: item.size,
-          checksum: restoredAs,
-        });
-      } else {
-        const copied = await copyRestoreItem(vault, into, item, check, opts.retry);
-        report.restored++;
-        report.items.push({
-          key: item.key,
-          versionId: item.versionId,
-          size: item.size,
-          checksum: copied.checksum,
-        });
+  /** Skips a key the target already holds with the planned content, else copies it: how it was checked. */
+  const restoreOne = async (item: RestoreItem, there: HeldObject | undefined): Promise<string> => {
+    const sameSize = there !== undefined && there.size === item.size;
+    const restoredAs = !sameSize
+      ? undefined
+      : there.etag === item.etag
+        ? `etag:${item.etag}`
+        : await restoredByChecksum(vault, into, item, opts.retry);
+    if (restoredAs) {
+      report.skippedAlreadyRestored++;
+      return restoredAs;
+    }
+    const copied = await copyRestoreItem(vault, into, item, check, opts.retry);
+    report.restored++;
+    return copied.checksum;
+  };
+  async function* planned(): AsyncGenerator<RestoreStep & { item: RestoreItem }> {
+    for await (const steps of restoreSteps(vaultVersions(), held ? held() : noVersions(), opts.at)) {
+      for (const step of steps) {
+        if (!step.item) continue;
+        report.planned.keys++;
+        report.planned.bytes += step.item.size;
+        yield { ...step, item: step.item };
       }
-      bytes += item.size;
-    } catch (e) {
+    }
+    total = report.planned.keys;
+  }
+  await mapBounded(planned(), opts.concurrency ?? 64, async ({ item, held: there }) => {
+    const checksum = await restoreOne(item, there).catch((e: unknown) => {
       report.failed.push({
         key: item.key,
         versionId: item.versionId,
         reason: e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e),
       });
+    });
+    // Outside the catch: a sink that fails (a closed pipe) stops the restore, it does not fail a restored key.
+    if (checksum !== undefined) {
+      bytes += item.size;
+      opts.onItem?.({ key: item.key, versionId: item.versionId, size: item.size, checksum });
     }
-    opts.onProgress?.(++done, plan.length, bytes);
+    opts.onProgress?.(++done, total, bytes);
   });
-  report.items.sort((a, b) => (a.key < b.key ? -1 : 1));
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }
 
-/** Creates the target if absent (private, versioned); else returns what its current versions hold. */
-async function prepareTarget(
-  s3: S3Client,
-  name: string,
-): Promise<Map<string, { size: number; etag: string | undefined }>> {
-  const exists = await bucketExists(s3, name);
-  const current = new Map<string, { size: number; etag: string | undefined }>();
-  if (!exists) {
-    await s3.send(new CreateBucketCommand({ Bucket: name }));
-    await s3.send(
-      new PutPublicAccessBlockCommand({
-        Bucket: name,
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-      }),
-    );
-    // Versioned, so a forced or repeated copy over a key keeps the earlier copy instead of replacing it.
-    await s3.send(
-      new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
-    );
-    return current;
-  }
-  for await (const page of listVersions(s3, name)) {
-    for (const v of page) {
-      if (current.has(v.key)) continue; // newest first: only the current entry counts
-      current.set(v.key, v.deleteMarker ? { size: -1, etag: undefined } : { size: v.size, etag: v.etag });
+/** The first pass over an existing target: the keys it would restore, and those it holds that it would not. */
+async function countForeign(
+  steps: AsyncIterable<RestoreStep[]>,
+): Promise<{ keys: number; foreign: number; example: string | undefined }> {
+  const counts = { keys: 0, foreign: 0, example: undefined as string | undefined };
+  for await (const batch of steps) {
+    for (const step of batch) {
+      if (step.item) counts.keys++;
+      else {
+        counts.foreign++;
+        counts.example ??= step.key;
+      }
     }
   }
-  for (const [key, v] of current) if (v.size < 0) current.delete(key);
-  return current;
+  return counts;
+}
+
+async function* noVersions(): AsyncGenerator<Version[]> {}
+
+/**
+ * Creates the target if absent (private, versioned): then undefined, there is nothing in it to list. Else the
+ * listing of what it holds, or undefined when it holds nothing (a target created by a run that stopped before
+ * its first copy), so that only a target with objects costs a first pass.
+ */
+async function prepareTarget(s3: S3Client, name: string): Promise<(() => Pages<Version>) | undefined> {
+  if (await bucketExists(s3, name)) {
+    const first = await s3.send(new ListObjectVersionsCommand({ Bucket: name, MaxKeys: 1 }));
+    const empty = (first.Versions ?? []).length === 0 && (first.DeleteMarkers ?? []).length === 0;
+    return empty ? undefined : () => listVersions(s3, name);
+  }
+  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: name,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    }),
+  );
+  // Versioned, so a forced or repeated copy over a key keeps the earlier copy instead of replacing it.
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  return undefined;
 }
