@@ -206,6 +206,41 @@ describe('restore of a vault copy outside the vault region, into the restore acc
       ).toBe(allowed);
   });
 
+  it('the audit reads the state and rotation of each region’s restore key: AirGapOperator and the scheduled audit’s read role may, in the regions of the vault copies only (Strict mode)', async () => {
+    const arn = (at: string) =>
+      model.resources.find(
+        (r) => r.kind === 'key' && r.alias === alias && r.arn.startsWith(`arn:aws:kms:${at}:`),
+      )?.arn ?? `arn:aws:kms:${at}:${RESTORE}:key/other`;
+    for (const role of [ROLE_NAMES.operator, ROLE_NAMES.auditor]) {
+      const reader = principals(model).find((p) => p.id === `role:${RESTORE}:${role}`)!;
+      const may = async (action: string, at: string) =>
+        (
+          await authorize(
+            model,
+            reader,
+            {
+              action,
+              resource: arn(at),
+              resourceAccount: RESTORE,
+              context: {
+                'aws:ViaAWSService': 'false',
+                'aws:SourceIp': '203.0.113.7',
+                'aws:ResourceAccount': RESTORE,
+                'aws:RequestedRegion': at,
+                'kms:ResourceAliases': alias,
+              },
+            },
+            'Strict',
+          )
+        ).allowed;
+      for (const action of ['kms:DescribeKey', 'kms:GetKeyRotationStatus']) {
+        for (const at of [region, SECOND])
+          expect(await may(action, at), `${role} ${action} ${at}`).toBe(true);
+        expect(await may(action, 'ap-southeast-2'), `${role} ${action} ap-southeast-2`).toBe(false);
+      }
+    }
+  });
+
   it('AirGapRestore copies, restores and tags in the regions of the vault copies only, and uses the restore key of each (Strict mode, with MFA)', async () => {
     const person = {
       ...principals(model).find((p) => p.id === `role:${RESTORE}:${ROLE_NAMES.restore}`)!,

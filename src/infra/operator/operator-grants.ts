@@ -480,7 +480,8 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     actions: AUDIT_READ_ACTIONS.organizations,
   },
   {
-    // Held to the templates by the audit; the restore itself runs as the restore role.
+    // Held to the templates by the audit (and each region's restore key to its state and rotation); the restore
+    // itself runs as the restore role.
     sid: 'ReadRestoreRoleAndKey',
     commands: ['audit', 'restore rds|aurora|ebs', 'restore efs'],
     accounts: ['restore'],
@@ -490,11 +491,14 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
       'iam:GetRolePolicy',
       'iam:ListAttachedRolePolicies',
       ...READ_KEYS,
+      'kms:GetKeyRotationStatus',
     ],
     resources: ({ config, account }) => [
       `arn:aws:iam::${account}:role/${ROLE_NAMES.restore}`,
-      `arn:aws:kms:${config.vault.region}:${account}:key/*`,
-      `arn:aws:kms:${config.vault.region}:${account}:alias/*`,
+      ...vaultKeyRegions(config).flatMap((region) => [
+        `arn:aws:kms:${region}:${account}:key/*`,
+        `arn:aws:kms:${region}:${account}:alias/*`,
+      ]),
     ],
   },
   {
