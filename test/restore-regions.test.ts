@@ -54,6 +54,35 @@ describe('restore of a vault copy outside the vault region, into the restore acc
   const file = join(dir, 'airgap.yaml');
   let model: ProofModel;
   let catalog: Catalog;
+  /** Whether `role` of the restore account may make a call in region `at` (Strict mode, a person with MFA). */
+  const mayAs =
+    (role: string) =>
+    async (action: string, resource: string, at: string, context: Record<string, string> = {}) =>
+      (
+        await authorize(
+          model,
+          { ...principals(model).find((p) => p.id === `role:${RESTORE}:${role}`)!, mfa: true },
+          {
+            action,
+            resource,
+            resourceAccount: RESTORE,
+            context: {
+              'aws:ViaAWSService': 'false',
+              // On the quickstart's allowed network (access.allowedCidrs).
+              'aws:SourceIp': '203.0.113.7',
+              'aws:ResourceAccount': RESTORE,
+              'aws:RequestedRegion': at,
+              ...context,
+            },
+          },
+          'Strict',
+        )
+      ).allowed;
+  /** The restore key of region `at` in the templates (the proof's model). */
+  const restoreKeyIn = (at: string) =>
+    model.resources.find(
+      (r) => r.kind === 'key' && r.alias === alias && r.arn.startsWith(`arn:aws:kms:${at}:${RESTORE}:`),
+    );
 
   beforeAll(async () => {
     writeFileSync(file, quickstartYaml(edits));
@@ -158,27 +187,9 @@ describe('restore of a vault copy outside the vault region, into the restore acc
   });
 
   it('the restore account’s operator deletes drill-tagged restores and copies in the regions of the vault copies only, and nothing untagged (Strict mode)', async () => {
-    const operator = principals(model).find((p) => p.id === `role:${RESTORE}:${ROLE_NAMES.operator}`)!;
-    const may = async (action: string, resource: string, at: string, drill: boolean) =>
-      (
-        await authorize(
-          model,
-          operator,
-          {
-            action,
-            resource,
-            resourceAccount: RESTORE,
-            context: {
-              'aws:ViaAWSService': 'false',
-              'aws:SourceIp': '203.0.113.7',
-              'aws:ResourceAccount': RESTORE,
-              'aws:RequestedRegion': at,
-              ...(drill ? { [`aws:ResourceTag/${TAGS.drill}`]: 'd1' } : {}),
-            },
-          },
-          'Strict',
-        )
-      ).allowed;
+    const operator = mayAs(ROLE_NAMES.operator);
+    const may = (action: string, resource: string, at: string, drill: boolean) =>
+      operator(action, resource, at, drill ? { [`aws:ResourceTag/${TAGS.drill}`]: 'd1' } : {});
     const calls = (at: string): [string, string][] => [
       ['ec2:DeleteVolume', `arn:aws:ec2:${at}:${RESTORE}:volume/vol-1`],
       ['ec2:DeleteSnapshot', `arn:aws:ec2:${at}::snapshot/snap-1`],
@@ -207,32 +218,10 @@ describe('restore of a vault copy outside the vault region, into the restore acc
   });
 
   it('the audit reads the state and rotation of each region’s restore key: AirGapOperator and the scheduled audit’s read role may, in the regions of the vault copies only (Strict mode)', async () => {
-    const arn = (at: string) =>
-      model.resources.find(
-        (r) => r.kind === 'key' && r.alias === alias && r.arn.startsWith(`arn:aws:kms:${at}:`),
-      )?.arn ?? `arn:aws:kms:${at}:${RESTORE}:key/other`;
+    const arn = (at: string) => restoreKeyIn(at)?.arn ?? `arn:aws:kms:${at}:${RESTORE}:key/other`;
     for (const role of [ROLE_NAMES.operator, ROLE_NAMES.auditor]) {
-      const reader = principals(model).find((p) => p.id === `role:${RESTORE}:${role}`)!;
-      const may = async (action: string, at: string) =>
-        (
-          await authorize(
-            model,
-            reader,
-            {
-              action,
-              resource: arn(at),
-              resourceAccount: RESTORE,
-              context: {
-                'aws:ViaAWSService': 'false',
-                'aws:SourceIp': '203.0.113.7',
-                'aws:ResourceAccount': RESTORE,
-                'aws:RequestedRegion': at,
-                'kms:ResourceAliases': alias,
-              },
-            },
-            'Strict',
-          )
-        ).allowed;
+      const may = (action: string, at: string) =>
+        mayAs(role)(action, arn(at), at, { 'kms:ResourceAliases': alias });
       for (const action of ['kms:DescribeKey', 'kms:GetKeyRotationStatus']) {
         for (const at of [region, SECOND])
           expect(await may(action, at), `${role} ${action} ${at}`).toBe(true);
@@ -242,35 +231,7 @@ describe('restore of a vault copy outside the vault region, into the restore acc
   });
 
   it('AirGapRestore copies, restores and tags in the regions of the vault copies only, and uses the restore key of each (Strict mode, with MFA)', async () => {
-    const person = {
-      ...principals(model).find((p) => p.id === `role:${RESTORE}:${ROLE_NAMES.restore}`)!,
-      mfa: true,
-    };
-    const may = async (action: string, resource: string, at: string, context: Record<string, string> = {}) =>
-      (
-        await authorize(
-          model,
-          person,
-          {
-            action,
-            resource,
-            resourceAccount: RESTORE,
-            context: {
-              'aws:ViaAWSService': 'false',
-              // A person on the quickstart's allowed network (access.allowedCidrs).
-              'aws:SourceIp': '203.0.113.7',
-              'aws:ResourceAccount': RESTORE,
-              'aws:RequestedRegion': at,
-              ...context,
-            },
-          },
-          'Strict',
-        )
-      ).allowed;
-    const key = (at: string) =>
-      model.resources.find(
-        (r) => r.kind === 'key' && r.alias === alias && r.arn.startsWith(`arn:aws:kms:${at}:`),
-      );
+    const may = mayAs(ROLE_NAMES.restore);
     for (const at of [region, SECOND]) {
       expect(await may('ec2:CopySnapshot', `arn:aws:ec2:${at}::snapshot/snap-1`, at)).toBe(true);
       expect(await may('ec2:CreateVolume', `arn:aws:ec2:${at}:${RESTORE}:volume/vol-1`, at)).toBe(true);
@@ -280,7 +241,7 @@ describe('restore of a vault copy outside the vault region, into the restore acc
         }),
       ).toBe(true);
       // Each region's restore key is in the templates (the proof's model), and usable by the restore role.
-      const arn = key(at)!.arn;
+      const arn = restoreKeyIn(at)!.arn;
       expect(
         await may('kms:GenerateDataKeyWithoutPlaintext', arn, at, { 'kms:ResourceAliases': alias }),
       ).toBe(true);
@@ -300,9 +261,7 @@ describe('restore of a vault copy outside the vault region, into the restore acc
   });
 
   it('the proof reads the second region’s restore key template and judges its key policy: every attack on it is denied, and a source principal added to it is caught (RCP layer absent)', async () => {
-    const arn = model.resources.find(
-      (r) => r.kind === 'key' && r.alias === alias && r.arn.startsWith(`arn:aws:kms:${SECOND}:${RESTORE}:`),
-    )!.arn;
+    const arn = restoreKeyIn(SECOND)!.arn;
     expect((await attackCatalogue(model)).filter((a) => a.resource === arn).map((a) => a.action)).toEqual(
       expect.arrayContaining(['kms:Decrypt', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy']),
     );
