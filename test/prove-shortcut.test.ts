@@ -115,14 +115,14 @@ describe('policies validated once per proof decide as policies validated on ever
   });
 });
 
-/** The reference: every guardrail handed to iam-simulate whole, as before guardrails were cut per action. */
+/** The reference: every policy handed to iam-simulate whole, as before policies were cut per call. */
 class WholePolicies extends PolicyMemo {
-  override forAction(kind: PolicyKind, policy: Policy): Policy {
+  override cutFor(kind: PolicyKind, policy: Policy): Policy {
     return this.validatedAs(kind, policy);
   }
 }
 
-describe('guardrails cut to the statements that may apply to the action decide as whole guardrails', () => {
+describe('policies cut to the statements that may apply to the call decide as whole policies', () => {
   it('every principal on every ninth attack of the quickstart (Discovery), and five on every tenth (Strict): the same decisions, deciding statements and descriptions of what is allowed', async () => {
     const cut = new PolicyMemo();
     const whole = new WholePolicies();
@@ -149,4 +149,24 @@ describe('guardrails cut to the statements that may apply to the action decide a
     expect(compared).toBeGreaterThan(2500);
     expect(allowed).toBeGreaterThan(0);
   }, 600_000);
+
+  it('names a denying statement without Sid by its index in the whole policy, as whole policies do', async () => {
+    const outsider = principals(model).find((p) => p.id === 'outsider')!;
+    const call = {
+      action: 's3:DeleteObject',
+      resource: 'arn:aws:s3:::elsewhere/any-key',
+      resourceAccount: outsider.account,
+      resourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::elsewhere/*' },
+          { Effect: 'Deny', Principal: { AWS: '222222222222' }, Action: 's3:*', Resource: '*' },
+          { Effect: 'Deny', Principal: '*', Action: 's3:Delete*', Resource: 'arn:aws:s3:::elsewhere/*' },
+        ],
+      },
+    };
+    const fast = await authorize(model, outsider, call, 'Discovery', new PolicyMemo());
+    expect(fast).toEqual({ allowed: false, decidedBy: ['resource:policy/#3'] });
+    expect(await authorize(model, outsider, call, 'Discovery', new WholePolicies())).toEqual(fast);
+  });
 });

@@ -7,6 +7,7 @@ import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
 import { attackCatalogue } from '../src/proof/attacks.js';
 import { authorize, type Decision } from '../src/proof/evaluate.js';
+import { group } from '../src/proof/grouping.js';
 import { loadModel, vaultResource, type ProofModel } from '../src/proof/model.js';
 import { principals, type Principal } from '../src/proof/principals.js';
 import { prove, type ProofResult } from '../src/proof/prove.js';
@@ -694,6 +695,15 @@ describe('equal-shape workload accounts are proved through one representative, s
   const wideDir = mkdtempSync(join(tmpdir(), 'airgap-prove-wide-'));
   const load = () => loadModel(wide, wideDir);
   beforeAll(() => void synthesize(wide, wideDir, TEMPLATES_ONLY), 120_000);
+  /** The vault bucket of `account` without its organization perimeter and with one statement more; its ARN. */
+  const widen = (m: ProofModel, account: string, grant: (bucket: string) => object): string => {
+    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(account))!;
+    bucket.policy.Statement = bucket.policy.Statement.filter(
+      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
+    );
+    bucket.policy.Statement.push(grant(bucket.arn));
+    return bucket.arn;
+  };
 
   it('groups accounts whose policies are identical up to the account id', async () => {
     const r = await prove(load(), { only: () => false });
@@ -703,16 +713,12 @@ describe('equal-shape workload accounts are proved through one representative, s
 
   it('a mutation in one account of a group proves it on its own and turns the proof red', async () => {
     const m = withoutRcps(load());
-    const bucket = m.resources.find((r) => r.kind === 'bucket' && r.name.includes(c))!;
-    bucket.policy.Statement = bucket.policy.Statement.filter(
-      (s: { Sid?: string }) => s.Sid !== 'DenyOutsideVaultOrganization',
-    );
-    bucket.policy.Statement.push({
+    widen(m, c, (bucket) => ({
       Effect: 'Allow',
       Principal: { AWS: `arn:aws:iam::${c}:root` },
       Action: 's3:*',
-      Resource: [bucket.arn, `${bucket.arn}/*`],
-    });
+      Resource: [bucket, `${bucket}/*`],
+    }));
     const r = await prove(m, { only: (p) => p.id === `source-admin:${c}` });
     expect(r.groups).toEqual([{ representative: a, accounts: [b] }]);
     expect(r.passed).toBe(false);
@@ -721,6 +727,39 @@ describe('equal-shape workload accounts are proved through one representative, s
         principal: 'source account w2 administrator',
         action: 's3:DeleteObjectVersion',
       }),
+    );
+  }, 120_000);
+
+  it('a pair of a principal of neither account taken from its twin (the representative’s attack) decides as itself (iam-simulate, every third)', async () => {
+    const m = load();
+    const g = group(m, principals(m), await attackCatalogue(m));
+    const twinned = g.principals.flatMap((p) =>
+      g.attacks.flatMap((x) => {
+        const twin = g.twin(p, x);
+        return twin ? [[p, x, twin] as const] : [];
+      }),
+    );
+    expect(new Set(twinned.map(([p]) => p.id))).toContain('outsider');
+    expect(twinned.every(([, x]) => x.resource.includes(b))).toBe(true);
+    const differ: string[] = [];
+    for (const [p, x, twin] of twinned.filter((_, i) => i % 3 === 0))
+      if (JSON.stringify(await authorize(m, p, x)) !== JSON.stringify(await authorize(m, p, twin)))
+        differ.push(`${p.id} ${x.action} ${x.resource}`);
+    expect(differ).toEqual([]);
+  }, 300_000);
+
+  it('a mutation of the sample member’s bucket is decided on that bucket, not through its twin, and turns the proof red', async () => {
+    const m = withoutRcps(load());
+    const bucket = widen(m, b, (arn) => ({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:DeleteObjectVersion',
+      Resource: `${arn}/*`,
+    }));
+    const r = await prove(m, { only: (p) => p.id === 'outsider' });
+    expect(r.passed).toBe(false);
+    expect(r.breaches).toContainEqual(
+      expect.objectContaining({ action: 's3:DeleteObjectVersion', resource: `${bucket}/any-key` }),
     );
   }, 120_000);
 });

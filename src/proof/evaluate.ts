@@ -7,7 +7,7 @@ import {
 } from '@cloud-copilot/iam-simulate';
 import { withCachedCollators } from './collator-cache.js';
 import type { Policy, ProofModel, VaultResource } from './model.js';
-import { PolicyMemo } from './policy-memo.js';
+import { PolicyMemo, type PolicyKind } from './policy-memo.js';
 import type { Principal } from './principals.js';
 
 /** What an evaluation reads of the model (a worker thread is handed this much): no role but the principal's. */
@@ -80,7 +80,7 @@ export async function simulate(
   mode: 'Discovery' | 'Strict' = 'Discovery',
   memo = new PolicyMemo(),
 ): Promise<Decision> {
-  const { allowed, analysis } = await run(model, principal, request, mode, memo, true);
+  const { allowed, analysis, cutIndexes } = await run(model, principal, request, mode, memo, true);
   if (allowed && mode === 'Strict') return { allowed, decidedBy: ['allowed'] };
   // The description of an allowed call reads the whole analysis, statements that do not apply included: it is
   // taken from the whole guardrails' (a second run per allowed call; a passing proof allows only its controls).
@@ -88,17 +88,18 @@ export async function simulate(
     const whole = await run(model, principal, request, mode, memo, false);
     return { allowed, decidedBy: [describeAllow(whole.analysis)] };
   }
-  const reasons = getDenialReasons(analysis).map((d) =>
-    d.denialType === 'Explicit'
-      ? `${d.policyType}:${d.policyIdentifier ?? 'policy'}/${d.statementId ?? `#${d.statementIndex}`}`
-      : `${d.policyType}:no-allow`,
-  );
+  const reasons = getDenialReasons(analysis).map((d) => {
+    if (d.denialType !== 'Explicit') return `${d.policyType}:no-allow`;
+    const index = cutIndexes.get(`${d.policyType}:${d.policyIdentifier ?? ''}`)?.[d.statementIndex! - 1];
+    return `${d.policyType}:${d.policyIdentifier ?? 'policy'}/${d.statementId ?? `#${index ?? d.statementIndex}`}`;
+  });
   return { allowed: false, decidedBy: reasons.length ? reasons : ['implicit deny'] };
 }
 
 /**
- * One run of iam-simulate. `cut`: the guardrails cut to the statements that may apply to the action
- * (PolicyMemo.forAction), which decides every call as the whole guardrails do (test/prove-shortcut.test.ts).
+ * One run of iam-simulate. `cut`: every policy cut to the statements that may apply to the call
+ * (PolicyMemo.cutFor), which decides every call as whole policies do (test/prove-shortcut.test.ts); `cutIndexes`
+ * gives, per policy (`type:name`), the whole policy's index of each statement of the cut one.
  */
 async function run(
   model: EvaluationModel,
@@ -107,8 +108,17 @@ async function run(
   mode: 'Discovery' | 'Strict',
   memo: PolicyMemo,
   cut: boolean,
-): Promise<{ allowed: boolean; analysis: RequestAnalysis }> {
-  const action = cut ? request.action : undefined;
+): Promise<{ allowed: boolean; analysis: RequestAnalysis; cutIndexes: Map<string, readonly number[]> }> {
+  const cutIndexes = new Map<string, readonly number[]>();
+  const call = { action: request.action, resource: request.resource };
+  /** A policy for iam-simulate: cut to the call, or whole; one name per type (a denial names it). */
+  const handed = (kind: PolicyKind, type: string, name: string, policy: Policy, caller?: Principal) => {
+    const key = `${type}:${name}`;
+    if (!cut || cutIndexes.has(key)) return memo.validatedAs(kind, policy);
+    const policyCut = memo.cutFor(kind, policy, caller ? { ...call, principal: caller } : call);
+    cutIndexes.set(key, memo.originalIndexes(policyCut) ?? []);
+    return policyCut;
+  };
   const simulation: Simulation = {
     request: {
       principal: principal.arn,
@@ -118,7 +128,7 @@ async function run(
     },
     identityPolicies: principal.policies.map((p) => ({
       name: p.name,
-      policy: memo.validatedAs('identity', p.policy),
+      policy: handed('identity', 'identity', p.name, p.policy),
     })),
     serviceControlPolicies: principal.organization
       ? [
@@ -126,7 +136,7 @@ async function run(
             orgIdentifier: principal.orgId!,
             policies: [
               { name: 'FullAWSAccess', policy: memo.validatedAs('scp', FULL_AWS_ACCESS) },
-              ...orgPolicies(model, principal.organization, 'SCP', memo, action),
+              ...orgPolicies(model, principal.organization, 'SCP', handed),
             ],
           },
         ]
@@ -136,11 +146,11 @@ async function run(
         ? [
             {
               orgIdentifier: model.config.organizations.vault.id,
-              policies: orgPolicies(model, 'vault', 'RCP', memo, action),
+              policies: orgPolicies(model, 'vault', 'RCP', handed),
             },
           ]
         : [],
-    resourcePolicy: memo.validatedAs('resource', resourcePolicyOf(model, request)),
+    resourcePolicy: handed('resource', 'resource', '', resourcePolicyOf(model, request), principal),
   };
   const result = await withCachedCollators(() =>
     runSimulation(simulation, { simulationMode: mode, discoveryContextKeyConstraints: CONSTRAINTS }),
@@ -151,7 +161,7 @@ async function run(
     );
   }
   const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]!.analysis;
-  return { allowed: result.overallResult === 'Allowed', analysis };
+  return { allowed: result.overallResult === 'Allowed', analysis, cutIndexes };
 }
 
 const NO_ALLOW: Decision = {
@@ -175,7 +185,8 @@ export function mayAllow(
   return policies.some((policy) => memo.allowPatterns(policy).some((p) => p.test(request.action)));
 }
 
-function resourcePolicyOf(model: EvaluationModel, request: Request): Policy | undefined {
+/** The resource policy iam-simulate is handed for a request (undefined: none). */
+export function resourcePolicyOf(model: EvaluationModel, request: Request): Policy | undefined {
   return request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource);
 }
 
@@ -194,17 +205,12 @@ function orgPolicies(
   model: EvaluationModel,
   organization: 'source' | 'vault',
   kind: 'SCP' | 'RCP',
-  memo: PolicyMemo,
-  /** The action to cut each policy to, or undefined for whole policies. */
-  action: string | undefined,
+  handed: (kind: PolicyKind, type: string, name: string, policy: Policy) => Policy,
 ) {
   const type = kind === 'SCP' ? 'scp' : 'rcp';
   return model.guardrails
     .filter((g) => g.organization === organization && g.kind === kind)
-    .map((g) => ({
-      name: g.name,
-      policy: action ? memo.forAction(type, g.document, action) : memo.validatedAs(type, g.document),
-    }));
+    .map((g) => ({ name: g.name, policy: handed(type, type, g.name, g.document) }));
 }
 
 /**

@@ -201,3 +201,63 @@ describe('grouping compares what names each account, in one pass', () => {
     ]);
   });
 });
+
+describe('twins: a principal naming neither the representative nor the sample member needs only one of their attacks', () => {
+  const onMember = 'arn:aws:s3:::airgap-vault-100000000005-data-1/x';
+  const onRep = 'arn:aws:s3:::airgap-vault-100000000002-data-0/x';
+
+  it('gives an attack on the sample member’s bucket the representative’s as twin for a principal of neither, not for the representative’s own', () => {
+    const m = model();
+    const g = group(m, principals(m), attacksOn(m));
+    const [member, rep] = [onMember, onRep].map((r) => g.attacks.find((a) => a.resource === r)!);
+    const outsider = g.principals.find((p) => p.id === 'outsider')!;
+    const replication = g.principals.find((p) => p.id === `role:${ids[0]}:AirGapReplication`)!;
+    expect(g.twin(outsider, member!)).toBe(rep);
+    expect(g.twin(outsider, rep!)).toBeUndefined();
+    expect(g.twin(replication, member!)).toBeUndefined();
+  });
+
+  it('gives none to a principal whose statements each name one account (a denial would name another statement), nor when the two buckets’ policies differ in order', () => {
+    const reader = (statements: object[]) => ({
+      arn: 'arn:aws:iam::200000000002:role/Reader',
+      account: '200000000002',
+      name: 'Reader',
+      organization: 'vault' as const,
+      policies: [{ name: 'read', policy: { Version: '2012-10-17', Statement: statements } }],
+      trust: { Version: '2012-10-17', Statement: [] },
+    });
+    const buckets = (m: ProofModel) => m.resources.map((r) => `${r.arn}/*`);
+    const read = (Resource: string | string[]) => ({ Effect: 'Allow', Action: 's3:GetObject', Resource });
+    const twinFor = (m: ProofModel, id: string) => {
+      const g = group(m, principals(m), attacksOn(m));
+      expect(g.represents.get(ids[0]!)).toEqual([ids[1], ids[2]]);
+      const p = g.principals.find((x) => x.id === id)!;
+      return g.twin(
+        p,
+        g.attacks.find((a) => a.resource === onMember)!,
+      );
+    };
+    const apart = model();
+    apart.roles.push(reader(buckets(apart).map((b) => read(b))));
+    expect(twinFor(apart, 'role:200000000002:Reader')).toBeUndefined();
+    const together = model();
+    together.roles.push(reader([read(buckets(together))]));
+    expect(twinFor(together, 'role:200000000002:Reader')!.resource).toBe(onRep);
+    const reordered = model();
+    const statement = (Sid: string, Action: string) => ({
+      Sid,
+      Effect: 'Deny',
+      Principal: '*',
+      Action,
+      Resource: '*',
+    });
+    reordered.resources.forEach((r, i) =>
+      r.policy.Statement.push(
+        ...(i === 1
+          ? [statement('B', 's3:PutObject'), statement('A', 's3:GetObject')]
+          : [statement('A', 's3:GetObject'), statement('B', 's3:PutObject')]),
+      ),
+    );
+    expect(twinFor(reordered, 'outsider')).toBeUndefined();
+  });
+});

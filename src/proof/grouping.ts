@@ -1,6 +1,7 @@
 import { protectedBuckets } from '../config/index.js';
 import type { Attack } from './attacks.js';
-import type { ProofModel } from './model.js';
+import { resourcePolicyOf } from './evaluate.js';
+import type { Policy, ProofModel } from './model.js';
 import type { Principal } from './principals.js';
 import { glob } from './wildcard.js';
 
@@ -13,6 +14,11 @@ export interface Grouping {
   evaluated: Set<string>;
   /** Representative workload account -> the accounts it stands for (empty: proved on its own). */
   represents: Map<string, string[]>;
+  /**
+   * The attack that decides (p, a) as (p, a) itself would, when a is aimed at a sample member's resource and p
+   * names neither that member nor its representative (see `twins`); undefined when (p, a) must be decided.
+   */
+  twin(p: Principal, a: Attack): Attack | undefined;
 }
 
 /**
@@ -75,12 +81,77 @@ export function group(model: ProofModel, everyone: Principal[], attacks: Attack[
   const groupOf = new Map([...represents].flatMap(([rep, members]) => members.map((m) => [m, rep])));
   const sample = new Set([...represents.values()].flatMap((members) => members.slice(0, 1)));
   const kept = (s: string) => [...signatures.accountsIn(s)].every((a) => !groupOf.has(a) || sample.has(a));
+  const keptAttacks = attacks.filter((a) => kept(a.resource));
   return {
     principals: everyone.filter((p) => !groupOf.has(p.account)),
-    attacks: attacks.filter((a) => kept(a.resource)),
+    attacks: keptAttacks,
     evaluated: new Set(represents.keys()),
     represents,
+    twin: twins(model, signatures, represents, keptAttacks),
   };
+}
+
+/**
+ * A principal p that σ (the swap of representative r and sample member m) maps onto itself decides alike on an
+ * attack a aimed at m and on σa, aimed at r: decision(p, a) = decision(σp, σa) = decision(p, σa). So p needs only
+ * r's attacks, and m's are decided by their twins. p is mapped onto itself when its ARN and account name neither
+ * account and each statement of its policies, swapped, is the same statement up to the order of its arrays (a
+ * policy listing every account's role); a twin is taken only when σa is an attack of the proof and the resource
+ * policies of a and σa are the same, swapped, statement for statement, so that a denial names the same statement.
+ */
+function twins(
+  model: ProofModel,
+  signatures: Signatures,
+  represents: Map<string, string[]>,
+  attacks: Attack[],
+): Grouping['twin'] {
+  const byCall = new Map(attacks.map((a) => [`${a.action} ${a.resource}`, a]));
+  const pairs = new Map<Attack, { twin: Attack; rep: string; member: string }>();
+  for (const [rep, [member]] of represents) {
+    if (member === undefined) continue;
+    const swap = (s: string) => signatures.swap(s, rep, member);
+    for (const a of attacks) {
+      const named = signatures.accountsIn(a.resource);
+      if (named.size !== 1 || !named.has(member)) continue;
+      const twin = byCall.get(`${a.action} ${swap(a.resource)}`);
+      if (
+        twin &&
+        twin.resourceAccount === swap(a.resourceAccount) &&
+        twin.governedBy === (a.governedBy === undefined ? undefined : swap(a.governedBy)) &&
+        JSON.stringify(swapped(resourcePolicyOf(model, a) ?? null, swap)) ===
+          JSON.stringify(resourcePolicyOf(model, twin) ?? null)
+      )
+        pairs.set(a, { twin, rep, member });
+    }
+  }
+  const fixed = new Map<string, boolean>();
+  return (p, a) => {
+    const pair = pairs.get(a);
+    if (!pair) return undefined;
+    const key = `${p.id} ${pair.rep}`;
+    let itself = fixed.get(key);
+    if (itself === undefined) {
+      const swap = (s: string) => signatures.swap(s, pair.rep, pair.member);
+      itself =
+        [p.arn, p.account].every((s) => signatures.accountsIn(s).size === 0) &&
+        p.policies.every((x) =>
+          [x.policy?.Statement ?? x.policy]
+            .flat()
+            .every((st: Policy) => canonical(st, swap) === canonical(st, (s) => s)),
+        );
+      fixed.set(key, itself);
+    }
+    return itself ? pair.twin : undefined;
+  };
+}
+
+/** A JSON value with every string (object keys included) mapped by `swap`, arrays in their order. */
+function swapped(value: unknown, swap: (s: string) => string): unknown {
+  if (typeof value === 'string') return swap(value);
+  if (Array.isArray(value)) return value.map((v) => swapped(v, swap));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [swap(k), swapped(v, swap)]));
+  return value;
 }
 
 /**
@@ -137,6 +208,8 @@ class Signatures {
   private readonly tokens: Tokenizer;
   private readonly owner = new Map<string, string>();
   private readonly placeholder = new Map<string, string>();
+  /** Per account: its id, then its protected bucket names in order. */
+  private readonly identifiers = new Map<string, string[]>();
   private readonly entries = new Map<string, string[]>();
   private readonly apart = new Set<string>();
   private arrays = 0;
@@ -152,6 +225,7 @@ class Signatures {
         this.placeholder.set(n, `⟪B${i}⟫`);
       });
       this.entries.set(account, [`buckets ${names.length}`]);
+      this.identifiers.set(account, [account, ...names]);
     }
     this.tokens = new Tokenizer(new Set(this.owner.keys()));
   }
@@ -159,6 +233,20 @@ class Signatures {
   /** Workload accounts whose identifiers `s` holds. */
   accountsIn(s: string): Set<string> {
     return new Set(this.tokens.find(s).map((t) => this.owner.get(t)!));
+  }
+
+  /** `s` with the identifiers of accounts a and b (equal signatures: as many buckets) swapped. */
+  swap(s: string, a: string, b: string): string {
+    const parts = this.tokens.split(s);
+    if (parts.length === 1) return s;
+    const [ia, ib] = [this.identifiers.get(a)!, this.identifiers.get(b)!];
+    return parts
+      .map((x, i) => {
+        if (i % 2 === 0) return x;
+        const owner = this.owner.get(x);
+        return owner === a ? ib[ia.indexOf(x)]! : owner === b ? ia[ib.indexOf(x)]! : x;
+      })
+      .join('');
   }
 
   /** An input of the model: one element of the model's set of inputs. */

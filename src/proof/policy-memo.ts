@@ -27,8 +27,11 @@ export type PolicyKind = keyof typeof VALIDATORS;
 export class PolicyMemo {
   private readonly validated = new Map<PolicyKind, WeakMap<object, ValidatedPolicy>>();
   private readonly patterns = new WeakMap<object, RegExp[]>();
-  /** Per kind and policy: the policy cut to some of its statements (named by their Sids), validated. */
+  /** Per kind and policy: the policy cut to some of its statements (by their indexes), validated. */
   private readonly cut = new Map<PolicyKind, WeakMap<object, Map<string, Policy>>>();
+  /** Per kind and policy: the cut for each call seen. */
+  private readonly calls = new Map<PolicyKind, WeakMap<object, Map<string, Policy>>>();
+  private readonly indexes = new WeakMap<object, number[]>();
 
   /** The policy validated as `kind`, as `runSimulation` takes it; its errors surface as they would unvalidated. */
   validatedAs(kind: PolicyKind, policy: Policy): Policy {
@@ -38,24 +41,51 @@ export class PolicyMemo {
   }
 
   /**
-   * The policy validated as `kind`, cut to the statements that may apply to `action`. iam-simulate analyzes every
-   * statement of every policy it is handed (resources, conditions, an explanation) whatever its action, though a
-   * statement whose Action does not name the call neither allows nor denies it, nor has its conditions reported
-   * (iam-simulate reports them only for statements matching the action): the guardrails' ~20 statements cost an
-   * administrator's call more than the rest of it. Only for policies whose statements all have a Sid, since a
-   * denial names its statement by Sid, else by its index, which leaving statements out would shift.
+   * The policy validated as `kind`, cut to the statements that may apply to `call`. iam-simulate analyzes every
+   * statement of every policy it is handed (resources, principals, conditions, an explanation) whatever its action,
+   * though a statement whose Action, Resource or Principal does not match the call neither allows nor denies it,
+   * nor has its conditions reported (iam-simulate reports them only for statements matching all three): the
+   * guardrails' and resource policies' statements cost an administrator's call more than the rest of it. A denial
+   * names its statement by Sid, else by its index: `originalIndexes` maps a cut policy's indexes back. A policy
+   * with validation errors stays whole, so that iam-simulate refuses it as it would.
    */
-  forAction(kind: PolicyKind, policy: Policy, action: string): Policy {
+  cutFor(kind: PolicyKind, policy: Policy, call: Call): Policy {
+    const whole = this.validatedAs(kind, policy);
     const statements: Policy[] | undefined = Array.isArray(policy?.Statement) ? policy.Statement : undefined;
-    if (!statements?.every((st) => typeof st?.Sid === 'string' && st.Sid !== ''))
-      return this.validatedAs(kind, policy);
-    const kept = statements.filter((st) => mayApply(st, action));
-    if (kept.length === statements.length) return this.validatedAs(kind, policy);
-    const byPolicy = cached(this.cut, kind, () => new WeakMap<object, Map<string, Policy>>());
-    const byKept = cached(byPolicy, policy, () => new Map<string, Policy>());
-    return cached(byKept, kept.map((st) => st.Sid as string).join(' '), () =>
-      createValidatedPolicy({ ...policy, Statement: kept }, VALIDATORS[kind]),
+    if (!statements || (whole as ValidatedPolicy).errors.length > 0) return whole;
+    const byCall = cached(
+      cached(this.calls, kind, () => new WeakMap()),
+      policy,
+      () => new Map(),
     );
+    const key = `${call.action} ${call.resource} ${call.principal?.account ?? ''}`;
+    return cached(byCall, key, () => {
+      let kept = statements.flatMap((st, i) => (mayApply(st, call) ? [i] : []));
+      if (kept.length === statements.length) return whole;
+      // A policy without statements is invalid: one that does not apply stands in for none.
+      if (kept.length === 0) kept = [0];
+      const byKept = cached(
+        cached(this.cut, kind, () => new WeakMap()),
+        policy,
+        () => new Map(),
+      );
+      return cached(byKept, kept.join(' '), () => {
+        const cut = createValidatedPolicy(
+          { ...policy, Statement: kept.map((i) => statements[i]) },
+          VALIDATORS[kind],
+        );
+        this.indexes.set(
+          cut,
+          kept.map((i) => i + 1),
+        );
+        return cut;
+      });
+    });
+  }
+
+  /** The whole policy's statement index (1-based, as iam-simulate counts) of each statement of a cut policy. */
+  originalIndexes(policy: Policy): readonly number[] | undefined {
+    return policy && typeof policy === 'object' ? this.indexes.get(policy) : undefined;
   }
 
   /** Action patterns of a policy's Allow statements (NotAction counts as naming every action). */
@@ -84,12 +114,49 @@ function cached<K, V>(map: { get(k: K): V | undefined; set(k: K, v: V): unknown 
   return v;
 }
 
+/** The call a policy is cut for. */
+export interface Call {
+  action: string;
+  resource: string;
+  /** The caller, for a resource policy's Principal (no other policy has one). */
+  principal?: { arn: string; account: string };
+}
+
+/** Whether a statement may apply to the call: its Action, its Resource and its Principal each may match it. */
+function mayApply(statement: Policy, call: Call): boolean {
+  return (
+    mayName(statement.Action, call.action) &&
+    mayName(statement.Resource, call.resource) &&
+    (!call.principal || mayBe(statement.Principal, call.principal))
+  );
+}
+
 /**
- * Whether a statement may apply to `action`: its Action names it (matched case-folded and across the service
- * prefix, so at least wherever iam-simulate matches it), or it has NotAction (always kept: a NotAction statement
- * applies where iam-simulate matches none of its actions, and a looser match here would drop one that applies).
+ * Whether an Action or Resource element may match: any of its patterns, matched case-folded and as whole strings
+ * (`*` across ARN segments and the service prefix), so at least wherever iam-simulate matches it; a policy
+ * variable may stand for anything. Absent (NotAction, NotResource: always kept, since they apply where
+ * iam-simulate matches none of their patterns, and a looser match here would drop one that applies) it may.
  */
-function mayApply(statement: Policy, action: string): boolean {
-  if (statement.Action === undefined) return true;
-  return [statement.Action].flat().some((a: unknown) => typeof a !== 'string' || glob(a, true).test(action));
+function mayName(element: unknown, value: string): boolean {
+  if (element === undefined) return true;
+  return [element]
+    .flat()
+    .some((p: unknown) => typeof p !== 'string' || glob(p.replace(/\$\{[^}]*\}/g, '*'), true).test(value));
+}
+
+/**
+ * Whether a resource policy statement's Principal may match an IAM caller: kept unless every entry names something
+ * else, i.e. another account (an IAM ARN or account id without wildcard or variable) or a service, federated or
+ * canonical user, which never is an IAM role or root. NotPrincipal (no Principal) is always kept.
+ */
+function mayBe(principal: unknown, caller: { arn: string; account: string }): boolean {
+  if (principal === undefined || typeof principal !== 'object' || principal === null) return true;
+  return Object.entries(principal).some(([type, entries]) =>
+    [entries].flat().some((e: unknown) => {
+      if (type !== 'AWS') return !caller.arn.startsWith('arn:');
+      if (typeof e !== 'string') return true;
+      const account = /^(?:arn:[^:*?$]+:(?:iam|sts)::(\d{12}):[^*?$]*|(\d{12}))$/.exec(e);
+      return !account || (account[1] ?? account[2]) === caller.account;
+    }),
+  );
 }

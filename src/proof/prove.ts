@@ -1,6 +1,7 @@
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/index.js';
 import { attackCatalogue, type Attack, type AttackKind } from './attacks.js';
 import { Deciders, type Mode, type Pair, type Threads } from './decide.js';
+import type { Decision } from './evaluate.js';
 import { group } from './grouping.js';
 import type { ProofModel } from './model.js';
 import { PolicyMemo } from './policy-memo.js';
@@ -71,10 +72,23 @@ async function proveWith(
   );
   const memo = new PolicyMemo();
   const { config, resources, guardrails } = model;
-  const decisions = await deciders.decide(
-    { model: { config, resources, guardrails }, pairs, mode: opts.mode ?? 'Discovery' },
+  // A pair whose twin (grouping.ts) is in the matrix too takes the twin's decision instead of its own.
+  const index = new Map(pairs.map(([p, a], i) => [`${p.id} ${a.action} ${a.resource}`, i]));
+  const twinOf = pairs.map(([p, a]) => {
+    const twin = grouping.twin(p, a);
+    return twin && index.get(`${p.id} ${twin.action} ${twin.resource}`);
+  });
+  const own = pairs.filter((_, i) => twinOf[i] === undefined);
+  const ownDecisions = await deciders.decide(
+    { model: { config, resources, guardrails }, pairs: own, mode: opts.mode ?? 'Discovery' },
     memo,
   );
+  const byIndex: Decision[] = [];
+  let next = 0;
+  pairs.forEach((_, i) => {
+    if (twinOf[i] === undefined) byIndex[i] = ownDecisions[next++]!;
+  });
+  const decisions = pairs.map((_, i) => byIndex[twinOf[i] ?? i]!);
   const cells = new Map<string, MatrixCell>();
   const breaches: ProofResult['breaches'] = [];
   pairs.forEach(([principal, attack], i) => {

@@ -7,19 +7,24 @@ export const MOTO_INSTALL_HINT =
   'moto_server is not on the PATH: install it with `pip install "moto[server]"`';
 
 /**
- * moto_server's own `main`, started with one change: on every request moto's dispatcher asks whether the host
- * names one of its service packages by listing moto's install folder and stat-ing each of its ~180 entries
- * (`moto.backends.list_of_moto_modules`, moto 5.2), about a fifth of moto's CPU per small S3 request (profiled:
- * bench/RESULTS.md, restore, moto7). The folder does not change while the server runs, so it is listed once;
- * nothing moto answers changes. A moto without that function runs unchanged.
+ * On every request moto's dispatcher asks whether the host names one of its service packages by listing moto's
+ * install folder and stat-ing each of its ~180 entries (`moto.backends.list_of_moto_modules`, moto 5.2), about a
+ * fifth of moto's CPU per small S3 request (profiled: bench/RESULTS.md, restore, moto7). The folder does not change
+ * while the server runs, so it is listed once; nothing moto answers changes. A moto without that function runs
+ * unchanged.
  */
-export const MOTO_LAUNCHER = [
-  'import sys',
+export const MOTO_MODULES_ONCE = [
   'import moto.backends as backends',
-  'from moto.server import main',
   "if callable(getattr(backends, 'list_of_moto_modules', None)):",
   '    modules = tuple(backends.list_of_moto_modules())',
   '    backends.list_of_moto_modules = lambda: modules',
+].join('\n');
+
+/** moto_server's own `main`, after MOTO_MODULES_ONCE. */
+const MOTO_LAUNCHER = [
+  'import sys',
+  MOTO_MODULES_ONCE,
+  'from moto.server import main',
   "sys.argv[0] = 'moto_server'",
   'sys.exit(main())',
 ].join('\n');
