@@ -18,6 +18,8 @@ import {
   CancelKeyDeletionCommand,
   DisableKeyCommand,
   EnableKeyCommand,
+  EnableKeyRotationCommand,
+  DisableKeyRotationCommand,
 } from '@aws-sdk/client-kms';
 import { CreateDBInstanceCommand, CreateDBSnapshotCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
@@ -38,7 +40,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit/audit.js';
 import { readAuditState } from '../src/audit/readers.js';
-import { kmsRules } from '../src/audit/rules/kms.js';
+import { kmsRules, restoreKeyRules } from '../src/audit/rules/kms.js';
 import { ensureKey } from '../src/sandbox/keys.js';
 import { intentFromTemplates, type Intent } from '../src/audit/intent.js';
 import { synthesizedTemplates } from '../src/audit/synthesized-templates.js';
@@ -99,6 +101,7 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     await restoreKms.send(
       new CreateAliasCommand({ AliasName: restoreAlias, TargetKeyId: restoreKey.KeyMetadata!.KeyId! }),
     );
+    await restoreKms.send(new EnableKeyRotationCommand({ KeyId: restoreKey.KeyMetadata!.KeyId! }));
     intent = intentFromTemplates(config, templates, {
       [region]: { [restoreAlias]: restoreKey.KeyMetadata!.Arn! },
     });
@@ -147,6 +150,14 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     expect(await failed()).toEqual([]);
     expect(report.passed).toBeGreaterThan(10);
     expect(report.findings.map((f) => f.control)).toContain('GUARDRAIL_SCP');
+    expect(report.findings.filter((f) => f.control === 'RESTORE_KEY_STATE')).toEqual([
+      {
+        control: 'RESTORE_KEY_STATE',
+        resource: `${RESOURCE_NAMES.restoreKeyAlias(config)} (${region})`,
+        status: 'pass',
+        reason: 'enabled, no deletion pending, rotation on',
+      },
+    ]);
   });
 
   it('drift drill, threat #4: a deleted replication rule is named (moto)', async () => {
@@ -314,6 +325,36 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     const kms = moto.clients.for(KMSClient, vaultAccount, 'eu-west-1');
     await kms.send(new DisableKeyCommand({ KeyId: arn.split('/').pop()! }));
     expect(await keyFailures()).toEqual([`VAULT_KEY_STATE ${alias} (eu-west-1): key state is Disabled`]);
+  });
+
+  it("threat #11: reads the restore key of every region whose snapshots are copied, and names a missing, rotation-less, disabled or deleting one's region (moto)", async () => {
+    const multi = structuredClone(config);
+    multi.organizations.source.regions = [region, 'eu-west-1'];
+    multi.protect.ebs = [{ account: '510000000002', region: 'eu-west-1', tags: { airgap: 'protect' } }];
+    const alias = RESOURCE_NAMES.restoreKeyAlias(config);
+    const eu = `RESTORE_KEY_STATE ${alias} (eu-west-1)`;
+    const restoreKeyFailures = async () =>
+      restoreKeyRules(await readAuditState(moto.clients, multi), multi)
+        .filter((f) => f.status === 'fail')
+        .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
+    expect(await restoreKeyFailures()).toEqual([`${eu}: key not found in account ${restoreAccount}`]);
+    const { arn } = await ensureKey(moto.clients, restoreAccount, 'eu-west-1', alias);
+    const KeyId = arn.split('/').pop()!;
+    const kms = moto.clients.for(KMSClient, restoreAccount, 'eu-west-1');
+    expect(await restoreKeyFailures()).toEqual([`${eu}: automatic key rotation is off`]);
+    await kms.send(new EnableKeyRotationCommand({ KeyId }));
+    expect(await restoreKeyFailures()).toEqual([]);
+    await kms.send(new DisableKeyCommand({ KeyId }));
+    expect(await restoreKeyFailures()).toEqual([`${eu}: key state is Disabled`]);
+    await kms.send(new EnableKeyCommand({ KeyId }));
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId, PendingWindowInDays: 7 }));
+    const found = await restoreKeyFailures();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${eu.replace(/[()]/g, '\\$&')}: deletion scheduled for \\d{4}-`));
+    await kms.send(new CancelKeyDeletionCommand({ KeyId }));
+    await kms.send(new EnableKeyCommand({ KeyId }));
+    await kms.send(new DisableKeyRotationCommand({ KeyId }));
+    expect(await restoreKeyFailures()).toEqual([`${eu}: automatic key rotation is off`]);
   });
 
   describe('snapshot copies the recovery catalog lists', () => {

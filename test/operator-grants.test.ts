@@ -110,6 +110,8 @@ describe('AirGapOperator holds every call the CLI sends (moto; client mock: moto
         new Set(['GetTrailStatus', 'DescribeConfigurationRecorderStatus', 'GetDetector', 'ListBackupPlans']),
       ),
     );
+    // Each restore key's rotation, which the audit holds on.
+    expect(sent.map((c) => c.command)).toContain('GetKeyRotationStatus');
     expect(await check('audit', sent)).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import { readAuditState } from './readers.js';
 import type { IntendedTemplates } from './intent.js';
 import { backupRules } from './rules/backup.js';
 import { iamRules } from './rules/iam.js';
-import { kmsRules } from './rules/kms.js';
+import { kmsRules, restoreKeyRules } from './rules/kms.js';
 import { loggingRules } from './rules/logging.js';
 import { organizationRules } from './rules/organizations.js';
 import { s3Rules } from './rules/s3.js';
@@ -14,6 +14,7 @@ import { snapshotRules } from './rules/snapshots.js';
 export const RULE_FAMILIES: RuleFamily[] = [
   s3Rules,
   kmsRules,
+  restoreKeyRules,
   iamRules,
   snapshotRules,
   organizationRules,

@@ -53,6 +53,16 @@ function healthy(): AuditState {
         policy: JSON.stringify(intent.vaultKeyPolicies['us-east-1']),
       },
     ],
+    restoreKeys: [
+      {
+        alias: RESOURCE_NAMES.restoreKeyAlias(config),
+        account: '200000000004',
+        region: 'us-east-1',
+        metadata: { KeyId: '0b1c', Arn: restoreKeyArn, KeyState: 'Enabled', Origin: 'AWS_KMS' },
+        policy: '{}',
+        rotationEnabled: true,
+      },
+    ],
     intent,
     restoreRole: {
       name: 'AirGapRestore',
@@ -187,6 +197,29 @@ describe('audit controls (pure rules)', () => {
       'VAULT_KEY_STATE (disabled)',
       (s) => (s.keys[0]!.metadata = { KeyId: 'k', KeyState: 'Disabled', Origin: 'AWS_KMS' }),
       /key state is Disabled/,
+    ],
+    [
+      'RESTORE_KEY_STATE (threat #11: missing)',
+      (s) => (s.restoreKeys[0]!.metadata = undefined),
+      /key not found in account 200000000004/,
+    ],
+    [
+      'RESTORE_KEY_STATE (threat #11: deletion pending)',
+      (s) => {
+        s.restoreKeys[0]!.metadata!.KeyState = 'PendingDeletion';
+        s.restoreKeys[0]!.metadata!.DeletionDate = new Date('2026-11-30T00:00:00Z');
+      },
+      /deletion scheduled for 2026-11-30T00:00:00.000Z/,
+    ],
+    [
+      'RESTORE_KEY_STATE (disabled)',
+      (s) => (s.restoreKeys[0]!.metadata!.KeyState = 'Disabled'),
+      /key state is Disabled/,
+    ],
+    [
+      'RESTORE_KEY_STATE (rotation off)',
+      (s) => (s.restoreKeys[0]!.rotationEnabled = false),
+      /automatic key rotation is off/,
     ],
     ['GUARDRAIL_SCP (changed content)', (s) => (s.policies![0]!.contentMatches = false), /content differs/],
     ['CLOUDTRAIL_LOGGING', (s) => (s.logging[0]!.trailsLogging = []), /no trail is logging/],

@@ -35,6 +35,8 @@ export interface KeyState {
   metadata: KeyMetadata | undefined;
   /** The key policy as KMS returns it (JSON text); undefined when the key is absent. */
   policy: string | undefined;
+  /** Automatic rotation; undefined where not read (keys not held to it, and keys not enabled). */
+  rotationEnabled?: boolean | undefined;
 }
 
 /** The restore role as IAM holds it; undefined documents where the role does not exist. */
@@ -118,6 +120,8 @@ export interface AuditState {
   now: Date;
   buckets: BucketState[];
   keys: KeyState[];
+  /** The restore account's key of each region where the vault holds snapshot copies (`vaultKeyRegions`). */
+  restoreKeys: KeyState[];
   /** What the synthesized templates intend; undefined when the audit ran without them. */
   intent: Intent | undefined;
   restoreRole: RoleState;

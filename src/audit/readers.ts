@@ -25,7 +25,12 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import {
   DescribePolicyCommand,
   ListPoliciesCommand,
@@ -126,6 +131,7 @@ export async function readKey(
   account: string,
   region: string,
   alias: string,
+  opts: { rotation?: boolean } = {},
 ): Promise<KeyState> {
   const kms = clients.for(KMSClient, account, region);
   const metadata = await kms
@@ -134,7 +140,12 @@ export async function readKey(
   const policy = metadata?.KeyId
     ? (await kms.send(new GetKeyPolicyCommand({ KeyId: metadata.KeyId, PolicyName: 'default' }))).Policy
     : undefined;
-  return { alias, account, region, metadata, policy };
+  // Only an enabled key's rotation matters: any other state fails the key already.
+  const rotationEnabled =
+    opts.rotation && metadata?.KeyState === 'Enabled'
+      ? (await kms.send(new GetKeyRotationStatusCommand({ KeyId: metadata.KeyId }))).KeyRotationEnabled
+      : undefined;
+  return { alias, account, region, metadata, policy, rotationEnabled };
 }
 
 /** The restore role: trust, inline policies (IAM returns them URL-encoded) and attached managed policies. */
@@ -389,14 +400,15 @@ export async function readAuditState(
     config.vault.region,
     RESOURCE_NAMES.catalogKeyAlias(config),
   );
-  const restoreKey = await readKey(
-    clients,
-    vault.restoreAccount,
-    config.vault.region,
-    RESOURCE_NAMES.restoreKeyAlias(config),
+  // A restore copies each vault copy under the restore key of the copy's region: each one gone is a restore that
+  // cannot run (threat #11).
+  const restoreKeys = await Promise.all(
+    vaultKeyRegions(config).map((r) =>
+      readKey(clients, vault.restoreAccount, r, RESOURCE_NAMES.restoreKeyAlias(config), { rotation: true }),
+    ),
   );
   const keyArns: KeyArns = {};
-  for (const k of [...keys, catalogKey, restoreKey])
+  for (const k of [...keys, catalogKey, ...restoreKeys])
     if (k.metadata?.Arn) (keyArns[k.region] ??= {})[k.alias] = k.metadata.Arn;
   const intent = opts.templates && intentFromTemplates(config, opts.templates, keyArns);
   const restoreRole = await readRestoreRole(clients, config);
@@ -426,6 +438,7 @@ export async function readAuditState(
     now,
     buckets,
     keys: [...keys, catalogKey],
+    restoreKeys,
     intent,
     restoreRole,
     snapshots,

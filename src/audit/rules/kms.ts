@@ -42,3 +42,21 @@ export const kmsRules: RuleFamily = (state) =>
     };
     return [stateFinding(), policyFinding()];
   });
+
+/**
+ * The restore key of every region where the vault holds snapshot copies: a restore copies each vault copy under the
+ * key of its own region, so one missing, disabled or deleting stops every restore there, and one that no longer
+ * rotates has left its template (threat #11).
+ */
+export const restoreKeyRules: RuleFamily = (state) =>
+  state.restoreKeys.map((key): Finding => {
+    const control = 'RESTORE_KEY_STATE';
+    const m = key.metadata;
+    const k = `${key.alias} (${key.region})`;
+    if (!m) return fail(control, k, `key not found in account ${key.account}`);
+    if (m.KeyState === 'PendingDeletion')
+      return fail(control, k, `deletion scheduled for ${m.DeletionDate?.toISOString() ?? 'an unknown date'}`);
+    if (m.KeyState !== 'Enabled') return fail(control, k, `key state is ${m.KeyState ?? 'unknown'}`);
+    if (!key.rotationEnabled) return fail(control, k, 'automatic key rotation is off');
+    return pass(control, k, 'enabled, no deletion pending, rotation on');
+  });

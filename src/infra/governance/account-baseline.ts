@@ -14,12 +14,7 @@ export class AccountBaseline extends Construct {
   constructor(scope: Construct, id: string, props: { config: Config }) {
     super(scope, id);
     const c = props.config;
-    if (c.governance.guardDuty) {
-      new guardduty.CfnDetector(this, 'GuardDuty', {
-        enable: true,
-        findingPublishingFrequency: 'FIFTEEN_MINUTES',
-      });
-    }
+    guardDutyDetector(this, c);
     const logArchive = c.organizations.vault.logArchiveAccount;
     if (c.governance.controlTower || !logArchive) return;
     // Named, so the human-access SCP exempts it (VAULT_SERVICE_ROLES): Config calls from AWS's addresses, without MFA.
@@ -44,4 +39,18 @@ export class AccountBaseline extends Construct {
     });
     channel.addResourceDependency(recorder);
   }
+}
+
+/**
+ * The account's GuardDuty detector in the scope's region, unless a delegated administrator enables GuardDuty. A
+ * detector watches its own region only, and an account has one per region: the account baseline's in the vault
+ * region, and one in each other region where a vault-organization stack puts a key (vault-key-<region>,
+ * restore-key-<region>).
+ */
+export function guardDutyDetector(scope: Construct, c: Config): void {
+  if (c.governance.guardDuty)
+    new guardduty.CfnDetector(scope, 'GuardDuty', {
+      enable: true,
+      findingPublishingFrequency: 'FIFTEEN_MINUTES',
+    });
 }

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, vaultKeyRegions, type Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 
 /** What the drift audit reads in one account (src/audit/readers.ts), each a read-only set of calls. */
@@ -48,6 +48,10 @@ export const AUDIT_READ_ACTIONS = {
   ],
 } as const;
 
+/** The restore account's keys: one in each region where the vault holds snapshot copies. */
+const restoreKeys = (config: Config, account: string) =>
+  vaultKeyRegions(config).map((region) => `arn:aws:kms:${region}:${account}:key/*`);
+
 /** The statements of `reads`, scoped to `account` where the calls allow it. */
 export function auditReadStatements(
   config: Config,
@@ -82,8 +86,8 @@ export function auditReadStatements(
       }),
       new iam.PolicyStatement({
         sid: 'ReadRestoreKey',
-        actions: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
-        resources: [`arn:aws:kms:${config.vault.region}:${account}:key/*`],
+        actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'],
+        resources: restoreKeys(config, account),
         conditions: {
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.restoreKeyAlias(config) },
         },
@@ -123,8 +127,8 @@ export class AuditReadRole extends Construct {
     if (reads.restore)
       acknowledge(
         this.role,
-        'Only the key carrying the restore key alias.',
-        nag.wildcard(`Resource::arn:aws:kms:${config.vault.region}:${account}:key/*`),
+        'Only the keys carrying the restore key alias, one per region of the vault copies.',
+        ...restoreKeys(config, account).map((k) => nag.wildcard(`Resource::${k}`)),
       );
   }
 }

@@ -106,6 +106,39 @@ describe('logging of the vault organization', () => {
     template(stacks, 'vault-buckets-1').resourceCountIs('AWS::GuardDuty::Detector', 0);
   });
 
+  it('threat #25: GuardDuty in each other region where the vault and restore accounts hold a key, one detector per account and region; none with governance.guardDuty off', () => {
+    const edits: Parameters<typeof quickstart>[0] = [
+      [
+        ['organizations', 'source', 'regions'],
+        ['us-east-1', 'eu-west-1'],
+      ],
+      [['protect', 'rds', 0, 'region'], 'eu-west-1'],
+      [['paths', 'backup'], false],
+      [['backup', 'airGappedVault'], false],
+    ];
+    const multi = build(quickstart(edits), 'gd-regions');
+    for (const name of ['vault-key-eu-west-1', 'restore-key-eu-west-1'])
+      template(multi, name).resourcePropertiesCountIs(
+        'AWS::GuardDuty::Detector',
+        { Enable: true, FindingPublishingFrequency: 'FIFTEEN_MINUTES' },
+        1,
+      );
+    // Every vault-organization account and region a template goes to has exactly one detector.
+    const detectors = new Map<string, number>();
+    for (const s of multi.filter((x) => x.role !== 'workload'))
+      for (const at of s.instances) {
+        const key = `${at.account}/${at.region}`;
+        const n = Object.keys(Template.fromStack(s.stack).findResources('AWS::GuardDuty::Detector')).length;
+        detectors.set(key, (detectors.get(key) ?? 0) + n);
+      }
+    expect([...detectors].filter(([, n]) => n > 1)).toEqual([]);
+    expect(detectors.get('200000000002/eu-west-1')).toBe(1);
+    expect(detectors.get('200000000004/eu-west-1')).toBe(1);
+    const off = build(quickstart([...edits, [['governance', 'guardDuty'], false]]), 'gd-regions-off');
+    for (const name of ['vault-key-eu-west-1', 'restore-key-eu-west-1'])
+      template(off, name).resourceCountIs('AWS::GuardDuty::Detector', 0);
+  });
+
   it('with Control Tower: its trail, recorders and aggregator are reused, only GuardDuty and the alerts are ours', () => {
     const ct = build(quickstart([[['governance', 'controlTower'], true]]), 'ct');
     expect(ct.map((s) => s.stack.stackName)).not.toContain('quickstart-airgap-log-archive');

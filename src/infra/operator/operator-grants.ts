@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, ROLE_NAMES, TAGS, type Config } from '../../config/index.js';
+import { RESOURCE_NAMES, ROLE_NAMES, TAGS, vaultKeyRegions, type Config } from '../../config/index.js';
 import type { AccountRole } from '../../config/plan.js';
 import { DRILL_NAME_PREFIX, drillPrefix } from '../../drill/prefix.js';
 import { AIRGAP_PREFIX } from '../../protect/s3/canary.js';
@@ -480,7 +480,8 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     actions: AUDIT_READ_ACTIONS.organizations,
   },
   {
-    // Held to the templates by the audit; the restore itself runs as the restore role.
+    // Held to the templates by the audit (and each region's restore key to its state and rotation); the restore
+    // itself runs as the restore role.
     sid: 'ReadRestoreRoleAndKey',
     commands: ['audit', 'restore rds|aurora|ebs', 'restore efs'],
     accounts: ['restore'],
@@ -490,11 +491,14 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
       'iam:GetRolePolicy',
       'iam:ListAttachedRolePolicies',
       ...READ_KEYS,
+      'kms:GetKeyRotationStatus',
     ],
     resources: ({ config, account }) => [
       `arn:aws:iam::${account}:role/${ROLE_NAMES.restore}`,
-      `arn:aws:kms:${config.vault.region}:${account}:key/*`,
-      `arn:aws:kms:${config.vault.region}:${account}:alias/*`,
+      ...vaultKeyRegions(config).flatMap((region) => [
+        `arn:aws:kms:${region}:${account}:key/*`,
+        `arn:aws:kms:${region}:${account}:alias/*`,
+      ]),
     ],
   },
   {
@@ -543,7 +547,9 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     conditions: passOnlyToBackup,
   },
   // The drill's clean-up in the restore account: what its restore step created there, and nothing else. The restore
-  // role, which restores, deletes nothing; the operator, which deletes these, restores nothing.
+  // role, which restores, deletes nothing; the operator, which deletes these, restores nothing. A vault copy is
+  // restored in its own region, so the clean-up deletes in the regions of the vault copies (`vaultKeyRegions`, as
+  // AirGapRestore's grants), no other.
   {
     // The drill verifies its restored objects: in its own restore buckets only, never a real restore's.
     sid: 'ReadDrillRestoredObjects',
@@ -576,8 +582,8 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     accounts: ['restore'],
     actions: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
     resources: ({ config, account }) =>
-      ['db', 'cluster'].map(
-        (type) => `arn:aws:rds:${config.vault.region}:${account}:${type}:${DRILL_RESOURCES}`,
+      vaultKeyRegions(config).flatMap((region) =>
+        ['db', 'cluster'].map((type) => `arn:aws:rds:${region}:${account}:${type}:${DRILL_RESOURCES}`),
       ),
   },
   {
@@ -588,8 +594,10 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     accounts: ['restore'],
     actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
     resources: ({ config, account }) =>
-      ['snapshot', 'cluster-snapshot'].map(
-        (type) => `arn:aws:rds:${config.vault.region}:${account}:${type}:airgap-restore-*`,
+      vaultKeyRegions(config).flatMap((region) =>
+        ['snapshot', 'cluster-snapshot'].map(
+          (type) => `arn:aws:rds:${region}:${account}:${type}:airgap-restore-*`,
+        ),
       ),
     conditions: carriesDrillTag,
   },
@@ -599,10 +607,11 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     commands: ['drill --target aws'],
     accounts: ['restore'],
     actions: ['ec2:DeleteVolume', 'ec2:DeleteSnapshot'],
-    resources: ({ config, account }) => [
-      `arn:aws:ec2:${config.vault.region}:${account}:volume/*`,
-      `arn:aws:ec2:${config.vault.region}::snapshot/*`,
-    ],
+    resources: ({ config, account }) =>
+      vaultKeyRegions(config).flatMap((region) => [
+        `arn:aws:ec2:${region}:${account}:volume/*`,
+        `arn:aws:ec2:${region}::snapshot/*`,
+      ]),
     conditions: carriesDrillTag,
   },
 ];
