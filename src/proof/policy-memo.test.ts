@@ -89,6 +89,12 @@ describe('a policy cut to the statements that may apply to a call', () => {
     ).toEqual([3, 7]);
   });
 
+  it('cuts nothing for its Resource when the requested resource has a wildcard (iam-simulate matches each pattern against it)', () => {
+    const memo = new PolicyMemo();
+    const describe = call('kms:DisableKey', 'arn:aws:kms:us-east-1:1:key/*');
+    expect(kept(memo, memo.cutFor('scp', SCP, describe))).toEqual([1, 3, 5, 6, 7]);
+  });
+
   it('keeps a resource policy statement unless its Principal names only other accounts or services', () => {
     const memo = new PolicyMemo();
     const caller = { arn: 'arn:aws:iam::111111111111:role/Admin', account: '111111111111' };

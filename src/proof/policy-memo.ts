@@ -122,11 +122,16 @@ export interface Call {
   principal?: { arn: string; account: string };
 }
 
-/** Whether a statement may apply to the call: its Action, its Resource and its Principal each may match it. */
+/**
+ * Whether a statement may apply to the call: its Action, its Resource and its Principal each may match it. A
+ * requested resource with a wildcard (a List or Describe call the grant checks evaluate as `…:snapshot:*`) is
+ * simulated by iam-simulate once per matching pattern of the policies it is handed, so no statement is cut for
+ * its Resource there: a cut one would take its pattern, and its allow, out of the simulation.
+ */
 function mayApply(statement: Policy, call: Call): boolean {
   return (
     mayName(statement.Action, call.action) &&
-    mayName(statement.Resource, call.resource) &&
+    (/[*?]/.test(call.resource) || mayName(statement.Resource, call.resource)) &&
     (!call.principal || mayBe(statement.Principal, call.principal))
   );
 }
