@@ -13,7 +13,7 @@ export const Governance = z
       .boolean()
       .default(true)
       .describe(
-        'A GuardDuty detector in each vault-organization account a template deploys to. Off when a GuardDuty delegated administrator already enables every account (the audit checks it either way).',
+        'A GuardDuty detector in each vault-organization account and region a template deploys to. Off when a GuardDuty delegated administrator already enables every account (the audit checks it either way).',
       ),
     logRetentionDays: z
       .number({ error: 'must be a whole number of days' })
