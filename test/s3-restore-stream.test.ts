@@ -10,13 +10,16 @@ import {
   type ListObjectVersionsCommandInput,
   type ObjectVersion,
 } from '@aws-sdk/client-s3';
+import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/cli/main.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { InputError } from '../src/errors.js';
-import { restoreBucket } from '../src/protect/s3/restore.js';
+import { drainingWriter, streamedJsonReport } from '../src/cli/streamed-report.js';
+import { restoreBucket, type RestoredItem } from '../src/protect/s3/restore.js';
 import { quickstart } from './support/config.js';
 import { restoreWithItems } from './support/restore.js';
 
@@ -41,6 +44,12 @@ const mutatingCalls = () =>
     .map((c) => (c.args[0] as object).constructor.name)
     .filter((name) => /^(Put|Copy|Create|Delete|Upload|Complete|Restore)/.test(name));
 
+/** The listing pages read of a bucket (not counting the probe of one key that tells an empty target). */
+const pagesRead = (name: string) =>
+  s3
+    .commandCalls(ListObjectVersionsCommand)
+    .filter((c) => c.args[0].input.Bucket === name && c.args[0].input.MaxKeys === undefined).length;
+
 const version = (Key: string): ObjectVersion => ({
   Key,
   VersionId: `v-${Key}`,
@@ -50,9 +59,13 @@ const version = (Key: string): ObjectVersion => ({
   ChecksumAlgorithm: ['SHA256'],
 });
 
-/** One listing page as S3 pages it: keys in order, resumed after `KeyMarker` (one version per key here). */
-function page(versions: ObjectVersion[], input: ListObjectVersionsCommandInput) {
+/**
+ * One listing page as S3 pages it: keys under `Prefix` in order, resumed after `KeyMarker` (one version per key
+ * here).
+ */
+function page(all: ObjectVersion[], input: ListObjectVersionsCommandInput) {
   const after = input.KeyMarker;
+  const versions = all.filter((v) => v.Key!.startsWith(input.Prefix ?? ''));
   const rest = after === undefined ? versions : versions.filter((v) => v.Key! > after);
   const size = Math.min(PAGE, input.MaxKeys ?? PAGE);
   const Versions = rest.slice(0, size);
@@ -156,7 +169,7 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(mutatingCalls()).toEqual([]);
   });
 
-  it('threat #32: with --force, copies only the keys the target lacks and leaves the foreign one alone', async () => {
+  it('threat #32: with --force, copies only the keys the target lacks and leaves the foreign one alone, listing the target once', async () => {
     const fake = fakeS3(keys(120), [...keys(60), 'zz-other-restore']);
     const totals: (number | undefined)[] = [];
     const report = await restoreWithItems(onAws(), config, bucket, {
@@ -167,8 +180,27 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     });
     expect(report).toMatchObject({ restored: 60, skippedAlreadyRestored: 60, foreignKeys: 1, failed: [] });
     expect(fake.copies.sort()).toEqual(keys(60, 60));
-    // The first pass counted the plan: the total is known from the first key on.
-    expect(totals.every((t) => t === 120)).toBe(true);
+    // Nothing to refuse, so no read-only first pass: the target's 61 keys are listed once (2 pages), the vault's once.
+    expect(pagesRead(to)).toBe(2);
+    expect(pagesRead(bucket.vaultBucket)).toBe(3);
+    expect(totals.at(-1)).toBe(120);
+  });
+
+  it('threat #32: without --force, an existing target is listed twice: a read-only pass first, so a refusal changes nothing', async () => {
+    fakeS3(keys(120), keys(60));
+    const report = await restoreWithItems(onAws(), config, bucket, { at, to });
+    expect(report).toMatchObject({ restored: 60, skippedAlreadyRestored: 60, foreignKeys: 0, failed: [] });
+    expect(pagesRead(to)).toBe(4);
+  });
+
+  it('with --prefix, lists only the prefix on both sides, the probe of the target too', async () => {
+    const fake = fakeS3([...keys(30), ...keys(20).map((k) => `p/${k}`)], [...keys(30), 'p/k000']);
+    const report = await restoreWithItems(onAws(), config, bucket, { at, to, prefix: 'p/' });
+    expect(report).toMatchObject({ restored: 19, skippedAlreadyRestored: 1, foreignKeys: 0, failed: [] });
+    expect(fake.copies.sort()).toEqual(keys(19, 1).map((k) => `p/${k}`));
+    const prefixes = s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input.Prefix);
+    expect(prefixes.length).toBeGreaterThan(0);
+    expect(prefixes.every((p) => p === 'p/')).toBe(true);
   });
 
   it('threat #32: a restore interrupted half-way and run again copies each key exactly once', async () => {
@@ -190,30 +222,71 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(fake.copies.sort()).toEqual(all);
   });
 
-  it('airgap restore s3 --output json prints the report as before, its items written as they complete (in-process CLI)', async () => {
+  /** `airgap restore s3 ... --output json` in process: its exit code, stdout and stderr. */
+  async function restoreCli() {
     process.env['AWS_ENDPOINT_URL'] = 'http://127.0.0.1:9'; // never reached: the mock answers every call
-    fakeS3(keys(120));
     let printed = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
       printed += String(text);
       return true;
     });
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((text: unknown) => void errors.push(String(text)));
     const argv = ['restore', 's3', '--config', 'examples/quickstart.yaml', '--bucket', bucket.bucket];
-    const code = await run([
-      'node',
-      'airgap',
-      ...argv,
-      '--at',
-      at.toISOString(),
-      '--to',
-      to,
-      '--output',
-      'json',
-    ]);
+    const options = ['--at', at.toISOString(), '--to', to, '--output', 'json'];
+    const code = await run(['node', 'airgap', ...argv, ...options]);
+    return { code, printed, errors: errors.join('\n') };
+  }
+
+  it('airgap restore s3 --output json prints the report as before, its items written as they complete (in-process CLI)', async () => {
+    fakeS3(keys(120));
+    const { code, printed } = await restoreCli();
     expect(code).toBe(0);
     const report = JSON.parse(printed) as { items: { key: string; checksum: string }[] };
     expect(report).toMatchObject({ source: bucket.bucket, target: to, restored: 120, failed: [] });
+    expect(report).not.toHaveProperty('error');
     expect(report.items.map((i) => i.key).sort()).toEqual(keys(120));
     expect(report.items.every((i) => i.checksum.length > 0)).toBe(true);
+  });
+
+  it('airgap restore s3 --output json: a run that stops half-way (the vault listing fails on its 3rd page) still prints a complete report that says why and what was done, and exits non-zero (in-process CLI)', async () => {
+    const fake = fakeS3(keys(200), [], async (n) => {
+      if (n === 3) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    });
+    const { code, printed, errors } = await restoreCli();
+    expect(code).not.toBe(0);
+    expect(errors).toContain('Access Denied');
+    const report = JSON.parse(printed) as { items: { key: string }[]; restored: number; error: string };
+    expect(report).toMatchObject({ target: to, error: 'AccessDenied: Access Denied', failed: [] });
+    // Every copy made is in the report, and was finished before the report was closed.
+    expect(report.restored).toBeGreaterThan(0);
+    expect(report.items.map((i) => i.key).sort()).toEqual(fake.copies.sort());
+    expect(report.restored).toBe(fake.copies.length);
+  });
+
+  it('a stalled reader of the streamed report holds the copies back: memory is bounded by the concurrency', async () => {
+    const fake = fakeS3(keys(200));
+    const out = new PassThrough({ highWaterMark: 16 });
+    const json = streamedJsonReport<RestoredItem>(drainingWriter(out));
+    let settled = false;
+    const restore = restoreBucket(onAws(), config, bucket, { at, to, concurrency: 4, onItem: json.item });
+    void restore.finally(() => (settled = true));
+    // Runs the event loop until the restore has settled, or has sent no copy for 50 turns in a row.
+    for (let idle = 0, seen = -1; idle < 50 && !settled;) {
+      await new Promise((r) => setImmediate(r));
+      idle = fake.copies.length > 0 && fake.copies.length === seen ? idle + 1 : 0;
+      seen = fake.copies.length;
+    }
+    expect(settled).toBe(false);
+    expect(fake.copies.length).toBeLessThanOrEqual(8);
+    let text = '';
+    out.on('data', (chunk) => (text += String(chunk)));
+    const report = await restore;
+    await json.end(report);
+    out.end();
+    await finished(out);
+    const printed = JSON.parse(text) as { items: unknown[]; restored: number };
+    expect(printed.items).toHaveLength(200);
+    expect(printed.restored).toBe(200);
   });
 });

@@ -108,6 +108,21 @@ describe('S3 restore to a point in time (moto, replication emulated)', () => {
     expect(again.skippedAlreadyRestored).toBe(3);
   });
 
+  it('threat #32: with --prefix, the target outside the prefix is neither listed nor touched; a re-run resumes under the prefix and refuses a key there it would not write (moto)', async () => {
+    const to = 'airgap-restore-p1';
+    const options = { to, prefix: 'deleted-' };
+    const first = await restoreWithItems(moto.clients, config, bucket, { ...options, at: early });
+    expect(first.items.map((i) => i.key)).toEqual(['deleted-after.txt', 'deleted-before.txt']);
+    const restore = moto.clients.for(S3Client, config.organizations.vault.restoreAccount);
+    await put(restore, to, 'other/notes.txt', 'written by someone else');
+    const again = await restoreWithItems(moto.clients, config, bucket, { ...options, at: early });
+    expect(again).toMatchObject({ restored: 0, skippedAlreadyRestored: 2, foreignKeys: 0, failed: [] });
+    // At T deleted-before.txt was gone: the target holds it under the prefix, so a restore of T is refused.
+    await expect(restoreWithItems(moto.clients, config, bucket, { ...options, at })).rejects.toThrow(
+      /already holds 1 keys this restore would not write \(e.g. "deleted-before.txt"\)/,
+    );
+  });
+
   it('threat #31: --dry-run plans keys and bytes and writes nothing', async () => {
     const plan = await restoreWithItems(moto.clients, config, bucket, {
       at,

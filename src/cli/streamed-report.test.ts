@@ -1,12 +1,13 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { streamedJsonReport } from './streamed-report.js';
+import { drainingWriter, streamedJsonReport } from './streamed-report.js';
 
 const report = { source: 'orders', planned: { keys: 2, bytes: 5 }, failed: [] };
 
 describe('streamed JSON report', () => {
   const printed = (items: object[]) => {
     let text = '';
-    const out = streamedJsonReport<object>((t) => (text += t));
+    const out = streamedJsonReport<object>(async (t) => void (text += t));
     items.forEach(out.item);
     out.end(report);
     return text;
@@ -28,7 +29,23 @@ describe('streamed JSON report', () => {
 
   it('prints nothing before the first item: a refused restore prints only its error', () => {
     let text = '';
-    streamedJsonReport<object>((t) => (text += t));
+    streamedJsonReport<object>(async (t) => void (text += t));
     expect(text).toBe('');
+  });
+
+  it('waits while the output is full and goes on once it drains: a stalled reader holds its writers back', async () => {
+    const out = new PassThrough({ highWaterMark: 4 });
+    const write = drainingWriter(out);
+    let written = 0;
+    const writes = ['first item', 'second', 'third'].map((t) => write(t).then(() => written++));
+    await new Promise((r) => setImmediate(r));
+    expect(written).toBe(0);
+    // One wait shared by every writer: 64 copies in flight add no 64 listeners.
+    expect(out.listenerCount('drain')).toBe(1);
+    const read: string[] = [];
+    out.on('data', (chunk) => read.push(String(chunk)));
+    await Promise.all(writes);
+    expect(written).toBe(3);
+    expect(read.join('')).toBe('first itemsecondthird');
   });
 });

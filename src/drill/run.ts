@@ -278,7 +278,7 @@ export async function runDrill(
           to: drillName(id, `s3-${restores.length}`),
           drill: id,
           ...(scope.prefix ? { prefix: scope.prefix } : {}),
-          onItem: (item) => items.push(item),
+          onItem: (item) => void items.push(item),
         });
         restores.push({ ...report, items });
         rto.push({

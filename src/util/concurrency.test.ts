@@ -36,4 +36,22 @@ describe('mapBounded', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(started.length).toBeLessThan(12);
   });
+
+  it('rejects only once the calls in flight have finished: nothing runs on behind the error', async () => {
+    const finished: number[] = [];
+    let rejected = false;
+    const run = mapBounded([0, 1, 2, 3], 4, async (i) => {
+      if (i === 0) throw new Error('listing failed');
+      await new Promise((r) => setTimeout(r, 20));
+      finished.push(i);
+    });
+    await expect(
+      run.catch((e: unknown) => {
+        rejected = true;
+        expect(finished.sort()).toEqual([1, 2, 3]);
+        throw e;
+      }),
+    ).rejects.toThrow('listing failed');
+    expect(rejected).toBe(true);
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * Runs `fn` over `items` with at most `limit` calls in flight; resolves when all have settled. A call that throws
- * stops the others from taking more items (the ones in flight finish), and the first error rejects: a restore
- * whose report sink broke, for one, does not go on copying a whole bucket behind a failed command.
+ * Runs `fn` over `items` with at most `limit` calls in flight; settles when all have settled. A call that throws
+ * stops the others from taking more items, and once the ones in flight have finished the first error rejects: a
+ * restore whose report sink broke, for one, does not go on copying a whole bucket behind a failed command, and
+ * what it reports after the error is everything it did.
  */
 export async function mapBounded<T>(
   items: readonly T[] | AsyncIterable<T>,
@@ -10,7 +11,7 @@ export async function mapBounded<T>(
 ): Promise<void> {
   const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : undefined;
   let next = 0;
-  let stopped = false;
+  let stopped: { error: unknown } | undefined;
   const take = async (): Promise<IteratorResult<T>> => {
     if (stopped) return { done: true, value: undefined };
     if (iterator) return iterator.next();
@@ -20,10 +21,10 @@ export async function mapBounded<T>(
   const worker = async (): Promise<void> => {
     try {
       for (let item = await take(); !item.done; item = await take()) await fn(item.value);
-    } catch (e) {
-      stopped = true;
-      throw e;
+    } catch (error) {
+      stopped ??= { error };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+  if (stopped) throw stopped.error;
 }

@@ -1,10 +1,16 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { CheckFailed } from '../../errors.js';
-import { parseRestoreTime, restoreBucket, type RestoredItem } from '../../protect/s3/restore.js';
+import {
+  parseRestoreTime,
+  restoreBucket,
+  RestoreStopped,
+  type RestoredItem,
+  type S3RestoreReport,
+} from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
-import { streamedJsonReport } from '../streamed-report.js';
+import { drainingWriter, streamedJsonReport } from '../streamed-report.js';
 import { addBackupRestoreOptions } from './backup.js';
 import { registerEfsRestoreCommand } from './restore-efs.js';
 import { registerSnapshotRestoreCommands } from './restore-snapshot.js';
@@ -56,8 +62,10 @@ export function registerRestoreCommands(program: Command): void {
         const bucket = protectedBucketOf(config, opts.config, opts.bucket);
         const at = parseRestoreTime(opts.at);
         const bar = opts.output === 'text' ? progressBar('restore') : undefined;
-        const json = opts.output === 'json' ? streamedJsonReport<RestoredItem>() : undefined;
+        const write = drainingWriter();
+        const json = opts.output === 'json' ? streamedJsonReport<RestoredItem>(write) : undefined;
         const dryRun = opts.dryRun ?? false;
+        let stopped: RestoreStopped | undefined;
         const report = await restoreBucket(
           awsClientsFor(config, { endpoint: opts.endpoint }),
           config,
@@ -73,19 +81,19 @@ export function registerRestoreCommands(program: Command): void {
             onItem: json
               ? json.item
               : dryRun
-                ? (i) => console.log(`  ${i.key}  ${i.versionId}  ${i.size} B`)
+                ? (i) => write(`  ${i.key}  ${i.versionId}  ${i.size} B\n`)
                 : undefined,
           },
-        );
-        if (json) json.end(report);
-        else {
-          const verb = report.dryRun ? 'would restore' : 'restored';
-          console.log(
-            `${verb} ${report.dryRun ? report.planned.keys : report.restored} keys (${report.planned.bytes} bytes) of ${report.source} as of ${report.at} into ${report.target}` +
-              (report.skippedAlreadyRestored ? `; ${report.skippedAlreadyRestored} already there` : '') +
-              (report.foreignKeys ? `; ${report.foreignKeys} other keys left untouched` : ''),
-          );
-        }
+        ).catch((e: unknown) => {
+          if (!(e instanceof RestoreStopped)) throw e;
+          stopped = e;
+          return e.report;
+        });
+        // A run that stopped still closes its report, saying why: the error itself goes to stderr, and the exit code
+        // is the error's, as before.
+        if (json) await json.end(report);
+        else await write(`${stopped ? 'stopped: ' : ''}${summary(report)}\n`);
+        if (stopped) throw stopped.cause;
         if (report.failed.length > 0) {
           throw new CheckFailed(
             report.failed.map((f) => `FAILED ${f.key} (${f.versionId}): ${f.reason}`).join('\n'),
@@ -93,4 +101,13 @@ export function registerRestoreCommands(program: Command): void {
         }
       },
     );
+}
+
+function summary(report: S3RestoreReport): string {
+  const verb = report.dryRun ? 'would restore' : 'restored';
+  return (
+    `${verb} ${report.dryRun ? report.planned.keys : report.restored} keys (${report.planned.bytes} bytes) of ${report.source} as of ${report.at} into ${report.target}` +
+    (report.skippedAlreadyRestored ? `; ${report.skippedAlreadyRestored} already there` : '') +
+    (report.foreignKeys ? `; ${report.foreignKeys} other keys left untouched` : '')
+  );
 }

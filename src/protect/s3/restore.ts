@@ -35,8 +35,11 @@ export interface S3RestoreOptions {
   /** The drill's own restore (its id): the target is named `airgap-drill-<id>-…`, a name no other restore takes. */
   drill?: string;
   concurrency?: number;
-  /** Each key as it completes (in `--dry-run`, as it is planned): the report itself holds no per-key list. */
-  onItem?: (item: RestoredItem) => void;
+  /**
+   * Each key as it completes (in `--dry-run`, as it is planned): the report itself holds no per-key list. Awaited:
+   * a sink that waits for its output to drain holds the restore back, so a stalled reader costs no memory.
+   */
+  onItem?: (item: RestoredItem) => void | Promise<void>;
   /** `total` is undefined until the vault's listing has ended (known at once when a first pass ran). */
   onProgress?: (done: number, total: number | undefined, bytes: number) => void;
   retry?: RetryOptions;
@@ -57,6 +60,22 @@ export interface S3RestoreReport {
   foreignKeys: number;
   failed: { key: string; versionId: string; reason: string }[];
   seconds: number;
+  /** Only in the report of a run that stopped before its end (`RestoreStopped`): why. Its counts are what was done. */
+  error?: string;
+}
+
+/**
+ * A restore that stopped before its end (a listing failed, its output closed): the report of what was done until
+ * then, every copy in flight finished, so that a streamed report can still be closed and say why it stopped.
+ */
+export class RestoreStopped extends Error {
+  constructor(
+    readonly report: S3RestoreReport & { error: string },
+    cause: unknown,
+  ) {
+    super(report.error, { cause });
+    this.name = 'RestoreStopped';
+  }
 }
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -110,11 +129,13 @@ export interface RestoredItem {
  * the target already holds with the planned content (same ETag, or else the same stored checksum: SSE-KMS ETags
  * differ between copies) is skipped. A target holding other keys is refused unless `force` (threat #32).
  *
- * It streams: the vault's listing and the target's are merge-joined page by page and copies start after the
- * first page, so memory is bounded by the concurrency and a page, never by the bucket. Each key is handed to
- * `onItem` as it completes (the report keeps counts, and the failures); `onProgress` gets the total once the
- * listing has ended. An existing target that is not empty is first merge-joined once without writing, to count
- * the keys the restore would not write: a refusal changes nothing.
+ * It streams: the vault's listing and the target's (both under the prefix) are merge-joined page by page and
+ * copies start after the first page, so memory is bounded by the concurrency and a page, never by the bucket.
+ * Each key is handed to `onItem` as it completes (the report keeps counts, and the failures); `onProgress` gets
+ * the total once the listing has ended. An existing target that holds objects under the prefix is first
+ * merge-joined once without writing, to count the keys the restore would not write: a refusal changes nothing.
+ * With `force` nothing is refused, so there is no such pass. A run that stops before its end (anything but bad
+ * input) throws `RestoreStopped` with the report of what was done.
  */
 export async function restoreBucket(
   clients: AwsClients,
@@ -146,33 +167,51 @@ export async function restoreBucket(
     failed: [],
     seconds: 0,
   };
-  if (opts.dryRun) {
-    for await (const i of selectAt(vaultVersions(), opts.at)) {
-      report.planned.keys++;
-      report.planned.bytes += i.size;
-      opts.onItem?.({ key: i.key, versionId: i.versionId, size: i.size });
+  try {
+    if (opts.dryRun) {
+      for await (const i of selectAt(vaultVersions(), opts.at)) {
+        report.planned.keys++;
+        report.planned.bytes += i.size;
+        await opts.onItem?.({ key: i.key, versionId: i.versionId, size: i.size });
+      }
+    } else {
+      const vault = { s3: vaultS3, bucket: bucket.vaultBucket };
+      await restoreInto(vault, { s3: target, bucket: opts.to }, vaultVersions, opts, report);
     }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
     report.seconds = (Date.now() - started) / 1000;
-    return report;
+    throw new RestoreStopped({ ...report, error: reasonOf(e) }, e);
   }
+  report.seconds = (Date.now() - started) / 1000;
+  return report;
+}
 
-  const held = await prepareTarget(target, opts.to);
+/** Prepares the target, refuses one holding other keys (unless forced), then copies, filling in `report`. */
+async function restoreInto(
+  vault: { s3: S3Client; bucket: string },
+  into: { s3: S3Client; bucket: string },
+  vaultVersions: () => Pages<Version>,
+  opts: S3RestoreOptions,
+  report: S3RestoreReport,
+): Promise<void> {
+  const held = await prepareTarget(into.s3, into.bucket, opts.prefix);
   let total: number | undefined;
-  if (held) {
+  // Without --force a key the restore would not write may sit on the target's last page and must refuse the
+  // restore before its first write, so this pass reads both listings to the end. Keeping what it read for the
+  // copying pass would hold the whole target in memory, so that pass lists both again.
+  if (held && !opts.force) {
     const first = await countForeign(restoreSteps(vaultVersions(), held(), opts.at));
-    if (first.foreign > 0 && !opts.force) {
+    if (first.foreign > 0) {
       throw new InputError([
         `--to ${opts.to}: the bucket already holds ${first.foreign} keys this restore would not write (e.g. ${JSON.stringify(first.example)}); choose a new target bucket or pass --force`,
       ]);
     }
-    report.foreignKeys = first.foreign;
     total = first.keys;
   }
 
   let done = 0;
   let bytes = 0;
-  const vault = { s3: vaultS3, bucket: bucket.vaultBucket };
-  const into = { s3: target, bucket: opts.to };
   const check: CopyCheck = {};
   /** Skips a key the target already holds with the planned content, else copies it: how it was checked. */
   const restoreOne = async (item: RestoreItem, there: HeldObject | undefined): Promise<string> => {
@@ -193,7 +232,10 @@ export async function restoreBucket(
   async function* planned(): AsyncGenerator<RestoreStep & { item: RestoreItem }> {
     for await (const steps of restoreSteps(vaultVersions(), held ? held() : noVersions(), opts.at)) {
       for (const step of steps) {
-        if (!step.item) continue;
+        if (!step.item) {
+          report.foreignKeys++;
+          continue;
+        }
         report.planned.keys++;
         report.planned.bytes += step.item.size;
         yield { ...step, item: step.item };
@@ -203,22 +245,19 @@ export async function restoreBucket(
   }
   await mapBounded(planned(), opts.concurrency ?? 64, async ({ item, held: there }) => {
     const checksum = await restoreOne(item, there).catch((e: unknown) => {
-      report.failed.push({
-        key: item.key,
-        versionId: item.versionId,
-        reason: e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e),
-      });
+      report.failed.push({ key: item.key, versionId: item.versionId, reason: reasonOf(e) });
     });
     // Outside the catch: a sink that fails (a closed pipe) stops the restore, it does not fail a restored key.
     if (checksum !== undefined) {
       bytes += item.size;
-      opts.onItem?.({ key: item.key, versionId: item.versionId, size: item.size, checksum });
+      await opts.onItem?.({ key: item.key, versionId: item.versionId, size: item.size, checksum });
     }
     opts.onProgress?.(++done, total, bytes);
   });
-  report.seconds = (Date.now() - started) / 1000;
-  return report;
 }
+
+const reasonOf = (e: unknown): string =>
+  e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
 
 /** The first pass over an existing target: the keys it would restore, and those it holds that it would not. */
 async function countForeign(
@@ -241,14 +280,19 @@ async function* noVersions(): AsyncGenerator<Version[]> {}
 
 /**
  * Creates the target if absent (private, versioned): then undefined, there is nothing in it to list. Else the
- * listing of what it holds, or undefined when it holds nothing (a target created by a run that stopped before
- * its first copy), so that only a target with objects costs a first pass.
+ * listing of what it holds under the prefix (the restore writes nothing outside it), or undefined when it holds
+ * nothing there (a target created by a run that stopped before its first copy), so that only a target with
+ * objects under the prefix costs a first pass.
  */
-async function prepareTarget(s3: S3Client, name: string): Promise<(() => Pages<Version>) | undefined> {
+async function prepareTarget(
+  s3: S3Client,
+  name: string,
+  prefix: string | undefined,
+): Promise<(() => Pages<Version>) | undefined> {
   if (await bucketExists(s3, name)) {
-    const first = await s3.send(new ListObjectVersionsCommand({ Bucket: name, MaxKeys: 1 }));
+    const first = await s3.send(new ListObjectVersionsCommand({ Bucket: name, Prefix: prefix, MaxKeys: 1 }));
     const empty = (first.Versions ?? []).length === 0 && (first.DeleteMarkers ?? []).length === 0;
-    return empty ? undefined : () => listVersions(s3, name);
+    return empty ? undefined : () => listVersions(s3, name, prefix);
   }
   await s3.send(new CreateBucketCommand({ Bucket: name }));
   await s3.send(
