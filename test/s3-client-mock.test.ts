@@ -199,7 +199,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       s3.on(HeadBucketCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
     };
 
-    it('threat #30: once the first copy shows ETags are MD5 digests, later copies are checked by ETag alone: no checksum computed, no HeadObject (client mock)', async () => {
+    it('threat #30: once the first copy shows ETags are MD5 digests, later copies are checked by ETag alone: no HeadObject (client mock)', async () => {
       vaultHoldsKeys(['a', 'b', 'c'], '"0123456789abcdef0123456789abcdef"');
       s3.on(CopyObjectCommand).resolves({
         CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"', ChecksumSHA256: 'sha' },
@@ -213,12 +213,72 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         'etag:"0123456789abcdef0123456789abcdef"',
       ]);
       const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
+      // Each asks S3 for a checksum all the same: an ETag that does not settle it must not cost a second copy.
       expect(copies.map((c) => [c.Key, c.ChecksumAlgorithm])).toEqual([
         ['a', 'SHA256'],
-        ['b', undefined],
-        ['c', undefined],
+        ['b', 'SHA256'],
+        ['c', 'SHA256'],
       ]);
       expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual(['v-a']);
+    });
+
+    /** Keys a, b, c SSE-S3 (MD5 ETags their copies repeat), then d SSE-KMS (its copy's ETag differs). */
+    const mixedVault = (copiedShaOfD: string) => {
+      const md5 = '"0123456789abcdef0123456789abcdef"';
+      const kms = '"11111111111111111111111111111111"';
+      s3.on(ListObjectVersionsCommand, { Bucket: bucket.vaultBucket }).resolves({
+        Versions: ['a', 'b', 'c', 'd'].map((Key) => ({
+          Key,
+          VersionId: `v-${Key}`,
+          Size: 3,
+          ETag: Key === 'd' ? kms : md5,
+          LastModified: when,
+          ChecksumAlgorithm: ['SHA256' as const],
+        })),
+      });
+      s3.on(HeadBucketCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
+      s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: md5, ChecksumSHA256: 'sha' } });
+      s3.on(CopyObjectCommand, { Key: 'd' }).resolves({
+        CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: copiedShaOfD },
+      });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
+      s3.on(HeadObjectCommand, { Key: 'd' }).resolves({ ContentLength: 3, ChecksumSHA256: 'sha-d' });
+    };
+    const copiesByKey = () =>
+      s3
+        .commandCalls(CopyObjectCommand)
+        .map((c) => c.args[0].input.Key)
+        .sort();
+
+    it('threat #30: on a vault of mixed encryption (an SSE-KMS object after SSE-S3 ones) no object is copied twice: the SSE-KMS one is checked by the SHA-256 its copy asked for (client mock: moto gives SSE-KMS objects MD5 ETags)', async () => {
+      mixedVault('sha-d');
+      const report = await restoreWithItems(onAws(), config, bucket, {
+        at,
+        to: 'airgap-restore-x',
+        concurrency: 1,
+      });
+      expect(report).toMatchObject({ restored: 4, failed: [] });
+      expect(copiesByKey()).toEqual(['a', 'b', 'c', 'd']);
+      expect(report.items.find((i) => i.key === 'd')?.checksum).toBe('ChecksumSHA256:sha-d');
+      expect(report.items.find((i) => i.key === 'c')?.checksum).toMatch(/^etag:/);
+    });
+
+    it('threat #30: on a vault of mixed encryption, an SSE-KMS object whose copy has another SHA-256 is FAILED, copied once (client mock)', async () => {
+      mixedVault('bad');
+      const report = await restoreWithItems(onAws(), config, bucket, {
+        at,
+        to: 'airgap-restore-x',
+        concurrency: 1,
+      });
+      expect(report.restored).toBe(3);
+      expect(report.failed).toEqual([
+        {
+          key: 'd',
+          versionId: 'v-d',
+          reason: expect.stringContaining('ChecksumSHA256 after copy bad differs'),
+        },
+      ]);
+      expect(copiesByKey()).toEqual(['a', 'b', 'c', 'd']);
     });
 
     it('threat #30: on an SSE-KMS vault (ETags not digests) every object is copied once, the first too, and checked by SHA-256 against its vault version (client mock: moto gives SSE-KMS objects MD5 ETags)', async () => {

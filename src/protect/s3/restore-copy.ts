@@ -34,9 +34,10 @@ export interface CopiedObject {
 /**
  * What one restore has learned about its vault's ETags. A single-part ETag of an unencrypted or SSE-S3 object
  * is the MD5 digest of its bytes (on AWS and on moto), so a copy whose ETag equals the listed one is checked by
- * the copy alone. SSE-KMS ETags are not digests. The restore's first copy of an MD5-looking ETag settles which
- * (`etagsAreDigests`), checked by checksum so that it is copied once either way; the copies behind it wait for
- * that (`settling`) instead of each copying once for the ETag and again for the checksum.
+ * the copy alone. SSE-KMS ETags are not digests: then the copy is checked by checksum, which needs the vault
+ * version's stored one (HeadObject). `etagsAreDigests` says whether to expect the ETag to settle it (HeadObject
+ * only when it does not) or not (HeadObject sent while the copy runs). The restore's first copy of an MD5-looking
+ * ETag settles which; the copies behind it wait for that (`settling`) rather than each reading its vault version.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html (ETag: objects created by PUT, POST or Copy
  * and stored in plaintext or SSE-S3 have ETags that are an MD5 digest of their data; SSE-C, SSE-KMS and multipart
  * ones do not)
@@ -47,12 +48,14 @@ export interface CopyCheck {
 }
 
 /**
- * Server-side copy of one exact vault version into the target, checked after the copy:
+ * Server-side copy of one exact vault version into the target, made once and checked after the copy:
  * - the copy's ETag equals the listed vault ETag (both the MD5 of the same bytes), checked with no further
- *   request and without asking S3 for a checksum it would compute only to be compared with nothing, or else
- * - the copy asks S3 for a checksum with the vault object's own algorithm (without the header S3 would copy the
- *   source's value, which checks nothing) and it must equal the vault version's stored checksum (HeadObject): for
- *   ETags that are not MD5 digests, and for the restore's first copy, which tells which the vault's are (CopyCheck).
+ *   request, or else
+ * - the checksum S3 computed for the copy in the vault object's own algorithm must equal the vault version's
+ *   stored checksum (HeadObject).
+ * Every copy asks S3 for that checksum (without the header S3 would copy the source's value, which checks
+ * nothing), though most are settled by their ETag: an MD5-looking ETag may be an SSE-KMS one (a vault of mixed
+ * encryption), and a copy that asked for none could only be checked by copying it again.
  * Anything else throws: a restore never reports a copy it could not check as restored (threat #30).
  */
 export async function copyRestoreItem(
@@ -64,28 +67,25 @@ export async function copyRestoreItem(
 ): Promise<CopiedObject> {
   const algorithm = (item.checksumAlgorithm ?? 'SHA256') as ChecksumAlgorithm;
   const copySource = `${vault.bucket}/${encodeURIComponent(item.key)}?versionId=${encodeURIComponent(item.versionId)}`;
-  const copyOnce = (checksumAlgorithm: ChecksumAlgorithm | undefined) =>
-    retryThrottled(async () => {
-      const out = await target.s3.send(
-        new CopyObjectCommand({
-          Bucket: target.bucket,
-          Key: item.key,
-          CopySource: copySource,
-          ...(checksumAlgorithm ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
-        }),
-      );
-      return { etag: out.CopyObjectResult?.ETag, checksums: (out.CopyObjectResult ?? {}) as Checksums };
-    }, retry);
-
-  const single = item.size <= SINGLE_COPY_LIMIT;
-  const byChecksum = () =>
-    checkByChecksum(vault, item, retry, () =>
-      single ? copyOnce(algorithm) : multipartCopy(target, item, copySource, algorithm, retry),
-    );
-  if (!single || !isMd5Etag(item.etag)) return byChecksum();
+  const copy = () =>
+    item.size > SINGLE_COPY_LIMIT
+      ? multipartCopy(target, item, copySource, algorithm, retry)
+      : retryThrottled(async () => {
+          const out = await target.s3.send(
+            new CopyObjectCommand({
+              Bucket: target.bucket,
+              Key: item.key,
+              CopySource: copySource,
+              ChecksumAlgorithm: algorithm,
+            }),
+          );
+          return { etag: out.CopyObjectResult?.ETag, checksums: (out.CopyObjectResult ?? {}) as Checksums };
+        }, retry);
+  if (item.size > SINGLE_COPY_LIMIT || !isMd5Etag(item.etag))
+    return checkByChecksum(vault, item, retry, copy());
   while (check.etagsAreDigests === undefined && check.settling) await check.settling.catch(() => undefined);
   if (check.etagsAreDigests === undefined) {
-    const settling = byChecksum();
+    const settling = checkByChecksum(vault, item, retry, copy());
     check.settling = settling;
     try {
       const copied = await settling;
@@ -95,30 +95,29 @@ export async function copyRestoreItem(
       check.settling = undefined;
     }
   }
-  if (check.etagsAreDigests) {
-    const copied = await copyOnce(undefined);
-    if (copied.etag === item.etag) return { checksum: `etag:${item.etag}`, etag: copied.etag };
-    // A vault of mixed encryption (this object SSE-KMS, the first one not): only a copy that asks for a checksum
-    // can be checked, so this one key is copied twice, and the rest of the restore goes by checksum.
-    check.etagsAreDigests = false;
-  }
-  return byChecksum();
+  if (!check.etagsAreDigests) return checkByChecksum(vault, item, retry, copy());
+  const copied = await copy();
+  if (copied.etag === item.etag) return { checksum: `etag:${item.etag}`, etag: copied.etag };
+  // A vault of mixed encryption (this object SSE-KMS, the first one not): the copy is checked by its checksum, and
+  // the rest of the restore reads each vault version while its copy runs.
+  check.etagsAreDigests = false;
+  return checkByChecksum(vault, item, retry, Promise.resolve(copied));
 }
 
 /**
- * Runs a copy that asks S3 for a checksum with the vault object's algorithm and compares it with the vault
- * version's stored one. The vault version's stored checksum is read while the copy runs, not after it: a version
- * id names immutable bytes (and the vault's lock keeps them), so its checksum is the same before, during and after
- * the copy, and the check costs the copy's time instead of the copy's plus a round trip.
+ * Compares the checksum S3 computed for a copy (asked for with the vault object's algorithm) with the vault
+ * version's stored one. Given a copy still running, the vault version's stored checksum is read meanwhile, not
+ * after it: a version id names immutable bytes (and the vault's lock keeps them), so its checksum is the same
+ * before, during and after the copy, and the check costs the copy's time instead of the copy's plus a round trip.
  */
 async function checkByChecksum(
   vault: { s3: S3Client; bucket: string },
   item: RestoreItem,
   retry: RetryOptions | undefined,
-  copy: () => Promise<{ etag: string | undefined; checksums: Checksums }>,
+  copying: Promise<{ etag: string | undefined; checksums: Checksums }>,
 ): Promise<CopiedObject> {
   const [copied, head] = await Promise.all([
-    copy(),
+    copying,
     retryThrottled(
       () =>
         vault.s3.send(
