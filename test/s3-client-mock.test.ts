@@ -222,8 +222,11 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual(['v-a']);
     });
 
-    /** Keys a, b, c SSE-S3 (MD5 ETags their copies repeat), then d SSE-KMS (its copy's ETag differs). */
-    const mixedVault = (copiedShaOfD: string) => {
+    /**
+     * A restore, one copy at a time, of keys a, b, c SSE-S3 (MD5 ETags their copies repeat), then d SSE-KMS (its
+     * copy's ETag differs; its vault version's SHA-256 is `sha-d`, its copy's `copiedShaOfD`).
+     */
+    const restoreMixedVault = (copiedShaOfD: string) => {
       const md5 = '"0123456789abcdef0123456789abcdef"';
       const kms = '"11111111111111111111111111111111"';
       s3.on(ListObjectVersionsCommand, { Bucket: bucket.vaultBucket }).resolves({
@@ -243,6 +246,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
       s3.on(HeadObjectCommand, { Key: 'd' }).resolves({ ContentLength: 3, ChecksumSHA256: 'sha-d' });
+      return restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x', concurrency: 1 });
     };
     const copiesByKey = () =>
       s3
@@ -251,12 +255,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         .sort();
 
     it('threat #30: on a vault of mixed encryption (an SSE-KMS object after SSE-S3 ones) no object is copied twice: the SSE-KMS one is checked by the SHA-256 its copy asked for (client mock: moto gives SSE-KMS objects MD5 ETags)', async () => {
-      mixedVault('sha-d');
-      const report = await restoreWithItems(onAws(), config, bucket, {
-        at,
-        to: 'airgap-restore-x',
-        concurrency: 1,
-      });
+      const report = await restoreMixedVault('sha-d');
       expect(report).toMatchObject({ restored: 4, failed: [] });
       expect(copiesByKey()).toEqual(['a', 'b', 'c', 'd']);
       expect(report.items.find((i) => i.key === 'd')?.checksum).toBe('ChecksumSHA256:sha-d');
@@ -264,12 +263,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     });
 
     it('threat #30: on a vault of mixed encryption, an SSE-KMS object whose copy has another SHA-256 is FAILED, copied once (client mock)', async () => {
-      mixedVault('bad');
-      const report = await restoreWithItems(onAws(), config, bucket, {
-        at,
-        to: 'airgap-restore-x',
-        concurrency: 1,
-      });
+      const report = await restoreMixedVault('bad');
       expect(report.restored).toBe(3);
       expect(report.failed).toEqual([
         {
