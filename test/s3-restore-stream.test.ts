@@ -222,8 +222,8 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(fake.copies.sort()).toEqual(all);
   });
 
-  /** `airgap restore s3 ... --output json` in process: its exit code, stdout and stderr. */
-  async function restoreCli() {
+  /** `airgap restore s3 ... --output <output>` in process: its exit code, stdout and stderr. */
+  async function restoreCli(output = 'json') {
     process.env['AWS_ENDPOINT_URL'] = 'http://127.0.0.1:9'; // never reached: the mock answers every call
     let printed = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
@@ -233,7 +233,7 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((text: unknown) => void errors.push(String(text)));
     const argv = ['restore', 's3', '--config', 'examples/quickstart.yaml', '--bucket', bucket.bucket];
-    const options = ['--at', at.toISOString(), '--to', to, '--output', 'json'];
+    const options = ['--at', at.toISOString(), '--to', to, '--output', output];
     const code = await run(['node', 'airgap', ...argv, ...options]);
     return { code, printed, errors: errors.join('\n') };
   }
@@ -262,6 +262,16 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(report.restored).toBeGreaterThan(0);
     expect(report.items.map((i) => i.key).sort()).toEqual(fake.copies.sort());
     expect(report.restored).toBe(fake.copies.length);
+  });
+
+  it('airgap restore s3: in text output, a run that stops half-way says so and what it did, the error on stderr (in-process CLI)', async () => {
+    const fake = fakeS3(keys(200), [], async (n) => {
+      if (n === 3) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    });
+    const { code, printed, errors } = await restoreCli('text');
+    expect(code).not.toBe(0);
+    expect(errors).toContain('Access Denied');
+    expect(printed).toMatch(new RegExp(`^stopped: restored ${fake.copies.length} keys \\(\\d+ bytes\\) of `));
   });
 
   it('a stalled reader of the streamed report holds the copies back: memory is bounded by the concurrency', async () => {
