@@ -213,6 +213,19 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     await kms.send(new EnableKeyCommand({ KeyId: keyId }));
   });
 
+  it('drift drill, threat #11: automatic rotation turned off on the vault or the catalog key is named, and passes once back on (moto)', async () => {
+    const kms = vaultKey();
+    for (const [alias, keyId] of [
+      [RESOURCE_NAMES.vaultKeyAlias(config), await vaultKeyId()],
+      [RESOURCE_NAMES.catalogKeyAlias(config), await catalogKeyId()],
+    ] as const) {
+      await kms.send(new DisableKeyRotationCommand({ KeyId: keyId }));
+      expect(await failed()).toEqual([`VAULT_KEY_STATE ${alias} (${region}): automatic key rotation is off`]);
+      await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+      expect(await failed()).toEqual([]);
+    }
+  });
+
   it('drift drill, threat #11: the catalog key disabled or scheduled for deletion is named (moto)', async () => {
     const kms = vaultKey();
     const alias = RESOURCE_NAMES.catalogKeyAlias(config);
@@ -338,9 +351,12 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
         .filter((f) => f.status === 'fail')
         .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
     expect(await restoreKeyFailures()).toEqual([`${eu}: key not found in account ${restoreAccount}`]);
+    // The sandbox key rotates, as the template's does.
     const { arn } = await ensureKey(moto.clients, restoreAccount, 'eu-west-1', alias);
     const KeyId = arn.split('/').pop()!;
     const kms = moto.clients.for(KMSClient, restoreAccount, 'eu-west-1');
+    expect(await restoreKeyFailures()).toEqual([]);
+    await kms.send(new DisableKeyRotationCommand({ KeyId }));
     expect(await restoreKeyFailures()).toEqual([`${eu}: automatic key rotation is off`]);
     await kms.send(new EnableKeyRotationCommand({ KeyId }));
     expect(await restoreKeyFailures()).toEqual([]);

@@ -388,9 +388,11 @@ export async function readAuditState(
   const { vault } = config.organizations;
   const buckets = await Promise.all(protectedBuckets(config).map((b) => readBucket(clients, config, b)));
   // Snapshot copies are made in their source region, under that region's vault key: each is a ransom lever.
+  // Rotation is read where the templates turn it on.
+  const rotation = { rotation: config.vault.encryption.keyRotation };
   const keys = await Promise.all(
     vaultKeyRegions(config).map((r) =>
-      readKey(clients, vault.vaultAccount, r, RESOURCE_NAMES.vaultKeyAlias(config)),
+      readKey(clients, vault.vaultAccount, r, RESOURCE_NAMES.vaultKeyAlias(config), rotation),
     ),
   );
   // The catalog's own key: disabled or deleting, it locks the catalog the restore reads (threat #11).
@@ -399,6 +401,7 @@ export async function readAuditState(
     vault.vaultAccount,
     config.vault.region,
     RESOURCE_NAMES.catalogKeyAlias(config),
+    rotation,
   );
   // A restore copies each vault copy under the restore key of the copy's region: each one gone is a restore that
   // cannot run (threat #11).
