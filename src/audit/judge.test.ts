@@ -51,6 +51,7 @@ function healthy(): AuditState {
         region: 'us-east-1',
         metadata: { KeyId: 'k', KeyState: 'Enabled', Origin: 'AWS_KMS' },
         policy: JSON.stringify(intent.vaultKeyPolicies['us-east-1']),
+        rotationEnabled: true,
       },
     ],
     restoreKeys: [
