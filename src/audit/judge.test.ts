@@ -104,6 +104,7 @@ function healthy(): AuditState {
     logging: [
       {
         account: '200000000002',
+        region: 'us-east-1',
         trailsLogging: ['org'],
         deliveryBuckets: ['aws-controltower-logs-200000000005-us-east-1'],
         configRecording: true,

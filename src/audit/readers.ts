@@ -50,7 +50,13 @@ import type { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/index.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
-import { accountsByRole, protectedBuckets, vaultKeyRegions, type ProtectedBucket } from '../config/plan.js';
+import {
+  accountsByRole,
+  detectionPlaces,
+  protectedBuckets,
+  vaultKeyRegions,
+  type ProtectedBucket,
+} from '../config/plan.js';
 import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import type { SnapshotService } from '../protect/snapshots/model.js';
@@ -264,6 +270,8 @@ export async function readLogging(
   region: string,
 ): Promise<LoggingState> {
   const trail = clients.for(CloudTrailClient, account, region);
+  // With their shadows, the trails that log this region: its own, and the multi-region trails of any region (an
+  // organization trail included). A shadow's status is read by its ARN.
   const trails = (await trail.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
   const trailsLogging: string[] = [];
   const deliveryBuckets = new Set<string>();
@@ -285,6 +293,7 @@ export async function readLogging(
       guardDutyEnabled = true;
   return {
     account,
+    region,
     trailsLogging,
     deliveryBuckets: [...deliveryBuckets].sort(),
     configRecording: (recorders.ConfigurationRecordersStatus ?? []).some((r) => r.recording),
@@ -417,9 +426,8 @@ export async function readAuditState(
   const restoreRole = await readRestoreRole(clients, config);
   const snapshots = await readSnapshotCopies(clients, config);
   const orgs = await readPolicies(clients, config);
-  const vaultOrgAccounts = accountsByRole(config).filter((a) => a.organization === 'vault');
   const logging = await Promise.all(
-    vaultOrgAccounts.map((a) => readLogging(clients, a.id, config.vault.region)),
+    detectionPlaces(config).map((p) => readLogging(clients, p.account, p.region)),
   );
   const logArchive =
     vault.logArchiveAccount && (await readLogArchive(clients, vault.logArchiveAccount, config.vault.region));
