@@ -26,11 +26,7 @@ export const loggingRules: RuleFamily = (state) =>
  * The trail and Config files of every vault-organization account land in the log archive account (Control Tower's
  * or ours), where the vault SCP keeps them: a bucket elsewhere is one its owner can empty.
  */
-function logDelivery(
-  l: LoggingState,
-  at: string,
-  archive: { account: string; buckets: string[] },
-): Finding {
+function logDelivery(l: LoggingState, at: string, archive: { account: string; buckets: string[] }): Finding {
   if (l.deliveryBuckets.length === 0)
     return fail(
       'LOG_DELIVERY_TO_LOG_ARCHIVE',
