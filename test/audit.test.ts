@@ -45,7 +45,7 @@ import { ensureKey } from '../src/sandbox/keys.js';
 import { intentFromTemplates, type Intent } from '../src/audit/intent.js';
 import { synthesizedTemplates } from '../src/audit/synthesized-templates.js';
 import { Catalog, catalogId } from '../src/catalog/catalog.js';
-import { accountsByRole, protectedBuckets, RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
+import { detectionPlaces, protectedBuckets, RESOURCE_NAMES, ROLE_NAMES } from '../src/config/index.js';
 import { configureReplication } from '../src/protect/s3/replication.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { quickstart } from './support/config.js';
@@ -213,6 +213,19 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     await kms.send(new EnableKeyCommand({ KeyId: keyId }));
   });
 
+  it('drift drill, threat #11: automatic rotation turned off on the vault or the catalog key is named, and passes once back on (moto)', async () => {
+    const kms = vaultKey();
+    for (const [alias, keyId] of [
+      [RESOURCE_NAMES.vaultKeyAlias(config), await vaultKeyId()],
+      [RESOURCE_NAMES.catalogKeyAlias(config), await catalogKeyId()],
+    ] as const) {
+      await kms.send(new DisableKeyRotationCommand({ KeyId: keyId }));
+      expect(await failed()).toEqual([`VAULT_KEY_STATE ${alias} (${region}): automatic key rotation is off`]);
+      await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+      expect(await failed()).toEqual([]);
+    }
+  });
+
   it('drift drill, threat #11: the catalog key disabled or scheduled for deletion is named (moto)', async () => {
     const kms = vaultKey();
     const alias = RESOURCE_NAMES.catalogKeyAlias(config);
@@ -234,8 +247,9 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     guardDuty.on(GetDetectorCommand).resolves({ Status: 'DISABLED' } as never);
     const found = await failed();
     expect(found.every((f) => f.startsWith('GUARDDUTY_ENABLED'))).toBe(true);
-    // One per vault-organization account: management, vault, air-gap, restore, log archive.
-    expect(found).toHaveLength(accountsByRole(config).filter((a) => a.organization === 'vault').length);
+    // One per vault-organization account and region where a template deploys it: management, vault, restore, log
+    // archive, each in one region here (no snapshot copies elsewhere).
+    expect(found).toHaveLength(detectionPlaces(config).length);
     guardDuty.on(GetDetectorCommand).resolves({ Status: 'ENABLED' } as never);
   });
 
@@ -244,11 +258,7 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     const delivery = (await audit(moto.clients, ct, { templates })).findings.filter(
       (f) => f.control === 'LOG_DELIVERY_TO_LOG_ARCHIVE',
     );
-    expect(delivery.map((f) => f.status)).toEqual(
-      accountsByRole(config)
-        .filter((a) => a.organization === 'vault')
-        .map(() => 'pass'),
-    );
+    expect(delivery.map((f) => f.status)).toEqual(detectionPlaces(config).map(() => 'pass'));
     expect(delivery[0]!.reason).toBe(`delivers to ${CT_LOGS} in log archive ${logArchiveAccount}`);
     // threat #20: an attacker points Config delivery at a bucket of an account of theirs.
     await moto.clients
@@ -259,7 +269,7 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
       .resolves({ DeliveryChannels: [{ name: 'default', s3BucketName: 'attacker-logs' }] });
     const found = await failed();
     expect(found[0]).toBe(
-      `LOG_DELIVERY_TO_LOG_ARCHIVE 520000000001: delivers to attacker-logs, not a bucket of log archive ${logArchiveAccount}`,
+      `LOG_DELIVERY_TO_LOG_ARCHIVE 520000000001 (${region}): delivers to attacker-logs, not a bucket of log archive ${logArchiveAccount}`,
     );
     recorder
       .on(DescribeDeliveryChannelsCommand)
@@ -338,9 +348,12 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
         .filter((f) => f.status === 'fail')
         .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
     expect(await restoreKeyFailures()).toEqual([`${eu}: key not found in account ${restoreAccount}`]);
+    // The sandbox key rotates, as the template's does.
     const { arn } = await ensureKey(moto.clients, restoreAccount, 'eu-west-1', alias);
     const KeyId = arn.split('/').pop()!;
     const kms = moto.clients.for(KMSClient, restoreAccount, 'eu-west-1');
+    expect(await restoreKeyFailures()).toEqual([]);
+    await kms.send(new DisableKeyRotationCommand({ KeyId }));
     expect(await restoreKeyFailures()).toEqual([`${eu}: automatic key rotation is off`]);
     await kms.send(new EnableKeyRotationCommand({ KeyId }));
     expect(await restoreKeyFailures()).toEqual([]);

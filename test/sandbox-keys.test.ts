@@ -1,4 +1,4 @@
-import { KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
+import { GetKeyRotationStatusCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { ensureKey } from '../src/sandbox/keys.js';
 import { useMoto } from './support/moto.js';
@@ -15,5 +15,12 @@ describe('sandbox keys (moto)', () => {
     const aliases = await kms.send(new ListAliasesCommand({}));
     expect(aliases.Aliases?.filter((x) => x.AliasName === alias)).toHaveLength(1);
     expect(await key()).toEqual({ arn: a.arn, created: false });
+  });
+
+  it("a key it creates rotates yearly, as the templates' keys do and the audit asks (moto)", async () => {
+    const kms = moto.clients.for(KMSClient, '200000000002', 'eu-west-1');
+    const { arn } = await ensureKey(moto.clients, '200000000002', 'eu-west-1', 'alias/rotating-airgap-vault');
+    const status = await kms.send(new GetKeyRotationStatusCommand({ KeyId: arn.split('/').pop()! }));
+    expect(status.KeyRotationEnabled).toBe(true);
   });
 });

@@ -51,6 +51,7 @@ function healthy(): AuditState {
         region: 'us-east-1',
         metadata: { KeyId: 'k', KeyState: 'Enabled', Origin: 'AWS_KMS' },
         policy: JSON.stringify(intent.vaultKeyPolicies['us-east-1']),
+        rotationEnabled: true,
       },
     ],
     restoreKeys: [
@@ -103,6 +104,7 @@ function healthy(): AuditState {
     logging: [
       {
         account: '200000000002',
+        region: 'us-east-1',
         trailsLogging: ['org'],
         deliveryBuckets: ['aws-controltower-logs-200000000005-us-east-1'],
         configRecording: true,

@@ -76,10 +76,13 @@ export interface PolicyState {
   contentMatches: boolean;
 }
 
+/** Detection in one account and region: GuardDuty detectors and Config recorders are regional. */
 export interface LoggingState {
   account: string;
+  region: string;
+  /** The trails logging this region: the region's own and the multi-region ones. */
   trailsLogging: string[];
-  /** The buckets the logging trails and the Config delivery channels of the account deliver to. */
+  /** The buckets those trails and the region's Config delivery channels deliver to. */
   deliveryBuckets: string[];
   configRecording: boolean;
   guardDutyEnabled: boolean;

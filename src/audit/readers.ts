@@ -50,7 +50,13 @@ import type { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/index.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
-import { accountsByRole, protectedBuckets, vaultKeyRegions, type ProtectedBucket } from '../config/plan.js';
+import {
+  accountsByRole,
+  detectionPlaces,
+  protectedBuckets,
+  vaultKeyRegions,
+  type ProtectedBucket,
+} from '../config/plan.js';
 import { bucketExists } from '../protect/s3/bucket-exists.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import type { SnapshotService } from '../protect/snapshots/model.js';
@@ -264,6 +270,8 @@ export async function readLogging(
   region: string,
 ): Promise<LoggingState> {
   const trail = clients.for(CloudTrailClient, account, region);
+  // With their shadows, the trails that log this region: its own, and the multi-region trails of any region (an
+  // organization trail included). A shadow's status is read by its ARN.
   const trails = (await trail.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
   const trailsLogging: string[] = [];
   const deliveryBuckets = new Set<string>();
@@ -285,6 +293,7 @@ export async function readLogging(
       guardDutyEnabled = true;
   return {
     account,
+    region,
     trailsLogging,
     deliveryBuckets: [...deliveryBuckets].sort(),
     configRecording: (recorders.ConfigurationRecordersStatus ?? []).some((r) => r.recording),
@@ -388,9 +397,11 @@ export async function readAuditState(
   const { vault } = config.organizations;
   const buckets = await Promise.all(protectedBuckets(config).map((b) => readBucket(clients, config, b)));
   // Snapshot copies are made in their source region, under that region's vault key: each is a ransom lever.
+  // Rotation is read where the templates turn it on.
+  const rotation = { rotation: config.vault.encryption.keyRotation };
   const keys = await Promise.all(
     vaultKeyRegions(config).map((r) =>
-      readKey(clients, vault.vaultAccount, r, RESOURCE_NAMES.vaultKeyAlias(config)),
+      readKey(clients, vault.vaultAccount, r, RESOURCE_NAMES.vaultKeyAlias(config), rotation),
     ),
   );
   // The catalog's own key: disabled or deleting, it locks the catalog the restore reads (threat #11).
@@ -399,6 +410,7 @@ export async function readAuditState(
     vault.vaultAccount,
     config.vault.region,
     RESOURCE_NAMES.catalogKeyAlias(config),
+    rotation,
   );
   // A restore copies each vault copy under the restore key of the copy's region: each one gone is a restore that
   // cannot run (threat #11).
@@ -414,9 +426,8 @@ export async function readAuditState(
   const restoreRole = await readRestoreRole(clients, config);
   const snapshots = await readSnapshotCopies(clients, config);
   const orgs = await readPolicies(clients, config);
-  const vaultOrgAccounts = accountsByRole(config).filter((a) => a.organization === 'vault');
   const logging = await Promise.all(
-    vaultOrgAccounts.map((a) => readLogging(clients, a.id, config.vault.region)),
+    detectionPlaces(config).map((p) => readLogging(clients, p.account, p.region)),
   );
   const logArchive =
     vault.logArchiveAccount && (await readLogArchive(clients, vault.logArchiveAccount, config.vault.region));

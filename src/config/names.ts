@@ -1,6 +1,12 @@
 import type { Config } from './schema.js';
 
 /**
+ * Organizations (a global service) delivers its CloudTrail events to EventBridge in us-east-1 only, so the
+ * governance stack that watches guardrail changes, and the organization trail beside it, live there.
+ */
+export const GOVERNANCE_REGION = 'us-east-1';
+
+/**
  * Names that infrastructure, runtime, proof and sandbox must agree on. Deterministic from the config,
  * so no component needs to look another one up.
  */

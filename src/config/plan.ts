@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { GOVERNANCE_REGION } from './names.js';
 import type { Config } from './schema.js';
 import { SERVICES, type Service } from './services.js';
 
@@ -113,6 +114,23 @@ export function vaultKeyRegions(config: Config): string[] {
       for (const sel of config.protect[service])
         regions.add(sel.region ?? config.organizations.source.regions[0]!);
   return [...regions];
+}
+
+/**
+ * Where each vault-organization account runs its GuardDuty detector and Config recorder: every region a template
+ * deploys the account to. The vault and restore accounts hold vault data (copies, vault and restore keys) in every
+ * region of `vaultKeyRegions`; the log archive is in the vault region, the management account in
+ * GOVERNANCE_REGION beside the organization trail. Detectors and recorders are regional, so each place is one.
+ */
+export function detectionPlaces(config: Config): { account: string; region: string }[] {
+  const regionsOf = (role: AccountRole): string[] => {
+    if (role === 'vault-management') return [GOVERNANCE_REGION];
+    if (role === 'vault' || role === 'restore') return vaultKeyRegions(config);
+    return [config.vault.region];
+  };
+  return accountsByRole(config)
+    .filter((a) => a.organization === 'vault')
+    .flatMap((a) => regionsOf(a.role).map((region) => ({ account: a.id, region })));
 }
 
 export interface ProtectedFileSystem {

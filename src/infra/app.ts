@@ -2,6 +2,7 @@ import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { BUNDLING_STACKS, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import {
+  GOVERNANCE_REGION,
   protectedBuckets,
   protectedFileSystems,
   stackName,
@@ -14,7 +15,6 @@ import { GlobalEventsStack, needsGlobalEvents } from './governance/global-events
 import { GovernanceStack } from './governance/governance-stack.js';
 import { LogArchiveAuditStack } from './governance/log-archive-audit-stack.js';
 import { LogArchiveStack } from './governance/log-archive-stack.js';
-import { GOVERNANCE_REGION } from './governance/watched-calls.js';
 import { AssetBucketStack } from './lambda/asset-bucket-stack.js';
 import { assetSynthesizer } from './lambda/synthesizer.js';
 import { acknowledgeProjectChoices } from './nag-suppressions.js';

@@ -2,6 +2,7 @@ import {
   AlreadyExistsException,
   CreateAliasCommand,
   CreateKeyCommand,
+  EnableKeyRotationCommand,
   KMSClient,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
@@ -9,9 +10,10 @@ import type { AwsClients } from '../aws/clients.js';
 import { keyArnOf } from '../protect/kms/key-facts.js';
 
 /**
- * The sandbox key behind `alias` in one account and region, created if absent. The S3 and snapshot provisioning
- * run concurrently and both need the vault key: when the other one names its key first, ours is retired and
- * theirs is used.
+ * The sandbox key behind `alias` in one account and region, created if absent, rotating yearly as the templates'
+ * keys do (the audit holds vault, catalog and restore keys to it). The S3 and snapshot provisioning run
+ * concurrently and both need the vault key: when the other one names its key first, ours is retired and theirs
+ * is used.
  */
 export async function ensureKey(
   clients: AwsClients,
@@ -23,6 +25,7 @@ export async function ensureKey(
   if (existing) return { arn: existing, created: false };
   const kms = clients.for(KMSClient, account, region);
   const key = await kms.send(new CreateKeyCommand({ Description: `${alias} (sandbox)` }));
+  await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyMetadata!.KeyId! }));
   try {
     await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }));
     return { arn: key.KeyMetadata!.Arn!, created: true };

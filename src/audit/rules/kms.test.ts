@@ -29,10 +29,11 @@ const key = (region: string): KeyState => ({
   region,
   metadata: { KeyId: `k-${region}`, Arn: arn(region), KeyState: 'Enabled', Origin: 'AWS_KMS' },
   policy: JSON.stringify(intent.vaultKeyPolicies[region]),
+  rotationEnabled: true,
 });
 const state = (keys: KeyState[]) => ({ keys, intent }) as unknown as AuditState;
-const findings = (keys: KeyState[]) =>
-  kmsRules(state(keys), config).map((f) => `${f.status} ${f.control} ${f.resource}: ${f.reason}`);
+const findings = (keys: KeyState[], held = config) =>
+  kmsRules(state(keys), held).map((f) => `${f.status} ${f.control} ${f.resource}: ${f.reason}`);
 /** The eu-west-1 key changed by `edit`, beside a healthy us-east-1 key. */
 const withEuWest = (edit: (k: KeyState) => void) => {
   const eu = key('eu-west-1');
@@ -46,13 +47,23 @@ describe('vault keys of every region the config implies (pure rules)', () => {
     expect(Object.keys(intent.vaultKeyPolicies)).toEqual(['us-east-1', 'eu-west-1']);
   });
 
-  it("passes each region's key that is enabled, has no deletion pending, AWS-generated material and the template's policy", () => {
+  it("passes each region's key that is enabled, has no deletion pending, AWS-generated material, rotates and has the template's policy", () => {
     expect(findings([key('us-east-1'), key('eu-west-1')])).toEqual([
-      `pass VAULT_KEY_STATE ${alias} (us-east-1): enabled, no deletion pending, AWS-generated material`,
+      `pass VAULT_KEY_STATE ${alias} (us-east-1): enabled, no deletion pending, AWS-generated material, rotation on`,
       `pass VAULT_KEY_POLICY ${alias} (us-east-1): key policy equals the template`,
-      `pass VAULT_KEY_STATE ${alias} (eu-west-1): enabled, no deletion pending, AWS-generated material`,
+      `pass VAULT_KEY_STATE ${alias} (eu-west-1): enabled, no deletion pending, AWS-generated material, rotation on`,
       `pass VAULT_KEY_POLICY ${alias} (eu-west-1): key policy equals the template`,
     ]);
+  });
+
+  it('does not ask a key to rotate when the config turns rotation off (the templates then deploy it without)', () => {
+    const noRotation = structuredClone(config);
+    noRotation.vault.encryption.keyRotation = false;
+    const still = key('eu-west-1');
+    still.rotationEnabled = undefined;
+    expect(findings([still], noRotation)[0]).toBe(
+      `pass VAULT_KEY_STATE ${alias} (eu-west-1): enabled, no deletion pending, AWS-generated material`,
+    );
   });
 
   it("holds each region's key to its own region's template: the vault region's policy is not the other's", () => {
@@ -78,6 +89,11 @@ describe('vault keys of every region the config implies (pure rules)', () => {
         k.metadata!.DeletionDate = new Date('2026-11-30T00:00:00Z');
       },
       `fail VAULT_KEY_STATE ${alias} (eu-west-1): deletion scheduled for 2026-11-30T00:00:00.000Z`,
+    ],
+    [
+      'threat #11: automatic rotation turned off',
+      (k) => (k.rotationEnabled = false),
+      `fail VAULT_KEY_STATE ${alias} (eu-west-1): automatic key rotation is off`,
     ],
     [
       'threat #12: imported material',

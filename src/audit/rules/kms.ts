@@ -4,10 +4,11 @@ import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../mod
 /**
  * Vault keys, one per region the config implies (the vault region and every region whose snapshots are copied),
  * and the catalog key: a disabled, deleting or imported key is a ransom lever over every copy it protects, or
- * over the catalog that finds them (threats #11, #12); a key
- * policy that grants more than the template is the quiet way to the same end.
+ * over the catalog that finds them (threats #11, #12); one that no longer rotates while the config asks for
+ * rotation (`vault.encryption.keyRotation`, which the templates deploy) has left its template; a key policy that
+ * grants more than the template is the quiet way to the same end.
  */
-export const kmsRules: RuleFamily = (state) =>
+export const kmsRules: RuleFamily = (state, config) =>
   state.keys.flatMap((key): Finding[] => {
     const m = key.metadata;
     const k = { ...key, alias: `${key.alias} (${key.region})` };
@@ -24,7 +25,10 @@ export const kmsRules: RuleFamily = (state) =>
       if (m.Origin !== 'AWS_KMS')
         return fail(control, k.alias, `key material origin is ${m.Origin ?? 'unknown'}, not AWS_KMS`);
       if (m.ValidTo) return fail(control, k.alias, `key material expires ${m.ValidTo.toISOString()}`);
-      return pass(control, k.alias, 'enabled, no deletion pending, AWS-generated material');
+      if (!config.vault.encryption.keyRotation)
+        return pass(control, k.alias, 'enabled, no deletion pending, AWS-generated material');
+      if (!key.rotationEnabled) return fail(control, k.alias, 'automatic key rotation is off');
+      return pass(control, k.alias, 'enabled, no deletion pending, AWS-generated material, rotation on');
     };
     const policyFinding = (): Finding => {
       const control = 'VAULT_KEY_POLICY';

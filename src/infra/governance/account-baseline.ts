@@ -1,3 +1,4 @@
+import { Aws } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,17 +7,17 @@ import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 
 /**
- * What every vault-organization account a template deploys to runs: a GuardDuty detector (unless a delegated
- * administrator enables GuardDuty), and a Config recorder delivering into the log archive (unless Control Tower
- * records). The vault SCP keeps them on: no one but break-glass stops or deletes either.
+ * What every vault-organization account runs in the region of its first template: a GuardDuty detector (unless a
+ * delegated administrator enables GuardDuty), and a Config recorder delivering into the log archive (unless Control
+ * Tower records), global resource types included. The vault SCP keeps them on: no one but break-glass stops or
+ * deletes either. Its other regions get `regionalBaseline`.
  */
 export class AccountBaseline extends Construct {
   constructor(scope: Construct, id: string, props: { config: Config }) {
     super(scope, id);
     const c = props.config;
     guardDutyDetector(this, c);
-    const logArchive = c.organizations.vault.logArchiveAccount;
-    if (c.governance.controlTower || !logArchive) return;
+    if (!recordsConfig(c)) return;
     // Named, so the human-access SCP exempts it (VAULT_SERVICE_ROLES): Config calls from AWS's addresses, without MFA.
     const role = new iam.Role(this, 'ConfigRole', {
       roleName: ROLE_NAMES.configRecorder,
@@ -29,28 +30,52 @@ export class AccountBaseline extends Construct {
       'AWS maintains the read permissions Config needs for every resource type; a copy of ours would drift.',
       nag.managedPolicy('service-role/AWS_ConfigRole'),
     );
-    const recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
-      roleArn: role.roleArn,
-      recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-    });
-    const channel = new config.CfnDeliveryChannel(this, 'Delivery', {
-      s3BucketName: RESOURCE_NAMES.logArchiveBucket(c, logArchive),
-      configSnapshotDeliveryProperties: { deliveryFrequency: 'Six_Hours' },
-    });
-    channel.addResourceDependency(recorder);
+    configRecorder(this, c, role.roleArn, true);
   }
 }
 
 /**
- * The account's GuardDuty detector in the scope's region, unless a delegated administrator enables GuardDuty. A
- * detector watches its own region only, and an account has one per region: the account baseline's in the vault
- * region, and one in each other region where a vault-organization stack puts a key (vault-key-<region>,
- * restore-key-<region>).
+ * The baseline of an account in another region where a template of ours puts vault data (vault-key-<region>,
+ * restore-key-<region>; `detectionPlaces` is where the audit looks for it): that region's GuardDuty detector, and
+ * its Config recorder under the role the account's baseline made (IAM is global; that stack deploys first),
+ * leaving global resource types to the baseline's recorder so they are recorded once.
  */
-export function guardDutyDetector(scope: Construct, c: Config): void {
+export function regionalBaseline(scope: Construct, c: Config): void {
+  guardDutyDetector(scope, c);
+  if (recordsConfig(c))
+    configRecorder(
+      scope,
+      c,
+      `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${ROLE_NAMES.configRecorder}`,
+      false,
+    );
+}
+
+/** Control Tower records every governed region itself; without a log archive there is nowhere to deliver. */
+const recordsConfig = (c: Config): boolean =>
+  !c.governance.controlTower && c.organizations.vault.logArchiveAccount !== undefined;
+
+/**
+ * A detector watches its own region only, and an account has one per region. The logical id is the stack's
+ * `GuardDuty` in the regional stacks: a new id would replace the detector, and a region holds only one.
+ */
+function guardDutyDetector(scope: Construct, c: Config): void {
   if (c.governance.guardDuty)
     new guardduty.CfnDetector(scope, 'GuardDuty', {
       enable: true,
       findingPublishingFrequency: 'FIFTEEN_MINUTES',
     });
+}
+
+/** The region's recorder, delivering into the log archive bucket (Config delivers across regions). */
+function configRecorder(scope: Construct, c: Config, roleArn: string, globalTypes: boolean): void {
+  const recorder = new config.CfnConfigurationRecorder(scope, 'Recorder', {
+    roleArn,
+    recordingGroup: { allSupported: true, includeGlobalResourceTypes: globalTypes },
+  });
+  const channel = new config.CfnDeliveryChannel(scope, 'Delivery', {
+    s3BucketName: RESOURCE_NAMES.logArchiveBucket(c, c.organizations.vault.logArchiveAccount!),
+    configSnapshotDeliveryProperties: { deliveryFrequency: 'Six_Hours' },
+  });
+  channel.addResourceDependency(recorder);
 }

@@ -4,9 +4,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { GOVERNANCE_REGION, RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { acknowledge } from '../nag-suppressions.js';
-import { callPattern, GOVERNANCE_REGION } from './watched-calls.js';
+import { callPattern } from './watched-calls.js';
 
 /** Whether the vault account needs this stack: its own region already sees the global services' events. */
 export const needsGlobalEvents = (config: Config): boolean => config.vault.region !== GOVERNANCE_REGION;

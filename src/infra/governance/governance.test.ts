@@ -2,7 +2,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outDir } from '../../../test/support/outdir.js';
 import { quickstart, vaultElsewhere } from '../../../test/support/config.js';
-import { ROLE_NAMES, VAULT_SERVICE_ROLES, type Config } from '../../config/index.js';
+import {
+  detectionPlaces,
+  ROLE_NAMES,
+  VAULT_SERVICE_ROLES,
+  type AccountRole,
+  type Config,
+} from '../../config/index.js';
 import { buildApp, TEMPLATES_ONLY, type RoleStack } from '../app.js';
 
 // Synthesized once (without cdk-nag, which test/synth.test.ts runs): synth is the slow part.
@@ -19,6 +25,7 @@ beforeAll(() => {
   stacks = build(quickstart(), 'default');
 });
 
+const VAULT_ORGANIZATION: AccountRole[] = ['vault-management', 'vault', 'restore', 'log-archive'];
 const TRAIL = 'arn:aws:cloudtrail:us-east-1:200000000001:trail/quickstart-airgap-organization';
 const LOG_BUCKET = 'quickstart-airgap-logs-200000000005-us-east-1';
 const VAULT_BUS = 'arn:aws:events:us-east-1:200000000002:event-bus/quickstart-airgap-vault';
@@ -137,6 +144,53 @@ describe('logging of the vault organization', () => {
     const off = build(quickstart([...edits, [['governance', 'guardDuty'], false]]), 'gd-regions-off');
     for (const name of ['vault-key-eu-west-1', 'restore-key-eu-west-1'])
       template(off, name).resourceCountIs('AWS::GuardDuty::Detector', 0);
+  });
+
+  it('threat #25: a detector and a recorder in exactly the accounts and regions the audit looks in (detectionPlaces), global resource types recorded once per account, delivering to the log archive', () => {
+    // The vault elsewhere than the management account's governance region, and copies in a third region.
+    const config = quickstart([
+      [['vault', 'region'], 'eu-central-1'],
+      [
+        ['organizations', 'source', 'regions'],
+        ['us-east-1', 'eu-west-1'],
+      ],
+      [['protect', 'rds', 0, 'region'], 'eu-west-1'],
+      [['paths', 'backup'], false],
+      [['backup', 'airGappedVault'], false],
+    ]);
+    const places = detectionPlaces(config).map((p) => `${p.account}/${p.region}`);
+    expect(places).toEqual(
+      expect.arrayContaining(['200000000001/us-east-1', '200000000002/eu-west-1', '200000000004/eu-west-1']),
+    );
+    const where = (list: RoleStack[], type: string, props: object = {}) => {
+      const out: string[] = [];
+      for (const s of list.filter((x) => VAULT_ORGANIZATION.includes(x.role)))
+        for (const at of s.instances)
+          for (const _ of Object.keys(Template.fromStack(s.stack).findResources(type, { Properties: props })))
+            out.push(`${at.account}/${at.region}`);
+      return out.sort();
+    };
+    const multi = build(config, 'detection-places');
+    expect(where(multi, 'AWS::GuardDuty::Detector')).toEqual([...places].sort());
+    expect(where(multi, 'AWS::Config::ConfigurationRecorder')).toEqual([...places].sort());
+    expect(
+      where(multi, 'AWS::Config::DeliveryChannel', {
+        S3BucketName: LOG_BUCKET.replace('us-east-1', 'eu-central-1'),
+      }),
+    ).toEqual([...places].sort());
+    const global = where(multi, 'AWS::Config::ConfigurationRecorder', {
+      RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true },
+    });
+    expect(global.map((p) => p.split('/')[0])).toEqual(
+      [...new Set(places.map((p) => p.split('/')[0]))].sort(),
+    );
+    // With Control Tower, its recorders are reused: GuardDuty alone is ours, at the same places.
+    const ct = build(
+      { ...config, governance: { ...config.governance, controlTower: true } },
+      'detection-places-ct',
+    );
+    expect(where(ct, 'AWS::GuardDuty::Detector')).toEqual([...places].sort());
+    expect(where(ct, 'AWS::Config::ConfigurationRecorder')).toEqual([]);
   });
 
   it('with Control Tower: its trail, recorders and aggregator are reused, only GuardDuty and the alerts are ours', () => {

@@ -1,10 +1,4 @@
-import { RESOURCE_NAMES, type Config } from '../../config/index.js';
-
-/**
- * Organizations (a global service) delivers its CloudTrail events to EventBridge in us-east-1 only, so the
- * governance stack that watches guardrail changes, and the organization trail beside it, live there.
- */
-export const GOVERNANCE_REGION = 'us-east-1';
+import { GOVERNANCE_REGION, RESOURCE_NAMES, type Config } from '../../config/index.js';
 
 export function organizationTrailArn(config: Config): string {
   return `arn:aws:cloudtrail:${GOVERNANCE_REGION}:${config.organizations.vault.managementAccount}:trail/${RESOURCE_NAMES.organizationTrail(config)}`;

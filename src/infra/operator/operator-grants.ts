@@ -337,6 +337,14 @@ export const OPERATOR_GRANTS: readonly OperatorGrant[] = [
     actions: [...READ_KEYS, 'kms:ListGrants', ...READ_SNAPSHOTS, 'ec2:DescribeLockedSnapshots'],
   },
   {
+    // The audit holds the vault and catalog keys to the yearly rotation the templates turn on.
+    sid: 'ReadVaultKeyRotation',
+    commands: ['audit'],
+    accounts: ['vault'],
+    actions: ['kms:GetKeyRotationStatus'],
+    resources: vaultKeys,
+  },
+  {
     // The restore's first step: share the vault copy with the restore account. EC2 names the account it shares
     // with (only the restore account); RDS has no such condition key: a residual risk of the proof, and the copy
     // stays encrypted under the vault key, which only the restore role is granted.

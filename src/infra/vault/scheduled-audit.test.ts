@@ -84,6 +84,31 @@ describe('scheduled drift audit (synth)', () => {
     });
   });
 
+  it("threat #11: its role reads the state, policy and rotation of the vault and catalog keys, and of each other region's vault key by its alias", () => {
+    const multi = quickstart([
+      [
+        ['organizations', 'source', 'regions'],
+        ['us-east-1', 'eu-west-1'],
+      ],
+      [['protect', 'rds', 0, 'region'], 'eu-west-1'],
+      [['paths', 'backup'], false],
+      [['backup', 'airGappedVault'], false],
+    ]);
+    const { stacks } = buildApp(multi, outDir('scheduled-audit-regions'), TEMPLATES_ONLY);
+    const vault = stacks.find((s) => s.stack.stackName === 'quickstart-airgap-vault')!;
+    const by = (sid: string) => auditorStatements(Template.fromStack(vault.stack)).find((s) => s.Sid === sid);
+    const read = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'];
+    expect(by('ReadVaultAndCatalogKeys')?.Action).toEqual(read);
+    expect(by('ReadRegionalVaultKeys')).toMatchObject({
+      Action: read,
+      Resource: `arn:aws:kms:eu-west-1:${VAULT}:key/*`,
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/quickstart-airgap-vault' } },
+    });
+    expect(
+      auditorStatements(templates['vault']!).find((s) => s.Sid === 'ReadRegionalVaultKeys'),
+    ).toBeUndefined();
+  });
+
   it('alarms on the alerts topic when a run fails', () => {
     templates['vault']!.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: 'The scheduled drift audit failed a run: the accounts were not checked',

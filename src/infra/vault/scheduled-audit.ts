@@ -5,7 +5,13 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { accountsByRole, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import {
+  accountsByRole,
+  RESOURCE_NAMES,
+  ROLE_NAMES,
+  vaultKeyRegions,
+  type Config,
+} from '../../config/index.js';
 import type { AuditSettings } from '../../handlers/audit.js';
 import { auditReadStatements } from '../governance/audit-read-role.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
@@ -25,6 +31,30 @@ export function auditedAccounts(config: Config): string[] {
       (a.organization === 'vault' || a.role === 'workload' || (a.role === 'backup' && config.paths.backup)),
   );
   return [...new Set(read.map((a) => a.id))];
+}
+
+/** What the audit reads of a key: its state, policy and rotation (src/audit/readers.ts `readKey`). */
+const READ_KEY = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'];
+
+/**
+ * The vault keys of the other regions where the vault holds snapshot copies (`VaultKeyStack`s), which the audit
+ * reads as it reads the vault region's: a stack cannot reference a resource of another region, so each is named by
+ * the vault account, its region and the vault key alias.
+ */
+function regionalVaultKeys(config: Config): iam.PolicyStatement[] {
+  const vault = config.organizations.vault.vaultAccount;
+  const regions = vaultKeyRegions(config).filter((r) => r !== config.vault.region);
+  if (regions.length === 0) return [];
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadRegionalVaultKeys',
+      actions: READ_KEY,
+      resources: regions.map((r) => `arn:aws:kms:${r}:${vault}:key/*`),
+      conditions: {
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.vaultKeyAlias(config) },
+      },
+    }),
+  ];
 }
 
 /**
@@ -65,9 +95,10 @@ export class ScheduledAudit extends Construct {
             }),
             new iam.PolicyStatement({
               sid: 'ReadVaultAndCatalogKeys',
-              actions: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
+              actions: READ_KEY,
               resources: [key.keyArn, catalogKey.keyArn],
             }),
+            ...regionalVaultKeys(config),
             new iam.PolicyStatement({
               sid: 'ReadCatalog',
               actions: ['dynamodb:Scan'],
@@ -116,6 +147,13 @@ export class ScheduledAudit extends Construct {
       nag.wildcard(`Resource::${buckets}`),
       nag.wildcard('Resource::*'),
       nag.wildcard('Action::kms:GenerateDataKey*'),
+    );
+    acknowledge(
+      this.role,
+      'The vault keys of the other regions live in their own stacks: named by account, region and alias (kms:ResourceAliases).',
+      ...vaultKeyRegions(config)
+        .filter((r) => r !== region)
+        .map((r) => nag.wildcard(`Resource::arn:aws:kms:${r}:${vault}:key/*`)),
     );
     this.fn = new AirgapFunction(this, 'Function', {
       config,

@@ -1,13 +1,13 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '../../config/index.js';
-import { guardDutyDetector } from '../governance/account-baseline.js';
+import { regionalBaseline } from '../governance/account-baseline.js';
 import { VaultKey } from './vault-key.js';
 
 /**
- * The vault key of a region other than the vault region (in the vault account): snapshots shared from that
- * region are copied there under it; and the account's GuardDuty detector of that region. A stack of its own per
- * region, since a CloudFormation stack is regional.
+ * The vault key of a region other than the vault region (in the vault account): snapshots shared from that region
+ * are copied there under it; and the account's GuardDuty detector and Config recorder of that region. A stack of
+ * its own per region, since a CloudFormation stack is regional.
  */
 export class VaultKeyStack extends Stack {
   readonly key: VaultKey;
@@ -15,6 +15,6 @@ export class VaultKeyStack extends Stack {
   constructor(scope: Construct, id: string, config: Config, props: StackProps & { env: { region: string } }) {
     super(scope, id, props);
     this.key = new VaultKey(this, 'VaultKey', config, props.env.region);
-    guardDutyDetector(this, config);
+    regionalBaseline(this, config);
   }
 }
