@@ -52,4 +52,10 @@ describe('the CLI loads only the module of the command it runs', () => {
     expect(packages.filter((p) => p.startsWith('aws-cdk-lib'))).toEqual(['aws-cdk-lib/region-info']);
     expect(packages.filter((p) => p.startsWith('@aws-sdk/') || p === 'constructs')).toEqual([]);
   });
+
+  it('synthesis loads neither the root of aws-cdk-lib (the entry of every service module) nor cdk-nag unless its checks run', async () => {
+    const packages = [...(await staticPackages('src/infra/synth.ts'))];
+    expect(packages).toContain('aws-cdk-lib/core');
+    expect(packages.filter((p) => p === 'aws-cdk-lib' || p === 'cdk-nag')).toEqual([]);
+  });
 });

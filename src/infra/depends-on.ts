@@ -1,4 +1,4 @@
-import { Stack, type CfnResource } from 'aws-cdk-lib';
+import { Stack, type CfnResource } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
 /**

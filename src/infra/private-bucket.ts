@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
 /** What every bucket the project creates holds to: versioned, TLS only, never public, owner-owned, kept on delete. */

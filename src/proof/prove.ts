@@ -43,8 +43,14 @@ export async function prove(
     mode?: Mode;
     /** Threads to decide the matrix on: this one by default, or one per core (src/proof/decide.ts). */
     threads?: Threads;
+    /**
+     * Threads the caller started (and closes), instead of `threads`: `airgap prove` starts them before it synthesizes,
+     * so that their loading overlaps the synthesis.
+     */
+    deciders?: Deciders;
   } = {},
 ): Promise<ProofResult> {
+  if (opts.deciders) return proveWith(opts.deciders, model, opts);
   const deciders = new Deciders(opts.threads);
   try {
     return await proveWith(deciders, model, opts);

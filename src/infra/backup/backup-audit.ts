@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib/core';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import { Construct } from 'constructs';
 import { BACKUP_AUDIT_MANAGER_CONTROLS } from '../../audit/rules/backup.js';

@@ -1,4 +1,4 @@
-import type { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib/core';
 import { backupRegion, stackName, type Config } from '../../config/index.js';
 import type { RoleStack } from '../app.js';
 import { AirGapStack } from './air-gap-stack.js';

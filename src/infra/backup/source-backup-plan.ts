@@ -5,7 +5,7 @@ import {
   Fn,
   RemovalPolicy,
   type ICfnConditionExpression,
-} from 'aws-cdk-lib';
+} from 'aws-cdk-lib/core';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';

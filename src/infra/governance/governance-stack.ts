@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as awsconfig from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';

@@ -1,4 +1,4 @@
-import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';

@@ -1,4 +1,4 @@
-import { CliCredentialsStackSynthesizer } from 'aws-cdk-lib';
+import { CliCredentialsStackSynthesizer } from 'aws-cdk-lib/core';
 import type { Config } from '../../config/index.js';
 
 /** The bucket holding the deployment's Lambda code in one account: one per account and region. */

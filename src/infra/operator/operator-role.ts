@@ -1,4 +1,4 @@
-import { Stack, type CfnCondition, type CfnResource } from 'aws-cdk-lib';
+import { Stack, type CfnCondition, type CfnResource } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ROLE_NAMES, type Config } from '../../config/index.js';

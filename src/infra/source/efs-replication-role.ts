@@ -1,4 +1,4 @@
-import { CfnCondition, CfnParameter, Fn, type CfnResource } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, type CfnResource } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { protectedFileSystems, ROLE_NAMES, type Config } from '../../config/index.js';

@@ -1,4 +1,12 @@
-import { Aws, CfnCondition, CfnParameter, Fn, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import {
+  Aws,
+  CfnCondition,
+  CfnParameter,
+  Fn,
+  Stack,
+  type CfnResource,
+  type StackProps,
+} from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
