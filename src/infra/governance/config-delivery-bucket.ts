@@ -8,7 +8,7 @@ import { acknowledge, nag } from '../nag-suppressions.js';
 import { PRIVATE_BUCKET } from '../private-bucket.js';
 
 /** What would stop or redirect the copy into the locked archive: its configuration, versioning, the policy itself. */
-export const REPLICATION_TAMPERING = [
+const REPLICATION_TAMPERING = [
   's3:PutReplicationConfiguration',
   's3:PutBucketVersioning',
   's3:PutBucketPolicy',
@@ -41,37 +41,39 @@ export class ConfigDeliveryBucket extends Construct {
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       description:
         'Air Gap Recover: S3 copies Config files into the locked log archive bucket with this role',
+      inlinePolicies: {
+        replicate: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'ReadDeliveryConfiguration',
+              actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+              resources: [bucketArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'ReadDeliveredVersions',
+              actions: [
+                's3:GetObjectVersionForReplication',
+                's3:GetObjectVersionAcl',
+                's3:GetObjectVersionTagging',
+              ],
+              resources: [`${bucketArn}/*`],
+            }),
+            // No s3:ReplicateDelete: a delete here never reaches the archive.
+            new iam.PolicyStatement({
+              sid: 'ReplicateIntoLockedArchive',
+              actions: ['s3:ReplicateObject', 's3:ReplicateTags'],
+              resources: [`${archiveArn}/*`],
+            }),
+            new iam.PolicyStatement({
+              sid: 'LogKeyThroughS3',
+              actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              resources: [key.keyArn],
+              conditions: { StringEquals: { 'kms:ViaService': `s3.${config.vault.region}.amazonaws.com` } },
+            }),
+          ],
+        }),
+      },
     });
-    this.replicationRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
-        resources: [bucketArn],
-      }),
-    );
-    this.replicationRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          's3:GetObjectVersionForReplication',
-          's3:GetObjectVersionAcl',
-          's3:GetObjectVersionTagging',
-        ],
-        resources: [`${bucketArn}/*`],
-      }),
-    );
-    // No s3:ReplicateDelete: a delete here never reaches the archive.
-    this.replicationRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ReplicateObject', 's3:ReplicateTags'],
-        resources: [`${archiveArn}/*`],
-      }),
-    );
-    this.replicationRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${config.vault.region}.amazonaws.com` } },
-      }),
-    );
     acknowledge(
       this.replicationRole,
       'S3 replication reads every object version of the Config delivery bucket and writes its replica into the archive: object ARNs by prefix.',

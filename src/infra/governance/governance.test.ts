@@ -176,7 +176,7 @@ describe('logging of the vault organization', () => {
       },
     });
     expect(
-      JSON.stringify(archive.findResources('AWS::IAM::Policy'))
+      JSON.stringify(archive.findResources('AWS::IAM::Role'))
         .match(/s3:Replicate\w+/g)
         ?.sort(),
     ).toEqual(['s3:ReplicateObject', 's3:ReplicateTags']);
