@@ -218,16 +218,7 @@ describe('logging of the vault organization', () => {
   });
 
   it('threat #25: GuardDuty in each other region where the vault and restore accounts hold a key, one detector per account and region; none with governance.guardDuty off', () => {
-    const edits: Parameters<typeof quickstart>[0] = [
-      [
-        ['organizations', 'source', 'regions'],
-        ['us-east-1', 'eu-west-1'],
-      ],
-      [['protect', 'rds', 0, 'region'], 'eu-west-1'],
-      [['paths', 'backup'], false],
-      [['backup', 'airGappedVault'], false],
-    ];
-    const multi = build(quickstart(edits), 'gd-regions');
+    const multi = build(quickstart(MULTI_REGION), 'gd-regions');
     for (const name of ['vault-key-eu-west-1', 'restore-key-eu-west-1'])
       template(multi, name).resourcePropertiesCountIs(
         'AWS::GuardDuty::Detector',
@@ -245,7 +236,7 @@ describe('logging of the vault organization', () => {
     expect([...detectors].filter(([, n]) => n > 1)).toEqual([]);
     expect(detectors.get('200000000002/eu-west-1')).toBe(1);
     expect(detectors.get('200000000004/eu-west-1')).toBe(1);
-    const off = build(quickstart([...edits, [['governance', 'guardDuty'], false]]), 'gd-regions-off');
+    const off = build(quickstart([...MULTI_REGION, [['governance', 'guardDuty'], false]]), 'gd-regions-off');
     for (const name of ['vault-key-eu-west-1', 'restore-key-eu-west-1'])
       template(off, name).resourceCountIs('AWS::GuardDuty::Detector', 0);
   });
