@@ -45,6 +45,8 @@ const { vault, restore } = accounts;
 const home = config.vault.region;
 const archive = config.organizations.vault.logArchiveAccount!;
 const logs = RESOURCE_NAMES.logArchiveBucket(config, archive);
+// Config refuses an Object Lock bucket: it delivers beside the locked one, into a bucket of the same account.
+const configLogs = RESOURCE_NAMES.configDeliveryBucket(config, archive);
 const TRAIL = 'airgap-test-trail';
 
 describe('CloudTrail, Config and GuardDuty in every account and region holding vault data (moto)', () => {
@@ -55,7 +57,8 @@ describe('CloudTrail, Config and GuardDuty in every account and region holding v
       .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
 
   beforeAll(async () => {
-    await moto.clients.for(S3Client, archive, home).send(new CreateBucketCommand({ Bucket: logs }));
+    for (const Bucket of [logs, configLogs])
+      await moto.clients.for(S3Client, archive, home).send(new CreateBucketCommand({ Bucket }));
     // What the templates deploy at each place: a detector, and a recorder delivering into the log archive.
     for (const { account, region } of detectionPlaces(config)) {
       await moto.clients
@@ -71,7 +74,7 @@ describe('CloudTrail, Config and GuardDuty in every account and region holding v
         }),
       );
       await cfg.send(
-        new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: logs } }),
+        new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: configLogs } }),
       );
       await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
     }
@@ -141,5 +144,19 @@ describe('CloudTrail, Config and GuardDuty in every account and region holding v
       `CLOUDTRAIL_LOGGING ${vault} (eu-west-1): no trail is logging this region`,
     ]);
     await trail.send(new StartLoggingCommand({ Name: TRAIL }));
+  });
+
+  it("threat #20: a Config delivery channel redirected to a bucket outside the log archive is named with its bucket, and passes once back on the log archive's Config bucket (moto)", async () => {
+    const elsewhere = `attacker-config-${vault}`;
+    await moto.clients.for(S3Client, vault, home).send(new CreateBucketCommand({ Bucket: elsewhere }));
+    const cfg = moto.clients.for(ConfigServiceClient, vault, 'eu-west-1');
+    const deliverTo = (s3BucketName: string) =>
+      cfg.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName } }));
+    await deliverTo(elsewhere);
+    expect(await failed()).toEqual([
+      `LOG_DELIVERY_TO_LOG_ARCHIVE ${vault} (eu-west-1): delivers to ${elsewhere}, not a bucket of log archive ${archive}`,
+    ]);
+    await deliverTo(configLogs);
+    expect(await failed()).toEqual([]);
   });
 });

@@ -56,6 +56,8 @@ export const ROLE_NAMES = {
   efsReplication: 'AirGapEfsReplication',
   /** Vault account: the service role AWS Backup backs up the EFS replicas with. */
   vaultBackup: 'AirGapVaultBackup',
+  /** Log archive: assumed by S3 to copy Config files from their delivery bucket into the locked archive bucket. */
+  logReplication: 'AirGapLogReplication',
 } as const;
 
 export type RoleKey = keyof typeof ROLE_NAMES;
@@ -78,6 +80,7 @@ export const VAULT_SERVICE_ROLES: readonly RoleKey[] = [
   'rpoMonitor',
   'auditor',
   'vaultBackup',
+  'logReplication',
 ];
 
 export function roleArn(account: string, role: RoleKey): string {
@@ -117,6 +120,12 @@ export const RESOURCE_NAMES = {
   /** Globally unique: S3 bucket names are; the log archive account and vault region make it so. */
   logArchiveBucket: (config: Config, account: string) =>
     `${config.name}-airgap-logs-${account}-${config.vault.region}`,
+  /**
+   * Log archive: where Config delivers (AWS Config refuses an Object Lock bucket); replicated into logArchiveBucket.
+   * At most 63 characters, as S3 allows, with the longest name and region.
+   */
+  configDeliveryBucket: (config: Config, account: string) =>
+    `${config.name}-airgap-config-${account}-${config.vault.region}`,
   organizationTrail: (config: Config) => `${config.name}-airgap-organization`,
   /** Vault account: the locked backup vault of the EFS replicas' recovery points, and its plan. */
   efsReplicaBackupVault: (config: Named) => `${config.name}-airgap-efs-replicas`,

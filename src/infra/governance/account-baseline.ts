@@ -67,14 +67,17 @@ function guardDutyDetector(scope: Construct, c: Config): void {
     });
 }
 
-/** The region's recorder, delivering into the log archive bucket (Config delivers across regions). */
+/**
+ * The region's recorder, delivering into the log archive's Config delivery bucket (Config delivers across regions;
+ * it refuses an Object Lock bucket, and that one replicates into the locked archive).
+ */
 function configRecorder(scope: Construct, c: Config, roleArn: string, globalTypes: boolean): void {
   const recorder = new config.CfnConfigurationRecorder(scope, 'Recorder', {
     roleArn,
     recordingGroup: { allSupported: true, includeGlobalResourceTypes: globalTypes },
   });
   const channel = new config.CfnDeliveryChannel(scope, 'Delivery', {
-    s3BucketName: RESOURCE_NAMES.logArchiveBucket(c, c.organizations.vault.logArchiveAccount!),
+    s3BucketName: RESOURCE_NAMES.configDeliveryBucket(c, c.organizations.vault.logArchiveAccount!),
     configSnapshotDeliveryProperties: { deliveryFrequency: 'Six_Hours' },
   });
   channel.addResourceDependency(recorder);

@@ -28,7 +28,46 @@ beforeAll(() => {
 const VAULT_ORGANIZATION: AccountRole[] = ['vault-management', 'vault', 'restore', 'log-archive'];
 const TRAIL = 'arn:aws:cloudtrail:us-east-1:200000000001:trail/quickstart-airgap-organization';
 const LOG_BUCKET = 'quickstart-airgap-logs-200000000005-us-east-1';
+const CONFIG_BUCKET = 'quickstart-airgap-config-200000000005-us-east-1';
 const VAULT_BUS = 'arn:aws:events:us-east-1:200000000002:event-bus/quickstart-airgap-vault';
+
+/** The vault's copies in a second region: the vault-key and restore-key stacks there record Config too. */
+const MULTI_REGION: Parameters<typeof quickstart>[0] = [
+  [
+    ['organizations', 'source', 'regions'],
+    ['us-east-1', 'eu-west-1'],
+  ],
+  [['protect', 'rds', 0, 'region'], 'eu-west-1'],
+  [['paths', 'backup'], false],
+  [['backup', 'airGappedVault'], false],
+];
+
+interface BucketProps {
+  BucketName?: string;
+  ObjectLockConfiguration?: unknown;
+}
+interface PolicyStatement {
+  Sid?: string;
+  Effect: string;
+  Action?: unknown;
+  Principal?: unknown;
+  Condition?: unknown;
+}
+
+/** The statements of the policy of the bucket whose logical id starts with `prefix`. */
+function bucketPolicy(t: Template, prefix: string): PolicyStatement[] {
+  const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')) as {
+    Properties: { Bucket: { Ref: string }; PolicyDocument: { Statement: PolicyStatement[] } };
+  }[];
+  const found = policies.find((p) => p.Properties.Bucket.Ref.startsWith(prefix));
+  if (!found) throw new Error(`no policy of a bucket ${prefix}`);
+  return found.Properties.PolicyDocument.Statement;
+}
+
+const allows = (t: Template, prefix: string) =>
+  bucketPolicy(t, prefix)
+    .filter((s) => s.Effect === 'Allow')
+    .map((s) => [s.Principal, s.Condition]);
 
 describe('logging of the vault organization', () => {
   it('deploys the log archive first (after the asset buckets), then the governance stack in the vault management account, us-east-1', () => {
@@ -78,26 +117,91 @@ describe('logging of the vault organization', () => {
     });
   });
 
-  it('only the organization trail and Config of the vault organization may write to the log archive', () => {
-    const policy = Object.values(
-      template(stacks, 'log-archive').findResources('AWS::S3::BucketPolicy'),
-    )[0] as {
-      Properties: {
-        PolicyDocument: { Statement: { Effect: string; Principal?: unknown; Condition?: unknown }[] };
-      };
-    };
-    const allows = policy.Properties.PolicyDocument.Statement.filter((s) => s.Effect === 'Allow');
-    expect(allows.map((s) => [s.Principal, s.Condition])).toEqual([
+  it('only the organization trail writes to the log archive bucket, only Config of the vault organization to its delivery bucket', () => {
+    const t = template(stacks, 'log-archive');
+    expect(allows(t, 'Logs')).toEqual([
       [{ Service: 'cloudtrail.amazonaws.com' }, { StringEquals: { 'aws:SourceArn': TRAIL } }],
       [
         { Service: 'cloudtrail.amazonaws.com' },
         { StringEquals: { 'aws:SourceArn': TRAIL, 's3:x-amz-acl': 'bucket-owner-full-control' } },
       ],
+    ]);
+    expect(allows(t, 'ConfigDelivery')).toEqual([
       [{ Service: 'config.amazonaws.com' }, { StringEquals: { 'aws:SourceOrgID': 'o-vault00001' } }],
       [
         { Service: 'config.amazonaws.com' },
         { StringEquals: { 'aws:SourceOrgID': 'o-vault00001', 's3:x-amz-acl': 'bucket-owner-full-control' } },
       ],
+    ]);
+  });
+
+  it('threat #20: Config files reach Object Lock through replication: every delivery channel targets the log archive bucket without Object Lock, which replicates each new object (no deletes) into the locked bucket', () => {
+    const multi = build(quickstart(MULTI_REGION), 'config-delivery');
+    const archive = template(multi, 'log-archive');
+    const buckets = archive.findResources('AWS::S3::Bucket') as Record<string, { Properties: BucketProps }>;
+    const named = (name: string) => Object.entries(buckets).find(([, b]) => b.Properties.BucketName === name);
+    const channels = multi
+      .filter((s) => VAULT_ORGANIZATION.includes(s.role))
+      .flatMap((s) =>
+        Object.values(Template.fromStack(s.stack).findResources('AWS::Config::DeliveryChannel')),
+      )
+      .map((c) => (c as { Properties: { S3BucketName: string } }).Properties.S3BucketName);
+    // The vault, restore and log archive accounts' baselines, vault management's, and eu-west-1's two regional ones.
+    expect(channels).toHaveLength(6);
+    expect(new Set(channels)).toEqual(new Set([CONFIG_BUCKET]));
+    const [lockedId, locked] = named(LOG_BUCKET)!;
+    expect(locked.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+    });
+    archive.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: CONFIG_BUCKET,
+      ObjectLockEnabled: Match.absent(),
+      ObjectLockConfiguration: Match.absent(),
+      VersioningConfiguration: { Status: 'Enabled' },
+      ReplicationConfiguration: {
+        Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConfigDeliveryReplicationRole'), 'Arn'] },
+        Rules: [
+          Match.objectLike({
+            Status: 'Enabled',
+            Filter: { Prefix: '' },
+            DeleteMarkerReplication: { Status: 'Disabled' },
+            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+            Destination: {
+              Bucket: { 'Fn::GetAtt': [lockedId, 'Arn'] },
+              EncryptionConfiguration: { ReplicaKmsKeyID: Match.anyValue() },
+            },
+          }),
+        ],
+      },
+    });
+    expect(
+      JSON.stringify(archive.findResources('AWS::IAM::Role'))
+        .match(/s3:Replicate\w+/g)
+        ?.sort(),
+    ).toEqual(['s3:ReplicateObject', 's3:ReplicateTags']);
+  });
+
+  it("nobody but break-glass and CloudFormation changes the Config delivery bucket's replication, versioning or policy", () => {
+    const policy = bucketPolicy(template(stacks, 'log-archive'), 'ConfigDelivery');
+    // Besides PRIVATE_BUCKET's TLS-only denies (on s3:*).
+    expect(policy.filter((s) => s.Effect === 'Deny' && s.Action !== 's3:*')).toEqual([
+      {
+        Sid: 'DenyReplicationTamperingExceptBreakGlass',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: [
+          's3:PutReplicationConfiguration',
+          's3:PutBucketVersioning',
+          's3:PutBucketPolicy',
+          's3:DeleteBucketPolicy',
+        ],
+        Resource: `arn:aws:s3:::${CONFIG_BUCKET}`,
+        Condition: {
+          ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
+          'ForAllValues:StringNotEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
+        },
+      },
     ]);
   });
 
@@ -108,22 +212,13 @@ describe('logging of the vault organization', () => {
       t.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
         RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true },
       });
-      t.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: LOG_BUCKET });
+      t.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: CONFIG_BUCKET });
     }
     template(stacks, 'vault-buckets-1').resourceCountIs('AWS::GuardDuty::Detector', 0);
   });
 
   it('threat #25: GuardDuty in each other region where the vault and restore accounts hold a key, one detector per account and region; none with governance.guardDuty off', () => {
-    const edits: Parameters<typeof quickstart>[0] = [
-      [
-        ['organizations', 'source', 'regions'],
-        ['us-east-1', 'eu-west-1'],
-      ],
-      [['protect', 'rds', 0, 'region'], 'eu-west-1'],
-      [['paths', 'backup'], false],
-      [['backup', 'airGappedVault'], false],
-    ];
-    const multi = build(quickstart(edits), 'gd-regions');
+    const multi = build(quickstart(MULTI_REGION), 'gd-regions');
     for (const name of ['vault-key-eu-west-1', 'restore-key-eu-west-1'])
       template(multi, name).resourcePropertiesCountIs(
         'AWS::GuardDuty::Detector',
@@ -141,7 +236,7 @@ describe('logging of the vault organization', () => {
     expect([...detectors].filter(([, n]) => n > 1)).toEqual([]);
     expect(detectors.get('200000000002/eu-west-1')).toBe(1);
     expect(detectors.get('200000000004/eu-west-1')).toBe(1);
-    const off = build(quickstart([...edits, [['governance', 'guardDuty'], false]]), 'gd-regions-off');
+    const off = build(quickstart([...MULTI_REGION, [['governance', 'guardDuty'], false]]), 'gd-regions-off');
     for (const name of ['vault-key-eu-west-1', 'restore-key-eu-west-1'])
       template(off, name).resourceCountIs('AWS::GuardDuty::Detector', 0);
   });
@@ -175,7 +270,7 @@ describe('logging of the vault organization', () => {
     expect(where(multi, 'AWS::Config::ConfigurationRecorder')).toEqual([...places].sort());
     expect(
       where(multi, 'AWS::Config::DeliveryChannel', {
-        S3BucketName: LOG_BUCKET.replace('us-east-1', 'eu-central-1'),
+        S3BucketName: CONFIG_BUCKET.replace('us-east-1', 'eu-central-1'),
       }),
     ).toEqual([...places].sort());
     const global = where(multi, 'AWS::Config::ConfigurationRecorder', {

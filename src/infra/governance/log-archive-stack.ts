@@ -8,13 +8,15 @@ import { PRIVATE_BUCKET } from '../private-bucket.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { AccountBaseline } from './account-baseline.js';
 import { AuditReadRole } from './audit-read-role.js';
+import { ConfigDeliveryBucket } from './config-delivery-bucket.js';
 import { OperatorRole } from '../operator/operator-role.js';
 import { organizationTrailArn } from './watched-calls.js';
 
 /**
- * The log archive account: one bucket that the organization trail and every account's Config recorder write
- * into, under Object Lock COMPLIANCE, so the record of what happened in the vault outlives whoever made it
- * happen. Not deployed with Control Tower, whose Log Archive account already holds both.
+ * The log archive account: one bucket under Object Lock COMPLIANCE that the organization trail writes into and every
+ * account's Config files are replicated into (Config delivers to a bucket without Object Lock beside it), so the
+ * record of what happened in the vault outlives whoever made it happen. Not deployed with Control Tower, whose Log
+ * Archive account already holds both.
  */
 export class LogArchiveStack extends Stack {
   readonly bucket: s3.Bucket;
@@ -95,30 +97,18 @@ export class LogArchiveStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceArn': trail, ...ownerControl } },
       }),
     );
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'ConfigOfTheVaultOrganizationChecksBucket',
-        principals: [service('config')],
-        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
-        resources: [this.bucket.bucketArn],
-        conditions: { StringEquals: { 'aws:SourceOrgID': vaultOrg } },
-      }),
-    );
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'ConfigOfTheVaultOrganizationWrites',
-        principals: [service('config')],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('AWSLogs/*/Config/*')],
-        conditions: { StringEquals: { 'aws:SourceOrgID': vaultOrg, ...ownerControl } },
-      }),
-    );
     acknowledge(
       this.bucket,
       'The log archive is the end of the logging chain: its own reads and writes are in the organization trail (data events are not needed to keep Object Lock COMPLIANCE objects).',
       nag.accessLogs,
       nag.bucketLogging,
     );
+    new ConfigDeliveryBucket(this, 'ConfigDelivery', {
+      config,
+      account: this.account,
+      key,
+      archive: this.bucket,
+    });
     new AccountBaseline(this, 'Baseline', { config });
   }
 }

@@ -280,6 +280,7 @@ describe('human access to the vault organization (SCP)', () => {
           'arn:aws:iam::*:role/AirGapRpoMonitor',
           'arn:aws:iam::*:role/AirGapAuditor',
           'arn:aws:iam::*:role/AirGapVaultBackup',
+          'arn:aws:iam::*:role/AirGapLogReplication',
         ],
       },
     });
