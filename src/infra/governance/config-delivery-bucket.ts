@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,12 +7,18 @@ import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { PRIVATE_BUCKET } from '../private-bucket.js';
 
-/** What would stop or redirect the copy into the locked archive: its configuration, versioning, the policy itself. */
+/**
+ * What would stop or redirect the copy into the locked archive (its configuration, versioning, the policy itself), or
+ * remove a file before it is copied (a lifecycle rule expiring current versions, a version deleted). Lifecycle
+ * expirations are S3's own and no bucket policy applies to them: the stack's rule expires noncurrent versions only.
+ */
 const REPLICATION_TAMPERING = [
   's3:PutReplicationConfiguration',
   's3:PutBucketVersioning',
   's3:PutBucketPolicy',
   's3:DeleteBucketPolicy',
+  's3:PutLifecycleConfiguration',
+  's3:DeleteObjectVersion',
 ];
 
 /**
@@ -134,7 +140,7 @@ export class ConfigDeliveryBucket extends Construct {
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: REPLICATION_TAMPERING,
-        resources: [bucketArn],
+        resources: [bucketArn, `${bucketArn}/*`],
         conditions: {
           ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::*:role/${config.access.breakGlassRole}` },
           'ForAllValues:StringNotEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },

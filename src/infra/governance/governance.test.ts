@@ -182,7 +182,7 @@ describe('logging of the vault organization', () => {
     ).toEqual(['s3:ReplicateObject', 's3:ReplicateTags']);
   });
 
-  it("nobody but break-glass and CloudFormation changes the Config delivery bucket's replication, versioning or policy", () => {
+  it("nobody but break-glass and CloudFormation changes the Config delivery bucket's replication, versioning, lifecycle or policy, or deletes a version before it is copied", () => {
     const policy = bucketPolicy(template(stacks, 'log-archive'), 'ConfigDelivery');
     // Besides PRIVATE_BUCKET's TLS-only denies (on s3:*).
     expect(policy.filter((s) => s.Effect === 'Deny' && s.Action !== 's3:*')).toEqual([
@@ -195,8 +195,10 @@ describe('logging of the vault organization', () => {
           's3:PutBucketVersioning',
           's3:PutBucketPolicy',
           's3:DeleteBucketPolicy',
+          's3:PutLifecycleConfiguration',
+          's3:DeleteObjectVersion',
         ],
-        Resource: `arn:aws:s3:::${CONFIG_BUCKET}`,
+        Resource: [`arn:aws:s3:::${CONFIG_BUCKET}`, `arn:aws:s3:::${CONFIG_BUCKET}/*`],
         Condition: {
           ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
           'ForAllValues:StringNotEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
