@@ -88,6 +88,7 @@ export async function simulate(
     const whole = await run(model, principal, request, mode, memo, false);
     return { allowed, decidedBy: [describeAllow(whole.analysis)] };
   }
+  if (!analysis) return { allowed: false, decidedBy: [NO_PATTERN] };
   const reasons = getDenialReasons(analysis).map((d) => {
     if (d.denialType !== 'Explicit') return `${d.policyType}:no-allow`;
     const index = cutIndexes.get(`${d.policyType}:${d.policyIdentifier ?? ''}`)?.[d.statementIndex! - 1];
@@ -108,7 +109,12 @@ async function run(
   mode: 'Discovery' | 'Strict',
   memo: PolicyMemo,
   cut: boolean,
-): Promise<{ allowed: boolean; analysis: RequestAnalysis; cutIndexes: Map<string, readonly number[]> }> {
+): Promise<{
+  allowed: boolean;
+  /** Undefined: a wildcard request that no pattern of the policies matches (`NO_PATTERN`). */
+  analysis: RequestAnalysis | undefined;
+  cutIndexes: Map<string, readonly number[]>;
+}> {
   const cutIndexes = new Map<string, readonly number[]>();
   const call = { action: request.action, resource: request.resource };
   /** A policy for iam-simulate: cut to the call, or whole; one name per type (a denial names it). */
@@ -160,9 +166,21 @@ async function run(
       `cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
     );
   }
-  const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]!.analysis;
-  return { allowed: result.overallResult === 'Allowed', analysis, cutIndexes };
+  const allowed = result.overallResult === 'Allowed';
+  const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]?.analysis;
+  if (!analysis && allowed)
+    throw new Error(`cannot evaluate ${request.action} on ${request.resource}: allowed without an analysis`);
+  return { allowed, analysis, cutIndexes };
 }
+
+/**
+ * A request for a wildcard resource (`*` for a List or Describe of all) is simulated by iam-simulate once on the
+ * pattern itself and, unless that is implicitly denied, once per Allow statement's resource pattern it overlaps,
+ * each a result. None: the pattern itself was implicitly denied (no narrower pattern can then allow it), or no
+ * Allow statement names a pattern within it; iam-simulate's overall result, the decision as for every request, is
+ * then ImplicitlyDenied.
+ */
+const NO_PATTERN = 'implicit deny: no statement allows the wildcard resource';
 
 const NO_ALLOW: Decision = {
   allowed: false,
