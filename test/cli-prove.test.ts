@@ -98,3 +98,17 @@ function breachLines(report: string, bullet: string): string[] {
   }
   return lines;
 }
+
+describe('airgap prove --templates on a folder without a synth output (bad input)', () => {
+  it('prints one line naming the folder and what to run, and exits 2', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+    const empty = mkdtempSync(join(tmpdir(), 'airgap-cli-prove-empty-'));
+    expect(
+      await run(['node', 'airgap', 'prove', '--config', CONFIG, '--templates', join(empty, 'missing')]),
+    ).toBe(2);
+    expect(errors).toEqual([
+      `--templates ${join(empty, 'missing')}: no airgap-manifest.json there; run \`airgap synth --out ${join(empty, 'missing')}\` first`,
+    ]);
+  });
+});

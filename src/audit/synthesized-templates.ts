@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackName, vaultKeyRegions, type Config } from '../config/index.js';
-import { InputError } from '../errors.js';
 import { TEMPLATES_ONLY } from '../infra/app.js';
+import { readManifest } from '../infra/manifest.js';
 import { synthesize, type SynthManifest } from '../infra/synth.js';
 import type { IntendedTemplates, Template } from './intent.js';
 
@@ -12,14 +12,8 @@ import type { IntendedTemplates, Template } from './intent.js';
  * (without cdk-nag, which judges the templates and changes none of them).
  */
 export function synthesizedTemplates(config: Config, dir?: string): IntendedTemplates {
-  if (dir && !existsSync(join(dir, 'airgap-manifest.json')))
-    throw new InputError([
-      `--templates ${dir}: no airgap-manifest.json there; run \`airgap synth --out ${dir}\` first`,
-    ]);
   const out = dir ?? mkdtempSync(join(tmpdir(), 'airgap-audit-'));
-  const manifest: SynthManifest = dir
-    ? (JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest)
-    : synthesize(config, out, TEMPLATES_ONLY);
+  const manifest: SynthManifest = dir ? readManifest(dir) : synthesize(config, out, TEMPLATES_ONLY);
   const template = (role: string): Template => {
     const entry = manifest.templates.find((t) => t.stackName === stackName(config, role));
     if (!entry) throw new Error(`${out} holds no ${stackName(config, role)} template`);

@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { protectedBuckets, RESOURCE_NAMES, type Config } from '../config/index.js';
 import type { Finding } from '../audit/model.js';
-import { InputError } from '../errors.js';
 import { TEMPLATES_ONLY } from '../infra/app.js';
 import { synthesize } from '../infra/synth.js';
 import { restoreBucket, type RestoredItem, type S3RestoreReport } from '../protect/s3/restore.js';
@@ -412,13 +411,7 @@ export async function runDrill(
 
 /** The guardrails and vault resources attacks are authorized against: the deployed synth output, or a fresh one. */
 export function drillModel(config: Config, templates: string | undefined): ProofModel {
-  if (templates) {
-    if (!existsSync(join(templates, 'airgap-manifest.json')))
-      throw new InputError([
-        `--templates ${templates}: no airgap-manifest.json there; write one with \`airgap synth --out ${templates}\``,
-      ]);
-    return loadModel(config, templates);
-  }
+  if (templates) return loadModel(config, templates);
   const dir = mkdtempSync(join(tmpdir(), 'airgap-drill-'));
   // As `airgap prove` synthesizes: the model is policies, which neither cdk-nag nor Lambda bundling changes.
   synthesize(config, dir, TEMPLATES_ONLY);

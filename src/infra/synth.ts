@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { buildApp, type BuildOptions, type StackInstance } from './app.js';
 import { guardrails, POLICY_SIZE_LIMIT, policySize } from './guardrails/policies.js';
+import { MANIFEST_FILE } from './manifest.js';
 
 export interface SynthManifest {
   deployment: string;
@@ -59,7 +60,7 @@ export function synthesize(config: Config, outDir: string, opts: BuildOptions = 
       size,
     });
   }
-  writeFileSync(join(outDir, 'airgap-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 

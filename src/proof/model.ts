@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { accountsByRole, protectedBuckets, type Config } from '../config/index.js';
 import type { Guardrail, PolicyDocument } from '../infra/guardrails/policies.js';
 import type { StackInstance } from '../infra/app.js';
-import type { SynthManifest } from '../infra/synth.js';
+import { readManifest } from '../infra/manifest.js';
 import { resolve, type IntrinsicContext } from './intrinsics.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- CloudFormation and IAM documents are untyped JSON. */
@@ -66,7 +66,7 @@ export function vaultResource(model: ProofModel, kind: VaultResource['kind']): V
 
 /** Reads the templates and guardrails of a synth output folder into the proof model. */
 export function loadModel(config: Config, dir: string): ProofModel {
-  const manifest = JSON.parse(readFileSync(join(dir, 'airgap-manifest.json'), 'utf8')) as SynthManifest;
+  const manifest = readManifest(dir);
   const model: ProofModel = { config, resources: [], roles: [], guardrails: [] };
   const orgOf = new Map(accountsByRole(config).map((a) => [a.id, a.organization]));
   const exports: Record<string, unknown> = {};
