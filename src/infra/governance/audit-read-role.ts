@@ -40,6 +40,8 @@ export const AUDIT_READ_ACTIONS = {
     'backup:GetBackupSelection',
     'backup:ListRestoreJobs',
   ],
+  /** Of each key it holds to its template (src/audit/readers.ts `readKey`): state, policy, rotation. */
+  key: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'],
   organizations: [
     'organizations:ListRoots',
     'organizations:ListPolicies',
@@ -86,7 +88,7 @@ export function auditReadStatements(
       }),
       new iam.PolicyStatement({
         sid: 'ReadRestoreKey',
-        actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'],
+        actions: [...AUDIT_READ_ACTIONS.key],
         resources: restoreKeys(config, account),
         conditions: {
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.restoreKeyAlias(config) },

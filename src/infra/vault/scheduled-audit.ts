@@ -13,7 +13,7 @@ import {
   type Config,
 } from '../../config/index.js';
 import type { AuditSettings } from '../../handlers/audit.js';
-import { auditReadStatements } from '../governance/audit-read-role.js';
+import { AUDIT_READ_ACTIONS, auditReadStatements } from '../governance/audit-read-role.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
@@ -33,23 +33,24 @@ export function auditedAccounts(config: Config): string[] {
   return [...new Set(read.map((a) => a.id))];
 }
 
-/** What the audit reads of a key: its state, policy and rotation (src/audit/readers.ts `readKey`). */
-const READ_KEY = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'];
-
 /**
  * The vault keys of the other regions where the vault holds snapshot copies (`VaultKeyStack`s), which the audit
  * reads as it reads the vault region's: a stack cannot reference a resource of another region, so each is named by
  * the vault account, its region and the vault key alias.
  */
-function regionalVaultKeys(config: Config): iam.PolicyStatement[] {
-  const vault = config.organizations.vault.vaultAccount;
-  const regions = vaultKeyRegions(config).filter((r) => r !== config.vault.region);
-  if (regions.length === 0) return [];
+const regionalVaultKeys = (config: Config): string[] =>
+  vaultKeyRegions(config)
+    .filter((r) => r !== config.vault.region)
+    .map((r) => `arn:aws:kms:${r}:${config.organizations.vault.vaultAccount}:key/*`);
+
+/** The audit's reads of those keys (none without other regions), each key by the vault key alias. */
+function readRegionalVaultKeys(config: Config, keys: string[]): iam.PolicyStatement[] {
+  if (keys.length === 0) return [];
   return [
     new iam.PolicyStatement({
       sid: 'ReadRegionalVaultKeys',
-      actions: READ_KEY,
-      resources: regions.map((r) => `arn:aws:kms:${r}:${vault}:key/*`),
+      actions: [...AUDIT_READ_ACTIONS.key],
+      resources: keys,
       conditions: {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.vaultKeyAlias(config) },
       },
@@ -77,6 +78,7 @@ export class ScheduledAudit extends Construct {
     const vault = config.organizations.vault.vaultAccount;
     const region = config.vault.region;
     const buckets = `arn:aws:s3:::${config.vault.bucketPrefix}-*`;
+    const regionalKeys = regionalVaultKeys(config);
     this.role = new iam.Role(this, 'Role', {
       roleName: ROLE_NAMES.auditor,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -95,10 +97,10 @@ export class ScheduledAudit extends Construct {
             }),
             new iam.PolicyStatement({
               sid: 'ReadVaultAndCatalogKeys',
-              actions: READ_KEY,
+              actions: [...AUDIT_READ_ACTIONS.key],
               resources: [key.keyArn, catalogKey.keyArn],
             }),
-            ...regionalVaultKeys(config),
+            ...readRegionalVaultKeys(config, regionalKeys),
             new iam.PolicyStatement({
               sid: 'ReadCatalog',
               actions: ['dynamodb:Scan'],
@@ -151,9 +153,7 @@ export class ScheduledAudit extends Construct {
     acknowledge(
       this.role,
       'The vault keys of the other regions live in their own stacks: named by account, region and alias (kms:ResourceAliases).',
-      ...vaultKeyRegions(config)
-        .filter((r) => r !== region)
-        .map((r) => nag.wildcard(`Resource::arn:aws:kms:${r}:${vault}:key/*`)),
+      ...regionalKeys.map((k) => nag.wildcard(`Resource::${k}`)),
     );
     this.fn = new AirgapFunction(this, 'Function', {
       config,
