@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import { PRIVATE_BUCKET } from '../private-bucket.js';
+import { replicationSourceReads } from '../replication-source.js';
 
 /**
  * What would stop or redirect the copy into the locked archive (its configuration, versioning, the policy itself), or
@@ -50,20 +51,7 @@ export class ConfigDeliveryBucket extends Construct {
       inlinePolicies: {
         replicate: new iam.PolicyDocument({
           statements: [
-            new iam.PolicyStatement({
-              sid: 'ReadDeliveryConfiguration',
-              actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
-              resources: [bucketArn],
-            }),
-            new iam.PolicyStatement({
-              sid: 'ReadDeliveredVersions',
-              actions: [
-                's3:GetObjectVersionForReplication',
-                's3:GetObjectVersionAcl',
-                's3:GetObjectVersionTagging',
-              ],
-              resources: [`${bucketArn}/*`],
-            }),
+            ...replicationSourceReads([bucketArn], [`${bucketArn}/*`]),
             // No s3:ReplicateDelete: a delete here never reaches the archive.
             new iam.PolicyStatement({
               sid: 'ReplicateIntoLockedArchive',

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { backupPlanParameters, SourceBackupPlan } from '../backup/source-backup-plan.js';
 import { AuditReadRole, auditReadStatements } from '../governance/audit-read-role.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
+import { replicationSourceReads } from '../replication-source.js';
 import { EfsReplicationRole, efsReplicationParameters } from './efs-replication-role.js';
 import { OperatorRole } from '../operator/operator-role.js';
 import { SnapshotSharerRole } from './snapshot-share.js';
@@ -72,20 +73,7 @@ export class SourceStack extends Stack {
       inlinePolicies: {
         replicate: new iam.PolicyDocument({
           statements: [
-            new iam.PolicyStatement({
-              sid: 'ReadSourceConfiguration',
-              actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
-              resources: arns(''),
-            }),
-            new iam.PolicyStatement({
-              sid: 'ReadSourceVersions',
-              actions: [
-                's3:GetObjectVersionForReplication',
-                's3:GetObjectVersionAcl',
-                's3:GetObjectVersionTagging',
-              ],
-              resources: objects,
-            }),
+            ...replicationSourceReads(arns(''), objects),
             new iam.PolicyStatement({
               sid: 'ReplicateIntoOwnVaultBuckets',
               actions: [
