@@ -1,5 +1,5 @@
 import { policyDiff } from '../policy-diff.js';
-import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../model.js';
+import { fail, notApplicable, pass, type Finding, type KeyState, type RuleFamily } from '../model.js';
 
 /**
  * Vault keys, one per region the config implies (the vault region and every region whose snapshots are copied),
@@ -10,26 +10,7 @@ import { fail, notApplicable, pass, type Finding, type RuleFamily } from '../mod
  */
 export const kmsRules: RuleFamily = (state, config) =>
   state.keys.flatMap((key): Finding[] => {
-    const m = key.metadata;
     const k = { ...key, alias: `${key.alias} (${key.region})` };
-    const stateFinding = (): Finding => {
-      const control = 'VAULT_KEY_STATE';
-      if (!m) return fail(control, k.alias, `key not found in account ${k.account}`);
-      if (m.KeyState === 'PendingDeletion')
-        return fail(
-          control,
-          k.alias,
-          `deletion scheduled for ${m.DeletionDate?.toISOString() ?? 'an unknown date'}`,
-        );
-      if (m.KeyState !== 'Enabled') return fail(control, k.alias, `key state is ${m.KeyState ?? 'unknown'}`);
-      if (m.Origin !== 'AWS_KMS')
-        return fail(control, k.alias, `key material origin is ${m.Origin ?? 'unknown'}, not AWS_KMS`);
-      if (m.ValidTo) return fail(control, k.alias, `key material expires ${m.ValidTo.toISOString()}`);
-      if (!config.vault.encryption.keyRotation)
-        return pass(control, k.alias, 'enabled, no deletion pending, AWS-generated material');
-      if (!key.rotationEnabled) return fail(control, k.alias, 'automatic key rotation is off');
-      return pass(control, k.alias, 'enabled, no deletion pending, AWS-generated material, rotation on');
-    };
     const policyFinding = (): Finding => {
       const control = 'VAULT_KEY_POLICY';
       if (!state.intent)
@@ -44,7 +25,13 @@ export const kmsRules: RuleFamily = (state, config) =>
         ? fail(control, k.alias, `key policy differs from the template: ${diff.join('; ')}`)
         : pass(control, k.alias, 'key policy equals the template');
     };
-    return [stateFinding(), policyFinding()];
+    return [
+      keyStateFinding('VAULT_KEY_STATE', key, {
+        material: true,
+        rotation: config.vault.encryption.keyRotation,
+      }),
+      policyFinding(),
+    ];
   });
 
 /**
@@ -53,14 +40,34 @@ export const kmsRules: RuleFamily = (state, config) =>
  * rotates has left its template (threat #11).
  */
 export const restoreKeyRules: RuleFamily = (state) =>
-  state.restoreKeys.map((key): Finding => {
-    const control = 'RESTORE_KEY_STATE';
-    const m = key.metadata;
-    const k = `${key.alias} (${key.region})`;
-    if (!m) return fail(control, k, `key not found in account ${key.account}`);
-    if (m.KeyState === 'PendingDeletion')
-      return fail(control, k, `deletion scheduled for ${m.DeletionDate?.toISOString() ?? 'an unknown date'}`);
-    if (m.KeyState !== 'Enabled') return fail(control, k, `key state is ${m.KeyState ?? 'unknown'}`);
-    if (!key.rotationEnabled) return fail(control, k, 'automatic key rotation is off');
-    return pass(control, k, 'enabled, no deletion pending, rotation on');
-  });
+  state.restoreKeys.map((key) =>
+    keyStateFinding('RESTORE_KEY_STATE', key, { material: false, rotation: true }),
+  );
+
+/**
+ * A key found, enabled and with no deletion pending; with `material`, AWS-generated key material that does not
+ * expire; with `rotation`, automatic rotation on. The first of these that does not hold fails the control.
+ */
+function keyStateFinding(
+  control: string,
+  key: KeyState,
+  checks: { material: boolean; rotation: boolean },
+): Finding {
+  const k = `${key.alias} (${key.region})`;
+  const m = key.metadata;
+  if (!m) return fail(control, k, `key not found in account ${key.account}`);
+  if (m.KeyState === 'PendingDeletion')
+    return fail(control, k, `deletion scheduled for ${m.DeletionDate?.toISOString() ?? 'an unknown date'}`);
+  if (m.KeyState !== 'Enabled') return fail(control, k, `key state is ${m.KeyState ?? 'unknown'}`);
+  if (checks.material && m.Origin !== 'AWS_KMS')
+    return fail(control, k, `key material origin is ${m.Origin ?? 'unknown'}, not AWS_KMS`);
+  if (checks.material && m.ValidTo)
+    return fail(control, k, `key material expires ${m.ValidTo.toISOString()}`);
+  if (checks.rotation && !key.rotationEnabled) return fail(control, k, 'automatic key rotation is off');
+  const held = [
+    'enabled, no deletion pending',
+    ...(checks.material ? ['AWS-generated material'] : []),
+    ...(checks.rotation ? ['rotation on'] : []),
+  ];
+  return pass(control, k, held.join(', '));
+}
