@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stackName, vaultKeyRegions, type Config } from '../config/index.js';
+import { otherVaultKeyRegions, stackName, type Config } from '../config/index.js';
 import { TEMPLATES_ONLY } from '../infra/app.js';
 import { readManifest } from '../infra/manifest.js';
 import { synthesize, type SynthManifest } from '../infra/synth.js';
@@ -19,7 +19,7 @@ export function synthesizedTemplates(config: Config, dir?: string): IntendedTemp
     if (!entry) throw new Error(`${out} holds no ${stackName(config, role)} template`);
     return JSON.parse(readFileSync(join(out, entry.file), 'utf8')) as Template;
   };
-  const regions = vaultKeyRegions(config).filter((r) => r !== config.vault.region);
+  const regions = otherVaultKeyRegions(config);
   return {
     vault: template('vault'),
     restore: template('restore'),

@@ -116,6 +116,10 @@ export function vaultKeyRegions(config: Config): string[] {
   return [...regions];
 }
 
+/** The regions of `vaultKeyRegions` other than the vault region: each has a vault key stack of its own. */
+export const otherVaultKeyRegions = (config: Config): string[] =>
+  vaultKeyRegions(config).filter((r) => r !== config.vault.region);
+
 /**
  * Where each vault-organization account runs its GuardDuty detector and Config recorder: every region a template
  * deploys the account to. The vault and restore accounts hold vault data (copies, vault and restore keys) in every

@@ -7,6 +7,7 @@ import {
   protectedBuckets,
   protectedFileSystems,
   stackName,
+  otherVaultKeyRegions,
   vaultKeyRegions,
   type AccountRole,
   type Config,
@@ -121,7 +122,7 @@ export function buildApp(
     });
     stacks.push({ role: 'vault', stack, instances: here(vault.vaultAccount) });
   }
-  for (const at of vaultKeyRegions(config).filter((r) => r !== region)) {
+  for (const at of otherVaultKeyRegions(config)) {
     const stack = new VaultKeyStack(app, stackName(config, `vault-key-${at}`), config, {
       env: { account: vault.vaultAccount, region: at },
       synthesizer: assetSynthesizer(config, vault.vaultAccount),

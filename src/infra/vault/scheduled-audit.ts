@@ -5,18 +5,13 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  accountsByRole,
-  RESOURCE_NAMES,
-  ROLE_NAMES,
-  vaultKeyRegions,
-  type Config,
-} from '../../config/index.js';
+import { accountsByRole, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import type { AuditSettings } from '../../handlers/audit.js';
 import { AUDIT_READ_ACTIONS, auditReadStatements } from '../governance/audit-read-role.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
+import { regionalVaultKeyArns } from './vault-key.js';
 
 /**
  * The accounts the audit reads besides the vault account (src/audit/readers.ts): the workload accounts'
@@ -34,16 +29,9 @@ export function auditedAccounts(config: Config): string[] {
 }
 
 /**
- * The vault keys of the other regions where the vault holds snapshot copies (`VaultKeyStack`s), which the audit
- * reads as it reads the vault region's: a stack cannot reference a resource of another region, so each is named by
- * the vault account, its region and the vault key alias.
+ * The audit's reads of the vault keys of the other regions (`regionalVaultKeyArns`), as it reads the vault region's
+ * (none without other regions).
  */
-const regionalVaultKeys = (config: Config): string[] =>
-  vaultKeyRegions(config)
-    .filter((r) => r !== config.vault.region)
-    .map((r) => `arn:aws:kms:${r}:${config.organizations.vault.vaultAccount}:key/*`);
-
-/** The audit's reads of those keys (none without other regions), each key by the vault key alias. */
 function readRegionalVaultKeys(config: Config, keys: string[]): iam.PolicyStatement[] {
   if (keys.length === 0) return [];
   return [
@@ -78,7 +66,7 @@ export class ScheduledAudit extends Construct {
     const vault = config.organizations.vault.vaultAccount;
     const region = config.vault.region;
     const buckets = `arn:aws:s3:::${config.vault.bucketPrefix}-*`;
-    const regionalKeys = regionalVaultKeys(config);
+    const regionalKeys = regionalVaultKeyArns(config);
     this.role = new iam.Role(this, 'Role', {
       roleName: ROLE_NAMES.auditor,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

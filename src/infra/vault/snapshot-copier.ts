@@ -6,12 +6,13 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { RESOURCE_NAMES, ROLE_NAMES, vaultKeyRegions, type Config } from '../../config/index.js';
+import { otherVaultKeyRegions, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
 import type { CopierSettings } from '../../handlers/snapshot-copier.js';
 import { AirgapFunction } from '../lambda/airgap-function.js';
 import { acknowledge, nag } from '../nag-suppressions.js';
 import type { Alerts } from './alerts.js';
 import { CopyWorkflow } from './copy-workflow.js';
+import { regionalVaultKeyArns } from './vault-key.js';
 
 /** The snapshot events the source StackSet forwards to the vault bus (src/infra/source/source-stack.ts). */
 export const SNAPSHOT_EVENT_PATTERN: events.EventPattern = {
@@ -142,9 +143,7 @@ export class SnapshotCopier extends Construct {
     acknowledge(
       this.role,
       'The vault keys of the other regions live in their own stacks: named by account, region and alias (kms:ResourceAliases).',
-      ...vaultKeyRegions(config)
-        .filter((r) => r !== config.vault.region)
-        .map((r) => nag.wildcard(`Resource::arn:aws:kms:${r}:${vault}:key/*`)),
+      ...regionalVaultKeyArns(config).map((k) => nag.wildcard(`Resource::${k}`)),
     );
     acknowledge(
       this.role,
@@ -218,15 +217,11 @@ export class SnapshotCopier extends Construct {
   }
 }
 
-/**
- * The vault keys of the other regions with protected snapshots (`VaultKeyStack`s): a stack cannot reference a
- * resource of another region, so each is named by the vault account, its region and the vault key alias.
- */
+/** The copier's use of the vault keys of the other regions with protected snapshots (`regionalVaultKeyArns`). */
 function regionalKeyStatements(config: Config): iam.PolicyStatement[] {
-  const vault = config.organizations.vault.vaultAccount;
-  const regions = vaultKeyRegions(config).filter((r) => r !== config.vault.region);
+  const regions = otherVaultKeyRegions(config);
   if (regions.length === 0) return [];
-  const keys = regions.map((r) => `arn:aws:kms:${r}:${vault}:key/*`);
+  const keys = regionalVaultKeyArns(config);
   const alias = {
     'ForAnyValue:StringEquals': { 'kms:ResourceAliases': RESOURCE_NAMES.vaultKeyAlias(config) },
   };

@@ -2,7 +2,17 @@ import { RemovalPolicy } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+import { otherVaultKeyRegions, RESOURCE_NAMES, ROLE_NAMES, type Config } from '../../config/index.js';
+
+/**
+ * The vault keys of the other regions (`VaultKeyStack`s), for the policies of the vault region's roles: a stack
+ * cannot reference a resource of another region, so each is named by the vault account and its region, and the
+ * statements name the vault key alias (`kms:ResourceAliases`).
+ */
+export const regionalVaultKeyArns = (config: Config): string[] =>
+  otherVaultKeyRegions(config).map(
+    (r) => `arn:aws:kms:${r}:${config.organizations.vault.vaultAccount}:key/*`,
+  );
 
 /**
  * The vault-owned customer managed key of one region (Origin AWS_KMS: CDK never imports material). A KMS key
