@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GOVERNANCE_REGION } from './names.js';
+import { perConfig } from './per-config.js';
 import type { Config } from './schema.js';
 import { SERVICES, type Service } from './services.js';
 
@@ -71,8 +72,8 @@ export interface ProtectedBucket {
  * One vault bucket per protected source bucket: replication cannot rename keys, so sharing a vault bucket
  * between source buckets would mix their keys; one each also keeps restore and verify a 1:1 diff.
  */
-export function protectedBuckets(config: Config): ProtectedBucket[] {
-  return config.protect.s3.flatMap((sel) =>
+export const protectedBuckets = perConfig((config): readonly ProtectedBucket[] =>
+  config.protect.s3.flatMap((sel) =>
     [...(sel.names ?? []), ...(sel.arns ?? []).map((arn) => arn.replace(/^arn:[^:]+:s3:::/, ''))].map(
       (bucket) => ({
         account: sel.account,
@@ -81,8 +82,8 @@ export function protectedBuckets(config: Config): ProtectedBucket[] {
         vaultBucket: vaultBucketName(config, sel.account, bucket),
       }),
     ),
-  );
-}
+  ),
+);
 
 /** Deterministic, so infra, runtime and sandbox agree on it without a lookup. S3 names are at most 63 characters. */
 export function vaultBucketName(config: Config, account: string, bucket: string): string {
