@@ -150,7 +150,7 @@ export interface ProtectedFileSystem {
  * The EFS file systems the vault path replicates: each named one gets its own replica in the vault account,
  * created at deploy, so only names and ARNs select (a tag selector names nothing a template could create).
  */
-export function protectedFileSystems(config: Config): ProtectedFileSystem[] {
+export const protectedFileSystems = perConfig((config): readonly ProtectedFileSystem[] => {
   if (!config.paths.vault) return [];
   return config.protect.efs.flatMap((sel) => {
     const region = sel.region ?? config.organizations.source.regions[0]!;
@@ -166,4 +166,4 @@ export function protectedFileSystems(config: Config): ProtectedFileSystem[] {
     });
     return [...byName, ...byArn];
   });
-}
+});
