@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../src/cli/main.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { backfill } from '../src/protect/s3/backfill.js';
@@ -81,6 +82,44 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     expect(b?.ClientRequestToken).toBe(a?.ClientRequestToken);
     expect(second.jobId).toBe('job-1');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('threat #16: airgap s3 backfill stops on Ctrl-C as restore s3 does: copies in flight finish, none starts after, exit 130 (in-process CLI, client mock)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 3], ['c', 'v3', 3], ['d', 'v4', 3]);
+    s3.on(GetObjectCommand).callsFake(async () => {
+      if (s3.commandCalls(GetObjectCommand).length === 2) process.emit('SIGINT', 'SIGINT');
+      return { Body: body('abc') };
+    });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1' });
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((text: unknown) => void printed.push(String(text)));
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((text: unknown) => void errors.push(String(text)));
+    process.env['AWS_ENDPOINT_URL'] = 'http://127.0.0.1:9'; // the sandbox's copy mode; the mock answers every call
+    const argv = ['s3', 'backfill', '--config', 'examples/quickstart.yaml', '--bucket', bucket.bucket];
+    try {
+      const code = await run(['node', 'airgap', ...argv, '--concurrency', '1', '--output', 'json']);
+      expect(code).toBe(130);
+    } finally {
+      delete process.env['AWS_ENDPOINT_URL'];
+      vi.restoreAllMocks();
+    }
+    expect(JSON.parse(printed.join('\n'))).toMatchObject({ copied: 2, interrupted: true, failed: [] });
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['a', 'b']);
+    expect(errors).toEqual([
+      'SIGINT: stopping once the work in flight has settled (again to stop at once)',
+      'interrupted (SIGINT)',
+    ]);
+  });
+
+  it('on AWS, a backfill interrupted while it lists creates no Batch Replication job sized by part of the plan (client mock)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 4]);
+    const abort = new AbortController();
+    abort.abort();
+    const report = await backfill(onAws(), config, bucket, { signal: abort.signal });
+    expect(report).toMatchObject({ mode: 'batch-replication', interrupted: true, planned: { versions: 0 } });
+    expect(report.jobId).toBeUndefined();
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
   });
 
   it('threat #31: backfill --dry-run makes no mutating call, on AWS or the sandbox (client mock)', async () => {

@@ -5,12 +5,20 @@ import { restoredBucket } from './support/fake-restore-s3.js';
 
 /**
  * `airgap restore s3 --output json` in a process of its own (test/support/restore-cli-process.ts: the fake S3 of
- * fake-restore-s3.ts, client mock, holding `keys` keys, each copy taking `copyMs`): its stdout and stderr as they
- * come, and its exit.
+ * fake-restore-s3.ts, client mock, holding `keys` keys, each copy after the first two taking `copyMs`): its stdout
+ * and stderr as they come, and its exit.
  */
-function restoreProcess(keys: number, copyMs: number) {
+function restoreProcess(keys: number, copyMs: number, ...more: string[]) {
   const argv = ['restore', 's3', '--config', 'examples/quickstart.yaml', '--bucket', restoredBucket.bucket];
-  const options = ['--at', '2026-11-23T06:00:00Z', '--to', 'airgap-restore-process', '--output', 'json'];
+  const options = [
+    '--at',
+    '2026-11-23T06:00:00Z',
+    '--to',
+    'airgap-restore-process',
+    '--output',
+    'json',
+    ...more,
+  ];
   const child = spawn(
     process.execPath,
     ['--no-warnings', '--import', 'tsx', 'test/support/restore-cli-process.ts', ...argv, ...options],
@@ -43,5 +51,41 @@ describe('airgap restore s3 stopped from outside (own process, client mock)', ()
     const restored = Number(/restoring (\d+) keys/.exec(out.stderr)?.[1]);
     expect(restored).toBeGreaterThan(0);
     expect(restored).toBeLessThan(2000);
+  });
+
+  it('Ctrl-C (SIGINT) lets the copies in flight settle and completes the JSON report, its error saying it was interrupted and what was done; exit 130', async () => {
+    const { child, out, exit } = restoreProcess(200, 100, '--concurrency', '2');
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    const [code, signal] = await exit;
+    expect([code, signal]).toEqual([130, null]);
+    const report = JSON.parse(out.stdout) as {
+      items: { key: string }[];
+      restored: number;
+      planned: { keys: number };
+      error: string;
+    };
+    expect(report.error).toBe(
+      `interrupted (SIGINT); stopped after restoring ${report.restored} keys (0 already there, 0 failed): run again to resume`,
+    );
+    // Every copy started was finished and reported, and none started after the signal.
+    expect(new Set(report.items.map((i) => i.key)).size).toBe(report.restored);
+    expect(report.planned.keys).toBe(report.restored);
+    expect(report.restored).toBeLessThan(200);
+    expect(out.stderr.trim().split('\n')).toEqual([
+      'SIGINT: stopping once the work in flight has settled (again to stop at once)',
+      report.error,
+    ]);
+  });
+
+  it('a second Ctrl-C ends the process at once, copies in flight or not', async () => {
+    const { child, out, exit } = restoreProcess(200, 600_000, '--concurrency', '2');
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    child.stderr.on('data', () => {
+      if (out.stderr.includes('again to stop at once')) child.kill('SIGINT');
+    });
+    const [code, signal] = await exit;
+    // The first one did not end it: it said it was stopping.
+    expect(out.stderr).toContain('SIGINT: stopping once the work in flight has settled');
+    expect([code, signal]).toEqual([null, 'SIGINT']);
   });
 });

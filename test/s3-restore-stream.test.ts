@@ -189,6 +189,30 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(report.restored).toBe(fake.copies.length);
   });
 
+  it('airgap restore s3 --output json: SIGTERM lets the copies in flight settle, completes the report saying it was interrupted and what was done, and exits 143 (in-process CLI)', async () => {
+    let sent = false;
+    const s3s = fake(s3, keys(200), [], {
+      copy: async () => {
+        if (s3s.copies.length >= 5 && !sent) sent = process.emit('SIGTERM', 'SIGTERM');
+        await new Promise((r) => setImmediate(r));
+      },
+    });
+    const { code, printed, errors } = await restoreCli();
+    expect(code).toBe(143);
+    const report = JSON.parse(printed) as { items: { key: string }[]; restored: number; error: string };
+    expect(report.error).toBe(
+      `interrupted (SIGTERM); stopped after restoring ${s3s.copies.length} keys (0 already there, 0 failed): run again to resume`,
+    );
+    expect(report.items.map((i) => i.key).sort()).toEqual(s3s.copies.sort());
+    expect(report.restored).toBeLessThan(200);
+    expect(errors.split('\n')).toEqual([
+      'SIGTERM: stopping once the work in flight has settled (again to stop at once)',
+      report.error,
+    ]);
+    // The command's listeners are gone with it: a later SIGTERM gets Node's default handling.
+    expect(process.listenerCount('SIGTERM')).toBe(0);
+  });
+
   it('airgap restore s3: in text output, a run that stops half-way says so and what it did, the error on stderr (in-process CLI)', async () => {
     const fake = fakeS3(keys(200), [], async (n) => {
       if (n === 3) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
