@@ -207,8 +207,9 @@ async function restoreInto(
   const held = await prepareTarget(into.s3, into.bucket, opts.prefix);
   let total: number | undefined;
   // Without --force a key the restore would not write may sit on the target's last page and must refuse the
-  // restore before its first write, so this pass reads both listings to the end. Keeping what it read for the
-  // copying pass would hold the whole target in memory, so that pass lists both again.
+  // restore before its first write, so this pass reads both listings to the end. Every key (those already there
+  // too) is reported only after it, so keeping what it read for the copying pass would hold the whole target in
+  // memory (or in a file as large): that pass lists both again.
   if (held && !opts.force) {
     const first = await countForeign(restoreSteps(vaultVersions(), held(), opts.at), opts.signal);
     if (first.foreign > 0) {
