@@ -17,4 +17,19 @@ export class CheckFailed extends Error {
   }
 }
 
+/**
+ * A run stopped from outside before its end: by a signal (Ctrl-C is SIGINT), or by its reader closing the output
+ * (EPIPE, the signal SIGPIPE would deliver to a process that did not ignore it, as Node does). Mapped to
+ * 128 + the signal's number, the code a shell reports for a process that signal ended (130 for Ctrl-C).
+ */
+export class Interrupted extends Error {
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGPIPE',
+    message = signal === 'SIGPIPE' ? 'the output closed (EPIPE)' : `interrupted (${signal})`,
+  ) {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}
+
 export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 3 } as const;

@@ -43,7 +43,9 @@ describe('the CLI loads only the module of the command it runs', () => {
   });
 
   it('main itself imports no command module: no AWS SDK client, no CDK', async () => {
-    expect([...(await staticPackages('src/cli/main.ts'))]).toEqual(['commander']);
+    // Node's own modules (node:os for the signals' numbers) are part of Node, loaded with it.
+    const packages = [...(await staticPackages('src/cli/main.ts'))].filter((p) => !p.startsWith('node:'));
+    expect(packages).toEqual(['commander']);
   });
 
   it('`prove --templates DIR` loads no CDK (only its region table) and no AWS SDK: synthesis is imported when it runs', async () => {

@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../src/cli/main.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { backfill } from '../src/protect/s3/backfill.js';
@@ -81,6 +82,44 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     expect(b?.ClientRequestToken).toBe(a?.ClientRequestToken);
     expect(second.jobId).toBe('job-1');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('threat #16: airgap s3 backfill stops on Ctrl-C as restore s3 does: copies in flight finish, none starts after, exit 130 (in-process CLI, client mock)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 3], ['c', 'v3', 3], ['d', 'v4', 3]);
+    s3.on(GetObjectCommand).callsFake(async () => {
+      if (s3.commandCalls(GetObjectCommand).length === 2) process.emit('SIGINT', 'SIGINT');
+      return { Body: body('abc') };
+    });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1' });
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((text: unknown) => void printed.push(String(text)));
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((text: unknown) => void errors.push(String(text)));
+    process.env['AWS_ENDPOINT_URL'] = 'http://127.0.0.1:9'; // the sandbox's copy mode; the mock answers every call
+    const argv = ['s3', 'backfill', '--config', 'examples/quickstart.yaml', '--bucket', bucket.bucket];
+    try {
+      const code = await run(['node', 'airgap', ...argv, '--concurrency', '1', '--output', 'json']);
+      expect(code).toBe(130);
+    } finally {
+      delete process.env['AWS_ENDPOINT_URL'];
+      vi.restoreAllMocks();
+    }
+    expect(JSON.parse(printed.join('\n'))).toMatchObject({ copied: 2, interrupted: true, failed: [] });
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['a', 'b']);
+    expect(errors).toEqual([
+      'SIGINT: stopping once the work in flight has settled (again to stop at once)',
+      'interrupted (SIGINT)',
+    ]);
+  });
+
+  it('on AWS, a backfill interrupted while it lists creates no Batch Replication job sized by part of the plan (client mock)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 4]);
+    const abort = new AbortController();
+    abort.abort();
+    const report = await backfill(onAws(), config, bucket, { signal: abort.signal });
+    expect(report).toMatchObject({ mode: 'batch-replication', interrupted: true, planned: { versions: 0 } });
+    expect(report.jobId).toBeUndefined();
+    expect(control.commandCalls(CreateJobCommand)).toHaveLength(0);
   });
 
   it('threat #31: backfill --dry-run makes no mutating call, on AWS or the sandbox (client mock)', async () => {
@@ -199,7 +238,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       s3.on(HeadBucketCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
     };
 
-    it('threat #30: once the first copy shows ETags are MD5 digests, later copies are checked by ETag alone: no HeadObject (client mock)', async () => {
+    it('threat #30: on a vault whose ETags are MD5 digests every copy, the first too, is checked by its ETag alone: one CopyObject per key, no HeadObject (client mock)', async () => {
       vaultHoldsKeys(['a', 'b', 'c'], '"0123456789abcdef0123456789abcdef"');
       s3.on(CopyObjectCommand).resolves({
         CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"', ChecksumSHA256: 'sha' },
@@ -207,11 +246,9 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
       const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
       expect(report).toMatchObject({ restored: 3, failed: [] });
-      expect(report.items.map((i) => i.checksum)).toEqual([
-        'ChecksumSHA256:sha',
-        'etag:"0123456789abcdef0123456789abcdef"',
-        'etag:"0123456789abcdef0123456789abcdef"',
-      ]);
+      expect(report.items.map((i) => i.checksum)).toEqual(
+        Array(3).fill('etag:"0123456789abcdef0123456789abcdef"'),
+      );
       const copies = s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input);
       // Each asks S3 for a checksum all the same: an ETag that does not settle it must not cost a second copy.
       expect(copies.map((c) => [c.Key, c.ChecksumAlgorithm])).toEqual([
@@ -219,7 +256,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         ['b', 'SHA256'],
         ['c', 'SHA256'],
       ]);
-      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual(['v-a']);
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
     });
 
     /**
@@ -254,10 +291,11 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         .map((c) => c.args[0].input.Key)
         .sort();
 
-    it('threat #30: on a vault of mixed encryption (an SSE-KMS object after SSE-S3 ones) no object is copied twice: the SSE-KMS one is checked by the SHA-256 its copy asked for (client mock: moto gives SSE-KMS objects MD5 ETags)', async () => {
+    it('threat #30: on a vault of mixed encryption (an SSE-KMS object after SSE-S3 ones) no object is copied twice: the SSE-KMS one is checked by the SHA-256 its copy asked for, the only one to cost a HeadObject (client mock: moto gives SSE-KMS objects MD5 ETags)', async () => {
       const report = await restoreMixedVault('sha-d');
       expect(report).toMatchObject({ restored: 4, failed: [] });
       expect(copiesByKey()).toEqual(['a', 'b', 'c', 'd']);
+      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual(['v-d']);
       expect(report.items.find((i) => i.key === 'd')?.checksum).toBe('ChecksumSHA256:sha-d');
       expect(report.items.find((i) => i.key === 'c')?.checksum).toMatch(/^etag:/);
     });
@@ -290,7 +328,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(5);
     });
 
-    it('threat #30: when the first copy fails, the next one settles how copies are checked, and nothing is copied twice (client mock)', async () => {
+    it('threat #30: a copy that fails costs no HeadObject, and the copies after it are checked as usual, none copied twice (client mock)', async () => {
       vaultHoldsKeys(['a', 'b', 'c'], '"11111111111111111111111111111111"');
       s3.on(CopyObjectCommand)
         .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDenied' }))
@@ -307,20 +345,45 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
         ['b', 'SHA256'],
         ['c', 'SHA256'],
       ]);
+      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual([
+        'v-b',
+        'v-c',
+      ]);
     });
 
-    it('threat #30: the checksum check reads the vault version while its copy runs, not after it (client mock)', async () => {
-      vaultHolds(3, '"11111111111111111111111111111111"');
-      const headsSentDuringCopy: number[] = [];
-      s3.on(CopyObjectCommand).callsFake(async (input: { ChecksumAlgorithm?: string }) => {
+    it('threat #30: once a copy has shown the vault’s ETags are not digests (SSE-KMS), each later copy reads its vault version while it runs, not after it (client mock)', async () => {
+      vaultHoldsKeys(['a', 'b', 'c'], '"11111111111111111111111111111111"');
+      const headsWhenCopied: number[] = [];
+      s3.on(CopyObjectCommand).callsFake(async () => {
         await new Promise((r) => setImmediate(r)); // the copy takes a while: S3 copies the bytes
-        if (input.ChecksumAlgorithm) headsSentDuringCopy.push(s3.commandCalls(HeadObjectCommand).length);
+        headsWhenCopied.push(s3.commandCalls(HeadObjectCommand).length);
         return { CopyObjectResult: { ETag: '"22222222222222222222222222222222"', ChecksumSHA256: 'sha' } };
       });
       s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
+      const report = await restoreWithItems(onAws(), config, bucket, {
+        at,
+        to: 'airgap-restore-x',
+        concurrency: 1,
+      });
+      expect(report).toMatchObject({ restored: 3, failed: [] });
+      // a's HeadObject follows its copy (its ETag could have settled it); b's and c's are sent with theirs.
+      expect(headsWhenCopied).toEqual([0, 2, 3]);
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(3);
+    });
+
+    it('threat #30: an object whose listed ETag is no single-part MD5 (uploaded in parts) is checked by checksum, its HeadObject sent with its copy (client mock)', async () => {
+      vaultHolds(3, '"0123456789abcdef0123456789abcdef-2"');
+      const headsWhenCopied: number[] = [];
+      s3.on(CopyObjectCommand).callsFake(async () => {
+        await new Promise((r) => setImmediate(r));
+        headsWhenCopied.push(s3.commandCalls(HeadObjectCommand).length);
+        return { CopyObjectResult: { ETag: '"0123456789abcdef0123456789abcdef"', ChecksumSHA256: 'bad' } };
+      });
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
       const report = await restoreWithItems(onAws(), config, bucket, { at, to: 'airgap-restore-x' });
-      expect(report).toMatchObject({ restored: 1, failed: [] });
-      expect(headsSentDuringCopy).toEqual([1]);
+      expect(headsWhenCopied).toEqual([1]);
+      expect(report.restored).toBe(0);
+      expect(report.failed[0]?.reason).toContain('ChecksumSHA256 after copy bad differs');
     });
 
     it('threat #32: a resumed restore of an SSE-KMS vault skips keys already copied, though their ETags differ, by comparing SHA-256 (client mock: moto gives SSE-KMS copies MD5 ETags)', async () => {

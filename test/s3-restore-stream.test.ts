@@ -1,42 +1,27 @@
-import {
-  CopyObjectCommand,
-  CreateBucketCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectVersionsCommand,
-  PutBucketVersioningCommand,
-  PutPublicAccessBlockCommand,
-  S3Client,
-  type ListObjectVersionsCommandInput,
-  type ObjectVersion,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/cli/main.js';
 import { AwsClients } from '../src/aws/clients.js';
-import { protectedBuckets } from '../src/config/index.js';
 import { InputError } from '../src/errors.js';
 import { drainingWriter, streamedJsonReport } from '../src/cli/streamed-report.js';
 import { restoreBucket, type RestoredItem } from '../src/protect/s3/restore.js';
 import { quickstart } from './support/config.js';
+import {
+  ETAG as etag,
+  fakeS3 as fake,
+  keys,
+  PAGE,
+  restoredBucket as bucket,
+} from './support/fake-restore-s3.js';
 import { restoreWithItems } from './support/restore.js';
 
 const config = quickstart();
-const bucket = protectedBuckets(config)[0]!;
 const s3 = mockClient(S3Client);
 const at = new Date('2026-11-23T06:00:00Z');
-const when = new Date('2026-11-23T05:00:00Z');
-const etag = '"0123456789abcdef0123456789abcdef"';
 const to = 'airgap-restore-stream';
-/**
- * Keys per ListObjectVersions page: AWS pages at 1,000, these buckets at 50, so that a few hundred keys span pages
- * and the merge's batches of 64 keys still fit in a bucket.
- */
-const PAGE = 50;
-const keys = (n: number, from = 0) =>
-  Array.from({ length: n }, (_, i) => `k${String(from + i).padStart(3, '0')}`);
 const onAws = () => new AwsClients({ region: 'us-east-1', roleName: 'AirGapOperator' });
 const mutatingCalls = () =>
   s3
@@ -50,72 +35,9 @@ const pagesRead = (name: string) =>
     .commandCalls(ListObjectVersionsCommand)
     .filter((c) => c.args[0].input.Bucket === name && c.args[0].input.MaxKeys === undefined).length;
 
-const version = (Key: string): ObjectVersion => ({
-  Key,
-  VersionId: `v-${Key}`,
-  Size: 3,
-  ETag: etag,
-  LastModified: when,
-  ChecksumAlgorithm: ['SHA256'],
-});
-
-/**
- * One listing page as S3 pages it: keys under `Prefix` in order, resumed after `KeyMarker` (one version per key
- * here).
- */
-function page(all: ObjectVersion[], input: ListObjectVersionsCommandInput) {
-  const after = input.KeyMarker;
-  const versions = all.filter((v) => v.Key!.startsWith(input.Prefix ?? ''));
-  const rest = after === undefined ? versions : versions.filter((v) => v.Key! > after);
-  const size = Math.min(PAGE, input.MaxKeys ?? PAGE);
-  const Versions = rest.slice(0, size);
-  const last = Versions.at(-1);
-  const truncated = rest.length > size;
-  return {
-    Versions,
-    IsTruncated: truncated,
-    ...(truncated ? { NextKeyMarker: last?.Key, NextVersionIdMarker: last?.VersionId } : {}),
-  };
-}
-
-/**
- * A vault bucket and a restore target that behave like S3 for a restore: the target exists once created, a
- * copy adds the vault version to it, and both list in pages of `PAGE` keys. `onVaultPage` may delay a page.
- */
-function fakeS3(vaultKeys: string[], targetKeys: string[] = [], onVaultPage?: (n: number) => Promise<void>) {
-  const vault = vaultKeys.map(version);
-  const target = new Map(targetKeys.map((k) => [k, version(k)]));
-  let exists = targetKeys.length > 0;
-  let vaultPages = 0;
-  const copies: string[] = [];
-  s3.on(ListObjectVersionsCommand).callsFake(async (input: ListObjectVersionsCommandInput) => {
-    if (input.Bucket !== bucket.vaultBucket) {
-      return page(
-        [...target.values()].sort((a, b) => (a.Key! < b.Key! ? -1 : 1)),
-        input,
-      );
-    }
-    await onVaultPage?.(++vaultPages);
-    return page(vault, input);
-  });
-  s3.on(HeadBucketCommand).callsFake(async () => {
-    if (!exists) throw Object.assign(new Error('NotFound'), { name: 'NotFound' });
-    return {};
-  });
-  s3.on(CreateBucketCommand).callsFake(async () => {
-    exists = true;
-    return {};
-  });
-  s3.on(PutPublicAccessBlockCommand).resolves({});
-  s3.on(PutBucketVersioningCommand).resolves({});
-  s3.on(HeadObjectCommand).resolves({ ContentLength: 3, ChecksumSHA256: 'sha' });
-  s3.on(CopyObjectCommand).callsFake(async (input: { Key: string }) => {
-    copies.push(input.Key);
-    target.set(input.Key, version(input.Key));
-    return { CopyObjectResult: { ETag: etag, ChecksumSHA256: 'sha' } };
-  });
-  return { copies, vaultPages: () => vaultPages };
-}
+/** The fake vault and target of fake-restore-s3.ts on this file's client mock; `onVaultPage` may delay a page. */
+const fakeS3 = (vaultKeys: string[], targetKeys: string[] = [], onVaultPage?: (n: number) => Promise<void>) =>
+  fake(s3, vaultKeys, targetKeys, { vaultPage: onVaultPage });
 
 describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS pages by 1,000)', () => {
   const endpoint = process.env['AWS_ENDPOINT_URL'];
@@ -257,11 +179,38 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(code).not.toBe(0);
     expect(errors).toContain('Access Denied');
     const report = JSON.parse(printed) as { items: { key: string }[]; restored: number; error: string };
-    expect(report).toMatchObject({ target: to, error: 'AccessDenied: Access Denied', failed: [] });
+    expect(report).toMatchObject({ target: to, failed: [] });
+    expect(report.error).toBe(
+      `AccessDenied: Access Denied; stopped after restoring ${fake.copies.length} keys (0 already there, 0 failed): run again to resume`,
+    );
     // Every copy made is in the report, and was finished before the report was closed.
     expect(report.restored).toBeGreaterThan(0);
     expect(report.items.map((i) => i.key).sort()).toEqual(fake.copies.sort());
     expect(report.restored).toBe(fake.copies.length);
+  });
+
+  it('airgap restore s3 --output json: SIGTERM lets the copies in flight settle, completes the report saying it was interrupted and what was done, and exits 143 (in-process CLI)', async () => {
+    let sent = false;
+    const s3s = fake(s3, keys(200), [], {
+      copy: async () => {
+        if (s3s.copies.length >= 5 && !sent) sent = process.emit('SIGTERM', 'SIGTERM');
+        await new Promise((r) => setImmediate(r));
+      },
+    });
+    const { code, printed, errors } = await restoreCli();
+    expect(code).toBe(143);
+    const report = JSON.parse(printed) as { items: { key: string }[]; restored: number; error: string };
+    expect(report.error).toBe(
+      `interrupted (SIGTERM); stopped after restoring ${s3s.copies.length} keys (0 already there, 0 failed): run again to resume`,
+    );
+    expect(report.items.map((i) => i.key).sort()).toEqual(s3s.copies.sort());
+    expect(report.restored).toBeLessThan(200);
+    expect(errors.split('\n')).toEqual([
+      'SIGTERM: stopping once the work in flight has settled (again to stop at once)',
+      report.error,
+    ]);
+    // The command's listeners are gone with it: a later SIGTERM gets Node's default handling.
+    expect(process.listenerCount('SIGTERM')).toBe(0);
   });
 
   it('airgap restore s3: in text output, a run that stops half-way says so and what it did, the error on stderr (in-process CLI)', async () => {
@@ -277,7 +226,7 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
   it('a stalled reader of the streamed report holds the copies back: memory is bounded by the concurrency', async () => {
     const fake = fakeS3(keys(200));
     const out = new PassThrough({ highWaterMark: 16 });
-    const json = streamedJsonReport<RestoredItem>(drainingWriter(out));
+    const json = streamedJsonReport<RestoredItem>(drainingWriter(out, () => undefined));
     let settled = false;
     const restore = restoreBucket(onAws(), config, bucket, { at, to, concurrency: 4, onItem: json.item });
     void restore.finally(() => (settled = true));

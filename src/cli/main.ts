@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { CheckFailed, EXIT, InputError } from '../errors.js';
+import { constants } from 'node:os';
+import { CheckFailed, EXIT, InputError, Interrupted } from '../errors.js';
 
 type Register = (program: Command) => void;
 
@@ -65,6 +66,10 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       for (const line of e.lines) console.error(line);
       return EXIT.badInput;
+    }
+    if (e instanceof Interrupted) {
+      console.error(e.message);
+      return 128 + constants.signals[e.signal];
     }
     if (e instanceof CheckFailed) {
       console.error(e.message);

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { drainingWriter, streamedJsonReport } from './streamed-report.js';
 
@@ -35,7 +35,7 @@ describe('streamed JSON report', () => {
 
   it('waits while the output is full and goes on once it drains: a stalled reader holds its writers back', async () => {
     const out = new PassThrough({ highWaterMark: 4 });
-    const write = drainingWriter(out);
+    const write = drainingWriter(out, () => undefined);
     let written = 0;
     const writes = ['first item', 'second', 'third'].map((t) => write(t).then(() => written++));
     await new Promise((r) => setImmediate(r));
@@ -47,5 +47,25 @@ describe('streamed JSON report', () => {
     await Promise.all(writes);
     expect(written).toBe(3);
     expect(read.join('')).toBe('first itemsecondthird');
+  });
+
+  it('once the reader has gone (EPIPE), says so to onClosed and drops what it is given, with no unhandled error event', async () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    let attempts = 0;
+    const out = new Writable({
+      write: (_chunk, _encoding, done) => {
+        attempts++;
+        done(epipe);
+      },
+    });
+    const closed: Error[] = [];
+    const write = drainingWriter(out, (e) => closed.push(e));
+    await write('first item');
+    await new Promise((r) => setImmediate(r)); // the 'error' event comes after the write, as a pipe's does
+    await write('second');
+    await write('third');
+    expect(attempts).toBe(1);
+    expect(closed.length).toBeGreaterThan(0);
+    expect(new Set(closed)).toEqual(new Set([epipe]));
   });
 });

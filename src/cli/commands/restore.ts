@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { CheckFailed } from '../../errors.js';
+import { CheckFailed, Interrupted } from '../../errors.js';
 import {
   parseRestoreTime,
   restoreBucket,
@@ -10,7 +10,8 @@ import {
 } from '../../protect/s3/restore.js';
 import { awsClientsFor } from '../../sandbox/state.js';
 import { progressBar } from '../progress.js';
-import { drainingWriter, streamedJsonReport } from '../streamed-report.js';
+import { interruptible } from '../interruptible.js';
+import { streamedJsonReport } from '../streamed-report.js';
 import { addBackupRestoreOptions } from './backup.js';
 import { registerEfsRestoreCommand } from './restore-efs.js';
 import { registerSnapshotRestoreCommands } from './restore-snapshot.js';
@@ -57,49 +58,53 @@ export function registerRestoreCommands(program: Command): void {
         concurrency: number;
         endpoint?: string;
         output: string;
-      }) => {
-        const config = loadConfig(opts.config);
-        const bucket = protectedBucketOf(config, opts.config, opts.bucket);
-        const at = parseRestoreTime(opts.at);
-        const bar = opts.output === 'text' ? progressBar('restore') : undefined;
-        const write = drainingWriter();
-        const json = opts.output === 'json' ? streamedJsonReport<RestoredItem>(write) : undefined;
-        const dryRun = opts.dryRun ?? false;
-        let stopped: RestoreStopped | undefined;
-        const report = await restoreBucket(
-          awsClientsFor(config, { endpoint: opts.endpoint }),
-          config,
-          bucket,
-          {
-            at,
-            to: opts.to,
-            prefix: opts.prefix,
-            dryRun,
-            force: opts.force ?? false,
-            concurrency: opts.concurrency,
-            onProgress: bar,
-            onItem: json
-              ? json.item
-              : dryRun
-                ? (i) => write(`  ${i.key}  ${i.versionId}  ${i.size} B\n`)
-                : undefined,
-          },
-        ).catch((e: unknown) => {
-          if (!(e instanceof RestoreStopped)) throw e;
-          stopped = e;
-          return e.report;
-        });
-        // A run that stopped still closes its report, saying why: the error itself goes to stderr, and the exit code
-        // is the error's, as before.
-        if (json) await json.end(report);
-        else await write(`${stopped ? 'stopped: ' : ''}${summary(report)}\n`);
-        if (stopped) throw stopped.cause;
-        if (report.failed.length > 0) {
-          throw new CheckFailed(
-            report.failed.map((f) => `FAILED ${f.key} (${f.versionId}): ${f.reason}`).join('\n'),
-          );
-        }
-      },
+      }) =>
+        interruptible(async ({ signal, write }) => {
+          const config = loadConfig(opts.config);
+          const bucket = protectedBucketOf(config, opts.config, opts.bucket);
+          const at = parseRestoreTime(opts.at);
+          const bar = opts.output === 'text' ? progressBar('restore') : undefined;
+          const json = opts.output === 'json' ? streamedJsonReport<RestoredItem>(write) : undefined;
+          const dryRun = opts.dryRun ?? false;
+          let stopped: RestoreStopped | undefined;
+          const report = await restoreBucket(
+            awsClientsFor(config, { endpoint: opts.endpoint }),
+            config,
+            bucket,
+            {
+              at,
+              to: opts.to,
+              prefix: opts.prefix,
+              dryRun,
+              force: opts.force ?? false,
+              concurrency: opts.concurrency,
+              signal,
+              onProgress: bar,
+              onItem: json
+                ? json.item
+                : dryRun
+                  ? (i) => write(`  ${i.key}  ${i.versionId}  ${i.size} B\n`)
+                  : undefined,
+            },
+          ).catch((e: unknown) => {
+            if (!(e instanceof RestoreStopped)) throw e;
+            stopped = e;
+            return e.report;
+          });
+          // A run that stopped still closes its report, saying why: the error itself goes to stderr, and the exit
+          // code is the error's, as before. Stopped from outside, that line says what was done too.
+          if (json) await json.end(report);
+          else await write(`${stopped ? 'stopped: ' : ''}${summary(report)}\n`);
+          if (stopped) {
+            const { cause } = stopped;
+            throw cause instanceof Interrupted ? new Interrupted(cause.signal, stopped.message) : cause;
+          }
+          if (report.failed.length > 0) {
+            throw new CheckFailed(
+              report.failed.map((f) => `FAILED ${f.key} (${f.versionId}): ${f.reason}`).join('\n'),
+            );
+          }
+        }),
     );
 }
 

@@ -5,6 +5,7 @@ import { backfill } from '../../protect/s3/backfill.js';
 import { applyReplicationPlan, planReplication, REPLICATION_RULE_ID } from '../../protect/s3/replication.js';
 import { verifyBucket } from '../../protect/s3/verify.js';
 import { awsClientsFor } from '../../sandbox/state.js';
+import { interruptible } from '../interruptible.js';
 import { configOption, outputOption } from '../options.js';
 
 export const endpointOption = () =>
@@ -85,39 +86,38 @@ export function registerS3Commands(program: Command): void {
         concurrency: number;
         endpoint?: string;
         output: string;
-      }) => {
-        const config = loadConfig(opts.config);
-        const bucket = protectedBucketOf(config, opts.config, opts.bucket);
-        const abort = new AbortController();
-        const stop = () => abort.abort();
-        process.once('SIGINT', stop);
-        const report = await backfill(awsClientsFor(config, { endpoint: opts.endpoint }), config, bucket, {
-          dryRun: opts.dryRun ?? false,
-          concurrency: opts.concurrency,
-          signal: abort.signal,
-        }).finally(() => process.off('SIGINT', stop));
-        if (opts.output === 'json') console.log(JSON.stringify(report, null, 2));
-        else {
-          const what = `${report.planned.versions} versions (${report.planned.bytes} bytes) of ${report.bucket} missing from ${report.vaultBucket}`;
-          if (report.dryRun) {
-            console.log(`would copy ${what}`);
-            for (const i of report.items) console.log(`  ${i.key}  ${i.versionId}  ${i.size} B`);
-          } else if (report.mode === 'batch-replication') {
-            console.log(
-              report.jobId ? `${what}: S3 Batch Replication job ${report.jobId}` : `${what}: nothing to do`,
-            );
-          } else {
-            console.log(
-              `copied ${report.copied} of ${what}${report.interrupted ? ' (interrupted: run again to resume)' : ''}`,
+      }) =>
+        interruptible(async ({ signal }) => {
+          const config = loadConfig(opts.config);
+          const bucket = protectedBucketOf(config, opts.config, opts.bucket);
+          const report = await backfill(awsClientsFor(config, { endpoint: opts.endpoint }), config, bucket, {
+            dryRun: opts.dryRun ?? false,
+            concurrency: opts.concurrency,
+            signal,
+          });
+          if (opts.output === 'json') console.log(JSON.stringify(report, null, 2));
+          else {
+            const what = `${report.planned.versions} versions (${report.planned.bytes} bytes) of ${report.bucket} missing from ${report.vaultBucket}`;
+            if (report.dryRun) {
+              console.log(`would copy ${what}`);
+              for (const i of report.items) console.log(`  ${i.key}  ${i.versionId}  ${i.size} B`);
+            } else if (report.mode === 'batch-replication') {
+              console.log(
+                report.jobId ? `${what}: S3 Batch Replication job ${report.jobId}` : `${what}: nothing to do`,
+              );
+            } else {
+              console.log(
+                `copied ${report.copied} of ${what}${report.interrupted ? ' (interrupted: run again to resume)' : ''}`,
+              );
+            }
+          }
+          if (report.interrupted) signal.throwIfAborted();
+          if (report.failed.length > 0) {
+            throw new CheckFailed(
+              report.failed.map((f) => `FAILED ${f.key} (${f.versionId}): ${f.reason}`).join('\n'),
             );
           }
-        }
-        if (report.failed.length > 0) {
-          throw new CheckFailed(
-            report.failed.map((f) => `FAILED ${f.key} (${f.versionId}): ${f.reason}`).join('\n'),
-          );
-        }
-      },
+        }),
     );
 
   onProtectedBucket(

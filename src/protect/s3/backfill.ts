@@ -71,9 +71,20 @@ export async function backfill(
     if (report.items.length < 1000) report.items.push(item);
   };
 
+  const untilAborted = async function* () {
+    for await (const item of plan) {
+      if (opts.signal?.aborted) {
+        report.interrupted = true;
+        return;
+      }
+      yield item;
+    }
+  };
+
   if (report.dryRun || report.mode === 'batch-replication') {
-    for await (const item of plan) count(item);
-    if (!report.dryRun && report.planned.versions > 0) {
+    for await (const item of untilAborted()) count(item);
+    // An interrupted listing would size the job by part of the plan: no job, as if the command had not run.
+    if (!report.dryRun && !report.interrupted && report.planned.versions > 0) {
       const job = await clients
         .for(S3ControlClient, bucket.account, bucket.region)
         .send(new CreateJobCommand(jobOf(bucket, report)));
@@ -84,15 +95,6 @@ export async function backfill(
   }
 
   let bytes = 0;
-  const untilAborted = async function* () {
-    for await (const item of plan) {
-      if (opts.signal?.aborted) {
-        report.interrupted = true;
-        return;
-      }
-      yield item;
-    }
-  };
   // The sandbox's copies stand in for the Batch Replication job moto lacks: observers see that job, sized by the
   // plan as on AWS, and none of the copies (the operator reads no content and writes nothing in the vault on AWS).
   await emulation(

@@ -34,17 +34,16 @@ export interface CopiedObject {
 /**
  * What one restore has learned about its vault's ETags. A single-part ETag of an unencrypted or SSE-S3 object
  * is the MD5 digest of its bytes (on AWS and on moto), so a copy whose ETag equals the listed one is checked by
- * the copy alone. SSE-KMS ETags are not digests: then the copy is checked by checksum, which needs the vault
- * version's stored one (HeadObject). `etagsAreDigests` says whether to expect the ETag to settle it (HeadObject
- * only when it does not) or not (HeadObject sent while the copy runs). The restore's first copy of an MD5-looking
- * ETag settles which; the copies behind it wait for that (`settling`) rather than each reading its vault version.
+ * the copy alone. SSE-KMS ETags look the same but are not digests (a copy's differs from its source's): then the
+ * copy is checked by checksum, which needs the vault version's stored one (HeadObject). `etagsNotDigests` is set
+ * by the first copy whose MD5-looking ETag differed from the listed one (an SSE-KMS vault): from then on each copy
+ * reads its vault version while it runs, rather than after it.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html (ETag: objects created by PUT, POST or Copy
  * and stored in plaintext or SSE-S3 have ETags that are an MD5 digest of their data; SSE-C, SSE-KMS and multipart
  * ones do not)
  */
 export interface CopyCheck {
-  etagsAreDigests?: boolean;
-  settling?: Promise<unknown> | undefined;
+  etagsNotDigests?: boolean;
 }
 
 /**
@@ -52,10 +51,11 @@ export interface CopyCheck {
  * - the copy's ETag equals the listed vault ETag (both the MD5 of the same bytes), checked with no further
  *   request, or else
  * - the checksum S3 computed for the copy in the vault object's own algorithm must equal the vault version's
- *   stored checksum (HeadObject).
+ *   stored checksum (HeadObject: sent with the copy when the listing cannot settle it, an ETag that is no
+ *   single-part MD5 or a vault whose ETags have shown they are not digests; after it, on a mismatch).
  * Every copy asks S3 for that checksum (without the header S3 would copy the source's value, which checks
- * nothing), though most are settled by their ETag: an MD5-looking ETag may be an SSE-KMS one (a vault of mixed
- * encryption), and a copy that asked for none could only be checked by copying it again.
+ * nothing), though most are settled by their ETag: an MD5-looking ETag may be an SSE-KMS one, and a copy that
+ * asked for none could only be checked by copying it again.
  * Anything else throws: a restore never reports a copy it could not check as restored (threat #30).
  */
 export async function copyRestoreItem(
@@ -67,7 +67,7 @@ export async function copyRestoreItem(
 ): Promise<CopiedObject> {
   const algorithm = (item.checksumAlgorithm ?? 'SHA256') as ChecksumAlgorithm;
   const copySource = `${vault.bucket}/${encodeURIComponent(item.key)}?versionId=${encodeURIComponent(item.versionId)}`;
-  const copy = () =>
+  const copying =
     item.size > SINGLE_COPY_LIMIT
       ? multipartCopy(target, item, copySource, algorithm, retry)
       : retryThrottled(async () => {
@@ -81,62 +81,57 @@ export async function copyRestoreItem(
           );
           return { etag: out.CopyObjectResult?.ETag, checksums: (out.CopyObjectResult ?? {}) as Checksums };
         }, retry);
-  if (item.size > SINGLE_COPY_LIMIT || !isMd5Etag(item.etag))
-    return checkByChecksum(vault, item, retry, copy());
-  while (check.etagsAreDigests === undefined && check.settling) await check.settling.catch(() => undefined);
-  if (check.etagsAreDigests === undefined) {
-    const settling = checkByChecksum(vault, item, retry, copy());
-    check.settling = settling;
-    try {
-      const copied = await settling;
-      check.etagsAreDigests = copied.etag === item.etag;
-      return copied;
-    } finally {
-      check.settling = undefined;
-    }
-  }
-  if (!check.etagsAreDigests) return checkByChecksum(vault, item, retry, copy());
-  const copied = await copy();
-  if (copied.etag === item.etag) return { checksum: `etag:${item.etag}`, etag: copied.etag };
-  // A vault of mixed encryption (this object SSE-KMS, the first one not): the copy is checked by its checksum, and
-  // the rest of the restore reads each vault version while its copy runs.
-  check.etagsAreDigests = false;
-  return checkByChecksum(vault, item, retry, Promise.resolve(copied));
+  const digest = isMd5Etag(item.etag);
+  // A version id names immutable bytes (the vault's lock keeps them), so its stored checksum read while the copy
+  // runs is the one it has after: the check then costs the copy's time, not the copy's plus a round trip.
+  const [copied, stored] = await Promise.all([
+    copying,
+    !digest || check.etagsNotDigests ? storedChecksums(vault, item.key, item.versionId, retry) : undefined,
+  ]);
+  if (digest && copied.etag === item.etag) return { checksum: `etag:${item.etag}`, etag: copied.etag };
+  if (digest) check.etagsNotDigests = true;
+  return compareChecksums(
+    item,
+    copied,
+    stored ?? (await storedChecksums(vault, item.key, item.versionId, retry)),
+  );
+}
+
+/** The stored checksums and size of a version (by default the current one) of a key. */
+function storedChecksums(
+  side: { s3: S3Client; bucket: string },
+  key: string,
+  versionId: string | undefined,
+  retry: RetryOptions | undefined,
+): Promise<Checksums & { ContentLength?: number | undefined }> {
+  return retryThrottled(
+    () =>
+      side.s3.send(
+        new HeadObjectCommand({
+          Bucket: side.bucket,
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+          ChecksumMode: 'ENABLED',
+        }),
+      ),
+    retry,
+  );
 }
 
 /**
  * Compares the checksum S3 computed for a copy (asked for with the vault object's algorithm) with the vault
- * version's stored one. Given a copy still running, the vault version's stored checksum is read meanwhile, not
- * after it: a version id names immutable bytes (and the vault's lock keeps them), so its checksum is the same
- * before, during and after the copy, and the check costs the copy's time instead of the copy's plus a round trip.
+ * version's stored one.
  */
-async function checkByChecksum(
-  vault: { s3: S3Client; bucket: string },
+function compareChecksums(
   item: RestoreItem,
-  retry: RetryOptions | undefined,
-  copying: Promise<{ etag: string | undefined; checksums: Checksums }>,
-): Promise<CopiedObject> {
-  const [copied, head] = await Promise.all([
-    copying,
-    retryThrottled(
-      () =>
-        vault.s3.send(
-          new HeadObjectCommand({
-            Bucket: vault.bucket,
-            Key: item.key,
-            VersionId: item.versionId,
-            ChecksumMode: 'ENABLED',
-          }),
-        ),
-      retry,
-    ),
-  ]);
-  const expected = head as Checksums;
-  if (head.ContentLength !== undefined && head.ContentLength !== item.size) {
-    throw new Error(`vault version is ${head.ContentLength} bytes, the plan says ${item.size}`);
+  copied: { etag: string | undefined; checksums: Checksums },
+  stored: Checksums & { ContentLength?: number | undefined },
+): CopiedObject {
+  if (stored.ContentLength !== undefined && stored.ContentLength !== item.size) {
+    throw new Error(`vault version is ${stored.ContentLength} bytes, the plan says ${item.size}`);
   }
   for (const field of CHECKSUM_FIELDS) {
-    const want = expected[field];
+    const want = stored[field];
     const got = copied.checksums[field];
     if (want && got) {
       if (want !== got)
@@ -159,23 +154,10 @@ export async function restoredByChecksum(
   item: RestoreItem,
   retry?: RetryOptions,
 ): Promise<string | undefined> {
-  const head = (side: { s3: S3Client; bucket: string }, versionId?: string) =>
-    retryThrottled(
-      () =>
-        side.s3.send(
-          new HeadObjectCommand({
-            Bucket: side.bucket,
-            Key: item.key,
-            ...(versionId ? { VersionId: versionId } : {}),
-            ChecksumMode: 'ENABLED',
-          }),
-        ),
-      retry,
-    );
-  const [want, got] = (await Promise.all([head(vault, item.versionId), head(target)])) as [
-    Checksums,
-    Checksums,
-  ];
+  const [want, got] = await Promise.all([
+    storedChecksums(vault, item.key, item.versionId, retry),
+    storedChecksums(target, item.key, undefined, retry),
+  ]);
   for (const field of CHECKSUM_FIELDS) {
     const w = want[field];
     const g = got[field];

@@ -41,7 +41,10 @@ describe('S3 restore across accounts (client mock: the role that signs each call
       ],
     });
     s3.on(HeadBucketCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFound' }));
-    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: etag, ChecksumSHA256: 'sha' } });
+    // An SSE-KMS copy (its ETag is not its source's), checked by reading the vault version's checksum.
+    s3.on(CopyObjectCommand).resolves({
+      CopyObjectResult: { ETag: '"ffffffffffffffffffffffffffffffff"', ChecksumSHA256: 'sha' },
+    });
     s3.on(HeadObjectCommand).resolves({ ContentLength: 10, ChecksumSHA256: 'sha' });
     const clients = new AwsClients({
       region: config.vault.region,

@@ -8,7 +8,7 @@ import {
 import type { AwsClients } from '../../aws/clients.js';
 import type { Config, ProtectedBucket } from '../../config/index.js';
 import { ROLE_NAMES } from '../../config/names.js';
-import { InputError } from '../../errors.js';
+import { InputError, Interrupted } from '../../errors.js';
 import { DRILL_NAME_PREFIX, isDrillsOwn } from '../../drill/prefix.js';
 import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
@@ -43,6 +43,11 @@ export interface S3RestoreOptions {
   /** `total` is undefined until the vault's listing has ended (known at once when a first pass ran). */
   onProgress?: (done: number, total: number | undefined, bytes: number) => void;
   retry?: RetryOptions;
+  /**
+   * Stops the restore once aborted (Ctrl-C, the output closed): no copy starts after it, those in flight settle, and
+   * the restore throws `RestoreStopped` with the signal's reason.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface S3RestoreReport {
@@ -60,12 +65,15 @@ export interface S3RestoreReport {
   foreignKeys: number;
   failed: { key: string; versionId: string; reason: string }[];
   seconds: number;
-  /** Only in the report of a run that stopped before its end (`RestoreStopped`): why. Its counts are what was done. */
+  /**
+   * Only in the report of a run that stopped before its end (`RestoreStopped`): why, and what was done (its counts
+   * say the same).
+   */
   error?: string;
 }
 
 /**
- * A restore that stopped before its end (a listing failed, its output closed): the report of what was done until
+ * A restore that stopped before its end (a listing failed, its output closed, Ctrl-C): the report of what was done until
  * then, every copy in flight finished, so that a streamed report can still be closed and say why it stopped.
  */
 export class RestoreStopped extends Error {
@@ -170,6 +178,7 @@ export async function restoreBucket(
   try {
     if (opts.dryRun) {
       for await (const i of selectAt(vaultVersions(), opts.at)) {
+        opts.signal?.throwIfAborted();
         report.planned.keys++;
         report.planned.bytes += i.size;
         await opts.onItem?.({ key: i.key, versionId: i.versionId, size: i.size });
@@ -181,7 +190,7 @@ export async function restoreBucket(
   } catch (e) {
     if (e instanceof InputError) throw e;
     report.seconds = (Date.now() - started) / 1000;
-    throw new RestoreStopped({ ...report, error: reasonOf(e) }, e);
+    throw new RestoreStopped({ ...report, error: `${reasonOf(e)}; ${doneSoFar(report)}` }, e);
   }
   report.seconds = (Date.now() - started) / 1000;
   return report;
@@ -198,10 +207,11 @@ async function restoreInto(
   const held = await prepareTarget(into.s3, into.bucket, opts.prefix);
   let total: number | undefined;
   // Without --force a key the restore would not write may sit on the target's last page and must refuse the
-  // restore before its first write, so this pass reads both listings to the end. Keeping what it read for the
-  // copying pass would hold the whole target in memory, so that pass lists both again.
+  // restore before its first write, so this pass reads both listings to the end. Every key (those already there
+  // too) is reported only after it, so keeping what it read for the copying pass would hold the whole target in
+  // memory (or in a file as large): that pass lists both again.
   if (held && !opts.force) {
-    const first = await countForeign(restoreSteps(vaultVersions(), held(), opts.at));
+    const first = await countForeign(restoreSteps(vaultVersions(), held(), opts.at), opts.signal);
     if (first.foreign > 0) {
       throw new InputError([
         `--to ${opts.to}: the bucket already holds ${first.foreign} keys this restore would not write (e.g. ${JSON.stringify(first.example)}); choose a new target bucket or pass --force`,
@@ -232,6 +242,7 @@ async function restoreInto(
   async function* planned(): AsyncGenerator<RestoreStep & { item: RestoreItem }> {
     for await (const steps of restoreSteps(vaultVersions(), held ? held() : noVersions(), opts.at)) {
       for (const step of steps) {
+        opts.signal?.throwIfAborted();
         if (!step.item) {
           report.foreignKeys++;
           continue;
@@ -257,14 +268,24 @@ async function restoreInto(
 }
 
 const reasonOf = (e: unknown): string =>
-  e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  e instanceof Error
+    ? `${e.name === 'Error' || e instanceof Interrupted ? '' : `${e.name}: `}${e.message}`
+    : String(e);
+
+/** What a restore that stopped had done, for its report's `error` and the line on stderr. */
+const doneSoFar = (r: S3RestoreReport): string =>
+  r.dryRun
+    ? `stopped after planning ${r.planned.keys} keys`
+    : `stopped after restoring ${r.restored} keys (${r.skippedAlreadyRestored} already there, ${r.failed.length} failed): run again to resume`;
 
 /** The first pass over an existing target: the keys it would restore, and those it holds that it would not. */
 async function countForeign(
   steps: AsyncIterable<RestoreStep[]>,
+  signal: AbortSignal | undefined,
 ): Promise<{ keys: number; foreign: number; example: string | undefined }> {
   const counts = { keys: 0, foreign: 0, example: undefined as string | undefined };
   for await (const batch of steps) {
+    signal?.throwIfAborted();
     for (const step of batch) {
       if (step.item) counts.keys++;
       else {
