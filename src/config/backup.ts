@@ -1,4 +1,5 @@
 import { RESOURCE_NAMES } from './names.js';
+import { perConfig } from './per-config.js';
 import type { Config } from './schema.js';
 import { SERVICES, type Service } from './services.js';
 
@@ -64,7 +65,7 @@ const ARN: Record<Service, (region: string, account: string, name: string) => st
 };
 
 /** Every resource the config protects on the backup path: named ones as ARNs, tag selectors as tag sets. */
-export function backupTargets(config: Config): BackupTarget[] {
+export const backupTargets = perConfig((config): readonly BackupTarget[] => {
   if (!config.paths.backup) return [];
   return SERVICES.flatMap((service) =>
     config.protect[service].flatMap((sel) => {
@@ -80,7 +81,7 @@ export function backupTargets(config: Config): BackupTarget[] {
       ];
     }),
   );
-}
+});
 
 /**
  * The workload StackSet template carries a fixed number of tag selections, filled per account by StackSet

@@ -34,6 +34,18 @@ describe('plan', () => {
     ]);
   });
 
+  it('derives the buckets of each config object: a variant with other buckets gets its own', () => {
+    const before = protectedBuckets(config).map((b) => b.bucket);
+    const variant = {
+      ...config,
+      protect: { ...config.protect, s3: [{ account: '100000000002', names: ['payments-archive'] }] },
+    };
+    expect(protectedBuckets(variant).map((b) => b.vaultBucket)).toEqual([
+      'airgap-vault-100000000002-payments-archive',
+    ]);
+    expect(protectedBuckets(config).map((b) => b.bucket)).toEqual(before);
+  });
+
   it('keeps long vault bucket names within 63 characters and distinct', () => {
     const a = vaultBucketName(config, '100000000002', 'a'.repeat(60) + '-one');
     const b = vaultBucketName(config, '100000000002', 'a'.repeat(60) + '-two');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GOVERNANCE_REGION } from './names.js';
+import { perConfig } from './per-config.js';
 import type { Config } from './schema.js';
 import { SERVICES, type Service } from './services.js';
 
@@ -71,8 +72,8 @@ export interface ProtectedBucket {
  * One vault bucket per protected source bucket: replication cannot rename keys, so sharing a vault bucket
  * between source buckets would mix their keys; one each also keeps restore and verify a 1:1 diff.
  */
-export function protectedBuckets(config: Config): ProtectedBucket[] {
-  return config.protect.s3.flatMap((sel) =>
+export const protectedBuckets = perConfig((config): readonly ProtectedBucket[] =>
+  config.protect.s3.flatMap((sel) =>
     [...(sel.names ?? []), ...(sel.arns ?? []).map((arn) => arn.replace(/^arn:[^:]+:s3:::/, ''))].map(
       (bucket) => ({
         account: sel.account,
@@ -81,8 +82,8 @@ export function protectedBuckets(config: Config): ProtectedBucket[] {
         vaultBucket: vaultBucketName(config, sel.account, bucket),
       }),
     ),
-  );
-}
+  ),
+);
 
 /** Deterministic, so infra, runtime and sandbox agree on it without a lookup. S3 names are at most 63 characters. */
 export function vaultBucketName(config: Config, account: string, bucket: string): string {
@@ -149,7 +150,7 @@ export interface ProtectedFileSystem {
  * The EFS file systems the vault path replicates: each named one gets its own replica in the vault account,
  * created at deploy, so only names and ARNs select (a tag selector names nothing a template could create).
  */
-export function protectedFileSystems(config: Config): ProtectedFileSystem[] {
+export const protectedFileSystems = perConfig((config): readonly ProtectedFileSystem[] => {
   if (!config.paths.vault) return [];
   return config.protect.efs.flatMap((sel) => {
     const region = sel.region ?? config.organizations.source.regions[0]!;
@@ -165,4 +166,4 @@ export function protectedFileSystems(config: Config): ProtectedFileSystem[] {
     });
     return [...byName, ...byArn];
   });
-}
+});

@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import { App, Validations, type Stack } from 'aws-cdk-lib/core';
-import { BUNDLING_STACKS, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
+import {
+  BUNDLING_STACKS,
+  DISABLE_CREATION_STACK_TRACES,
+  VALIDATE_AGAINST_DEFAULT_RULES,
+} from 'aws-cdk-lib/cx-api';
 import type * as CdkNag from 'cdk-nag';
 import {
   GOVERNANCE_REGION,
@@ -54,14 +58,25 @@ export interface BuildOptions {
   bundle?: boolean;
   /** CDK's construct tree (tree.json): read by no reader of the templates, and a third of a large config's synth. */
   tree?: boolean;
+  /**
+   * A stack trace per construct and annotation, in `<stack>.metadata.json` (the CDK CLI shows where a failed
+   * resource was made): nothing in the templates, and a fifth of a large config's synth.
+   */
+  traces?: boolean;
 }
 
 /**
  * Synthesis for readers of the templates' policies and resources (the proof, the audit's intended state, the
- * drill, template tests): no cdk-nag, no CloudFormation rules check, no Lambda bundling, no construct tree. Deploys
- * run all four.
+ * drill, template tests): no cdk-nag, no CloudFormation rules check, no Lambda bundling, no construct tree, no stack
+ * traces. Deploys run all five.
  */
-export const TEMPLATES_ONLY: BuildOptions = { nag: false, validate: false, bundle: false, tree: false };
+export const TEMPLATES_ONLY: BuildOptions = {
+  nag: false,
+  validate: false,
+  bundle: false,
+  tree: false,
+  traces: false,
+};
 
 /**
  * One stack per account role (the vault role adds a stack per 100 vault buckets). The only assets are Lambda
@@ -77,6 +92,8 @@ export function buildApp(
     // The CloudFormation rules check (seconds, most of synth): deploys need it, the isolation proof does not.
     builtinCloudFormationValidation: opts.validate ?? true,
     treeMetadata: opts.tree ?? true,
+    // The annotations' traces (cdk-nag findings and acknowledgements among them); creation traces below.
+    stackTraces: opts.traces ?? true,
     context: {
       // Access-log delivery by bucket policy, not the legacy LogDeliveryWrite ACL.
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
@@ -84,6 +101,8 @@ export function buildApp(
       [VALIDATE_AGAINST_DEFAULT_RULES]: true,
       // No stack bundles its Lambda code: for the isolation proof, which reads policies only.
       ...(opts.bundle === false ? { [BUNDLING_STACKS]: [] } : {}),
+      // Each construct's creation trace.
+      ...(opts.traces === false ? { [DISABLE_CREATION_STACK_TRACES]: true } : {}),
     },
   });
   const { vault, source } = config.organizations;

@@ -69,12 +69,12 @@ export function loadModel(config: Config, dir: string): ProofModel {
   const manifest = readManifest(dir);
   const model: ProofModel = { config, resources: [], roles: [], guardrails: [] };
   const orgOf = new Map(accountsByRole(config).map((a) => [a.id, a.organization]));
-  const exports: Record<string, unknown> = {};
+  const loading: Loading = { exports: {}, rolesOf: new Map() };
   for (const entry of manifest.templates) {
     const template = JSON.parse(readFileSync(join(dir, entry.file), 'utf8')) as Template;
     // The workload template is one StackSet: it is evaluated as deployed in every workload account.
     for (const instance of entry.instances) {
-      readTemplate(model, template, instance, orgOf.get(instance.account) ?? 'source', exports);
+      readTemplate(model, template, instance, orgOf.get(instance.account) ?? 'source', loading);
     }
   }
   for (const g of manifest.guardrails) {
@@ -88,12 +88,20 @@ export function loadModel(config: Config, dir: string): ProofModel {
   return model;
 }
 
+/** What reading one template leaves for the next ones. */
+interface Loading {
+  /** Exports of the stacks read so far, for Fn::ImportValue. */
+  exports: Record<string, unknown>;
+  /** The model's roles by account: a policy attaches to roles of its own account (500 accounts: 4,000 roles). */
+  rolesOf: Map<string, ModelRole[]>;
+}
+
 function readTemplate(
   model: ProofModel,
   template: Template,
   instance: StackInstance,
   org: 'source' | 'vault',
-  exports: Record<string, unknown>,
+  { exports, rolesOf }: Loading,
 ): void {
   const { account, region } = instance;
   const resources = template.Resources ?? {};
@@ -229,18 +237,21 @@ function readTemplate(
         name: x.PolicyName,
         policy: resolve(x.PolicyDocument, ctx),
       }));
-      model.roles.push({
+      const role: ModelRole = {
         arn: refs[id]!.arn,
         account,
         name: refs[id]!.ref,
         organization: org,
         policies,
         trust: resolve(p['AssumeRolePolicyDocument'], ctx),
-      });
+      };
+      model.roles.push(role);
+      if (!rolesOf.has(account)) rolesOf.set(account, []);
+      rolesOf.get(account)!.push(role);
     }
   }
   for (const a of attached)
-    for (const role of model.roles.filter((r) => r.account === account && a.roles.includes(r.name)))
+    for (const role of (rolesOf.get(account) ?? []).filter((r) => a.roles.includes(r.name)))
       role.policies.push({ name: a.name, policy: a.policy });
   for (const share of shares) shareVault(model, share, ctx);
 }

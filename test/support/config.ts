@@ -51,8 +51,13 @@ export function ownAccounts(source: string, vault: string) {
 
 /** A config with `n` workload accounts, each protecting one bucket: for scale tests and benchmarks. */
 export function withWorkloadAccounts(n: number): Config {
+  return parseConfig(workloadAccountsYaml(n), 'quickstart.yaml');
+}
+
+/** `withWorkloadAccounts` as YAML text, for benchmarks that load it in another process. */
+export function workloadAccountsYaml(n: number): string {
   const accounts = Array.from({ length: n }, (_, i) => ({ id: String(300000000000 + i), name: `w${i}` }));
-  return quickstart([
+  return quickstartYaml([
     [['organizations', 'source', 'workloadAccounts'], accounts],
     [['protect'], { s3: accounts.map((a) => ({ account: a.id, names: [`data-${a.name}`] })) }],
     [['paths', 'backup'], false],

@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { protectedBuckets, RESOURCE_NAMES, type Config } from '../../config/index.js';
+import { perConfig, protectedBuckets, RESOURCE_NAMES, type Config } from '../../config/index.js';
 import { callPattern } from '../governance/watched-calls.js';
 import { SNAPSHOT_EVENT_PATTERN } from '../vault/snapshot-copier.js';
 import { SnapshotShare, snapshotShareParameters } from './snapshot-share.js';
@@ -15,15 +15,27 @@ import { PROTECTED_BUCKETS_PARAMETER } from './source-stack.js';
  * source region, where the global template and the AWS Backup path are) and every region a protect.s3, rds, aurora
  * or ebs selector of the account names, in the order of `organizations.source.regions`, then any other.
  */
-export function sourceRegionsOf(config: Config, account: string): string[] {
-  const { regions } = config.organizations.source;
-  const named = [config.protect.s3, config.protect.rds, config.protect.aurora, config.protect.ebs]
-    .flat()
-    .filter((s) => s.account === account)
-    .map((s) => s.region ?? regions[0]!);
-  const all = new Set([regions[0]!, ...named]);
-  return [...regions.filter((r) => all.has(r)), ...[...all].filter((r) => !regions.includes(r)).sort()];
+export function sourceRegionsOf(config: Config, account: string): readonly string[] {
+  return sourceRegions(config).get(account) ?? [config.organizations.source.regions[0]!];
 }
+
+/** `sourceRegionsOf` of every account that a selector names, in one pass over the selectors. */
+const sourceRegions = perConfig((config) => {
+  const { regions } = config.organizations.source;
+  const named = new Map<string, Set<string>>();
+  for (const s of [config.protect.s3, config.protect.rds, config.protect.aurora, config.protect.ebs].flat()) {
+    let all = named.get(s.account);
+    if (!all) named.set(s.account, (all = new Set([regions[0]!])));
+    all.add(s.region ?? regions[0]!);
+  }
+  const out = new Map<string, readonly string[]>();
+  for (const [account, all] of named)
+    out.set(account, [
+      ...regions.filter((r) => all.has(r)),
+      ...[...all].filter((r) => !regions.includes(r)).sort(),
+    ]);
+  return out;
+});
 
 /** One account's parameter values of the regional template in one region: only that region's buckets and selectors. */
 export function sourceRegionalParameters(

@@ -16,7 +16,7 @@ import { acknowledge, nag } from '../nag-suppressions.js';
 
 export interface EfsReplicasStackProps extends StackProps {
   config: Config;
-  fileSystems: ProtectedFileSystem[];
+  fileSystems: readonly ProtectedFileSystem[];
   /** The vault key of the vault region. */
   key: kms.IKey;
 }
