@@ -200,7 +200,7 @@ export function mayAllow(
   memo = new PolicyMemo(),
 ): boolean {
   const policies = [...principal.policies.map((p) => p.policy), resourcePolicyOf(model, request)];
-  return policies.some((policy) => memo.allowPatterns(policy).some((p) => p.test(request.action)));
+  return policies.some((policy) => memo.allowPatterns(policy).some((matches) => matches(request.action)));
 }
 
 /** The resource policy iam-simulate is handed for a request (undefined: none). */

@@ -3,7 +3,7 @@ import type { Attack } from './attacks.js';
 import { resourcePolicyOf } from './evaluate.js';
 import type { Policy, ProofModel } from './model.js';
 import type { Principal } from './principals.js';
-import { glob } from './wildcard.js';
+import { glob, type Glob } from './wildcard.js';
 
 export interface Grouping {
   /** One principal per shape: those of grouped accounts are covered by their representative's. */
@@ -399,7 +399,7 @@ function matchBits(p: Pattern, parts: string[][]): number {
   p.globs ??= [false, true].flatMap((fold) => SPLITS.map((split) => split(p.text).map((x) => glob(x, fold))));
   p.globs.forEach((globs, i) => {
     const values = parts[i % SPLITS.length]!;
-    if (globs.length === values.length && globs.every((g, k) => g.test(values[k]!))) bits |= 1 << i;
+    if (globs.length === values.length && globs.every((matches, k) => matches(values[k]!))) bits |= 1 << i;
   });
   return bits;
 }
@@ -437,8 +437,8 @@ interface Pattern {
   text: string;
   /** Its literal pieces (between wildcards and `:`), longest first, lower-cased. */
   literals: string[];
-  /** Per case folding and split, the regexes of its pieces; made on first use. */
-  globs?: RegExp[][];
+  /** Per case folding and split, the tests of its pieces; made on first use. */
+  globs?: Glob[][];
 }
 
 function pattern(text: string): Pattern {
