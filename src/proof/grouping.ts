@@ -2,6 +2,7 @@ import { protectedBuckets } from '../config/index.js';
 import type { Attack } from './attacks.js';
 import { resourcePolicyOf } from './evaluate.js';
 import type { Policy, ProofModel } from './model.js';
+import { PolicyMemo } from './policy-memo.js';
 import type { Principal } from './principals.js';
 import { glob, type Glob } from './wildcard.js';
 
@@ -106,6 +107,7 @@ function twins(
   attacks: Attack[],
 ): Grouping['twin'] {
   const byCall = new Map(attacks.map((a) => [`${a.action} ${a.resource}`, a]));
+  const memo = new PolicyMemo();
   const pairs = new Map<Attack, { twin: Attack; rep: string; member: string }>();
   for (const [rep, [member]] of represents) {
     if (member === undefined) continue;
@@ -118,8 +120,8 @@ function twins(
         twin &&
         twin.resourceAccount === swap(a.resourceAccount) &&
         twin.governedBy === (a.governedBy === undefined ? undefined : swap(a.governedBy)) &&
-        JSON.stringify(swapped(resourcePolicyOf(model, a) ?? null, swap)) ===
-          JSON.stringify(resourcePolicyOf(model, twin) ?? null)
+        JSON.stringify(swapped(resourcePolicyOf(model, a, memo) ?? null, swap)) ===
+          JSON.stringify(resourcePolicyOf(model, twin, memo) ?? null)
       )
         pairs.set(a, { twin, rep, member });
     }

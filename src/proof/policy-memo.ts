@@ -32,6 +32,18 @@ export class PolicyMemo {
   /** Per kind and policy: the cut for each call seen. */
   private readonly calls = new Map<PolicyKind, WeakMap<object, Map<string, Policy>>>();
   private readonly indexes = new WeakMap<object, number[]>();
+  private readonly arns = new WeakMap<object, Map<string, number>>();
+
+  /** Per ARN, the index of the first of `resources` that has it: a 500-account model has a thousand resources. */
+  firstByArn(resources: readonly { arn: string }[]): Map<string, number> {
+    return cached(this.arns, resources, () => {
+      const index = new Map<string, number>();
+      resources.forEach((r, i) => {
+        if (!index.has(r.arn)) index.set(r.arn, i);
+      });
+      return index;
+    });
+  }
 
   /** The policy validated as `kind`, as `runSimulation` takes it; its errors surface as they would unvalidated. */
   validatedAs(kind: PolicyKind, policy: Policy): Policy {

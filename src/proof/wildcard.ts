@@ -2,14 +2,15 @@
 export type Glob = (s: string) => boolean;
 
 const globs = new Map<string, Glob>();
-const ASCII = /^[\x00-\x7f]*$/;
+/** Printable ASCII: its case mappings are one letter to one letter, as the regex's are. */
+const ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * An IAM wildcard pattern (`*` any run, `?` one character) as a test, optionally case-folded. A proof's grouping
- * tests thousands of distinct patterns a few times each, where compiling a regex costs more than matching: an ASCII
+ * tests thousands of distinct patterns a few times each, where compiling a regex costs more than matching: a printable-ASCII
  * pattern without `?` is matched by its pieces between `*`s (the first a prefix, the last a suffix, the others
  * found in order, leftmost first, which for `*` alone finds them exactly when the pattern matches); anything else,
- * and a case-folded test of a string outside ASCII (whose case mappings the regex alone gets right), by the regex.
+ * and a case-folded test of any other string (whose case mappings the regex alone gets right), by the regex.
  */
 export function glob(pattern: string, fold: boolean): Glob {
   const key = `${fold ? 'i' : 's'}${pattern}`;
