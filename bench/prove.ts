@@ -2,14 +2,15 @@
 // the CloudFormation rules check, then Discovery mode), for the quickstart and a 500-account config. The peer,
 // in the same run on the same model: the same matrix in iam-simulate's Strict mode (which a proof must not
 // use: it calls conditional grants safe), so the ratio shows what Discovery mode costs.
-// Both split the matrix over worker threads as `airgap prove` does (src/proof/decide.ts); CPU counts every thread.
+// Both split the matrix over worker threads as `airgap prove` does (src/proof/decide.ts), Discovery's started before
+// synthesis as there; CPU counts every thread.
 // Run: npx tsx bench/prove.ts [quickstart,500]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEMPLATES_ONLY } from '../src/infra/app.js';
 import { synthesize } from '../src/infra/synth.js';
-import { threadsFor } from '../src/proof/decide.js';
+import { Deciders, threadsFor } from '../src/proof/decide.js';
 import { loadModel } from '../src/proof/model.js';
 import { prove } from '../src/proof/prove.js';
 import { quickstart, withWorkloadAccounts } from '../test/support/config.js';
@@ -25,8 +26,12 @@ for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-prove-'));
   try {
     const cpu = process.cpuUsage();
+    // As `airgap prove` does: the workers start before synthesis, so that their loading overlaps it.
+    const deciders = new Deciders('per-core');
     const synth = await timeIt(() => synthesize(config, dir, TEMPLATES_ONLY));
-    const discovery = await timeIt(() => prove(loadModel(config, dir), { threads: 'per-core' }));
+    const discovery = await timeIt(() =>
+      prove(loadModel(config, dir), { deciders }).finally(() => deciders.close()),
+    );
     const used = process.cpuUsage(cpu);
     if (!discovery.value.passed) throw new Error(`the ${size} proof failed`);
     const strict = await timeIt(() => prove(loadModel(config, dir), { mode: 'Strict', threads: 'per-core' }));

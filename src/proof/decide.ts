@@ -41,6 +41,8 @@ const CHUNK = 200;
  */
 export class Deciders {
   private readonly workers: Worker[];
+  /** Workers stopped unused, once the first matrix showed they would not pay for themselves. */
+  private stopping: Promise<unknown> | undefined;
 
   constructor(asked: Threads = 1) {
     const threads = asked === 'per-core' ? availableParallelism() : asked;
@@ -49,21 +51,29 @@ export class Deciders {
     );
   }
 
-  /** Every pair's decision, in order; workers beyond what the matrix pays for (threadsFor) are stopped unused. */
-  async decide(work: Omit<Share, 'next'>, memo: PolicyMemo): Promise<Decision[]> {
-    const used = Math.min(this.workers.length, threadsFor(work.pairs.length) - 1);
-    await Promise.all(this.workers.splice(used).map((w) => w.terminate()));
+  /**
+   * Every pair's decision, in order. The workers are handed the pairs before this returns, so a caller may go on
+   * with work of its own (the proof groups accounts while they decide what needs no grouping) and this thread joins
+   * once the caller awaits. On the first call, workers beyond what its matrix pays for (threadsFor) are stopped unused.
+   */
+  decide(work: Omit<Share, 'next'>, memo: PolicyMemo): Promise<Decision[]> {
+    this.stopping ??= Promise.all(
+      this.workers
+        .splice(Math.min(this.workers.length, threadsFor(work.pairs.length) - 1))
+        .map((w) => w.terminate()),
+    );
     const share: Share = { ...work, next: new SharedArrayBuffer(4) };
     const out = new Array<Decision>(share.pairs.length);
     const elsewhere = this.workers.map((worker) => inWorker(worker, share, out));
-    for await (const [from, decisions] of chunks(share, memo))
-      decisions.forEach((d, i) => (out[from + i] = d));
-    await Promise.all(elsewhere);
-    return out;
+    const here = (async () => {
+      for await (const [from, decisions] of chunks(share, memo))
+        decisions.forEach((d, i) => (out[from + i] = d));
+    })();
+    return Promise.all([here, ...elsewhere]).then(() => out);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+    await Promise.all([this.stopping, ...this.workers.splice(0).map((w) => w.terminate())]);
   }
 }
 
@@ -90,15 +100,19 @@ export async function* chunks(share: Share, memo: PolicyMemo): AsyncGenerator<[n
 /** Hands a worker the share and gathers the chunks it decides. */
 function inWorker(worker: Worker, share: Share, out: Decision[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    worker.on('message', (decided: Decided) => {
-      if (decided !== 'done') decided[1].forEach((d, i) => (out[decided[0] + i] = d));
-      else {
-        worker.removeAllListeners();
-        resolve();
-      }
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`a proof worker exited with code ${code}`)));
+    const exited = (code: number) => settle(new Error(`a proof worker exited with code ${code}`));
+    const decided = (message: Decided) => {
+      if (message !== 'done') message[1].forEach((d, i) => (out[message[0] + i] = d));
+      else settle();
+    };
+    // Only this share's listeners go: a worker decides the proof's next share too, and Node keeps listeners of
+    // its own on it (removeAllListeners would take them, and the next share's messages would never arrive).
+    const settle = (error?: Error) => {
+      worker.off('message', decided).off('error', settle).off('exit', exited);
+      if (error) reject(error);
+      else resolve();
+    };
+    worker.on('message', decided).on('error', settle).on('exit', exited);
     worker.postMessage(share);
   });
 }

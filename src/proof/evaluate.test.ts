@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quickstart } from '../../test/support/config.js';
-import { simulate, type EvaluationModel } from './evaluate.js';
+import { resourcePolicyOf, simulate, type EvaluationModel } from './evaluate.js';
+import { PolicyMemo } from './policy-memo.js';
 import type { Principal } from './principals.js';
 
 const model: EvaluationModel = { config: quickstart(), resources: [], guardrails: [] };
@@ -42,5 +43,36 @@ describe('a request for a wildcard resource (iam-simulate)', () => {
   it('is allowed when a statement allows it', async () => {
     expect((await simulate(model, reader('*'), describeAll, 'Strict')).allowed).toBe(true);
     expect((await simulate(model, reader('arn:aws:ec2:*::snapshot/*'), describeAll)).allowed).toBe(true);
+  });
+});
+
+describe('resourcePolicyOf', () => {
+  const bucket = (arn: string, sid: string) => ({
+    kind: 'bucket' as const,
+    arn,
+    account: '200000000002',
+    name: arn,
+    policy: { Version: '2012-10-17', Statement: [{ Sid: sid }] },
+  });
+  const sidOf = (resources: ReturnType<typeof bucket>[], resource: string) =>
+    resourcePolicyOf(
+      { ...model, resources },
+      { action: 's3:GetObject', resource, resourceAccount: '200000000002' },
+      new PolicyMemo(),
+    )?.Statement[0].Sid;
+
+  it('is the policy of the resource that is the ARN or holds it, the first of the model when several do', () => {
+    const [vault, logs, nested] = [
+      bucket('arn:aws:s3:::vault', 'vault'),
+      bucket('arn:aws:s3:::vault-logs', 'logs'),
+      bucket('arn:aws:s3:::vault/inner', 'nested'),
+    ];
+    expect(sidOf([vault, logs], 'arn:aws:s3:::vault')).toBe('vault');
+    expect(sidOf([vault, logs], 'arn:aws:s3:::vault/a/b')).toBe('vault');
+    expect(sidOf([logs, vault], 'arn:aws:s3:::vault-logs/a')).toBe('logs');
+    expect(sidOf([vault, logs], 'arn:aws:s3:::vaultx/a')).toBeUndefined();
+    expect(sidOf([vault, nested], 'arn:aws:s3:::vault/inner/a')).toBe('vault');
+    expect(sidOf([nested, vault], 'arn:aws:s3:::vault/inner/a')).toBe('nested');
+    expect(sidOf([nested, vault, vault], 'arn:aws:s3:::vault/x')).toBe('vault');
   });
 });

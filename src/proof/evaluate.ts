@@ -6,7 +6,7 @@ import {
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
 import { withCachedCollators } from './collator-cache.js';
-import type { Policy, ProofModel, VaultResource } from './model.js';
+import type { Policy, ProofModel } from './model.js';
 import { PolicyMemo, type PolicyKind } from './policy-memo.js';
 import type { Principal } from './principals.js';
 
@@ -156,7 +156,7 @@ async function run(
             },
           ]
         : [],
-    resourcePolicy: handed('resource', 'resource', '', resourcePolicyOf(model, request), principal),
+    resourcePolicy: handed('resource', 'resource', '', resourcePolicyOf(model, request, memo), principal),
   };
   const result = await withCachedCollators(() =>
     runSimulation(simulation, { simulationMode: mode, discoveryContextKeyConstraints: CONSTRAINTS }),
@@ -199,13 +199,17 @@ export function mayAllow(
   request: Request,
   memo = new PolicyMemo(),
 ): boolean {
-  const policies = [...principal.policies.map((p) => p.policy), resourcePolicyOf(model, request)];
-  return policies.some((policy) => memo.allowPatterns(policy).some((p) => p.test(request.action)));
+  const policies = [...principal.policies.map((p) => p.policy), resourcePolicyOf(model, request, memo)];
+  return policies.some((policy) => memo.allowPatterns(policy).some((matches) => matches(request.action)));
 }
 
 /** The resource policy iam-simulate is handed for a request (undefined: none). */
-export function resourcePolicyOf(model: EvaluationModel, request: Request): Policy | undefined {
-  return request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource);
+export function resourcePolicyOf(
+  model: EvaluationModel,
+  request: Request,
+  memo: PolicyMemo,
+): Policy | undefined {
+  return request.resourcePolicy ?? resourcePolicyFor(model, request.governedBy ?? request.resource, memo);
 }
 
 function identityContext(p: Principal): Record<string, string> {
@@ -242,11 +246,15 @@ function resourceOrg(model: EvaluationModel, account: string): boolean {
   return [v.vaultAccount, v.restoreAccount, v.managementAccount].includes(account);
 }
 
-function resourcePolicyFor(model: EvaluationModel, arn: string): Policy | undefined {
-  const owner: VaultResource | undefined = model.resources.find(
-    (r) => arn === r.arn || arn.startsWith(`${r.arn}/`),
-  );
-  return owner?.policy;
+/** The policy of the first resource of the model that is `arn` or holds it (`arn` is `<its ARN>/…`). */
+function resourcePolicyFor(model: EvaluationModel, arn: string, memo: PolicyMemo): Policy | undefined {
+  const index = memo.firstByArn(model.resources);
+  let first = index.get(arn);
+  for (let cut = arn.lastIndexOf('/'); cut > 0; cut = arn.lastIndexOf('/', cut - 1)) {
+    const holder = index.get(arn.slice(0, cut));
+    if (holder !== undefined && (first === undefined || holder < first)) first = holder;
+  }
+  return first === undefined ? undefined : model.resources[first]!.policy;
 }
 
 function describeAllow(analysis: unknown): string {

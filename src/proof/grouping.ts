@@ -2,8 +2,9 @@ import { protectedBuckets } from '../config/index.js';
 import type { Attack } from './attacks.js';
 import { resourcePolicyOf } from './evaluate.js';
 import type { Policy, ProofModel } from './model.js';
+import { PolicyMemo } from './policy-memo.js';
 import type { Principal } from './principals.js';
-import { glob } from './wildcard.js';
+import { glob, type Glob } from './wildcard.js';
 
 export interface Grouping {
   /** One principal per shape: those of grouped accounts are covered by their representative's. */
@@ -106,6 +107,7 @@ function twins(
   attacks: Attack[],
 ): Grouping['twin'] {
   const byCall = new Map(attacks.map((a) => [`${a.action} ${a.resource}`, a]));
+  const memo = new PolicyMemo();
   const pairs = new Map<Attack, { twin: Attack; rep: string; member: string }>();
   for (const [rep, [member]] of represents) {
     if (member === undefined) continue;
@@ -118,8 +120,8 @@ function twins(
         twin &&
         twin.resourceAccount === swap(a.resourceAccount) &&
         twin.governedBy === (a.governedBy === undefined ? undefined : swap(a.governedBy)) &&
-        JSON.stringify(swapped(resourcePolicyOf(model, a) ?? null, swap)) ===
-          JSON.stringify(resourcePolicyOf(model, twin) ?? null)
+        JSON.stringify(swapped(resourcePolicyOf(model, a, memo) ?? null, swap)) ===
+          JSON.stringify(resourcePolicyOf(model, twin, memo) ?? null)
       )
         pairs.set(a, { twin, rep, member });
     }
@@ -399,7 +401,7 @@ function matchBits(p: Pattern, parts: string[][]): number {
   p.globs ??= [false, true].flatMap((fold) => SPLITS.map((split) => split(p.text).map((x) => glob(x, fold))));
   p.globs.forEach((globs, i) => {
     const values = parts[i % SPLITS.length]!;
-    if (globs.length === values.length && globs.every((g, k) => g.test(values[k]!))) bits |= 1 << i;
+    if (globs.length === values.length && globs.every((matches, k) => matches(values[k]!))) bits |= 1 << i;
   });
   return bits;
 }
@@ -437,8 +439,8 @@ interface Pattern {
   text: string;
   /** Its literal pieces (between wildcards and `:`), longest first, lower-cased. */
   literals: string[];
-  /** Per case folding and split, the regexes of its pieces; made on first use. */
-  globs?: RegExp[][];
+  /** Per case folding and split, the tests of its pieces; made on first use. */
+  globs?: Glob[][];
 }
 
 function pattern(text: string): Pattern {

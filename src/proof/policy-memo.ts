@@ -7,7 +7,7 @@ import {
   type ValidatedPolicy,
 } from '@cloud-copilot/iam-policy';
 import type { Policy } from './model.js';
-import { glob } from './wildcard.js';
+import { glob, type Glob } from './wildcard.js';
 
 const VALIDATORS = {
   identity: validateIdentityPolicy,
@@ -26,12 +26,24 @@ export type PolicyKind = keyof typeof VALIDATORS;
  */
 export class PolicyMemo {
   private readonly validated = new Map<PolicyKind, WeakMap<object, ValidatedPolicy>>();
-  private readonly patterns = new WeakMap<object, RegExp[]>();
+  private readonly patterns = new WeakMap<object, Glob[]>();
   /** Per kind and policy: the policy cut to some of its statements (by their indexes), validated. */
   private readonly cut = new Map<PolicyKind, WeakMap<object, Map<string, Policy>>>();
   /** Per kind and policy: the cut for each call seen. */
   private readonly calls = new Map<PolicyKind, WeakMap<object, Map<string, Policy>>>();
   private readonly indexes = new WeakMap<object, number[]>();
+  private readonly arns = new WeakMap<object, Map<string, number>>();
+
+  /** Per ARN, the index of the first of `resources` that has it: a 500-account model has a thousand resources. */
+  firstByArn(resources: readonly { arn: string }[]): Map<string, number> {
+    return cached(this.arns, resources, () => {
+      const index = new Map<string, number>();
+      resources.forEach((r, i) => {
+        if (!index.has(r.arn)) index.set(r.arn, i);
+      });
+      return index;
+    });
+  }
 
   /** The policy validated as `kind`, as `runSimulation` takes it; its errors surface as they would unvalidated. */
   validatedAs(kind: PolicyKind, policy: Policy): Policy {
@@ -89,7 +101,7 @@ export class PolicyMemo {
   }
 
   /** Action patterns of a policy's Allow statements (NotAction counts as naming every action). */
-  allowPatterns(policy: Policy | undefined): RegExp[] {
+  allowPatterns(policy: Policy | undefined): Glob[] {
     if (!policy || typeof policy !== 'object') return [];
     let found = this.patterns.get(policy);
     if (!found) {
@@ -146,7 +158,7 @@ function mayName(element: unknown, value: string): boolean {
   if (element === undefined) return true;
   return [element]
     .flat()
-    .some((p: unknown) => typeof p !== 'string' || glob(p.replace(/\$\{[^}]*\}/g, '*'), true).test(value));
+    .some((p: unknown) => typeof p !== 'string' || glob(p.replace(/\$\{[^}]*\}/g, '*'), true)(value));
 }
 
 /**

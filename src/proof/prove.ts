@@ -64,37 +64,50 @@ async function proveWith(
   model: ProofModel,
   opts: { only?: (p: Principal) => boolean; mode?: Mode },
 ): Promise<ProofResult> {
-  const grouping = group(model, principals(model), await attackCatalogue(model));
+  const everyone = principals(model);
+  const attacks = await attackCatalogue(model);
   const catalogKeys = new Set(
     model.resources
       .filter((r) => r.kind === 'key' && r.alias === RESOURCE_NAMES.catalogKeyAlias(model.config))
       .map((r) => r.arn),
   );
-  const who = grouping.principals.filter(opts.only ?? (() => true));
-  const pairs = who.flatMap((p) =>
-    grouping.attacks
-      .filter((a) => judged(p, a, catalogKeys, model.config.organizations.source.airGapAccount))
-      .map((a): Pair => [p, a]),
-  );
+  const airGapAccount = model.config.organizations.source.airGapAccount;
+  const inMatrix = (p: Principal, a: Attack) =>
+    (opts.only?.(p) ?? true) && judged(p, a, catalogKeys, airGapAccount);
   const memo = new PolicyMemo();
   const { config, resources, guardrails } = model;
+  const decide = (pairs: Pair[]) =>
+    deciders.decide(
+      { model: { config, resources, guardrails }, pairs, mode: opts.mode ?? 'Discovery' },
+      memo,
+    );
+  const key = ([p, a]: Pair) => `${p.id} ${a.action} ${a.resource}`;
+  const decided = new Map<string, Decision>();
+
+  // Pairs that name no workload account are in the matrix whatever the grouping: the workers decide them while
+  // this thread groups the workload accounts (on two cores, that hides the grouping of a 500-account proof).
+  const early = outsideWorkloads(model, everyone, attacks).filter(([p, a]) => inMatrix(p, a));
+  const earlyDecisions = decide(early);
+  const grouping = group(model, everyone, attacks);
+  (await earlyDecisions).forEach((d, i) => decided.set(key(early[i]!), d));
+
+  const who = grouping.principals.filter(opts.only ?? (() => true));
+  const pairs = who.flatMap((p) => grouping.attacks.filter((a) => inMatrix(p, a)).map((a): Pair => [p, a]));
   // A pair whose twin (grouping.ts) is in the matrix too takes the twin's decision instead of its own.
-  const index = new Map(pairs.map(([p, a], i) => [`${p.id} ${a.action} ${a.resource}`, i]));
-  const twinOf = pairs.map(([p, a]) => {
+  const inPairs = new Set(pairs.map(key));
+  const twinOf = new Map<string, string>();
+  for (const [p, a] of pairs) {
     const twin = grouping.twin(p, a);
-    return twin && index.get(`${p.id} ${twin.action} ${twin.resource}`);
+    const twinKey = twin && key([p, twin]);
+    if (twinKey && inPairs.has(twinKey)) twinOf.set(key([p, a]), twinKey);
+  }
+  const own = pairs.filter((pair) => !decided.has(key(pair)) && !twinOf.has(key(pair)));
+  (await decide(own)).forEach((d, i) => decided.set(key(own[i]!), d));
+  const decisions = pairs.map((pair) => {
+    const decision = decided.get(key(pair)) ?? decided.get(twinOf.get(key(pair))!);
+    if (!decision) throw new Error(`the proof decided no ${key(pair)}`);
+    return decision;
   });
-  const own = pairs.filter((_, i) => twinOf[i] === undefined);
-  const ownDecisions = await deciders.decide(
-    { model: { config, resources, guardrails }, pairs: own, mode: opts.mode ?? 'Discovery' },
-    memo,
-  );
-  const byIndex: Decision[] = [];
-  let next = 0;
-  pairs.forEach((_, i) => {
-    if (twinOf[i] === undefined) byIndex[i] = ownDecisions[next++]!;
-  });
-  const decisions = pairs.map((_, i) => byIndex[twinOf[i] ?? i]!);
   const cells = new Map<string, MatrixCell>();
   const breaches: ProofResult['breaches'] = [];
   pairs.forEach(([principal, attack], i) => {
@@ -149,6 +162,20 @@ async function proveWith(
     staticChecks,
     residualRisks: RESIDUAL_RISKS,
   };
+}
+
+/**
+ * The principals outside the workload accounts, each with every attack whose resource is outside them too (by
+ * account id): grouping, which reduces workload accounts to representatives, keeps them in the matrix (unless its
+ * wider match, on protected bucket names too, finds one in them: that pair is then decided for nothing).
+ */
+function outsideWorkloads(model: ProofModel, everyone: Principal[], attacks: Attack[]): Pair[] {
+  const workloads = new Set(model.config.organizations.source.workloadAccounts.map((a) => a.id));
+  const outside = (s: string) => !(s.match(/\d{12}/g) ?? []).some((id) => workloads.has(id));
+  const targets = attacks.filter((a) => outside(a.resource) && outside(a.resourceAccount));
+  return everyone
+    .filter((p) => outside(p.arn) && outside(p.account))
+    .flatMap((p) => targets.map((a): Pair => [p, a]));
 }
 
 /** What the replication role must be able to do: proved allowed by the positive controls instead. */

@@ -97,7 +97,7 @@ describe('guardrail policies', () => {
     const s = statement('airgap-vault-recovery-points', 'OperatorOnlySharesSnapshots')!;
     const operator = 'arn:aws:iam::*:role/AirGapOperator';
     expect(s.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': operator } });
-    const denied = (action: string) => !(s.NotAction ?? []).some((p) => glob(p, true).test(action));
+    const denied = (action: string) => !(s.NotAction ?? []).some((p) => glob(p, true)(action));
     for (const action of [
       'ec2:CreateTags',
       'ec2:ModifySnapshotTier',
@@ -302,8 +302,8 @@ describe('human access to the vault organization (SCP)', () => {
       .filter(
         (s) =>
           s.Effect === 'Deny' &&
-          [s.Action ?? []].flat().some((a) => glob(a, true).test('iam:CreateRole')) &&
-          [s.Resource ?? []].flat().some((r) => glob(r, false).test(created)),
+          [s.Action ?? []].flat().some((a) => glob(a, true)('iam:CreateRole')) &&
+          [s.Resource ?? []].flat().some((r) => glob(r, false)(created)),
       );
     expect(denies.map((s) => s.Condition)).toContainEqual({
       ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AirGapBreakGlass' },
