@@ -24,7 +24,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readAuditState } from '../src/audit/readers.js';
 import { loggingRules } from '../src/audit/rules/logging.js';
 import { detectionPlaces, GOVERNANCE_REGION, RESOURCE_NAMES } from '../src/config/index.js';
-import { ownAccounts, quickstart } from './support/config.js';
+import type { AwsClients } from '../src/aws/clients.js';
+import type { Config } from '../src/config/index.js';
+import { ownAccounts, quickstart, vaultElsewhere } from './support/config.js';
 import { useMoto } from './support/moto.js';
 
 // The vault in eu-central-1, RDS copies in eu-west-1: the vault and restore accounts hold vault data in both, the
@@ -43,48 +45,58 @@ const config = quickstart([
 ]);
 const { vault, restore } = accounts;
 const home = config.vault.region;
-const archive = config.organizations.vault.logArchiveAccount!;
-const logs = RESOURCE_NAMES.logArchiveBucket(config, archive);
-// Config refuses an Object Lock bucket: it delivers beside the locked one, into a bucket of the same account.
-const configLogs = RESOURCE_NAMES.configDeliveryBucket(config, archive);
 const TRAIL = 'airgap-test-trail';
+
+/** The log archive's bucket, and the Config delivery bucket beside it (Config refuses an Object Lock bucket). */
+const logBuckets = (at: Config) => {
+  const account = at.organizations.vault.logArchiveAccount!;
+  return [
+    RESOURCE_NAMES.logArchiveBucket(at, account),
+    RESOURCE_NAMES.configDeliveryBucket(at, account),
+  ] as const;
+};
+/** What the templates deploy at each of `detectionPlaces`: a detector, a recorder delivering into the log archive. */
+async function deployDetection(clients: AwsClients, at: Config): Promise<void> {
+  const [logs, configLogs] = logBuckets(at);
+  for (const Bucket of [logs, configLogs])
+    await clients
+      .for(S3Client, at.organizations.vault.logArchiveAccount!, at.vault.region)
+      .send(new CreateBucketCommand({ Bucket }));
+  for (const { account, region } of detectionPlaces(at)) {
+    await clients.for(GuardDutyClient, account, region).send(new CreateDetectorCommand({ Enable: true }));
+    const cfg = clients.for(ConfigServiceClient, account, region);
+    await cfg.send(
+      new PutConfigurationRecorderCommand({
+        ConfigurationRecorder: {
+          name: 'default',
+          roleARN: `arn:aws:iam::${account}:role/AirGapConfigRecorder`,
+        },
+      }),
+    );
+    await cfg.send(
+      new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: configLogs } }),
+    );
+    await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  }
+  // Each account's multi-region trail stands for the organization trail, which moto does not share with members.
+  for (const account of new Set(detectionPlaces(at).map((p) => p.account))) {
+    const trail = clients.for(CloudTrailClient, account, GOVERNANCE_REGION);
+    await trail.send(new CreateTrailCommand({ Name: TRAIL, S3BucketName: logs, IsMultiRegionTrail: true }));
+    await trail.send(new StartLoggingCommand({ Name: TRAIL }));
+  }
+}
+
+const archive = config.organizations.vault.logArchiveAccount!;
+const [logs, configLogs] = logBuckets(config);
 
 describe('CloudTrail, Config and GuardDuty in every account and region holding vault data (moto)', () => {
   const moto = useMoto(home);
-  const failed = async () =>
-    loggingRules(await readAuditState(moto.clients, config), config)
+  const failed = async (at = config) =>
+    loggingRules(await readAuditState(moto.clients, at), at)
       .filter((f) => f.status === 'fail')
       .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
 
-  beforeAll(async () => {
-    for (const Bucket of [logs, configLogs])
-      await moto.clients.for(S3Client, archive, home).send(new CreateBucketCommand({ Bucket }));
-    // What the templates deploy at each place: a detector, and a recorder delivering into the log archive.
-    for (const { account, region } of detectionPlaces(config)) {
-      await moto.clients
-        .for(GuardDutyClient, account, region)
-        .send(new CreateDetectorCommand({ Enable: true }));
-      const cfg = moto.clients.for(ConfigServiceClient, account, region);
-      await cfg.send(
-        new PutConfigurationRecorderCommand({
-          ConfigurationRecorder: {
-            name: 'default',
-            roleARN: `arn:aws:iam::${account}:role/AirGapConfigRecorder`,
-          },
-        }),
-      );
-      await cfg.send(
-        new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: configLogs } }),
-      );
-      await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
-    }
-    // Each account's multi-region trail stands for the organization trail, which moto does not share with members.
-    for (const account of new Set(detectionPlaces(config).map((p) => p.account))) {
-      const trail = moto.clients.for(CloudTrailClient, account, GOVERNANCE_REGION);
-      await trail.send(new CreateTrailCommand({ Name: TRAIL, S3BucketName: logs, IsMultiRegionTrail: true }));
-      await trail.send(new StartLoggingCommand({ Name: TRAIL }));
-    }
-  });
+  beforeAll(() => deployDetection(moto.clients, config));
 
   it('looks in every region of the vault copies for the vault and restore accounts, and passes when each region is watched (moto)', async () => {
     const places = detectionPlaces(config).map((p) => `${p.account} (${p.region})`);
@@ -142,6 +154,7 @@ describe('CloudTrail, Config and GuardDuty in every account and region holding v
     expect(await failed()).toEqual([
       `CLOUDTRAIL_LOGGING ${vault} (${home}): no trail is logging this region`,
       `CLOUDTRAIL_LOGGING ${vault} (eu-west-1): no trail is logging this region`,
+      `CLOUDTRAIL_LOGGING ${vault} (${GOVERNANCE_REGION}): no trail is logging this region`,
     ]);
     await trail.send(new StartLoggingCommand({ Name: TRAIL }));
   });
@@ -158,5 +171,31 @@ describe('CloudTrail, Config and GuardDuty in every account and region holding v
     ]);
     await deliverTo(configLogs);
     expect(await failed()).toEqual([]);
+  });
+
+  it("threat #25: the vault in eu-west-1: GuardDuty turned off in the vault account's us-east-1, where IAM and global STS events arrive, is named with its region (moto)", async () => {
+    // Accounts of its own, the vault and its copies in eu-west-1 only: the vault account's us-east-1 stack is
+    // vault-global.
+    const own = ownAccounts('93', '94');
+    const eu = quickstart([
+      ...own.edits,
+      ...vaultElsewhere('eu-west-1'),
+      [['organizations', 'source', 'regions'], ['eu-west-1']],
+      [['paths', 'backup'], false],
+      [['backup', 'airGappedVault'], false],
+    ]);
+    expect(detectionPlaces(eu).map((p) => `${p.account} (${p.region})`)).toContain(
+      `${own.vault} (${GOVERNANCE_REGION})`,
+    );
+    await deployDetection(moto.clients, eu);
+    expect(await failed(eu)).toEqual([]);
+    const gd = moto.clients.for(GuardDutyClient, own.vault, GOVERNANCE_REGION);
+    const DetectorId = (await gd.send(new ListDetectorsCommand({}))).DetectorIds![0]!;
+    await gd.send(new UpdateDetectorCommand({ DetectorId, Enable: false }));
+    expect(await failed(eu)).toEqual([
+      `GUARDDUTY_ENABLED ${own.vault} (${GOVERNANCE_REGION}): no GuardDuty detector is enabled`,
+    ]);
+    await gd.send(new UpdateDetectorCommand({ DetectorId, Enable: true }));
+    expect(await failed(eu)).toEqual([]);
   });
 });

@@ -124,13 +124,15 @@ export const otherVaultKeyRegions = (config: Config): string[] =>
 /**
  * Where each vault-organization account runs its GuardDuty detector and Config recorder: every region a template
  * deploys the account to. The vault and restore accounts hold vault data (copies, vault and restore keys) in every
- * region of `vaultKeyRegions`; the log archive is in the vault region, the management account in
+ * region of `vaultKeyRegions`, and the vault account also has a stack in GOVERNANCE_REGION, where IAM and global STS
+ * events arrive (its break-glass alert); the log archive is in the vault region, the management account in
  * GOVERNANCE_REGION beside the organization trail. Detectors and recorders are regional, so each place is one.
  */
 export function detectionPlaces(config: Config): { account: string; region: string }[] {
   const regionsOf = (role: AccountRole): string[] => {
     if (role === 'vault-management') return [GOVERNANCE_REGION];
-    if (role === 'vault' || role === 'restore') return vaultKeyRegions(config);
+    if (role === 'vault') return [...new Set([...vaultKeyRegions(config), GOVERNANCE_REGION])];
+    if (role === 'restore') return vaultKeyRegions(config);
     return [config.vault.region];
   };
   return accountsByRole(config)

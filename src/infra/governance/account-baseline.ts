@@ -35,10 +35,10 @@ export class AccountBaseline extends Construct {
 }
 
 /**
- * The baseline of an account in another region where a template of ours puts vault data (vault-key-<region>,
- * restore-key-<region>; `detectionPlaces` is where the audit looks for it): that region's GuardDuty detector, and
- * its Config recorder under the role the account's baseline made (IAM is global; that stack deploys first),
- * leaving global resource types to the baseline's recorder so they are recorded once.
+ * The baseline of an account in another region where a template of ours deploys it (vault-key-<region>,
+ * restore-key-<region>, vault-global; `detectionPlaces` is where the audit looks for it): that region's GuardDuty
+ * detector, and its Config recorder under the role the account's baseline made (IAM is global; that stack deploys
+ * first), leaving global resource types to the baseline's recorder so they are recorded once.
  */
 export function regionalBaseline(scope: Construct, c: Config): void {
   guardDutyDetector(scope, c);

@@ -288,6 +288,25 @@ describe('logging of the vault organization', () => {
     );
     expect(where(ct, 'AWS::GuardDuty::Detector')).toEqual([...places].sort());
     expect(where(ct, 'AWS::Config::ConfigurationRecorder')).toEqual([]);
+    // The vault in eu-west-1 with no copies elsewhere: the vault account's only us-east-1 stack is vault-global,
+    // where IAM and global STS events arrive, and GuardDuty analyses them there.
+    const euConfig = quickstart([
+      ...vaultElsewhere('eu-west-1'),
+      [['organizations', 'source', 'regions'], ['eu-west-1']],
+    ]);
+    const eu = build(euConfig, 'detection-places-eu');
+    const euPlaces = detectionPlaces(euConfig).map((p) => `${p.account}/${p.region}`);
+    expect(euPlaces).toContain('200000000002/us-east-1');
+    expect(euPlaces).not.toContain('200000000004/us-east-1');
+    expect(where(eu, 'AWS::GuardDuty::Detector')).toEqual([...euPlaces].sort());
+    expect(where(eu, 'AWS::Config::ConfigurationRecorder')).toEqual([...euPlaces].sort());
+    const euGlobal = where(eu, 'AWS::Config::ConfigurationRecorder', {
+      RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true },
+    });
+    expect(euGlobal.map((p) => p.split('/')[0])).toEqual(
+      [...new Set(euPlaces.map((p) => p.split('/')[0]))].sort(),
+    );
+    expect(euGlobal).not.toContain('200000000002/us-east-1');
   });
 
   it('with Control Tower: its trail, recorders and aggregator are reused, only GuardDuty and the alerts are ours', () => {
