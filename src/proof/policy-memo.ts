@@ -20,8 +20,9 @@ export type PolicyKind = keyof typeof VALIDATORS;
 /**
  * What a proof derives from each policy document, once per run instead of once per call: iam-simulate validates
  * every policy it is handed on every simulation (about a tenth of a proof's time) unless it is handed a
- * ValidatedPolicy, and the simulation shortcut reads the actions of each policy's Allow statements. Keyed by
- * the policy object: a proof does not change its model while it runs (tests weaken a model before proving it),
+ * ValidatedPolicy, and the simulation shortcut reads the actions of each policy's Allow statements; and, to find
+ * a resource's policy, an index of the model's resources by ARN. Keyed by the policy object (the resource list):
+ * a proof does not change its model while it runs (tests weaken a model before proving it),
  * so one proof holds one memo, and a call given none gets a fresh one, deriving everything anew.
  */
 export class PolicyMemo {

@@ -94,18 +94,19 @@ async function proveWith(
   const who = grouping.principals.filter(opts.only ?? (() => true));
   const pairs = who.flatMap((p) => grouping.attacks.filter((a) => inMatrix(p, a)).map((a): Pair => [p, a]));
   // A pair whose twin (grouping.ts) is in the matrix too takes the twin's decision instead of its own.
-  const inPairs = new Set(pairs.map(key));
+  const keys = pairs.map(key);
+  const inPairs = new Set(keys);
   const twinOf = new Map<string, string>();
-  for (const [p, a] of pairs) {
+  pairs.forEach(([p, a], i) => {
     const twin = grouping.twin(p, a);
     const twinKey = twin && key([p, twin]);
-    if (twinKey && inPairs.has(twinKey)) twinOf.set(key([p, a]), twinKey);
-  }
-  const own = pairs.filter((pair) => !decided.has(key(pair)) && !twinOf.has(key(pair)));
+    if (twinKey && inPairs.has(twinKey)) twinOf.set(keys[i]!, twinKey);
+  });
+  const own = pairs.filter((_, i) => !decided.has(keys[i]!) && !twinOf.has(keys[i]!));
   (await decide(own)).forEach((d, i) => decided.set(key(own[i]!), d));
-  const decisions = pairs.map((pair) => {
-    const decision = decided.get(key(pair)) ?? decided.get(twinOf.get(key(pair))!);
-    if (!decision) throw new Error(`the proof decided no ${key(pair)}`);
+  const decisions = keys.map((k) => {
+    const decision = decided.get(k) ?? decided.get(twinOf.get(k)!);
+    if (!decision) throw new Error(`the proof decided no ${k}`);
     return decision;
   });
   const cells = new Map<string, MatrixCell>();
