@@ -33,3 +33,32 @@ export class Interrupted extends Error {
 }
 
 export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 3 } as const;
+
+/** An error as one line: its name (when it has one of its own, as AWS's errors do) and message. */
+export function errorLine(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return e.name === 'Error' || e instanceof Interrupted ? e.message : `${e.name}: ${e.message}`;
+}
+
+/**
+ * A run that AWS stopped, not the project: AWS refused a request (a service error: it carries `$fault`), the SDK
+ * found no credentials, or the endpoint could not be reached. Its one line says what to fix; a stack trace would
+ * point into the SDK and say nothing more.
+ */
+export function fromAws(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if ('$fault' in e || e.name === 'CredentialsProviderError') return true;
+  const code = (e as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && NETWORK_CODES.has(code);
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);

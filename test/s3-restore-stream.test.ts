@@ -1,4 +1,9 @@
-import { CopyObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -171,22 +176,38 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(report.items.every((i) => i.checksum.length > 0)).toBe(true);
   });
 
-  it('airgap restore s3 --output json: a run that stops half-way (the vault listing fails on its 3rd page) still prints a complete report that says why and what was done, and exits non-zero (in-process CLI)', async () => {
+  it('airgap restore s3 --output json: a run that AWS stops half-way (the vault listing is refused on its 3rd page) still prints a complete report that says why and what was done; stderr has that one line, no stack trace; exit 3 (in-process CLI)', async () => {
     const fake = fakeS3(keys(200), [], async (n) => {
-      if (n === 3) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+      // As the SDK throws S3's 403: a service exception, its fault and metadata set.
+      if (n === 3)
+        throw new S3ServiceException({
+          name: 'AccessDenied',
+          message: 'Access Denied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+        });
     });
     const { code, printed, errors } = await restoreCli();
-    expect(code).not.toBe(0);
-    expect(errors).toContain('Access Denied');
+    expect(code).toBe(3);
     const report = JSON.parse(printed) as { items: { key: string }[]; restored: number; error: string };
     expect(report).toMatchObject({ target: to, failed: [] });
     expect(report.error).toBe(
       `AccessDenied: Access Denied; stopped after restoring ${fake.copies.length} keys (0 already there, 0 failed): run again to resume`,
     );
+    expect(errors).toBe(report.error);
     // Every copy made is in the report, and was finished before the report was closed.
     expect(report.restored).toBeGreaterThan(0);
     expect(report.items.map((i) => i.key).sort()).toEqual(fake.copies.sort());
     expect(report.restored).toBe(fake.copies.length);
+  });
+
+  it('airgap restore s3: a stop that is no AWS error (a defect) prints its stack trace, exit 3 (in-process CLI)', async () => {
+    fakeS3(keys(200), [], async (n) => {
+      if (n === 3) throw new TypeError('undefined is not a function');
+    });
+    const { code, errors } = await restoreCli();
+    expect(code).toBe(3);
+    expect(errors).toMatch(/^TypeError: undefined is not a function\n\s+at /);
   });
 
   it('airgap restore s3 --output json: SIGTERM lets the copies in flight settle, completes the report saying it was interrupted and what was done, and exits 143 (in-process CLI)', async () => {

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { constants } from 'node:os';
-import { CheckFailed, EXIT, InputError, Interrupted } from '../errors.js';
+import { CheckFailed, EXIT, errorLine, fromAws, InputError, Interrupted } from '../errors.js';
 
 type Register = (program: Command) => void;
 
@@ -75,7 +75,9 @@ export async function run(argv: string[]): Promise<number> {
       console.error(e.message);
       return EXIT.checkFailed;
     }
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    // AWS refused or could not be reached: one line says what to fix. Anything else is a defect: its stack trace.
+    const aws = fromAws(e) || (e instanceof Error && fromAws(e.cause));
+    console.error(aws ? errorLine(e) : e instanceof Error ? (e.stack ?? e.message) : String(e));
     return EXIT.internal;
   }
 }

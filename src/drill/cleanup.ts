@@ -27,6 +27,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, TAGS, type Config } from '../config/index.js';
 import { listVersions } from '../protect/s3/versions.js';
 import { drillName, drillPrefix } from './prefix.js';
+import { errorLine } from '../errors.js';
 
 /** What clean-up deleted, and each thing it could not delete or list, with AWS's reason. */
 export interface CleanUpReport {
@@ -45,8 +46,6 @@ interface Found {
 
 const carries = (tags: TagLike[] | undefined, id: string) =>
   (tags ?? []).some((t) => t.Key === TAGS.drill && t.Value === id);
-
-const why = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
 
 /**
  * Deletes what one drill created on AWS, found by its drill tag and nothing else: databases, clusters, volumes and
@@ -84,11 +83,11 @@ async function sweep(report: CleanUpReport, what: string, list: () => AsyncItera
           await f.remove();
           report.deleted.push(f.name);
         } catch (e) {
-          report.failed.push({ resource: f.name, error: why(e) });
+          report.failed.push({ resource: f.name, error: errorLine(e) });
         }
       }
   } catch (e) {
-    report.failed.push({ resource: `${what} (listing)`, error: why(e) });
+    report.failed.push({ resource: `${what} (listing)`, error: errorLine(e) });
   }
 }
 

@@ -8,14 +8,13 @@ import type { AwsClients } from '../aws/clients.js';
 import { protectedBuckets, RESOURCE_NAMES, ROLE_NAMES, stackName, type Config } from '../config/index.js';
 import { BUCKETS_PER_STACK } from '../infra/vault/vault-buckets-stack.js';
 import { SNAPSHOT_SERVICES } from '../protect/snapshots/model.js';
+import { errorLine } from '../errors.js';
 
 export interface PreflightCheck {
   check: string;
   passed: boolean;
   detail: string;
 }
-
-const why = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
 
 /** A missing precondition: what is wrong, and what puts it in place. */
 class Missing extends Error {
@@ -29,7 +28,7 @@ class Missing extends Error {
 const needs =
   (fix: string) =>
   (e: unknown): never => {
-    throw new Missing(why(e), fix);
+    throw new Missing(errorLine(e), fix);
   };
 
 /**
@@ -49,7 +48,7 @@ export async function preflight(clients: AwsClients, config: Config): Promise<Pr
     try {
       checks.push({ check, passed: true, detail: await fn() });
     } catch (e) {
-      checks.push({ check, passed: false, detail: e instanceof Missing ? e.message : why(e) });
+      checks.push({ check, passed: false, detail: e instanceof Missing ? e.message : errorLine(e) });
     }
   };
   const base = await clients
@@ -61,7 +60,7 @@ export async function preflight(clients: AwsClients, config: Config): Promise<Pr
       {
         check: 'AWS credentials',
         passed: false,
-        detail: `${why(base)}; give the drill credentials (AWS_PROFILE, or the usual variables) that may assume ${clients.options.roleName} in every account`,
+        detail: `${errorLine(base)}; give the drill credentials (AWS_PROFILE, or the usual variables) that may assume ${clients.options.roleName} in every account`,
       },
     ];
   const accounts = [...source.workloadAccounts.map((w) => w.id), vault.vaultAccount, vault.restoreAccount];

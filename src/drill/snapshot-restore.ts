@@ -9,6 +9,7 @@ import {
 } from '../protect/snapshots/restore.js';
 import { drillName } from './prefix.js';
 import type { VaultedSnapshot } from './snapshot-workload.js';
+import { errorLine } from '../errors.js';
 
 export interface RestoredSnapshot {
   resource: string;
@@ -47,7 +48,7 @@ export async function restoreSnapshots(
       drill: drill.id,
     }).then(
       (report) => ({ report }),
-      (e: unknown) => ({ error: `${(e as Error).name}: ${(e as Error).message}` }),
+      (e: unknown) => ({ error: errorLine(e) }),
     );
     out.push({ resource, ...outcome, seconds: (Date.now() - t0) / 1000 });
   }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { CheckFailed, Interrupted } from '../../errors.js';
+import { CheckFailed, fromAws, Interrupted } from '../../errors.js';
 import {
   parseRestoreTime,
   restoreBucket,
@@ -97,7 +97,9 @@ export function registerRestoreCommands(program: Command): void {
           else await write(`${stopped ? 'stopped: ' : ''}${summary(report)}\n`);
           if (stopped) {
             const { cause } = stopped;
-            throw cause instanceof Interrupted ? new Interrupted(cause.signal, stopped.message) : cause;
+            if (cause instanceof Interrupted) throw new Interrupted(cause.signal, stopped.message);
+            // AWS stopped it: its one line on stderr says what was done too. A defect keeps its own stack trace.
+            throw fromAws(cause) ? new Error(stopped.message, { cause }) : cause;
           }
           if (report.failed.length > 0) {
             throw new CheckFailed(

@@ -14,6 +14,7 @@ import { mapBounded } from '../../util/concurrency.js';
 import { jobsNeedingAttention, type JobSummary } from './jobs.js';
 import { listRecoveryPoints, newestByResource, type RecoveryPoint } from './recovery-points.js';
 import { describeLockState, vaultLockState, type VaultLockState } from './vault-lock.js';
+import { errorLine } from '../../errors.js';
 
 /** `unreadable`: the layer's vault could not be read (its account closed, suspended or unreachable: threat #24). */
 export type LayerState = 'unreadable' | 'never-reached' | 'outside-rpo' | 'within-rpo';
@@ -180,10 +181,6 @@ export async function backupStatus(
     }
   });
   return evaluateBackupStatus(config, reads, jobs, now, jobErrors);
-}
-
-function errorLine(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 export function renderBackupStatus(report: BackupStatusReport): string {

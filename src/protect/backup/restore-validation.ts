@@ -8,6 +8,7 @@ import {
 import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { auroraProblems } from './aurora-restore-checks.js';
+import { errorLine } from '../../errors.js';
 /** The part of AWS Backup's "Restore Job State Change" event a restore test validation needs. */
 export interface RestoreTestJob {
   restoreJobId: string;
@@ -77,7 +78,7 @@ export async function checkRestored(
   } catch (e) {
     return {
       status: 'FAILED',
-      message: `checking ${arn} failed: ${(e as Error).name}: ${(e as Error).message}`,
+      message: `checking ${arn} failed: ${errorLine(e)}`,
     };
   }
   return {

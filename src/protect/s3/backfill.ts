@@ -8,6 +8,7 @@ import { planBackfill, type BackfillItem } from './backfill-plan.js';
 import { batchReplicationJob, CreateJobCommand } from './batch-replication.js';
 import { copyVersionToVault } from './copy-version.js';
 import { sourceVersionsFromListing, vaultVersionsFromListing } from './vault-versions.js';
+import { errorLine } from '../../errors.js';
 
 export interface BackfillOptions {
   dryRun?: boolean;
@@ -123,7 +124,7 @@ export async function backfill(
           report.failed.push({
             key: item.key,
             versionId: item.versionId,
-            reason: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+            reason: errorLine(e),
           });
         }
         opts.onProgress?.(report.copied + report.failed.length, bytes);

@@ -8,7 +8,7 @@ import {
 import type { AwsClients } from '../../aws/clients.js';
 import type { Config, ProtectedBucket } from '../../config/index.js';
 import { ROLE_NAMES } from '../../config/names.js';
-import { InputError, Interrupted } from '../../errors.js';
+import { errorLine, InputError } from '../../errors.js';
 import { DRILL_NAME_PREFIX, isDrillsOwn } from '../../drill/prefix.js';
 import { RESTORE_BUCKET_PREFIX } from '../../infra/restore/restore-stack.js';
 import { mapBounded } from '../../util/concurrency.js';
@@ -190,7 +190,7 @@ export async function restoreBucket(
   } catch (e) {
     if (e instanceof InputError) throw e;
     report.seconds = (Date.now() - started) / 1000;
-    throw new RestoreStopped({ ...report, error: `${reasonOf(e)}; ${doneSoFar(report)}` }, e);
+    throw new RestoreStopped({ ...report, error: `${errorLine(e)}; ${doneSoFar(report)}` }, e);
   }
   report.seconds = (Date.now() - started) / 1000;
   return report;
@@ -256,7 +256,7 @@ async function restoreInto(
   }
   await mapBounded(planned(), opts.concurrency ?? 64, async ({ item, held: there }) => {
     const checksum = await restoreOne(item, there).catch((e: unknown) => {
-      report.failed.push({ key: item.key, versionId: item.versionId, reason: reasonOf(e) });
+      report.failed.push({ key: item.key, versionId: item.versionId, reason: errorLine(e) });
     });
     // Outside the catch: a sink that fails (a closed pipe) stops the restore, it does not fail a restored key.
     if (checksum !== undefined) {
@@ -266,11 +266,6 @@ async function restoreInto(
     opts.onProgress?.(++done, total, bytes);
   });
 }
-
-const reasonOf = (e: unknown): string =>
-  e instanceof Error
-    ? `${e.name === 'Error' || e instanceof Interrupted ? '' : `${e.name}: `}${e.message}`
-    : String(e);
 
 /** What a restore that stopped had done, for its report's `error` and the line on stderr. */
 const doneSoFar = (r: S3RestoreReport): string =>
