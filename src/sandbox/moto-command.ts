@@ -20,10 +20,36 @@ export const MOTO_MODULES_ONCE = [
   '    backends.list_of_moto_modules = lambda: modules',
 ].join('\n');
 
-/** moto_server's own `main`, after MOTO_MODULES_ONCE. */
+/**
+ * moto's ListObjectVersions deep-copies every version of the bucket before it pages (moto 5.2,
+ * `S3Backend.list_object_versions`), so that it can mark the copies latest: the copy of a key reads its bytes and
+ * writes them to a new temporary file (a spooled file, on disk above 5 MiB), per version and per page. A listing
+ * answers names, version ids, dates, ETags and sizes, none of them from the bytes; AWS lists 1,000 versions per
+ * request whatever their size. So each version is copied without its bytes: a FakeKey holding the key's attributes
+ * (its ETag computed first, as the copy would have) and no buffer, which no listing reads and whose disposal
+ * closes nothing of the key's; a delete marker is copied shallow. Applied only where moto's module has that one
+ * deep copy (its only one); another moto runs unchanged.
+ */
+export const MOTO_LISTS_VERSIONS_WITHOUT_BYTES = [
+  'import copy, inspect, types',
+  'import moto.s3.models as s3m',
+  'def _listed(version):',
+  '    if not isinstance(version, s3m.FakeKey):',
+  '        return copy.copy(version)',
+  '    version.etag',
+  '    view = s3m.FakeKey.__new__(s3m.FakeKey)',
+  "    view.__dict__.update({k: v for k, v in version.__dict__.items() if k not in ('_value_buffer', 'lock', 'multipart')})",
+  '    view.disposed = True',
+  '    return view',
+  'if inspect.getsource(s3m).count("copy.deepcopy(") == 1 and "copy.deepcopy(version_key)" in inspect.getsource(s3m.S3Backend.list_object_versions):',
+  '    s3m.copy = types.SimpleNamespace(copy=copy.copy, deepcopy=lambda versions: [_listed(v) for v in versions])',
+].join('\n');
+
+/** moto_server's own `main`, after MOTO_MODULES_ONCE and MOTO_LISTS_VERSIONS_WITHOUT_BYTES. */
 const MOTO_LAUNCHER = [
   'import sys',
   MOTO_MODULES_ONCE,
+  MOTO_LISTS_VERSIONS_WITHOUT_BYTES,
   'from moto.server import main',
   "sys.argv[0] = 'moto_server'",
   'sys.exit(main())',
