@@ -122,6 +122,9 @@ export class ConfigDeliveryBucket extends Construct {
       }),
     );
     // As the guardrails do: break-glass, and the stack's own updates through CloudFormation, and no one else.
+    // CloudFormation makes each resource call with a forward access session whether or not the stack has a service
+    // role (CDK's execution role), so the call carries aws:CalledVia cloudformation.amazonaws.com:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyReplicationTamperingExceptBreakGlass',

@@ -549,7 +549,9 @@ export function guardrails(config: Config): Guardrail[] {
         },
         {
           // The StackSet deploys (and updates) the source template's roles with its execution role, through
-          // CloudFormation only: the role called directly is refused like everyone else.
+          // CloudFormation only: the role called directly is refused like everyone else. CloudFormation's calls as
+          // that role are forward access sessions, which carry aws:CalledVia cloudformation.amazonaws.com:
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html
           Sid: 'DenyStackSetRoleOutsideCloudFormation',
           Effect: 'Deny',
           Action: ['iam:*'],
