@@ -33,3 +33,18 @@ describe('airgap schema (compiled bin)', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'organizations', 'vault', 'protect']));
   });
 });
+
+describe('airgap (compiled bin) when AWS cannot be reached', () => {
+  it('says so in one line on stderr, with no SDK notice and no stack trace, and exits 3', async () => {
+    const argv = ['bin/airgap.js', 's3', 'verify', '--config', 'examples/quickstart.yaml'];
+    const options = ['--bucket', 'payments-invoices', '--endpoint', 'http://127.0.0.1:9'];
+    const failed = await promisify(execFile)('node', [...argv, ...options], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' },
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { code: number; stderr: string },
+    );
+    expect(failed?.code).toBe(3);
+    expect(failed?.stderr).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:9\n$/);
+  });
+});
