@@ -2,12 +2,17 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
+  S3ServiceException,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -17,6 +22,7 @@ import { run } from '../src/cli/main.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { backfill } from '../src/protect/s3/backfill.js';
+import { configureReplication } from '../src/protect/s3/replication.js';
 import { quickstart } from './support/config.js';
 import { restoreWithItems } from './support/restore.js';
 import { slowDown, withoutBackoff } from './support/throttling.js';
@@ -198,6 +204,87 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
       ),
     ]);
     expect(report).toMatchObject({ copied: 1, failed: [{ key: 'a', versionId: 'v1' }] });
+  });
+
+  describe('configure-replication, threat #2: the SSE-C block on the source bucket (client mock: moto drops BlockedEncryptionTypes)', () => {
+    const kmsDefault = {
+      ApplyServerSideEncryptionByDefault: {
+        SSEAlgorithm: 'aws:kms' as const,
+        KMSMasterKeyID: `arn:aws:kms:us-east-1:${bucket.account}:key/source-key`,
+      },
+      BucketKeyEnabled: true,
+    };
+    const accepted = () => {
+      s3.on(PutBucketVersioningCommand).resolves({});
+      s3.on(PutBucketReplicationCommand).resolves({});
+      s3.on(PutBucketEncryptionCommand).resolves({});
+    };
+    const encryptionSent = () => s3.commandCalls(PutBucketEncryptionCommand).map((c) => c.args[0].input);
+
+    it('threat #2: blocks SSE-C on the source bucket, keeping its own default encryption (SSE-KMS, its key, the bucket key)', async () => {
+      accepted();
+      s3.on(GetBucketEncryptionCommand).resolves({
+        ServerSideEncryptionConfiguration: { Rules: [kmsDefault] },
+      });
+      await configureReplication(onAws(), config, bucket);
+      expect(encryptionSent()).toEqual([
+        {
+          Bucket: bucket.bucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ...kmsDefault, BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] } }],
+          },
+        },
+      ]);
+    });
+
+    it('threat #2: on a bucket with no default encryption, blocks SSE-C beside SSE-S3, the default AWS applies to buckets since 2023', async () => {
+      accepted();
+      s3.on(GetBucketEncryptionCommand).rejects(
+        new S3ServiceException({
+          name: 'ServerSideEncryptionConfigurationNotFoundError',
+          message: 'The server side encryption configuration was not found',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 404 },
+        }),
+      );
+      await configureReplication(onAws(), config, bucket);
+      expect(encryptionSent()).toEqual([
+        {
+          Bucket: bucket.bucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+                BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+              },
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('threat #2: a bucket whose encryption cannot be read (AccessDenied) is left as it is: the error stops the command, no PUT replaces its SSE-KMS default with SSE-S3', async () => {
+      accepted();
+      s3.on(GetBucketEncryptionCommand).rejects(
+        new S3ServiceException({
+          name: 'AccessDenied',
+          message: 'Access Denied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+      await expect(configureReplication(onAws(), config, bucket)).rejects.toThrow('Access Denied');
+      expect(mutatingCalls()).toEqual([]);
+    });
+
+    it("threat #2: with replication.blockSseCOnSource off, the source bucket's encryption is neither read nor written", async () => {
+      accepted();
+      const off = quickstart([[['replication', 'blockSseCOnSource'], false]]);
+      const plan = await configureReplication(onAws(), off, protectedBuckets(off)[0]!);
+      expect(plan.steps.map((s) => s.call)).toEqual(['PutBucketVersioning', 'PutBucketReplication']);
+      expect(mutatingCalls()).toEqual(['PutBucketVersioningCommand', 'PutBucketReplicationCommand']);
+      expect(s3.commandCalls(GetBucketEncryptionCommand)).toHaveLength(0);
+    });
   });
 
   describe('restore', () => {
