@@ -8,6 +8,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
+  PutBucketReplicationCommand,
   S3Client,
   type ObjectVersion,
 } from '@aws-sdk/client-s3';
@@ -15,6 +16,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/cli/main.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { bucketExists } from '../src/protect/s3/bucket-exists.js';
+import { replicationConfiguration } from '../src/protect/s3/replication.js';
 import { emulateReplication } from '../src/sandbox/replication-emulator.js';
 import { provisionSandbox } from '../src/sandbox/provision.js';
 import { ownAccounts, quickstart, quickstartYaml } from './support/config.js';
@@ -25,8 +27,6 @@ const accounts = ownAccounts('83', '84');
 const edits = [
   ...accounts.edits,
   [['protect'], { s3: [{ account: accounts.workload, names: ['marked-src', 'wiped-src'] }] }],
-  // The attacker of threat #5 has turned delete-marker replication on: the emulation replicates the markers.
-  [['replication', 'deleteMarkerReplication'], true],
 ] satisfies Parameters<typeof quickstart>[0];
 const config = quickstart(edits);
 const marked = protectedBuckets(config)[0]!;
@@ -102,7 +102,7 @@ describe('S3 source attacks against a replicated vault (moto, replication emulat
     restore = moto.clients.for(S3Client, accounts.restore);
   });
 
-  it('threat #5: with delete-marker replication on, a mass delete in the source leaves one delete marker per key in the vault and every version locked; restore --at before it copies exactly the version ids current then (moto)', async () => {
+  it('threat #5: after the source account turns delete-marker replication on, a mass delete in the source leaves one delete marker per key in the vault and every version locked; restore --at before it copies exactly the version ids current then (moto)', async () => {
     const keys = ['a.txt', 'b.txt', 'c/d.txt'];
     await put(source, marked.bucket, 'a.txt', 'a1');
     for (const key of keys) await put(source, marked.bucket, key, `${key} before the attack`);
@@ -112,6 +112,12 @@ describe('S3 source attacks against a replicated vault (moto, replication emulat
     expect(recorded.markers).toEqual([]);
     const before = await nextSecond();
 
+    // The attack, as the source account: delete-marker replication turned on in the vault rule, then a mass delete.
+    const markersOn = replicationConfiguration(config, marked);
+    markersOn.Rules![0]!.DeleteMarkerReplication = { Status: 'Enabled' };
+    await source.send(
+      new PutBucketReplicationCommand({ Bucket: marked.bucket, ReplicationConfiguration: markersOn }),
+    );
     for (const key of keys) await remove(source, marked.bucket, key);
     const [pass] = await emulateReplication(moto.clients, config);
     expect(pass).toMatchObject({ bucket: marked.bucket, deleteMarkers: keys.length, replicated: [] });
