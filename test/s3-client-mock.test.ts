@@ -2,12 +2,17 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
+  S3ServiceException,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -17,8 +22,10 @@ import { run } from '../src/cli/main.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { backfill } from '../src/protect/s3/backfill.js';
+import { configureReplication } from '../src/protect/s3/replication.js';
 import { quickstart } from './support/config.js';
 import { restoreWithItems } from './support/restore.js';
+import { slowDown, withoutBackoff } from './support/throttling.js';
 
 const config = quickstart();
 const bucket = protectedBuckets(config)[0]!;
@@ -37,7 +44,6 @@ const onAws = () => new AwsClients({ region: 'us-east-1', roleName: 'AirGapOpera
 const onSandbox = () =>
   new AwsClients({ region: 'us-east-1', roleName: 'x', endpoint: 'http://127.0.0.1:9' });
 const body = (bytes: string) => ({ transformToByteArray: async () => new TextEncoder().encode(bytes) });
-const slowDown = () => Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' });
 
 function sourceHolds(...versions: [key: string, versionId: string, size: number][]) {
   s3.on(ListObjectVersionsCommand, { Bucket: bucket.bucket }).resolves({
@@ -84,13 +90,8 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it('threat #16: airgap s3 backfill stops on Ctrl-C as restore s3 does: copies in flight finish, none starts after, exit 130 (in-process CLI, client mock)', async () => {
-    sourceHolds(['a', 'v1', 3], ['b', 'v2', 3], ['c', 'v3', 3], ['d', 'v4', 3]);
-    s3.on(GetObjectCommand).callsFake(async () => {
-      if (s3.commandCalls(GetObjectCommand).length === 2) process.emit('SIGINT', 'SIGINT');
-      return { Body: body('abc') };
-    });
-    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1' });
+  /** `airgap s3 backfill --output json` in process, in the sandbox's copy mode: its exit code, report and stderr. */
+  async function backfillCli(...options: string[]) {
     const printed: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((text: unknown) => void printed.push(String(text)));
     const errors: string[] = [];
@@ -98,13 +99,24 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     process.env['AWS_ENDPOINT_URL'] = 'http://127.0.0.1:9'; // the sandbox's copy mode; the mock answers every call
     const argv = ['s3', 'backfill', '--config', 'examples/quickstart.yaml', '--bucket', bucket.bucket];
     try {
-      const code = await run(['node', 'airgap', ...argv, '--concurrency', '1', '--output', 'json']);
-      expect(code).toBe(130);
+      const code = await run(['node', 'airgap', ...argv, ...options, '--output', 'json']);
+      return { code, report: JSON.parse(printed.join('\n')) as unknown, errors };
     } finally {
       delete process.env['AWS_ENDPOINT_URL'];
       vi.restoreAllMocks();
     }
-    expect(JSON.parse(printed.join('\n'))).toMatchObject({ copied: 2, interrupted: true, failed: [] });
+  }
+
+  it('threat #16: airgap s3 backfill stops on Ctrl-C as restore s3 does: copies in flight finish, none starts after, exit 130 (in-process CLI, client mock)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 3], ['c', 'v3', 3], ['d', 'v4', 3]);
+    s3.on(GetObjectCommand).callsFake(async () => {
+      if (s3.commandCalls(GetObjectCommand).length === 2) process.emit('SIGINT', 'SIGINT');
+      return { Body: body('abc') };
+    });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1' });
+    const { code, report, errors } = await backfillCli('--concurrency', '1');
+    expect(code).toBe(130);
+    expect(report).toMatchObject({ copied: 2, interrupted: true, failed: [] });
     expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['a', 'b']);
     expect(errors).toEqual([
       'SIGINT: stopping once the work in flight has settled (again to stop at once)',
@@ -163,6 +175,116 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1', ChecksumSHA256: 'other-sha' });
     const report = await backfill(onSandbox(), config, bucket);
     expect(report.failed[0]?.reason).toMatch(/stored SHA-256 other-sha, the source version has source-sha/);
+  });
+
+  it('threat #15: airgap s3 backfill: a version S3 throttles (503 SlowDown) past its bounded retries is FAILED on stderr with its version id, the other copied, exit 1 (in-process CLI, client mock: moto never throttles)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 3]);
+    s3.on(GetObjectCommand, { Key: 'a' }).rejects(slowDown());
+    s3.on(GetObjectCommand, { Key: 'b' }).resolves({ Body: body('abc') as never });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1' });
+    const { code, report, errors } = await withoutBackoff(() => backfillCli());
+    expect(code).toBe(1);
+    expect(errors).toEqual(['FAILED a (v1): SlowDown: Please reduce your request rate.']);
+    expect(report).toMatchObject({ copied: 1, interrupted: false, failed: [{ key: 'a', versionId: 'v1' }] });
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['b']);
+    // Retried, but a bounded number of times (the default 6 attempts), never forever.
+    expect(s3.commandCalls(GetObjectCommand, { Key: 'a' })).toHaveLength(6);
+  });
+
+  it('threat #30: airgap s3 backfill: a copy whose stored SHA-256 differs from the source version is FAILED on stderr with its version id, exit 1 (in-process CLI, client mock: moto never verifies checksums)', async () => {
+    sourceHolds(['a', 'v1', 3], ['b', 'v2', 3]);
+    s3.on(GetObjectCommand).resolves({ Body: body('abc') as never, ChecksumSHA256: 'source-sha' });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'vault-1', ChecksumSHA256: 'source-sha' });
+    s3.on(PutObjectCommand, { Key: 'a' }).resolves({ VersionId: 'vault-2', ChecksumSHA256: 'other-sha' });
+    const { code, report, errors } = await backfillCli();
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^FAILED a \(v1\): .*stored SHA-256 other-sha, the source version has source-sha/,
+      ),
+    ]);
+    expect(report).toMatchObject({ copied: 1, failed: [{ key: 'a', versionId: 'v1' }] });
+  });
+
+  describe('configure-replication, threat #2: the SSE-C block on the source bucket (client mock: moto drops BlockedEncryptionTypes)', () => {
+    const kmsDefault = {
+      ApplyServerSideEncryptionByDefault: {
+        SSEAlgorithm: 'aws:kms' as const,
+        KMSMasterKeyID: `arn:aws:kms:us-east-1:${bucket.account}:key/source-key`,
+      },
+      BucketKeyEnabled: true,
+    };
+    const accepted = () => {
+      s3.on(PutBucketVersioningCommand).resolves({});
+      s3.on(PutBucketReplicationCommand).resolves({});
+      s3.on(PutBucketEncryptionCommand).resolves({});
+    };
+    const encryptionSent = () => s3.commandCalls(PutBucketEncryptionCommand).map((c) => c.args[0].input);
+
+    it('threat #2: blocks SSE-C on the source bucket, keeping its own default encryption (SSE-KMS, its key, the bucket key)', async () => {
+      accepted();
+      s3.on(GetBucketEncryptionCommand).resolves({
+        ServerSideEncryptionConfiguration: { Rules: [kmsDefault] },
+      });
+      await configureReplication(onAws(), config, bucket);
+      expect(encryptionSent()).toEqual([
+        {
+          Bucket: bucket.bucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ...kmsDefault, BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] } }],
+          },
+        },
+      ]);
+    });
+
+    it('threat #2: on a bucket with no default encryption, blocks SSE-C beside SSE-S3, the default AWS applies to buckets since 2023', async () => {
+      accepted();
+      s3.on(GetBucketEncryptionCommand).rejects(
+        new S3ServiceException({
+          name: 'ServerSideEncryptionConfigurationNotFoundError',
+          message: 'The server side encryption configuration was not found',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 404 },
+        }),
+      );
+      await configureReplication(onAws(), config, bucket);
+      expect(encryptionSent()).toEqual([
+        {
+          Bucket: bucket.bucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+                BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+              },
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('threat #2: a bucket whose encryption cannot be read (AccessDenied) is left as it is: the error stops the command, no PUT replaces its SSE-KMS default with SSE-S3', async () => {
+      accepted();
+      s3.on(GetBucketEncryptionCommand).rejects(
+        new S3ServiceException({
+          name: 'AccessDenied',
+          message: 'Access Denied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+      await expect(configureReplication(onAws(), config, bucket)).rejects.toThrow('Access Denied');
+      expect(mutatingCalls()).toEqual([]);
+    });
+
+    it("threat #2: with replication.blockSseCOnSource off, the source bucket's encryption is neither read nor written", async () => {
+      accepted();
+      const off = quickstart([[['replication', 'blockSseCOnSource'], false]]);
+      const plan = await configureReplication(onAws(), off, protectedBuckets(off)[0]!);
+      expect(plan.steps.map((s) => s.call)).toEqual(['PutBucketVersioning', 'PutBucketReplication']);
+      expect(mutatingCalls()).toEqual(['PutBucketVersioningCommand', 'PutBucketReplicationCommand']);
+      expect(s3.commandCalls(GetBucketEncryptionCommand)).toHaveLength(0);
+    });
   });
 
   describe('restore', () => {

@@ -62,16 +62,28 @@ describe('airgap s3 configure-replication (moto)', () => {
   });
   afterAll(() => vi.restoreAllMocks());
 
-  it('threat #31: --dry-run prints the PUTs it would send and changes nothing', async () => {
+  it('threat #31, threat #2: --dry-run prints the PUTs it would send, the SSE-C block among them, and changes nothing', async () => {
     const { code, out } = await cli('--bucket', 'orders', '--dry-run', '--output', 'json');
     expect(code).toBe(0);
-    const plan = JSON.parse(out) as { dryRun: boolean; steps: { call: string }[] };
+    const plan = JSON.parse(out) as { dryRun: boolean; steps: { call: string; input: unknown }[] };
     expect(plan.dryRun).toBe(true);
     expect(plan.steps.map((s) => s.call)).toEqual([
       'PutBucketVersioning',
       'PutBucketReplication',
       'PutBucketEncryption',
     ]);
+    // Threat #2: the bucket has no default encryption of its own, so SSE-S3, with SSE-C blocked beside it.
+    expect(plan.steps[2]?.input).toEqual({
+      Bucket: 'orders',
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+          },
+        ],
+      },
+    });
     expect(await replication()).toBeUndefined();
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'orders' }))).Status).toBeUndefined();
   });

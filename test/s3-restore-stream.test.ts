@@ -22,6 +22,7 @@ import {
   restoredBucket as bucket,
 } from './support/fake-restore-s3.js';
 import { restoreWithItems } from './support/restore.js';
+import { slowDown, withoutBackoff } from './support/throttling.js';
 
 const config = quickstart();
 const s3 = mockClient(S3Client);
@@ -242,6 +243,43 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
     expect(code).not.toBe(0);
     expect(errors).toContain('Access Denied');
     expect(printed).toMatch(new RegExp(`^stopped: restored ${fake.copies.length} keys \\(\\d+ bytes\\) of `));
+  });
+
+  const failing = 'k042';
+  const restoredKeys = keys(120).filter((k) => k !== failing);
+
+  it('threat #15: airgap restore s3: a copy S3 throttles (503 SlowDown) past its bounded retries is FAILED on stderr with its version id, every other key restored, exit 1 (in-process CLI, client mock: moto never throttles)', async () => {
+    const fake = fakeS3(keys(120));
+    s3.on(CopyObjectCommand, { Key: failing }).rejects(slowDown());
+    const { code, printed, errors } = await withoutBackoff(() => restoreCli());
+    expect(code).toBe(1);
+    expect(errors).toBe(`FAILED ${failing} (v-${failing}): SlowDown: Please reduce your request rate.`);
+    const report = JSON.parse(printed) as { items: { key: string }[]; restored: number; failed: unknown[] };
+    expect(report).toMatchObject({
+      restored: 119,
+      failed: [{ key: failing, versionId: `v-${failing}`, reason: expect.stringContaining('SlowDown') }],
+    });
+    expect(report).not.toHaveProperty('error');
+    expect(report.items.map((i) => i.key).sort()).toEqual(restoredKeys);
+    expect(fake.copies.sort()).toEqual(restoredKeys);
+    // Retried, but a bounded number of times (the default 6 attempts), never forever.
+    expect(s3.commandCalls(CopyObjectCommand, { Key: failing })).toHaveLength(6);
+  });
+
+  it("threat #30: airgap restore s3: a copy whose checksum differs from its vault version's is FAILED on stderr with its version id, every other key restored, exit 1 (in-process CLI, client mock: moto never verifies checksums)", async () => {
+    fakeS3(keys(120));
+    // Another ETag than the listed one, so the copy is checked by the SHA-256 S3 computed for it.
+    s3.on(CopyObjectCommand, { Key: failing }).resolves({
+      CopyObjectResult: { ETag: '"ffffffffffffffffffffffffffffffff"', ChecksumSHA256: 'tampered' },
+    });
+    const { code, printed, errors } = await restoreCli();
+    expect(code).toBe(1);
+    expect(errors).toBe(
+      `FAILED ${failing} (v-${failing}): ChecksumSHA256 after copy tampered differs from the vault version's sha`,
+    );
+    const report = JSON.parse(printed) as { items: { key: string }[]; restored: number };
+    expect(report).toMatchObject({ restored: 119, failed: [{ key: failing, versionId: `v-${failing}` }] });
+    expect(report.items.map((i) => i.key).sort()).toEqual(restoredKeys);
   });
 
   it('a stalled reader of the streamed report holds the copies back: memory is bounded by the concurrency', async () => {

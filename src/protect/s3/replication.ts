@@ -90,9 +90,14 @@ export async function planReplication(
   ];
   if (config.replication.blockSseCOnSource) {
     const s3 = clients.for(S3Client, bucket.account, bucket.region);
+    // Only an absent configuration falls back to SSE-S3: a read that was refused or throttled would otherwise
+    // replace the bucket's own default (SSE-KMS, its key) with SSE-S3.
     const current = await s3
       .send(new GetBucketEncryptionCommand({ Bucket: bucket.bucket }))
-      .catch(() => undefined);
+      .catch((e: unknown) => {
+        if ((e as Error).name === 'ServerSideEncryptionConfigurationNotFoundError') return undefined;
+        throw e;
+      });
     const rules: ServerSideEncryptionRule[] = current?.ServerSideEncryptionConfiguration?.Rules ?? [
       { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
     ];
