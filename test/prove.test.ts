@@ -42,11 +42,14 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
         'source-admin:100000000002',
         'source-root:100000000002',
         'source-management-admin',
+        'source-management-root',
         'role:100000000002:AirGapReplication',
         'vault-admin',
         'vault-root',
         'backup-admin',
+        'backup-root',
         'air-gap-admin',
+        'air-gap-root',
         'restore-admin',
         'role:200000000004:AirGapRestore',
         'role:200000000004:AirGapBackupRestoreService',
@@ -69,10 +72,30 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
     );
   });
 
-  it('the air-gap account administrator appears only where the air-gapped vault is deployed', () => {
+  it('the air-gap account administrator and root appear only where the air-gapped vault is deployed', () => {
     const m = loadModel(config, dir);
+    expect(principals(m).map((p) => p.id)).toEqual(expect.arrayContaining(['air-gap-admin', 'air-gap-root']));
     m.config = quickstart([[['backup', 'airGappedVault'], false]]);
-    expect(principals(m).map((p) => p.id)).not.toContain('air-gap-admin');
+    const ids = principals(m).map((p) => p.id);
+    expect(ids).not.toContain('air-gap-admin');
+    expect(ids).not.toContain('air-gap-root');
+  });
+
+  it('threat #21: the source management, backup and air-gap accounts’ roots are principals as their accounts’ root, the management account’s without SCPs as its administrator', () => {
+    const src = config.organizations.source;
+    const who = new Map(principals(fresh()).map((p) => [p.id, p]));
+    for (const [id, account] of [
+      ['source-management-root', src.managementAccount],
+      ['backup-root', src.backupAccount],
+      ['air-gap-root', src.airGapAccount],
+    ] as const) {
+      const root = who.get(id)!;
+      const admin = who.get(id.replace(/-root$/, '-admin'))!;
+      expect([id, root.arn, root.trust]).toEqual([id, `arn:aws:iam::${account}:root`, 'attacker']);
+      expect([id, root.organization, root.orgId]).toEqual([id, admin.organization, admin.orgId]);
+    }
+    expect(who.get('source-management-root')!.organization).toBeUndefined();
+    expect(who.get('air-gap-root')!.organization).toBe('source');
   });
 
   it('covers every kind of attack, derived from the action catalogue (hundreds of actions per principal)', () => {
@@ -211,7 +234,7 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
     expect(await denied(m, [operator], [on(vaultKey, 'kms:Decrypt')])).toEqual([]);
   });
 
-  it('threat #21: the air-gap account’s administrator and the vault root delete no recovery point of the air-gapped vault', async () => {
+  it('threat #21: the air-gap account’s administrator and root and the vault root delete no recovery point of the air-gapped vault', async () => {
     const m = fresh();
     const lag = airGapped(m);
     const point = {
@@ -223,11 +246,58 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
     expect(
       await denied(
         m,
-        ['air-gap-admin', 'vault-root', 'break-glass'],
+        ['air-gap-admin', 'air-gap-root', 'vault-root', 'break-glass'],
         [point, on(lag, 'backup:DeleteBackupVault')],
       ),
     ).toEqual([]);
   });
+
+  it('threat #21: the air-gap account’s root is refused deleting recovery points, the vault and its Vault Lock by the vault’s access policy and the source SCP', async () => {
+    const m = fresh();
+    const lag = airGapped(m);
+    const calls = [
+      {
+        action: 'backup:DeleteRecoveryPoint',
+        resource: `arn:aws:backup:us-east-1:${lag.account}:recovery-point:any`,
+        resourceAccount: lag.account,
+        governedBy: lag.arn,
+      },
+      on(lag, 'backup:DeleteBackupVault'),
+      on(lag, 'backup:DeleteBackupVaultLockConfiguration'),
+    ];
+    const root = as(m, 'air-gap-root');
+    expect(root.arn).toBe(`arn:aws:iam::${lag.account}:root`);
+    for (const c of calls)
+      expect([c.action, await authorize(m, root, c)]).toEqual([
+        c.action,
+        {
+          allowed: false,
+          decidedBy: [
+            'resource:policy/DenyRecoveryPointDeletionAndLockRemoval',
+            'scp:airgap-source-protection/DenyBackupTamperingExceptBreakGlass',
+          ],
+        },
+      ]);
+    // Without both statements nothing else holds the root back: the matrix judges it on these attacks.
+    lag.policy.Statement = lag.policy.Statement.filter(
+      (s: { Sid: string }) => s.Sid !== 'DenyRecoveryPointDeletionAndLockRemoval',
+    );
+    const scp = m.guardrails.find((g) => g.name === 'airgap-source-protection')!;
+    scp.document.Statement = scp.document.Statement.filter(
+      (s) => s.Sid !== 'DenyBackupTamperingExceptBreakGlass',
+    );
+    const r = await prove(m, { only: (p) => p.id === 'air-gap-root' });
+    expect(r.passed).toBe(false);
+    expect(
+      r.breaches.filter((b) => b.resource.includes(lag.name) || b.resource.includes(':recovery-point:')),
+    ).toEqual(
+      expect.arrayContaining(
+        calls.map((c) =>
+          expect.objectContaining({ principal: 'source air-gap account root', action: c.action }),
+        ),
+      ),
+    );
+  }, 120_000);
 
   it('threat #25: vault members do not leave the organization, stop the trail or delete the detector', async () => {
     const m = fresh();
