@@ -531,6 +531,120 @@ describe('people in the vault organization: MFA and allow-listed networks (direc
   });
 });
 
+describe('guardrail statements on requests the matrix leaves open (Strict mode: one concrete request, every fact given)', () => {
+  const person = { 'aws:ViaAWSService': 'false', 'aws:SourceIp': '203.0.113.7' };
+  /** The principal as a person with MFA on an allowed network: only the statement under test may refuse it. */
+  const withMfa = (m: ProofModel, id: string) => ({ ...principals(m).find((p) => p.id === id)!, mfa: true });
+  const dropped = (m: ProofModel, policy: string, sid: string) => {
+    const g = m.guardrails.find((x) => x.name === policy)!;
+    g.document.Statement = g.document.Statement.filter((s) => s.Sid !== sid);
+    return m;
+  };
+
+  describe('threat #2: SSE-C writes in the source organization', () => {
+    const SSE_C = 'scp:airgap-source-protection/DenySseCWrites';
+    const put = (m: ProofModel, context: Record<string, string>) =>
+      authorize(
+        m,
+        principals(m).find((p) => p.id === 'source-admin:100000000002')!,
+        {
+          action: 's3:PutObject',
+          resource: 'arn:aws:s3:::payments-invoices/invoice-1.pdf',
+          resourceAccount: '100000000002',
+          context: { ...person, ...context },
+        },
+        'Strict',
+      );
+    const sseC = { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' };
+
+    it('a source administrator’s PutObject with a customer-provided key on its own bucket is refused by DenySseCWrites', async () => {
+      expect(await put(fresh(), sseC)).toEqual({ allowed: false, decidedBy: [SSE_C] });
+    });
+
+    it('the same PutObject without the header, or with the statement dropped, is allowed', async () => {
+      expect((await put(fresh(), {})).allowed).toBe(true);
+      expect((await put(dropped(fresh(), 'airgap-source-protection', 'DenySseCWrites'), sseC)).allowed).toBe(
+        true,
+      );
+    });
+  });
+
+  describe('threat #12: vault key lock-out and imported key material', () => {
+    const LOCKOUT = 'scp:airgap-vault-keys/DenyKeyPolicyLockoutBypass';
+    const EXTERNAL = 'scp:airgap-vault-keys/DenyExternalKeyMaterial';
+    const POLICY_CHANGE = 'scp:airgap-vault-keys/DenyKeyPolicyChangeExceptBreakGlass';
+    const call = (m: ProofModel, id: string, action: string, context: Record<string, string>) => {
+      const key = vaultResource(m, 'key')!;
+      return authorize(
+        m,
+        withMfa(m, id),
+        {
+          action,
+          // CreateKey names no key: it is authorized on `*` in the account the key would be created in.
+          resource: action === 'kms:CreateKey' ? '*' : key.arn,
+          resourceAccount: key.account,
+          context: { ...person, ...context },
+        },
+        'Strict',
+      );
+    };
+    const bypass = { 'kms:BypassPolicyLockoutSafetyCheck': 'true' };
+    const safe = { 'kms:BypassPolicyLockoutSafetyCheck': 'false' };
+    const external = { ...safe, 'kms:KeyOrigin': 'EXTERNAL' };
+
+    it('break-glass and the vault administrator put no key policy, and create no key, past the lock-out safety check', async () => {
+      const m = fresh();
+      expect(await call(m, 'break-glass', 'kms:PutKeyPolicy', bypass)).toEqual({
+        allowed: false,
+        decidedBy: [LOCKOUT],
+      });
+      expect(await call(m, 'vault-admin', 'kms:PutKeyPolicy', bypass)).toEqual({
+        allowed: false,
+        decidedBy: [POLICY_CHANGE, LOCKOUT],
+      });
+      for (const id of ['break-glass', 'vault-admin'])
+        expect([id, await call(m, id, 'kms:CreateKey', { ...bypass, 'kms:KeyOrigin': 'AWS_KMS' })]).toEqual([
+          id,
+          { allowed: false, decidedBy: [LOCKOUT] },
+        ]);
+    });
+
+    it('break-glass and the vault administrator create no key for imported material, nor import into the vault key', async () => {
+      const m = fresh();
+      for (const id of ['break-glass', 'vault-admin']) {
+        expect([id, await call(m, id, 'kms:CreateKey', external)]).toEqual([
+          id,
+          { allowed: false, decidedBy: [EXTERNAL] },
+        ]);
+        expect([id, (await call(m, id, 'kms:ImportKeyMaterial', {})).decidedBy]).toEqual([
+          id,
+          ['scp:airgap-vault-keys/DenyKeyDestruction'],
+        ]);
+      }
+    });
+
+    it('each statement decides: without the flag, with a KMS-made key, or with the statement dropped, the call is allowed', async () => {
+      const m = fresh();
+      expect((await call(m, 'break-glass', 'kms:PutKeyPolicy', safe)).allowed).toBe(true);
+      const lockout = dropped(fresh(), 'airgap-vault-keys', 'DenyKeyPolicyLockoutBypass');
+      expect((await call(lockout, 'break-glass', 'kms:PutKeyPolicy', bypass)).allowed).toBe(true);
+      const externalAllowed = dropped(fresh(), 'airgap-vault-keys', 'DenyExternalKeyMaterial');
+      for (const id of ['break-glass', 'vault-admin']) {
+        const kmsMade = { ...safe, 'kms:KeyOrigin': 'AWS_KMS' };
+        expect([id, (await call(m, id, 'kms:CreateKey', kmsMade)).allowed]).toEqual([id, true]);
+        expect([
+          id,
+          (await call(lockout, id, 'kms:CreateKey', { ...bypass, 'kms:KeyOrigin': 'AWS_KMS' })).allowed,
+        ]).toEqual([id, true]);
+        expect([id, (await call(externalAllowed, id, 'kms:CreateKey', external)).allowed]).toEqual([
+          id,
+          true,
+        ]);
+      }
+    });
+  });
+});
+
 describe('AWS Backup: the air-gapped vault survives the source organization', () => {
   const BACKUP_ATTACKS = [
     'backup:DeleteRecoveryPoint',
@@ -596,9 +710,10 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
       'airgap-vault-recovery-points/DenyBackupVaultTampering',
       'airgap-vault-recovery-points/DenyBackupAccessChangesExceptBreakGlass',
       // break-glass may rewrite a key policy, only not in the form that locks everyone out: a request flag the
-      // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy.
+      // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy. Pinned by the Strict-mode tests above.
       'airgap-vault-keys/DenyKeyPolicyLockoutBypass',
       // creating a key harms no existing copy; the statement keeps future vault keys free of imported material.
+      // Pinned by the Strict-mode tests above.
       'airgap-vault-keys/DenyExternalKeyMaterial',
       // Discovery mode leaves aws:ViaAWSService and aws:SourceIp open (a call might come through a service or from
       // an allowed network), so the human-access statements never count there; the Strict-mode tests below pin them.
