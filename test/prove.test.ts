@@ -323,7 +323,7 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
   it('threat #26: no source principal assumes a role of the vault organization (no trust path)', async () => {
     const m = fresh();
     const source = principals(m).filter(
-      (p) => p.organization === 'source' || p.id === 'source-management-admin',
+      (p) => p.organization === 'source' || p.id.startsWith('source-management-'),
     );
     const assumed: string[] = [];
     for (const role of m.roles.filter((r) => r.organization === 'vault'))
@@ -664,7 +664,7 @@ describe('AWS Backup: the air-gapped vault survives the source organization', ()
       /:backup-vault:/,
     );
     const source = principals(m).filter(
-      (p) => p.organization === 'source' || p.id === 'source-management-admin',
+      (p) => p.organization === 'source' || p.id.startsWith('source-management-'),
     );
     expect(source.length).toBeGreaterThanOrEqual(5);
     for (const p of source)
