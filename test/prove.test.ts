@@ -643,6 +643,92 @@ describe('guardrail statements on requests the matrix leaves open (Strict mode: 
       }
     });
   });
+
+  describe('threat #26: a leaked source CI token (web identity from the source organization’s OIDC provider)', () => {
+    const PROVIDER = 'arn:aws:iam::100000000002:oidc-provider/token.actions.githubusercontent.com';
+    const RCP = 'rcp:airgap-vault-perimeter/AssumeRoleOnlyFromVaultOrg';
+    // AWS authorizes AssumeRoleWithWebIdentity by the role's trust policy and the RCPs alone: the caller holds no AWS
+    // identity, so no identity policy, no SCP and no aws:PrincipalOrgID. iam-simulate asks a cross-account caller for
+    // an identity policy allowing the call: the token is given one, so that only the trust policy and the RCP decide.
+    const token: Principal = {
+      id: 'source-ci-token',
+      label: 'leaked source CI token',
+      arn: PROVIDER,
+      account: '100000000002',
+      organization: undefined,
+      orgId: undefined,
+      policies: [
+        {
+          name: 'WebIdentity',
+          policy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Resource: '*' }],
+          },
+        },
+      ],
+      mfa: false,
+      trust: 'attacker',
+    };
+    // iam-simulate knows no provider's claim keys (`token.actions.githubusercontent.com:sub`, `:aud`): a trust
+    // statement conditioned on them never matches here, so the trust mistake below trusts the provider outright.
+    const claims = { 'aws:FederatedProvider': PROVIDER };
+    const assume = (m: ProofModel, role: ProofModel['roles'][number], trust: unknown = role.trust) =>
+      authorize(
+        m,
+        token,
+        {
+          action: 'sts:AssumeRoleWithWebIdentity',
+          resource: role.arn,
+          resourceAccount: role.account,
+          resourcePolicy: trust,
+          context: claims,
+        },
+        'Strict',
+      );
+
+    it('assumes no role of the vault organization: the RCP refuses it in every member account (no RCP binds the management account), and no trust policy names it', async () => {
+      const m = fresh();
+      const management = config.organizations.vault.managementAccount;
+      const roles = m.roles.filter((r) => r.organization === 'vault');
+      expect(new Set(roles.map((r) => r.account)).size).toBeGreaterThanOrEqual(4);
+      const decide = async (model: ProofModel) => {
+        const out: unknown[] = [];
+        for (const role of roles) out.push([role.account, role.name, await assume(model, role)]);
+        return out;
+      };
+      const refused = (by: (account: string) => string) =>
+        roles.map((r) => [r.account, r.name, { allowed: false, decidedBy: [by(r.account)] }]);
+      expect(await decide(m)).toEqual(
+        refused((account) => (account === management ? 'resource:no-allow' : RCP)),
+      );
+      // The trust policies on their own: none names the provider.
+      expect(await decide(dropped(fresh(), 'airgap-vault-perimeter', 'AssumeRoleOnlyFromVaultOrg'))).toEqual(
+        refused(() => 'resource:no-allow'),
+      );
+    }, 120_000);
+
+    it('a vault role trusting the source organization’s provider (an OIDC trust mistake) is still refused, by the RCP; without that statement the token assumes it', async () => {
+      const m = fresh();
+      const role = m.roles.find(
+        (r) => r.account === config.organizations.vault.vaultAccount && r.name === ROLE_NAMES.operator,
+      )!;
+      const trust = {
+        ...role.trust,
+        Statement: [
+          ...role.trust.Statement,
+          {
+            Effect: 'Allow',
+            Principal: { Federated: PROVIDER },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+          },
+        ],
+      };
+      expect(await assume(m, role, trust)).toEqual({ allowed: false, decidedBy: [RCP] });
+      const open = dropped(m, 'airgap-vault-perimeter', 'AssumeRoleOnlyFromVaultOrg');
+      expect(await assume(open, role, trust)).toEqual({ allowed: true, decidedBy: ['allowed'] });
+      expect((await assume(open, role)).allowed).toBe(false);
+    });
+  });
 });
 
 describe('AWS Backup: the air-gapped vault survives the source organization', () => {
