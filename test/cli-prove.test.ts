@@ -58,6 +58,15 @@ describe('airgap prove (in-process CLI) on templates whose key guardrail was wea
       (m): Row => [m[1]!, m[2]!, Number(m[3]), m[4]!],
     );
     expect(rows).toEqual(rowsOf(json));
+    // threat #21: every source account's root has its rows, the management, backup and air-gap accounts' included.
+    const listed = new Set(rows.map(([principal]) => principal));
+    const roots = [
+      'source account payments root',
+      'source management account root',
+      'source backup account root',
+      'source air-gap account root',
+    ];
+    expect(roots.filter((r) => !listed.has(r))).toEqual([]);
     expect(breachLines(md, '- ')).toEqual(breachesOf(json));
   }, 300_000);
 

@@ -42,11 +42,14 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
         'source-admin:100000000002',
         'source-root:100000000002',
         'source-management-admin',
+        'source-management-root',
         'role:100000000002:AirGapReplication',
         'vault-admin',
         'vault-root',
         'backup-admin',
+        'backup-root',
         'air-gap-admin',
+        'air-gap-root',
         'restore-admin',
         'role:200000000004:AirGapRestore',
         'role:200000000004:AirGapBackupRestoreService',
@@ -69,10 +72,30 @@ describe('airgap prove on the quickstart (iam-simulate, Discovery mode)', () => 
     );
   });
 
-  it('the air-gap account administrator appears only where the air-gapped vault is deployed', () => {
+  it('the air-gap account administrator and root appear only where the air-gapped vault is deployed', () => {
     const m = loadModel(config, dir);
+    expect(principals(m).map((p) => p.id)).toEqual(expect.arrayContaining(['air-gap-admin', 'air-gap-root']));
     m.config = quickstart([[['backup', 'airGappedVault'], false]]);
-    expect(principals(m).map((p) => p.id)).not.toContain('air-gap-admin');
+    const ids = principals(m).map((p) => p.id);
+    expect(ids).not.toContain('air-gap-admin');
+    expect(ids).not.toContain('air-gap-root');
+  });
+
+  it('threat #21: the source management, backup and air-gap accounts’ roots are principals as their accounts’ root, the management account’s without SCPs as its administrator', () => {
+    const src = config.organizations.source;
+    const who = new Map(principals(fresh()).map((p) => [p.id, p]));
+    for (const [id, account] of [
+      ['source-management-root', src.managementAccount],
+      ['backup-root', src.backupAccount],
+      ['air-gap-root', src.airGapAccount],
+    ] as const) {
+      const root = who.get(id)!;
+      const admin = who.get(id.replace(/-root$/, '-admin'))!;
+      expect([id, root.arn, root.trust]).toEqual([id, `arn:aws:iam::${account}:root`, 'attacker']);
+      expect([id, root.organization, root.orgId]).toEqual([id, admin.organization, admin.orgId]);
+    }
+    expect(who.get('source-management-root')!.organization).toBeUndefined();
+    expect(who.get('air-gap-root')!.organization).toBe('source');
   });
 
   it('covers every kind of attack, derived from the action catalogue (hundreds of actions per principal)', () => {
@@ -211,7 +234,7 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
     expect(await denied(m, [operator], [on(vaultKey, 'kms:Decrypt')])).toEqual([]);
   });
 
-  it('threat #21: the air-gap account’s administrator and the vault root delete no recovery point of the air-gapped vault', async () => {
+  it('threat #21: the air-gap account’s administrator and root and the vault root delete no recovery point of the air-gapped vault', async () => {
     const m = fresh();
     const lag = airGapped(m);
     const point = {
@@ -223,11 +246,58 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
     expect(
       await denied(
         m,
-        ['air-gap-admin', 'vault-root', 'break-glass'],
+        ['air-gap-admin', 'air-gap-root', 'vault-root', 'break-glass'],
         [point, on(lag, 'backup:DeleteBackupVault')],
       ),
     ).toEqual([]);
   });
+
+  it('threat #21: the air-gap account’s root is refused deleting recovery points, the vault and its Vault Lock by the vault’s access policy and the source SCP', async () => {
+    const m = fresh();
+    const lag = airGapped(m);
+    const calls = [
+      {
+        action: 'backup:DeleteRecoveryPoint',
+        resource: `arn:aws:backup:us-east-1:${lag.account}:recovery-point:any`,
+        resourceAccount: lag.account,
+        governedBy: lag.arn,
+      },
+      on(lag, 'backup:DeleteBackupVault'),
+      on(lag, 'backup:DeleteBackupVaultLockConfiguration'),
+    ];
+    const root = as(m, 'air-gap-root');
+    expect(root.arn).toBe(`arn:aws:iam::${lag.account}:root`);
+    for (const c of calls)
+      expect([c.action, await authorize(m, root, c)]).toEqual([
+        c.action,
+        {
+          allowed: false,
+          decidedBy: [
+            'resource:policy/DenyRecoveryPointDeletionAndLockRemoval',
+            'scp:airgap-source-protection/DenyBackupTamperingExceptBreakGlass',
+          ],
+        },
+      ]);
+    // Without both statements nothing else holds the root back: the matrix judges it on these attacks.
+    lag.policy.Statement = lag.policy.Statement.filter(
+      (s: { Sid: string }) => s.Sid !== 'DenyRecoveryPointDeletionAndLockRemoval',
+    );
+    const scp = m.guardrails.find((g) => g.name === 'airgap-source-protection')!;
+    scp.document.Statement = scp.document.Statement.filter(
+      (s) => s.Sid !== 'DenyBackupTamperingExceptBreakGlass',
+    );
+    const r = await prove(m, { only: (p) => p.id === 'air-gap-root' });
+    expect(r.passed).toBe(false);
+    expect(
+      r.breaches.filter((b) => b.resource.includes(lag.name) || b.resource.includes(':recovery-point:')),
+    ).toEqual(
+      expect.arrayContaining(
+        calls.map((c) =>
+          expect.objectContaining({ principal: 'source air-gap account root', action: c.action }),
+        ),
+      ),
+    );
+  }, 120_000);
 
   it('threat #25: vault members do not leave the organization, stop the trail or delete the detector', async () => {
     const m = fresh();
@@ -253,7 +323,7 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
   it('threat #26: no source principal assumes a role of the vault organization (no trust path)', async () => {
     const m = fresh();
     const source = principals(m).filter(
-      (p) => p.organization === 'source' || p.id === 'source-management-admin',
+      (p) => p.organization === 'source' || p.id.startsWith('source-management-'),
     );
     const assumed: string[] = [];
     for (const role of m.roles.filter((r) => r.organization === 'vault'))
@@ -461,6 +531,206 @@ describe('people in the vault organization: MFA and allow-listed networks (direc
   });
 });
 
+describe('guardrail statements on requests the matrix leaves open (Strict mode: one concrete request, every fact given)', () => {
+  const person = { 'aws:ViaAWSService': 'false', 'aws:SourceIp': '203.0.113.7' };
+  /** The principal as a person with MFA on an allowed network: only the statement under test may refuse it. */
+  const withMfa = (m: ProofModel, id: string) => ({ ...principals(m).find((p) => p.id === id)!, mfa: true });
+  const dropped = (m: ProofModel, policy: string, sid: string) => {
+    const g = m.guardrails.find((x) => x.name === policy)!;
+    g.document.Statement = g.document.Statement.filter((s) => s.Sid !== sid);
+    return m;
+  };
+
+  describe('threat #2: SSE-C writes in the source organization', () => {
+    const SSE_C = 'scp:airgap-source-protection/DenySseCWrites';
+    const put = (m: ProofModel, context: Record<string, string>) =>
+      authorize(
+        m,
+        principals(m).find((p) => p.id === 'source-admin:100000000002')!,
+        {
+          action: 's3:PutObject',
+          resource: 'arn:aws:s3:::payments-invoices/invoice-1.pdf',
+          resourceAccount: '100000000002',
+          context: { ...person, ...context },
+        },
+        'Strict',
+      );
+    const sseC = { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' };
+
+    it('a source administrator’s PutObject with a customer-provided key on its own bucket is refused by DenySseCWrites', async () => {
+      expect(await put(fresh(), sseC)).toEqual({ allowed: false, decidedBy: [SSE_C] });
+    });
+
+    it('the same PutObject without the header, or with the statement dropped, is allowed', async () => {
+      expect((await put(fresh(), {})).allowed).toBe(true);
+      expect((await put(dropped(fresh(), 'airgap-source-protection', 'DenySseCWrites'), sseC)).allowed).toBe(
+        true,
+      );
+    });
+  });
+
+  describe('threat #12: vault key lock-out and imported key material', () => {
+    const LOCKOUT = 'scp:airgap-vault-keys/DenyKeyPolicyLockoutBypass';
+    const EXTERNAL = 'scp:airgap-vault-keys/DenyExternalKeyMaterial';
+    const POLICY_CHANGE = 'scp:airgap-vault-keys/DenyKeyPolicyChangeExceptBreakGlass';
+    const call = (m: ProofModel, id: string, action: string, context: Record<string, string>) => {
+      const key = vaultResource(m, 'key')!;
+      return authorize(
+        m,
+        withMfa(m, id),
+        {
+          action,
+          // CreateKey names no key: it is authorized on `*` in the account the key would be created in.
+          resource: action === 'kms:CreateKey' ? '*' : key.arn,
+          resourceAccount: key.account,
+          context: { ...person, ...context },
+        },
+        'Strict',
+      );
+    };
+    const bypass = { 'kms:BypassPolicyLockoutSafetyCheck': 'true' };
+    const safe = { 'kms:BypassPolicyLockoutSafetyCheck': 'false' };
+    const external = { ...safe, 'kms:KeyOrigin': 'EXTERNAL' };
+
+    it('break-glass and the vault administrator put no key policy, and create no key, past the lock-out safety check', async () => {
+      const m = fresh();
+      expect(await call(m, 'break-glass', 'kms:PutKeyPolicy', bypass)).toEqual({
+        allowed: false,
+        decidedBy: [LOCKOUT],
+      });
+      expect(await call(m, 'vault-admin', 'kms:PutKeyPolicy', bypass)).toEqual({
+        allowed: false,
+        decidedBy: [POLICY_CHANGE, LOCKOUT],
+      });
+      for (const id of ['break-glass', 'vault-admin'])
+        expect([id, await call(m, id, 'kms:CreateKey', { ...bypass, 'kms:KeyOrigin': 'AWS_KMS' })]).toEqual([
+          id,
+          { allowed: false, decidedBy: [LOCKOUT] },
+        ]);
+    });
+
+    it('break-glass and the vault administrator create no key for imported material, nor import into the vault key', async () => {
+      const m = fresh();
+      for (const id of ['break-glass', 'vault-admin']) {
+        expect([id, await call(m, id, 'kms:CreateKey', external)]).toEqual([
+          id,
+          { allowed: false, decidedBy: [EXTERNAL] },
+        ]);
+        expect([id, (await call(m, id, 'kms:ImportKeyMaterial', {})).decidedBy]).toEqual([
+          id,
+          ['scp:airgap-vault-keys/DenyKeyDestruction'],
+        ]);
+      }
+    });
+
+    it('each statement decides: without the flag, with a KMS-made key, or with the statement dropped, the call is allowed', async () => {
+      const m = fresh();
+      expect((await call(m, 'break-glass', 'kms:PutKeyPolicy', safe)).allowed).toBe(true);
+      const lockout = dropped(fresh(), 'airgap-vault-keys', 'DenyKeyPolicyLockoutBypass');
+      expect((await call(lockout, 'break-glass', 'kms:PutKeyPolicy', bypass)).allowed).toBe(true);
+      const externalAllowed = dropped(fresh(), 'airgap-vault-keys', 'DenyExternalKeyMaterial');
+      for (const id of ['break-glass', 'vault-admin']) {
+        const kmsMade = { ...safe, 'kms:KeyOrigin': 'AWS_KMS' };
+        expect([id, (await call(m, id, 'kms:CreateKey', kmsMade)).allowed]).toEqual([id, true]);
+        expect([
+          id,
+          (await call(lockout, id, 'kms:CreateKey', { ...bypass, 'kms:KeyOrigin': 'AWS_KMS' })).allowed,
+        ]).toEqual([id, true]);
+        expect([id, (await call(externalAllowed, id, 'kms:CreateKey', external)).allowed]).toEqual([
+          id,
+          true,
+        ]);
+      }
+    });
+  });
+
+  describe('threat #26: a leaked source CI token (web identity from the source organization’s OIDC provider)', () => {
+    const PROVIDER = 'arn:aws:iam::100000000002:oidc-provider/token.actions.githubusercontent.com';
+    const RCP = 'rcp:airgap-vault-perimeter/AssumeRoleOnlyFromVaultOrg';
+    // AWS authorizes AssumeRoleWithWebIdentity by the role's trust policy and the RCPs alone: the caller holds no AWS
+    // identity, so no identity policy, no SCP and no aws:PrincipalOrgID. iam-simulate asks a cross-account caller for
+    // an identity policy allowing the call: the token is given one, so that only the trust policy and the RCP decide.
+    const token: Principal = {
+      id: 'source-ci-token',
+      label: 'leaked source CI token',
+      arn: PROVIDER,
+      account: '100000000002',
+      organization: undefined,
+      orgId: undefined,
+      policies: [
+        {
+          name: 'WebIdentity',
+          policy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Resource: '*' }],
+          },
+        },
+      ],
+      mfa: false,
+      trust: 'attacker',
+    };
+    // iam-simulate knows no provider's claim keys (`token.actions.githubusercontent.com:sub`, `:aud`): a trust
+    // statement conditioned on them never matches here, so the trust mistake below trusts the provider outright.
+    const claims = { 'aws:FederatedProvider': PROVIDER };
+    const assume = (m: ProofModel, role: ProofModel['roles'][number], trust: unknown = role.trust) =>
+      authorize(
+        m,
+        token,
+        {
+          action: 'sts:AssumeRoleWithWebIdentity',
+          resource: role.arn,
+          resourceAccount: role.account,
+          resourcePolicy: trust,
+          context: claims,
+        },
+        'Strict',
+      );
+
+    it('assumes no role of the vault organization: the RCP refuses it in every member account (no RCP binds the management account), and no trust policy names it', async () => {
+      const m = fresh();
+      const management = config.organizations.vault.managementAccount;
+      const roles = m.roles.filter((r) => r.organization === 'vault');
+      expect(new Set(roles.map((r) => r.account)).size).toBeGreaterThanOrEqual(4);
+      const decide = async (model: ProofModel) => {
+        const out: unknown[] = [];
+        for (const role of roles) out.push([role.account, role.name, await assume(model, role)]);
+        return out;
+      };
+      const refused = (by: (account: string) => string) =>
+        roles.map((r) => [r.account, r.name, { allowed: false, decidedBy: [by(r.account)] }]);
+      expect(await decide(m)).toEqual(
+        refused((account) => (account === management ? 'resource:no-allow' : RCP)),
+      );
+      // The trust policies on their own: none names the provider.
+      expect(await decide(dropped(fresh(), 'airgap-vault-perimeter', 'AssumeRoleOnlyFromVaultOrg'))).toEqual(
+        refused(() => 'resource:no-allow'),
+      );
+    }, 120_000);
+
+    it('a vault role trusting the source organization’s provider (an OIDC trust mistake) is still refused, by the RCP; without that statement the token assumes it', async () => {
+      const m = fresh();
+      const role = m.roles.find(
+        (r) => r.account === config.organizations.vault.vaultAccount && r.name === ROLE_NAMES.operator,
+      )!;
+      const trust = {
+        ...role.trust,
+        Statement: [
+          ...role.trust.Statement,
+          {
+            Effect: 'Allow',
+            Principal: { Federated: PROVIDER },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+          },
+        ],
+      };
+      expect(await assume(m, role, trust)).toEqual({ allowed: false, decidedBy: [RCP] });
+      const open = dropped(m, 'airgap-vault-perimeter', 'AssumeRoleOnlyFromVaultOrg');
+      expect(await assume(open, role, trust)).toEqual({ allowed: true, decidedBy: ['allowed'] });
+      expect((await assume(open, role)).allowed).toBe(false);
+    });
+  });
+});
+
 describe('AWS Backup: the air-gapped vault survives the source organization', () => {
   const BACKUP_ATTACKS = [
     'backup:DeleteRecoveryPoint',
@@ -480,7 +750,7 @@ describe('AWS Backup: the air-gapped vault survives the source organization', ()
       /:backup-vault:/,
     );
     const source = principals(m).filter(
-      (p) => p.organization === 'source' || p.id === 'source-management-admin',
+      (p) => p.organization === 'source' || p.id.startsWith('source-management-'),
     );
     expect(source.length).toBeGreaterThanOrEqual(5);
     for (const p of source)
@@ -526,9 +796,10 @@ describe('the proof can fail: mutations turn it red, naming the attack', () => {
       'airgap-vault-recovery-points/DenyBackupVaultTampering',
       'airgap-vault-recovery-points/DenyBackupAccessChangesExceptBreakGlass',
       // break-glass may rewrite a key policy, only not in the form that locks everyone out: a request flag the
-      // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy.
+      // matrix leaves open (Discovery mode) for every legitimate PutKeyPolicy. Pinned by the Strict-mode tests above.
       'airgap-vault-keys/DenyKeyPolicyLockoutBypass',
       // creating a key harms no existing copy; the statement keeps future vault keys free of imported material.
+      // Pinned by the Strict-mode tests above.
       'airgap-vault-keys/DenyExternalKeyMaterial',
       // Discovery mode leaves aws:ViaAWSService and aws:SourceIp open (a call might come through a service or from
       // an allowed network), so the human-access statements never count there; the Strict-mode tests below pin them.

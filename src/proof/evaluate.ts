@@ -241,9 +241,13 @@ function orgPolicies(
  */
 const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager']);
 
+/**
+ * Whether the vault organization's RCPs bind a resource of `account`: its member accounts' (the log archive
+ * included), never its management account's, which no RCP binds (threats.md, notes on controls).
+ */
 function resourceOrg(model: EvaluationModel, account: string): boolean {
   const v = model.config.organizations.vault;
-  return [v.vaultAccount, v.restoreAccount, v.managementAccount].includes(account);
+  return [v.vaultAccount, v.restoreAccount, v.logArchiveAccount].includes(account);
 }
 
 /** The policy of the first resource of the model that is `arn` or holds it (`arn` is `<its ARN>/…`). */

@@ -111,6 +111,25 @@ describe('a policy cut to the statements that may apply to a call', () => {
     expect(kept(memo, theirs)).toEqual([2, 3, 6, 7, 8]);
   });
 
+  it('threat #26: keeps a Federated statement for a caller by web identity (its identity provider), cuts it for an IAM role', () => {
+    const memo = new PolicyMemo();
+    const provider = 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com';
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity' },
+        { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole*' },
+      ],
+    };
+    const assume = (arn: string) =>
+      memo.cutFor('resource', trust, {
+        ...call('sts:AssumeRoleWithWebIdentity', 'arn:aws:iam::222222222222:role/R'),
+        principal: { arn, account: '111111111111' },
+      });
+    expect(assume(provider)).toBe(memo.validatedAs('resource', trust));
+    expect(kept(memo, assume('arn:aws:iam::111111111111:role/Admin'))).toEqual([2]);
+  });
+
   it('is validated once per set of statements kept, is the whole validated policy when all are kept, and never empty', () => {
     const memo = new PolicyMemo();
     const disable = memo.cutFor('scp', SCP, call('kms:DisableKey', 'arn:aws:kms:us-east-1:1:key/k'));

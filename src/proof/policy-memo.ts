@@ -71,7 +71,8 @@ export class PolicyMemo {
       policy,
       () => new Map(),
     );
-    const key = `${call.action} ${call.resource} ${call.principal?.account ?? ''}`;
+    const caller = call.principal;
+    const key = `${call.action} ${call.resource} ${caller?.account ?? ''} ${caller ? notIam(caller) : ''}`;
     return cached(byCall, key, () => {
       let kept = statements.flatMap((st, i) => (mayApply(st, call) ? [i] : []));
       if (kept.length === statements.length) return whole;
@@ -163,15 +164,23 @@ function mayName(element: unknown, value: string): boolean {
 }
 
 /**
- * Whether a resource policy statement's Principal may match an IAM caller: kept unless every entry names something
- * else, i.e. another account (an IAM ARN or account id without wildcard or variable) or a service, federated or
- * canonical user, which never is an IAM role or root. NotPrincipal (no Principal) is always kept.
+ * Whether the caller is no IAM role or root, so that a Principal's service, federated or canonical-user entry may
+ * name it: a service, or an identity provider (the caller of AssumeRoleWithWebIdentity or AssumeRoleWithSAML).
+ */
+function notIam(caller: { arn: string }): boolean {
+  return !caller.arn.startsWith('arn:') || /^arn:[^:]+:iam::\d{12}:(oidc|saml)-provider\//.test(caller.arn);
+}
+
+/**
+ * Whether a resource policy statement's Principal may match the caller: kept unless every entry names something
+ * else, i.e. another account (an IAM ARN or account id without wildcard or variable) or, for an IAM role or root,
+ * a service, federated or canonical user (`notIam`). NotPrincipal (no Principal) is always kept.
  */
 function mayBe(principal: unknown, caller: { arn: string; account: string }): boolean {
   if (principal === undefined || typeof principal !== 'object' || principal === null) return true;
   return Object.entries(principal).some(([type, entries]) =>
     [entries].flat().some((e: unknown) => {
-      if (type !== 'AWS') return !caller.arn.startsWith('arn:');
+      if (type !== 'AWS') return notIam(caller);
       if (typeof e !== 'string') return true;
       const account = /^(?:arn:[^:*?$]+:(?:iam|sts)::(\d{12}):[^*?$]*|(\d{12}))$/.exec(e);
       return !account || (account[1] ?? account[2]) === caller.account;

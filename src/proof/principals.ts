@@ -23,9 +23,9 @@ const ADMIN: Policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Ac
 export const OUTSIDE_ACCOUNT = '999999999999';
 
 /**
- * The principals of the threat model: a fully compromised source organization (every admin, the roles this
- * project creates there, the management account), vault-organization operators without MFA, the restore
- * account, and a stranger.
+ * The principals of the threat model: a fully compromised source organization (every account's administrator and
+ * root, the management account's included, and the roles this project creates there), vault-organization
+ * operators without MFA, the restore account, and a stranger.
  */
 export function principals(model: ProofModel): Principal[] {
   const { source, vault } = model.config.organizations;
@@ -47,33 +47,41 @@ export function principals(model: ProofModel): Principal[] {
     trust: 'attacker',
     ...opts,
   });
+  /**
+   * An account's administrator and its root: both may do anything in the account, under the same SCPs (none in a
+   * management account).
+   */
+  const adminAndRoot = (
+    [adminId, rootId]: [string, string],
+    label: string,
+    account: string,
+    opts: Partial<Principal> = {},
+  ): Principal[] => [
+    admin(adminId, `${label} administrator`, account, 'source', opts),
+    admin(rootId, `${label} root`, account, 'source', { ...opts, arn: `arn:aws:iam::${account}:root` }),
+  ];
   const out: Principal[] = [];
-  for (const w of source.workloadAccounts) {
-    out.push(admin(`source-admin:${w.id}`, `source account ${w.name} administrator`, w.id, 'source'));
+  for (const w of source.workloadAccounts)
     out.push(
-      admin(`source-root:${w.id}`, `source account ${w.name} root`, w.id, 'source', {
-        arn: `arn:aws:iam::${w.id}:root`,
-      }),
+      ...adminAndRoot([`source-admin:${w.id}`, `source-root:${w.id}`], `source account ${w.name}`, w.id),
     );
-  }
-  // SCPs never bind a management account: its administrator is evaluated without them.
+  // SCPs never bind a management account: its administrator and root are evaluated without them.
   out.push(
-    admin(
-      'source-management-admin',
-      'source management account administrator',
+    ...adminAndRoot(
+      ['source-management-admin', 'source-management-root'],
+      'source management account',
       source.managementAccount,
-      'source',
-      {
-        organization: undefined,
-      },
+      { organization: undefined },
     ),
   );
   if (source.backupAccount)
-    out.push(admin('backup-admin', 'source backup account administrator', source.backupAccount, 'source'));
+    out.push(...adminAndRoot(['backup-admin', 'backup-root'], 'source backup account', source.backupAccount));
   // The logically air-gapped vault's account is a source account too (AWS Backup copies within one organization):
-  // whoever owns it must not empty the vault either.
+  // whoever owns it, its root included, must not empty the vault either.
   if (source.airGapAccount && model.config.paths.backup && model.config.backup.airGappedVault)
-    out.push(admin('air-gap-admin', 'source air-gap account administrator', source.airGapAccount, 'source'));
+    out.push(
+      ...adminAndRoot(['air-gap-admin', 'air-gap-root'], 'source air-gap account', source.airGapAccount),
+    );
   for (const role of model.roles.filter((r) => r.organization === 'source'))
     out.push(fromRole(role, source.id, 'attacker'));
   out.push(
