@@ -252,6 +252,34 @@ describe('threats.md §3 scenarios the proof decides (direct calls, Discovery mo
     ).toEqual([]);
   });
 
+  it('the air-gap account’s principals are judged on every attack on a backup vault not their own: the narrowing to destroying recovery points is for the air-gapped vault only', async () => {
+    const m = fresh();
+    const lag = airGapped(m);
+    const vaultAccount = config.organizations.vault.vaultAccount;
+    // A backup vault of the vault account whose access policy (a mistake) lets anyone do anything.
+    m.resources.push({
+      ...lag,
+      name: 'vault-side',
+      account: vaultAccount,
+      arn: `arn:aws:backup:us-east-1:${vaultAccount}:backup-vault:vault-side`,
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'backup:*', Resource: '*' }],
+      },
+    });
+    const r = await prove(m, { only: (p) => p.id === 'air-gap-admin' });
+    const there = r.breaches.filter((b) => b.resource.includes('vault-side'));
+    // Reads and copies out are attacks there, as for any source principal (they were not judged at all).
+    expect(there.map((b) => b.action)).toEqual(expect.arrayContaining(['backup:StartCopyJob']));
+    expect(r.principals).toEqual([
+      {
+        id: 'air-gap-admin',
+        label: 'source air-gap account administrator',
+        judgedOn: 'every attack; on its own AWS Backup vault, destroying or shortening recovery points',
+      },
+    ]);
+  }, 120_000);
+
   it('threat #21: the air-gap account’s root is refused deleting recovery points, the vault and its Vault Lock by the vault’s access policy and the source SCP', async () => {
     const m = fresh();
     const lag = airGapped(m);

@@ -24,7 +24,11 @@ export interface ProofResult {
   principals: {
     id: string;
     label: string;
-    judgedOn: 'every attack' | 'destructive attacks' | 'destroying data';
+    judgedOn:
+      | 'every attack'
+      | 'every attack; on its own AWS Backup vault, destroying or shortening recovery points'
+      | 'destructive attacks'
+      | 'destroying data';
   }[];
   matrix: MatrixCell[];
   /** Workload accounts proved through a representative whose policies are identical up to the account. */
@@ -149,7 +153,9 @@ async function proveWith(
       label: p.label,
       judgedOn:
         p.trust === 'attacker'
-          ? 'every attack'
+          ? p.organization === 'source' && p.account === airGapAccount
+            ? 'every attack; on its own AWS Backup vault, destroying or shortening recovery points'
+            : 'every attack'
           : p.trust === 'break-glass'
             ? 'destroying data'
             : 'destructive attacks',
@@ -251,7 +257,12 @@ function judged(
   // The air-gapped vault's owner is a source account (AWS Backup copies only within one organization): whoever
   // acts in it is judged, on that vault, on what destroys or shortens its recovery points, which the vault's access
   // policy and Vault Lock refuse; that it can read, restore, share and re-tag them is a residual risk below.
-  if (p.organization === 'source' && p.account === airGapAccount && a.action.startsWith('backup:'))
+  if (
+    p.organization === 'source' &&
+    p.account === airGapAccount &&
+    a.resourceAccount === airGapAccount &&
+    a.action.startsWith('backup:')
+  )
     return a.destructive && !AIR_GAP_OWNER_ACTIONS.includes(a.action);
   // The operator reads vault metadata, never its content: decrypting with a vault key is an attack for it too.
   // Reading the catalog is its job, and the catalog has a key of its own: decrypting with that one reads no
