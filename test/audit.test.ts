@@ -164,7 +164,7 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
     const s3 = moto.clients.for(S3Client, bucket.account);
     await s3.send(new DeleteBucketReplicationCommand({ Bucket: bucket.bucket }));
     expect(await failed()).toEqual([
-      `SOURCE_REPLICATION ${bucket.bucket}: replication rule airgap-vault is missing`,
+      `SOURCE_REPLICATION ${bucket.bucket}: replication rule airgap-vault is missing (the bucket has no replication rule); it should replicate everything to arn:aws:s3:::${bucket.vaultBucket}`,
     ]);
     await configureReplication(moto.clients, config, bucket);
     expect(await failed()).toEqual([]);

@@ -115,8 +115,18 @@ describe('AirGapOperator holds every call the CLI sends (moto; client mock: moto
     expect(await check('audit', sent)).toEqual([]);
   });
 
-  it('s3 verify (moto)', async () => {
-    expect(await check('s3 verify', await cli('s3', 'verify', '--bucket', bucket.bucket))).toEqual([]);
+  it('s3 verify (moto), its drift reads of both buckets’ configuration among its calls', async () => {
+    const sent = await cli('s3', 'verify', '--bucket', bucket.bucket);
+    expect(sent.map((c) => `${c.command} ${c.account}`)).toEqual(
+      expect.arrayContaining([
+        `GetBucketReplication ${W}`,
+        `GetBucketLifecycleConfiguration ${W}`,
+        `GetBucketEncryption ${W}`,
+        `GetObjectLockConfiguration ${VAULT}`,
+        `GetBucketEncryption ${VAULT}`,
+      ]),
+    );
+    expect(await check('s3 verify', sent)).toEqual([]);
   });
 
   it('restore s3 (moto)', async () => {
@@ -193,6 +203,23 @@ describe('AirGapOperator holds every call the CLI sends (moto; client mock: moto
     ['cost --observe', ['cost', '--observe']],
   ])('%s (moto)', async (command, args) => {
     expect(await check(command, await cli(...args))).toEqual([]);
+  });
+
+  it('names the command, account, role and action a policy lacks: s3 verify without the read of the source’s replication rule (threat #4)', async () => {
+    const weakened = structuredClone(model);
+    const operator = weakened.roles.find((r) => r.account === W && r.name === ROLE_NAMES.operator)!;
+    for (const p of operator.policies)
+      for (const st of p.policy.Statement as { Sid?: string; Action: string | string[] }[])
+        if (st.Sid === 'ReadProtectedBuckets')
+          st.Action = [st.Action].flat().filter((a) => a !== 's3:GetReplicationConfiguration');
+    const found = await check('s3 verify', recorded.get('s3 verify')!, weakened);
+    expect(found).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^s3 verify: GetBucketReplication in the workload account ${W} as AirGapOperator: s3:GetReplicationConfiguration on arn:aws:s3:::${bucket.bucket} denied`,
+        ),
+      ),
+    ]);
   });
 
   it('names the command, account, role and action a policy lacks: s3 verify without the vault’s version metadata reads', async () => {

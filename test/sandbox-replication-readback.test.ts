@@ -6,9 +6,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { readBucket } from '../src/audit/readers.js';
-import { s3Rules } from '../src/audit/rules/s3.js';
-import type { AuditState } from '../src/audit/model.js';
+import { readBucket } from '../src/audit/read-bucket.js';
+import { bucketRules } from '../src/audit/rules/s3.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { protectedBuckets } from '../src/config/index.js';
 import { replicationConfiguration } from '../src/protect/s3/replication.js';
@@ -50,9 +49,10 @@ describe('sandbox S3 clients read back delete-marker replication (moto answers D
     const raw = await plain.send(new GetBucketReplicationCommand({ Bucket: bucket.bucket }));
     expect(raw.ReplicationConfiguration?.Rules?.[0]?.DeleteMarkerReplication).toEqual({ Status: 'Disabled' });
 
-    const state = { buckets: [await readBucket(moto.clients, config, bucket)] } as AuditState;
     expect(
-      s3Rules(state, config).find((f) => f.control === 'SOURCE_DELETE_MARKER_REPLICATION'),
+      bucketRules(await readBucket(moto.clients, config, bucket), config).find(
+        (f) => f.control === 'SOURCE_DELETE_MARKER_REPLICATION',
+      ),
     ).toMatchObject({
       status: 'fail',
       reason: 'delete markers replicate although the config says not to',

@@ -38,35 +38,22 @@ import {
   ListTargetsForPolicyCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import {
-  GetBucketEncryptionCommand,
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketReplicationCommand,
-  GetObjectLockConfigurationCommand,
-  ListBucketsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/index.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
-import {
-  accountsByRole,
-  detectionPlaces,
-  protectedBuckets,
-  vaultKeyRegions,
-  type ProtectedBucket,
-} from '../config/plan.js';
-import { bucketExists } from '../protect/s3/bucket-exists.js';
+import { accountsByRole, detectionPlaces, protectedBuckets, vaultKeyRegions } from '../config/plan.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
 import type { SnapshotService } from '../protect/snapshots/model.js';
 import { guardrails } from '../infra/guardrails/policies.js';
+import { absent } from './absent.js';
 import { intentFromTemplates, type IntendedTemplates, type KeyArns } from './intent.js';
+import { readBucket } from './read-bucket.js';
 import type {
   AuditState,
   BackupPlanState,
   BackupVaultState,
-  BucketState,
   KeyState,
   LoggingState,
   PolicyState,
@@ -74,63 +61,6 @@ import type {
   RoleState,
   SnapshotCopyState,
 } from './model.js';
-
-/**
- * Thin readers: each fetches one kind of live state and nothing else. An absent configuration reads as
- * undefined or empty (the rules decide what that means); any other error propagates.
- */
-const absent =
-  <T>(fallback: T) =>
-  (e: unknown): T => {
-    const name = (e as { name?: string }).name ?? '';
-    if (
-      /NoSuch|NotFound|ObjectLockConfigurationNotFound|ReplicationConfigurationNotFound|ServerSideEncryptionConfigurationNotFound/.test(
-        name,
-      )
-    )
-      return fallback;
-    throw e;
-  };
-
-export async function readBucket(
-  clients: AwsClients,
-  config: Config,
-  bucket: ProtectedBucket,
-): Promise<BucketState> {
-  const source = clients.for(S3Client, bucket.account, bucket.region);
-  const vault = clients.for(S3Client, config.organizations.vault.vaultAccount, config.vault.region);
-  const vaultExists = await bucketExists(vault, bucket.vaultBucket);
-  const [replication, lifecycle, sourceEnc, lock, vaultEnc] = await Promise.all([
-    source
-      .send(new GetBucketReplicationCommand({ Bucket: bucket.bucket }))
-      .then((r) => r.ReplicationConfiguration, absent(undefined)),
-    source
-      .send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket.bucket }))
-      .then((r) => r.Rules ?? [], absent([])),
-    source
-      .send(new GetBucketEncryptionCommand({ Bucket: bucket.bucket }))
-      .then((r) => r.ServerSideEncryptionConfiguration?.Rules ?? [], absent([])),
-    vaultExists
-      ? vault
-          .send(new GetObjectLockConfigurationCommand({ Bucket: bucket.vaultBucket }))
-          .then((r) => r.ObjectLockConfiguration, absent(undefined))
-      : undefined,
-    vaultExists
-      ? vault
-          .send(new GetBucketEncryptionCommand({ Bucket: bucket.vaultBucket }))
-          .then((r) => r.ServerSideEncryptionConfiguration?.Rules ?? [], absent([]))
-      : [],
-  ]);
-  return {
-    bucket,
-    sourceReplication: replication,
-    sourceLifecycle: lifecycle,
-    sourceEncryption: sourceEnc,
-    vaultExists,
-    vaultObjectLock: lock,
-    vaultEncryption: vaultEnc,
-  };
-}
 
 export async function readKey(
   clients: AwsClients,

@@ -5,9 +5,9 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
-import { readBucket } from '../audit/readers.js';
-import { s3Rules } from '../audit/rules/s3.js';
-import type { AuditState, Finding } from '../audit/model.js';
+import { readBucket } from '../audit/read-bucket.js';
+import { bucketRules } from '../audit/rules/s3.js';
+import type { Finding } from '../audit/model.js';
 import { protectedBuckets, type Config, type ProtectedBucket } from '../config/index.js';
 import { replicationConfiguration } from '../protect/s3/replication.js';
 import type { ProofModel } from '../proof/model.js';
@@ -85,7 +85,7 @@ export async function driftAfterAttack(
   attacks: AttackRecord[],
 ): Promise<{ drift: Finding[]; unflagged: string[] }> {
   const buckets = await Promise.all(protectedBuckets(config).map((b) => readBucket(clients, config, b)));
-  const drift = s3Rules({ buckets } as AuditState, config).filter((f) => f.status === 'fail');
+  const drift = buckets.flatMap((b) => bucketRules(b, config)).filter((f) => f.status === 'fail');
   const unflagged = attacks
     .filter((a) => a.target === 'source' && a.emulator === 'executed' && DRIFT_OF[a.action])
     .filter(

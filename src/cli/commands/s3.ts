@@ -124,17 +124,22 @@ export function registerS3Commands(program: Command): void {
     s3
       .command('verify')
       .description(
-        'every source version in the protected window is in the vault, same size and checksum, retained long enough; exit 1 if not',
+        'every source version in the protected window is in the vault, same size and checksum, retained long enough, and the buckets’ replication and Object Lock have not drifted; exit 1 if not',
       ),
   )
     .option('--inventory <manifest>', 'read the source side from this S3 Inventory manifest.json (CSV)')
     .option('--vault-inventory <manifest>', 'read the vault side from this S3 Inventory manifest.json (CSV)')
+    .option(
+      '--no-drift',
+      'do not read the buckets’ configuration (replication rule, lifecycle, encryption, Object Lock): with both inventories, no AWS request at all',
+    )
     .action(
       async (opts: {
         config: string;
         bucket: string;
         inventory?: string;
         vaultInventory?: string;
+        drift: boolean;
         endpoint?: string;
         output: string;
       }) => {
@@ -147,8 +152,10 @@ export function registerS3Commands(program: Command): void {
           {
             sourceInventory: opts.inventory,
             vaultInventory: opts.vaultInventory,
+            drift: opts.drift,
           },
         );
+        const { drift } = report;
         if (opts.output === 'json') console.log(JSON.stringify(report, null, 2));
         else {
           console.log(
@@ -156,12 +163,25 @@ export function registerS3Commands(program: Command): void {
           );
           for (const f of report.findings)
             console.log(`  ${f.kind.toUpperCase()} ${f.key} (${f.versionId}): ${f.detail}`);
+          if (!drift) console.log('  drift: not read (--no-drift)');
+          else if (drift.findings.length === 0)
+            console.log(`  drift: none (${drift.passed.join(', ')} pass)`);
+          for (const f of drift?.findings ?? [])
+            console.log(`  DRIFT ${f.severity.toUpperCase()} ${f.control} ${f.resource}: ${f.detail}`);
         }
         if (!report.ok) {
           const c = report.counts;
-          throw new CheckFailed(
-            `vault incomplete: ${c.missing} missing, ${c.mismatched} mismatched, ${c.retention} retained too briefly, ${c.unexpected} unexpected`,
-          );
+          const failures: string[] = [];
+          if (Object.values(c).some((n) => n > 0))
+            failures.push(
+              `vault incomplete: ${c.missing} missing, ${c.mismatched} mismatched, ${c.retention} retained too briefly, ${c.unexpected} unexpected`,
+            );
+          const drifted = drift?.findings.filter((f) => f.severity === 'fail') ?? [];
+          if (drifted.length > 0)
+            failures.push(
+              `configuration drift: ${drifted.map((f) => `${f.control} ${f.resource}`).join(', ')}`,
+            );
+          throw new CheckFailed(failures.join('\n'));
         }
       },
     );

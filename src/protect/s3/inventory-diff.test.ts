@@ -133,7 +133,7 @@ describe('S3 Inventory diff over columnar batches', () => {
     expect(report.verified).toBe(0);
   });
 
-  it('is what s3 verify runs when both sides are inventories, with no S3 request (nothing listens on the endpoint)', async () => {
+  it('is what s3 verify runs when both sides are inventories, with no S3 request with --no-drift (nothing listens on the endpoint)', async () => {
     const config = quickstart();
     const bucket = protectedBuckets(config)[0]!;
     const at = new Date(now);
@@ -152,8 +152,10 @@ describe('S3 Inventory diff over columnar batches', () => {
       sourceInventory: s,
       vaultInventory: v,
       now: at,
+      drift: false,
     });
     expect(report.sources).toEqual({ source: 'inventory', vault: 'inventory' });
+    expect(report.drift).toBeNull();
     const expected = await diffHistories(
       inventoryVersions(s),
       inventoryVersions(v),

@@ -6,6 +6,7 @@ import { inventoryVersions } from './inventory.js';
 import { diffInventories } from './inventory-diff.js';
 import { zipByKey, type Pages } from './key-merge.js';
 import { sourceVersionsFromListing, vaultVersionsFromListing } from './vault-versions.js';
+import { readDrift, type VerifyDrift } from './verify-drift.js';
 import {
   checkKey,
   Tally,
@@ -24,6 +25,11 @@ export interface VerifyOptions {
   now?: Date;
   /** Findings kept in the report per kind (counts are always complete). */
   keep?: number;
+  /**
+   * Read the source and vault buckets' configuration and judge it with the audit's bucket controls; default true.
+   * Off, verify makes no request at all when both sides are inventories.
+   */
+  drift?: boolean;
 }
 
 export interface VerifyReport extends DiffTotals {
@@ -31,6 +37,10 @@ export interface VerifyReport extends DiffTotals {
   vaultBucket: string;
   window: { start: string; settledBefore: string };
   sources: { source: 'listing' | 'inventory'; vault: 'listing' | 'inventory' };
+  /** The bucket configuration's drift; null when not read (`drift: false`). */
+  drift: VerifyDrift | null;
+  /** No missing, mismatched, short-retention or unexpected version, and no drift of severity `fail`. */
+  ok: boolean;
   seconds: number;
 }
 
@@ -63,7 +73,9 @@ export async function diffHistories(
 
 /**
  * Completeness and integrity of one protected bucket's vault: every source version in the protected window is
- * in the vault with the same size and checksum and a retention at least the policy's. Read-only.
+ * in the vault with the same size and checksum and a retention at least the policy's; and the drift of the two
+ * buckets' configuration that would stop the vault receiving or locking what comes next (`verify-drift.ts`).
+ * Read-only.
  */
 export async function verifyBucket(
   clients: AwsClients,
@@ -78,6 +90,8 @@ export async function verifyBucket(
   const inWindow = (v: { deleteMarker: boolean; lastModified: Date }) =>
     !v.deleteMarker && v.lastModified.getTime() >= policy.windowStart.getTime();
   const { sourceInventory, vaultInventory } = opts;
+  // The configuration first: a few requests, so a refused read stops verify before a diff of hours, not after.
+  const drift = opts.drift === false ? null : await readDrift(clients, config, bucket);
   const diff =
     sourceInventory && vaultInventory
       ? await diffInventories(sourceInventory, vaultInventory, policy, { thread: true, keep: opts.keep })
@@ -100,6 +114,8 @@ export async function verifyBucket(
       vault: opts.vaultInventory ? 'inventory' : 'listing',
     },
     ...diff,
+    drift,
+    ok: diff.ok && (drift?.ok ?? true),
     seconds: (Date.now() - started) / 1000,
   };
 }
