@@ -12,7 +12,6 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -25,7 +24,8 @@ import { backfill } from '../src/protect/s3/backfill.js';
 import { configureReplication } from '../src/protect/s3/replication.js';
 import { quickstart } from './support/config.js';
 import { restoreWithItems } from './support/restore.js';
-import { slowDown, withoutBackoff } from './support/throttling.js';
+import { s3Error, slowDown } from './support/s3-errors.js';
+import { withoutBackoff } from './support/throttling.js';
 
 const config = quickstart();
 const bucket = protectedBuckets(config)[0]!;
@@ -240,12 +240,11 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
     it('threat #2: on a bucket with no default encryption, blocks SSE-C beside SSE-S3, the default AWS applies to buckets since 2023', async () => {
       accepted();
       s3.on(GetBucketEncryptionCommand).rejects(
-        new S3ServiceException({
-          name: 'ServerSideEncryptionConfigurationNotFoundError',
-          message: 'The server side encryption configuration was not found',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 404 },
-        }),
+        s3Error(
+          'ServerSideEncryptionConfigurationNotFoundError',
+          'The server side encryption configuration was not found',
+          404,
+        ),
       );
       await configureReplication(onAws(), config, bucket);
       expect(encryptionSent()).toEqual([
@@ -265,14 +264,7 @@ describe('S3 runtime behaviours moto lacks (client mock)', () => {
 
     it('threat #2: a bucket whose encryption cannot be read (AccessDenied) is left as it is: the error stops the command, no PUT replaces its SSE-KMS default with SSE-S3', async () => {
       accepted();
-      s3.on(GetBucketEncryptionCommand).rejects(
-        new S3ServiceException({
-          name: 'AccessDenied',
-          message: 'Access Denied',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+      s3.on(GetBucketEncryptionCommand).rejects(s3Error('AccessDenied', 'Access Denied', 403));
       await expect(configureReplication(onAws(), config, bucket)).rejects.toThrow('Access Denied');
       expect(mutatingCalls()).toEqual([]);
     });

@@ -1,9 +1,4 @@
-import {
-  CopyObjectCommand,
-  ListObjectVersionsCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,7 +17,8 @@ import {
   restoredBucket as bucket,
 } from './support/fake-restore-s3.js';
 import { restoreWithItems } from './support/restore.js';
-import { slowDown, withoutBackoff } from './support/throttling.js';
+import { s3Error, slowDown } from './support/s3-errors.js';
+import { withoutBackoff } from './support/throttling.js';
 
 const config = quickstart();
 const s3 = mockClient(S3Client);
@@ -180,13 +176,7 @@ describe('streaming S3 restore (client mock: listings paged by 50 keys, as AWS p
   it('airgap restore s3 --output json: a run that AWS stops half-way (the vault listing is refused on its 3rd page) still prints a complete report that says why and what was done; stderr has that one line, no stack trace; exit 3 (in-process CLI)', async () => {
     const fake = fakeS3(keys(200), [], async (n) => {
       // As the SDK throws S3's 403: a service exception, its fault and metadata set.
-      if (n === 3)
-        throw new S3ServiceException({
-          name: 'AccessDenied',
-          message: 'Access Denied',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 403 },
-        });
+      if (n === 3) throw s3Error('AccessDenied', 'Access Denied', 403);
     });
     const { code, printed, errors } = await restoreCli();
     expect(code).toBe(3);

@@ -1,14 +1,4 @@
-import { S3ServiceException } from '@aws-sdk/client-s3';
 import { vi } from 'vitest';
-
-/** S3's 503 SlowDown as the SDK throws it: a service exception, its fault and metadata set (threat #15). */
-export const slowDown = () =>
-  new S3ServiceException({
-    name: 'SlowDown',
-    message: 'Please reduce your request rate.',
-    $fault: 'server',
-    $metadata: { httpStatusCode: 503 },
-  });
 
 /**
  * Runs `work` with setTimeout faked, firing each timer once set, until `work` settles: for a command whose retries
