@@ -81,9 +81,7 @@ describe('audit on the sandbox (moto: S3, KMS, Organizations; client mock: Cloud
   const restoreIam = () => moto.clients.for(IAMClient, restoreAccount);
   const failed = async () =>
     (await audit(moto.clients, config, { templates })).findings
-      // moto drops BlockedEncryptionTypes from the encryption configuration it stores, so the SSE-C controls
-      // cannot pass on the sandbox; their pass and fail cases are unit tests of the rule.
-      .filter((f) => f.status === 'fail' && !f.control.endsWith('SSE_C_BLOCKED'))
+      .filter((f) => f.status === 'fail')
       .map((f) => `${f.control} ${f.resource}: ${f.reason}`);
 
   beforeAll(async () => {

@@ -92,6 +92,11 @@ describe('airgap drill on the quickstart (sandbox: moto, replication emulated)',
     );
   });
 
+  it('threat #2: the SSE-C block the sandbox put on both buckets is read back (moto answers without it), so the drift after the attacks names no SSE-C control', () => {
+    expect(evidence.drift.filter((f) => f.control.endsWith('SSE_C_BLOCKED'))).toEqual([]);
+    expect(evidence.drift.length).toBeGreaterThan(0);
+  });
+
   it('threat #5: delete-marker replication turned on and a mass delete: the vault shows the markers, keeps every version, the restore predates them, audit flags the drift', () => {
     const markers = evidence.attacks.filter((a) => a.attack.includes('threat #5'));
     expect(markers.map((a) => [a.action, a.policy, a.emulator])).toEqual([

@@ -71,15 +71,11 @@ describe('airgap s3 verify reads the buckets’ configuration for drift (moto)',
       error.mockRestore();
     }
   }
-  /**
-   * The report and its drift findings. moto drops BlockedEncryptionTypes from the encryption configuration it
-   * stores, so the SSE-C controls fail on the sandbox whatever was put (their cases are unit tests of the rule,
-   * verify-drift.test.ts): verify warns of them, and they are left out here.
-   */
+  /** The report and its drift findings. */
   const verifyJson = async (...args: string[]) => {
     const { code, out, err, sent } = await verify('--output', 'json', ...args);
     const report = JSON.parse(out) as VerifyReport;
-    const drift = report.drift?.findings.filter((f) => !f.control.endsWith('SSE_C_BLOCKED'));
+    const drift = report.drift?.findings;
     return { code, err, report, drift, sent };
   };
 
@@ -93,17 +89,15 @@ describe('airgap s3 verify reads the buckets’ configuration for drift (moto)',
   });
   afterAll(() => vi.restoreAllMocks());
 
-  it('a vault holding every version, buckets as configured: exit 0, no drift but the SSE-C warnings moto causes', async () => {
+  it('a vault holding every version, buckets as configured (the SSE-C block read back, threat #2): exit 0, no drift', async () => {
     const { code, report, drift } = await verifyJson();
     expect(code).toBe(0);
     expect(report).toMatchObject({ ok: true, verified: 3, drift: { ok: true } });
     expect(drift).toEqual([]);
-    expect(report.drift?.findings.map((f) => [f.control, f.severity])).toEqual([
-      ['VAULT_SSE_C_BLOCKED', 'warn'],
-      ['SOURCE_SSE_C_BLOCKED', 'warn'],
-    ]);
     expect(report.drift?.passed).toEqual([
       'VAULT_OBJECT_LOCK',
+      'VAULT_SSE_C_BLOCKED',
+      'SOURCE_SSE_C_BLOCKED',
       'SOURCE_REPLICATION',
       'SOURCE_DELETE_MARKER_REPLICATION',
       'SOURCE_LIFECYCLE_EXPIRY',

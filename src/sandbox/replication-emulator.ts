@@ -53,7 +53,7 @@ async function replicateBucket(
   );
   // moto 5.2 answers GetBucketReplication with DeleteMarkerReplication Disabled and an empty prefix filter
   // whatever was stored; the sandbox's clients read back the marker setting of rules this process put
-  // (replication-readback.ts), and for rules put elsewhere it comes from the config the rule was made from.
+  // (readback.ts), and for rules put elsewhere it comes from the config the rule was made from.
   const replicateMarkers =
     rule.DeleteMarkerReplication?.Status === 'Enabled' || config.replication.deleteMarkerReplication;
   const prefix = rule.Filter?.Prefix || rule.Filter?.And?.Prefix || rule.Prefix || undefined;

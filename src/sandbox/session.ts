@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
-import { SandboxClients } from './replication-readback.js';
+import { SandboxClients } from './readback.js';
 
 /**
  * Clients against a sandbox endpoint. moto accepts any base key and maps the temporary keys of each
