@@ -31,4 +31,16 @@ describe('errors from AWS, as one line', () => {
     expect(errorLine(new Interrupted('SIGINT'))).toBe('interrupted (SIGINT)');
     expect(errorLine(42)).toBe('42');
   });
+
+  it('says an endpoint that answered something other than AWS (moto’s HTML 404 for an API it lacks) does not serve the API', () => {
+    // As the SDK throws it: its JSON parser's SyntaxError, with the request's metadata and no fault.
+    const html = Object.assign(new SyntaxError(`Unexpected token '<', "<!doctype "... is not valid JSON`), {
+      $metadata: { httpStatusCode: 404, attempts: 1 },
+    });
+    expect(errorLine(html)).toBe(
+      'the endpoint answered HTTP 404 with no AWS response: it does not serve this API',
+    );
+    expect(fromAws(html)).toBe(true);
+    expect(fromAws(new SyntaxError('a defect of ours'))).toBe(false);
+  });
 });

@@ -37,7 +37,21 @@ export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 3 } as const
 /** An error as one line: its name (when it has one of its own, as AWS's errors do) and message. */
 export function errorLine(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
+  const status = notAnAwsAnswer(e);
+  if (status !== undefined)
+    return `the endpoint answered HTTP ${status} with no AWS response: it does not serve this API`;
   return e.name === 'Error' || e instanceof Interrupted ? e.message : `${e.name}: ${e.message}`;
+}
+
+/**
+ * The HTTP status of a request the SDK sent (it sets `$metadata` on every error of one) whose answer it could not
+ * read as AWS's (no `$fault`): an endpoint that does not serve the API, such as moto's HTML 404 page.
+ */
+function notAnAwsAnswer(e: Error): number | undefined {
+  if ('$fault' in e || !('$metadata' in e)) return undefined;
+  return e.name === 'SyntaxError'
+    ? (e as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode
+    : undefined;
 }
 
 /**
@@ -47,7 +61,7 @@ export function errorLine(e: unknown): string {
  */
 export function fromAws(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  if ('$fault' in e || e.name === 'CredentialsProviderError') return true;
+  if ('$fault' in e || e.name === 'CredentialsProviderError' || notAnAwsAnswer(e) !== undefined) return true;
   const code = (e as NodeJS.ErrnoException).code;
   return typeof code === 'string' && NETWORK_CODES.has(code);
 }

@@ -146,6 +146,7 @@ function healthy(): AuditState {
         },
       ],
       restoreJobs: [{ resourceArn: db, minutes: 30 }],
+      restoreJobsUnreadable: [],
     },
   };
 }
@@ -291,6 +292,15 @@ describe('audit controls (pure rules)', () => {
       'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET',
       (s) => (s.backup!.restoreJobs[0]!.minutes = 600),
       /restore took 600 minutes/,
+    ],
+    [
+      'RESTORE_TIME_FOR_RESOURCES_MEET_TARGET (restore jobs unreadable)',
+      (s) =>
+        s.backup!.restoreJobsUnreadable.push({
+          account: '100000000005',
+          reason: 'AccessDeniedException: no',
+        }),
+      /completed restore jobs could not be read: AccessDeniedException: no/,
     ],
     [
       'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK (governance mode: no lock date)',

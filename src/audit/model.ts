@@ -142,6 +142,8 @@ export interface AuditState {
         vaults: BackupVaultState[];
         plans: BackupPlanState[];
         restoreJobs: RestoreJobState[];
+        /** Accounts whose completed restore jobs could not be listed, and why. */
+        restoreJobsUnreadable: { account: string; reason: string }[];
       }
     | undefined;
 }

@@ -115,7 +115,11 @@ export const backupRules: RuleFamily = (state, config) => {
         ? pass(names[9]!, j.resourceArn, `restored in ${j.minutes} minutes`)
         : fail(names[9]!, j.resourceArn, `restore took ${j.minutes} minutes, more than ${target}`),
     );
-  if (b.restoreJobs.length === 0)
+  for (const u of b.restoreJobsUnreadable)
+    out.push(
+      fail(names[9]!, `restore-jobs (${u.account})`, `completed restore jobs could not be read: ${u.reason}`),
+    );
+  if (b.restoreJobs.length === 0 && b.restoreJobsUnreadable.length === 0)
     out.push(notApplicable(names[9]!, 'restore-jobs', 'no completed restore job yet'));
   return out;
 };
