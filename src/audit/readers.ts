@@ -42,6 +42,7 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/index.js';
+import { errorLine } from '../errors.js';
 import { RESOURCE_NAMES, ROLE_NAMES } from '../config/names.js';
 import { accountsByRole, detectionPlaces, protectedBuckets, vaultKeyRegions } from '../config/plan.js';
 import { snapshotApis } from '../protect/snapshots/apis.js';
@@ -50,7 +51,6 @@ import { guardrails } from '../infra/guardrails/policies.js';
 import { absent } from './absent.js';
 import { intentFromTemplates, type IntendedTemplates, type KeyArns } from './intent.js';
 import { readBucket } from './read-bucket.js';
-import { errorLine } from '../errors.js';
 import type {
   AuditState,
   BackupPlanState,
@@ -307,18 +307,21 @@ export async function readBackup(
   }
   // Restore times are one control among many: a listing that fails (refused, or not served: moto lacks it) is that
   // control's failure, not the audit's end.
+  const restoreJobsUnreadable: { account: string; reason: string }[] = [];
   const listed = await backup.send(new ListRestoreJobsCommand({ ByStatus: 'COMPLETED' })).then(
     (r) => r.RestoreJobs ?? [],
-    (e: unknown) => ({ account, reason: errorLine(e) }),
+    (e: unknown) => {
+      restoreJobsUnreadable.push({ account, reason: errorLine(e) });
+      return [];
+    },
   );
-  if (!Array.isArray(listed)) return { vaults, plans, restoreJobs: [], restoreJobsUnreadable: [listed] };
   const restoreJobs = listed
     .filter((j) => j.CreationDate && j.CompletionDate)
     .map((j) => ({
       resourceArn: j.CreatedResourceArn ?? j.RecoveryPointArn ?? '',
       minutes: Math.round((j.CompletionDate!.getTime() - j.CreationDate!.getTime()) / 60_000),
     }));
-  return { vaults, plans, restoreJobs, restoreJobsUnreadable: [] };
+  return { vaults, plans, restoreJobs, restoreJobsUnreadable };
 }
 
 function deniesDeletion(policy: string): boolean {

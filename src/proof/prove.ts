@@ -153,7 +153,7 @@ async function proveWith(
       label: p.label,
       judgedOn:
         p.trust === 'attacker'
-          ? p.organization === 'source' && p.account === airGapAccount
+          ? ownsAirGappedVault(p, airGapAccount)
             ? 'every attack; on its own AWS Backup vault, destroying or shortening recovery points'
             : 'every attack'
           : p.trust === 'break-glass'
@@ -258,8 +258,7 @@ function judged(
   // acts in it is judged, on that vault, on what destroys or shortens its recovery points, which the vault's access
   // policy and Vault Lock refuse; that it can read, restore, share and re-tag them is a residual risk below.
   if (
-    p.organization === 'source' &&
-    p.account === airGapAccount &&
+    ownsAirGappedVault(p, airGapAccount) &&
     a.resourceAccount === airGapAccount &&
     a.action.startsWith('backup:')
   )
@@ -275,6 +274,10 @@ function judged(
     return !(a.action === 'kms:Decrypt' && catalogKeys.has(a.resource));
   return p.trust === 'attacker' || a.destructive;
 }
+
+/** Whether `p` acts in the source account that holds the logically air-gapped vault. */
+const ownsAirGappedVault = (p: Principal, airGapAccount: string | undefined): boolean =>
+  p.organization === 'source' && p.account === airGapAccount;
 
 /** Destruction no principal may cause, break-glass included: the data itself, its retention, its key. */
 function destroysData(a: Attack): boolean {
